@@ -384,6 +384,18 @@ def assert_fault(r: Resp, code: int, faultstring: str | None = None, contains: s
     return fs
 
 
+def assert_parent_404(r: Resp, message: str):
+    """404 for an unknown parent in a sub-resource URL (pools/{id}/members, l7policies/{id}/rules).
+    The reference answers these from a pecan hook as {"code": 404, "title": "Bad Request",
+    "description": "<message>"}; the Octavia fault body with the same message is accepted too."""
+    assert r.status == 404, "expected 404, got %r" % r
+    assert isinstance(r.json, dict), r
+    if set(r.json) == FAULT_KEYS:
+        assert_fault(r, 404, message)
+    else:
+        assert r.json == {"code": 404, "title": "Bad Request", "description": message}, r
+
+
 def assert_ok(r: Resp, code: int = 200):
     assert r.status == code, "expected %s, got %r" % (code, r)
     return r.json
@@ -494,6 +506,7 @@ def wait_lb(c: Client, lb_id: str):
 
 
 def create_child(c: Client, path: str, key: str, body: dict, lb_id: str, expect: int = 201) -> dict:
+    wait_lb(c, lb_id)  # the LB must be ACTIVE for any child change (spec §3.1)
     r = c.post(path, {key: body})
     assert r.status == expect, r
     obj = r.json[key]

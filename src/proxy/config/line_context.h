@@ -1,0 +1,41 @@
+#pragma once
+
+// What a keyword handler gets: the words of its line, where the line is, and the sink for
+// problems. Handlers never stop the parse; they report and return.
+
+#include <string>
+#include <vector>
+
+#include "proxy/config/diagnostics.h"
+#include "proxy/config/model.h"
+
+namespace octane::proxy::config {
+
+struct LineContext {
+    const Location& loc;
+    const std::vector<std::string>& words;
+    Diagnostics& diag;
+
+    void error(const std::string& msg) const { diag.error(loc, msg); }
+    void warning(const std::string& msg) const { diag.warning(loc, msg); }
+    // "'<kw>' in section '<section>'" style prefix used by most messages.
+    std::string kw() const { return "'" + words[0] + "'"; }
+};
+
+// Section-level entry points, one per keyword-table file.
+void parse_global_line(GlobalSection& global, const LineContext& ctx);
+void parse_proxy_line(ProxySection& proxy, const LineContext& ctx);
+void parse_peers_line(PeersSection& peers, const LineContext& ctx);
+
+// Line-level helpers shared by the proxy keyword table.
+void parse_server_line(ProxySection& proxy, const LineContext& ctx);
+void parse_bind_line(ProxySection& proxy, const LineContext& ctx);
+void parse_acl_line(ProxySection& proxy, const LineContext& ctx);
+void parse_use_backend_line(ProxySection& proxy, const LineContext& ctx);
+void parse_http_request_line(ProxySection& proxy, const LineContext& ctx);
+void parse_redirect_line(ProxySection& proxy, const LineContext& ctx);
+
+// Parses `if|unless ...` starting at words[start]; reports errors through ctx.
+Condition parse_condition(const LineContext& ctx, size_t start, bool* ok);
+
+}  // namespace octane::proxy::config

@@ -1,0 +1,117 @@
+// Cross-section checks run after every file is read; each problem names the line that caused it.
+
+#include <set>
+
+#include "proxy/config/parser.h"
+
+namespace octane::proxy::config {
+namespace {
+
+void check_condition(const ProxySection& p, const Condition& c, const Location& loc,
+                     Diagnostics& diag) {
+    for (const auto& group : c.or_groups) {
+        for (const auto& term : group) {
+            if (term.acl_name.empty()) {
+                continue;
+            }
+            bool found = false;
+            for (const auto& acl : p.acls) {
+                found = found || acl.name == term.acl_name;
+            }
+            if (!found) {
+                diag.error(loc, "no such ACL : '" + term.acl_name + "'");
+            }
+        }
+    }
+}
+
+void check_backend_ref(const Config& cfg, const ProxySection& fe, const std::string& name,
+                       const Location& loc, Diagnostics& diag) {
+    const ProxySection* be = cfg.find_backend(name);
+    if (be == nullptr) {
+        diag.error(loc, "proxy '" + fe.name + "' : unable to find required backend '" + name + "'");
+        return;
+    }
+    if (fe.mode == Mode::kHttp && be->mode == Mode::kTcp) {
+        diag.error(loc, "proxy '" + fe.name + "' in mode http cannot use backend '" + name +
+                            "' in mode tcp");
+    }
+}
+
+void check_frontend(const Config& cfg, const ProxySection& p, Diagnostics& diag) {
+    if (p.binds.empty()) {
+        diag.warning(p.loc, "proxy '" + p.name + "' has no 'bind' directive");
+    }
+    if (p.kind == SectionKind::kFrontend && !p.default_backend.empty()) {
+        check_backend_ref(cfg, p, p.default_backend, p.default_backend_loc, diag);
+    }
+    for (const auto& u : p.use_backends) {
+        check_backend_ref(cfg, p, u.backend, u.loc, diag);
+        check_condition(p, u.cond, u.loc, diag);
+    }
+    for (const auto& r : p.http_request_rules) {
+        check_condition(p, r.cond, r.loc, diag);
+    }
+    for (const auto& r : p.redirects) {
+        check_condition(p, r.cond, r.loc, diag);
+    }
+    bool l7 = !p.http_request_rules.empty() || !p.redirects.empty();
+    if (p.mode == Mode::kTcp && l7) {
+        diag.error(p.loc, "proxy '" + p.name + "' : http-request/redirect rules need 'mode http'");
+    }
+    if (!p.timeouts.client) {
+        diag.warning(p.loc, "proxy '" + p.name +
+                                "' has no 'timeout client'; connections may "
+                                "stay idle forever");
+    }
+}
+
+void check_backend(const Config& cfg, const ProxySection& p, Diagnostics& diag) {
+    if (!p.stick_table.peers.empty()) {
+        bool found = false;
+        for (const auto& ps : cfg.peers) {
+            found = found || ps.name == p.stick_table.peers;
+        }
+        if (!found) {
+            diag.error(p.loc, "proxy '" + p.name + "' : stick-table uses unknown peers section '" +
+                                  p.stick_table.peers + "'");
+        }
+    }
+    if (!p.stick_rules.empty() && !p.stick_table.enabled) {
+        diag.error(p.stick_rules.front().loc,
+                   "proxy '" + p.name + "' : 'stick' rule without a 'stick-table'");
+    }
+    if (p.mode == Mode::kTcp && p.cookie.enabled) {
+        diag.warning(p.loc, "proxy '" + p.name + "' : 'cookie' is ignored in mode tcp");
+    }
+    for (const auto& s : p.servers) {
+        if (!s.cookie.empty() && !p.cookie.enabled) {
+            diag.warning(s.loc, "server '" + s.name + "' has a cookie but backend '" + p.name +
+                                    "' has no 'cookie' directive");
+        }
+    }
+    if (p.httpchk.expect_set && !p.httpchk.enabled) {
+        diag.warning(p.loc,
+                     "proxy '" + p.name + "' : 'http-check expect' without 'option httpchk'");
+    }
+}
+
+}  // namespace
+
+void validate_config(const Config& config, Diagnostics& diag) {
+    for (const auto& p : config.proxies) {
+        if (p.has_frontend()) {
+            check_frontend(config, p, diag);
+        }
+        if (p.has_backend()) {
+            check_backend(config, p, diag);
+        }
+    }
+    for (const auto& ps : config.peers) {
+        diag.warning(ps.loc, "peers section '" + ps.name +
+                                 "' is parsed but stick-table replication is not supported yet; "
+                                 "tables stay local to this process");
+    }
+}
+
+}  // namespace octane::proxy::config

@@ -1,0 +1,158 @@
+#include "proxy/health/server_checker.h"
+
+#include <cerrno>
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/io/socket_ops.h"
+
+namespace octane::proxy::health {
+namespace {
+constexpr size_t kMaxResponse = 16 * 1024;
+}
+
+ServerChecker::ServerChecker(EventLoop& loop, CheckSpec spec, RiseFall machine,
+                             CheckReporter& reporter)
+    : loop_(loop), spec_(std::move(spec)), machine_(machine), reporter_(reporter), timer_(this) {}
+
+ServerChecker::~ServerChecker() {
+    loop_.cancel(timer_);
+    if (fd_ >= 0) {
+        close(fd_);
+    }
+}
+
+void ServerChecker::start(int64_t delay_ms) {
+    loop_.arm_in(timer_, delay_ms);
+}
+
+void ServerChecker::on_timer(Timer&) {
+    if (phase_ == Phase::kIdle) {
+        launch();
+        return;
+    }
+    // A probe outlived its timeout.
+    finish(false, phase_ == Phase::kConnecting ? "L4TOUT" : "L7TOUT", 0);
+}
+
+void ServerChecker::launch() {
+    started_ms_ = loop_.now();
+    sent_ = 0;
+    response_.clear();
+    auto fd = start_connect(spec_.target);
+    if (!fd) {
+        finish(false, "L4CON", 0);
+        return;
+    }
+    fd_ = *fd;
+    phase_ = Phase::kConnecting;
+    loop_.add(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP, this);
+    loop_.arm_in(timer_, spec_.connect_timeout_ms);
+}
+
+void ServerChecker::on_io(uint32_t events, unsigned) {
+    if (fd_ < 0) {
+        return;
+    }
+    if (phase_ == Phase::kConnecting) {
+        if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
+            return;
+        }
+        if (socket_error(fd_) != 0 || (events & EPOLLERR)) {
+            finish(false, "L4CON", 0);
+            return;
+        }
+        if (spec_.kind == CheckKind::kTcp) {
+            finish(true, "L4OK", 0);
+            return;
+        }
+        phase_ = Phase::kSending;
+        loop_.arm_in(timer_, spec_.read_timeout_ms);
+    }
+    if (phase_ == Phase::kSending && (events & EPOLLOUT) != 0) {
+        if (!send_request()) {
+            return;
+        }
+    }
+    if (phase_ == Phase::kReading && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        on_readable();
+    }
+}
+
+bool ServerChecker::send_request() {
+    while (sent_ < spec_.request.size()) {
+        ssize_t n =
+            send(fd_, spec_.request.data() + sent_, spec_.request.size() - sent_, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                return false;
+            }
+            finish(false, "L7RSP", 0);
+            return false;
+        }
+        sent_ += static_cast<size_t>(n);
+    }
+    phase_ = Phase::kReading;
+    return true;
+}
+
+void ServerChecker::on_readable() {
+    char buf[4096];
+    bool eof = false;
+    while (true) {
+        ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+        if (n > 0) {
+            if (response_.size() < kMaxResponse) {
+                response_.append(buf, static_cast<size_t>(n));
+            }
+            continue;
+        }
+        if (n == 0) {
+            eof = true;
+        } else if (errno != EAGAIN) {
+            eof = true;
+        }
+        break;
+    }
+    bool malformed = false;
+    int status = parse_status_line(response_, &malformed);
+    if (malformed || (status < 0 && eof)) {
+        finish(false, "L7RSP", 0);
+        return;
+    }
+    if (status < 0) {
+        return;  // wait for the status line
+    }
+    if (spec_.expect->needs_body() && !eof && response_.size() < kMaxResponse) {
+        return;  // string matches need the whole (bounded) response
+    }
+    size_t body = response_.find("\r\n\r\n");
+    std::string_view body_view = body == std::string::npos
+                                     ? std::string_view{}
+                                     : std::string_view(response_).substr(body + 4);
+    bool ok = spec_.expect->passes(status, body_view);
+    finish(ok, ok ? "L7OK" : "L7STS", status);
+}
+
+void ServerChecker::finish(bool passed, const char* status, int code) {
+    if (fd_ >= 0) {
+        close(fd_);
+        fd_ = -1;
+    }
+    phase_ = Phase::kIdle;
+    bool changed = passed ? machine_.on_success() : machine_.on_failure();
+    CheckOutcome out{passed, status, code, loop_.now() - started_ms_};
+    reporter_.on_check(out, machine_, changed);
+    // HAProxy: `inter` when settled, fastinter while moving, downinter while down.
+    int64_t next = spec_.inter_ms;
+    if (!machine_.settled()) {
+        next = spec_.fastinter_ms;
+    } else if (!machine_.up()) {
+        next = spec_.downinter_ms;
+    }
+    loop_.arm_in(timer_, next);
+}
+
+}  // namespace octane::proxy::health

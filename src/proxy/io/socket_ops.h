@@ -1,0 +1,26 @@
+#pragma once
+
+// Thin, errno-preserving wrappers over the socket calls the engine makes. Every descriptor is
+// non-blocking and close-on-exec.
+
+#include "common/result.h"
+#include "proxy/io/address.h"
+
+namespace octane::proxy {
+
+// A listening TCP socket with SO_REUSEADDR and SO_REUSEPORT (so each worker thread, and the
+// next process during a reload, can bind the same address).
+Result<int> open_listener(const Endpoint& ep, int backlog);
+
+// Starts a non-blocking connect; returns the fd (connect may still be in progress).
+Result<int> start_connect(const Endpoint& ep);
+
+// Reads SO_ERROR of a connecting socket: 0 when the connect completed.
+int socket_error(int fd);
+
+void set_nodelay(int fd);
+
+// Closes with an RST instead of a FIN (SO_LINGER 0), as HAProxy does for aborted sessions.
+void close_reset(int fd);
+
+}  // namespace octane::proxy

@@ -1,0 +1,266 @@
+#include "proxy/runtime/process.h"
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proxy/config/parser.h"
+#include "proxy/io/socket_ops.h"
+#include "proxy/runtime/access_log.h"
+#include "proxy/runtime/fd_limits.h"
+#include "proxy/runtime/handoff.h"
+#include "proxy/runtime/health_manager.h"
+#include "proxy/runtime/stats_commands.h"
+#include "proxy/runtime/stats_server.h"
+#include "proxy/runtime/worker.h"
+
+namespace octane::proxy {
+namespace {
+
+struct OpenedListener {
+    FrontendState* fe;
+    std::string key;
+    int fd;
+};
+
+// Opens (or adopts from the previous process) nbthread sockets per bind line.
+Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedListeners& inherited) {
+    std::vector<OpenedListener> out;
+    for (auto& fe : snap.frontends) {
+        for (const auto& b : fe->cfg->binds) {
+            std::string key = b.endpoint.to_string();
+            auto& mine = inherited[key];
+            int have = 0;
+            while (!mine.empty()) {
+                out.push_back({fe.get(), key, mine.back()});
+                mine.pop_back();
+                ++have;
+            }
+            for (int i = have; i < snap.nbthread; ++i) {
+                auto fd = open_listener(b.endpoint, b.backlog > 0 ? b.backlog : 4096);
+                if (!fd) {
+                    return make_error(b.loc.str() + ": proxy '" + fe->cfg->name +
+                                      "': " + fd.error().message);
+                }
+                out.push_back({fe.get(), key, *fd});
+            }
+        }
+    }
+    return out;
+}
+
+void drop_privileges(const config::GlobalSection& g) {
+    if (geteuid() != 0) {
+        return;
+    }
+    if (!g.group.empty()) {
+        if (group* gr = getgrnam(g.group.c_str())) {
+            setgroups(0, nullptr);
+            (void)setgid(gr->gr_gid);
+        }
+    }
+    if (!g.user.empty()) {
+        if (passwd* pw = getpwnam(g.user.c_str())) {
+            if (g.group.empty()) {
+                (void)setgid(pw->pw_gid);
+            }
+            (void)setuid(pw->pw_uid);
+        }
+    }
+}
+
+bool write_pidfile(const std::string& path, pid_t pid) {
+    std::ofstream f(path, std::ios::trunc);
+    f << pid << "\n";
+    return static_cast<bool>(f);
+}
+
+int count_checks(const Snapshot& snap) {
+    int n = 0;
+    for (const auto& be : snap.backends) {
+        for (const auto& s : be->servers) {
+            n += s->cfg->check ? 1 : 0;
+        }
+    }
+    return n;
+}
+
+}  // namespace
+
+int run_process(const Options& opt) {
+    auto parsed = config::parse_config_files(opt.files);
+    for (const auto& w : parsed.diag.warnings()) {
+        std::fprintf(stderr, "[WARNING] %s\n", w.c_str());
+    }
+    for (const auto& e : parsed.diag.errors()) {
+        std::fprintf(stderr, "[ALERT] %s\n", e.c_str());
+    }
+    if (!parsed.diag.ok()) {
+        std::fprintf(stderr, "[ALERT] Fatal errors found in configuration.\n");
+        return 1;
+    }
+    if (opt.check_only) {
+        if (!opt.quiet) {
+            std::printf("Configuration file is valid\n");
+        }
+        return 0;
+    }
+
+    size_t binds = 0;
+    for (const auto& p : parsed.config.proxies) {
+        binds += p.binds.size();
+    }
+    int nbthread = parsed.config.global.nbthread;
+    int reserve = 64 + static_cast<int>(binds) * nbthread + 16 * nbthread;
+    FdPlan plan = plan_fd_limits(parsed.config.global.maxconn, reserve);
+    if (!plan.warning.empty()) {
+        std::fprintf(stderr, "[WARNING] %s\n", plan.warning.c_str());
+    }
+    auto snap = build_snapshot(std::move(parsed.config), plan.maxconn);
+    const config::GlobalSection& global = snap->config.global;
+
+    InheritedListeners inherited;
+    for (int pid : opt.soft_stop_pids) {
+        for (auto& [k, v] : fetch_listeners(pid)) {
+            inherited[k].insert(inherited[k].end(), v.begin(), v.end());
+        }
+    }
+    auto listeners = open_listeners(*snap, inherited);
+    if (!listeners) {
+        std::fprintf(stderr, "[ALERT] Starting proxy: %s\n", listeners.error().message.c_str());
+        return 1;
+    }
+    // Inherited sockets for addresses no longer configured are simply closed.
+    for (auto& [k, v] : inherited) {
+        for (int fd : v) {
+            close(fd);
+        }
+    }
+
+    if ((opt.daemon || global.daemon) && !opt.foreground) {
+        pid_t child = fork();
+        if (child < 0) {
+            std::perror("fork");
+            return 1;
+        }
+        if (child > 0) {
+            if (!opt.pidfile.empty()) {
+                write_pidfile(opt.pidfile, child);
+            }
+            return 0;
+        }
+        setsid();
+        if (FILE* f = std::freopen("/dev/null", "r", stdin)) {
+            (void)f;
+        }
+    } else if (!opt.pidfile.empty()) {
+        write_pidfile(opt.pidfile, getpid());
+    }
+
+    // Signals are taken synchronously by the main thread; workers inherit the blocked mask.
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGUSR1, SIGTERM, SIGINT, SIGHUP, SIGTTOU, SIGTTIN}) {
+        sigaddset(&set, s);
+    }
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    std::vector<std::string> log_targets = opt.log_targets;
+    for (const auto& t : global.log_targets) {
+        log_targets.push_back(t);
+    }
+    AccessLog access_log(log_targets);
+
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int i = 0; i < snap->nbthread; ++i) {
+        workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
+    }
+    HandoffServer handoff(workers[0]->loop());
+    size_t next = 0;
+    for (const auto& l : *listeners) {
+        workers[next++ % workers.size()]->add_listener(*l.fe, l.fd);
+        handoff.add(l.key, l.fd);
+    }
+    if (auto r = handoff.listen(); !r) {
+        std::fprintf(stderr, "[WARNING] %s (reloads will not hand over listeners)\n",
+                     r.error().message.c_str());
+    }
+    std::atomic<bool> stopping{false};
+    ProcessInfo info;
+    info.pid = getpid();
+    info.nbthread = snap->nbthread;
+    info.ulimit_n = static_cast<int>(plan.nofile);
+    info.maxconn = plan.maxconn;
+    info.listeners = static_cast<int>(listeners->size());
+    StatsCommands commands(*snap, info, stopping, access_log);
+    std::vector<std::unique_ptr<StatsServer>> stats;
+    for (const auto& s : global.stats_sockets) {
+        auto srv = std::make_unique<StatsServer>(
+            workers[0]->loop(), [&commands](const std::string& c) { return commands.run(c); });
+        if (auto r = srv->listen(s.path, s.mode); !r) {
+            std::fprintf(stderr, "[ALERT] %s: %s\n", s.loc.str().c_str(),
+                         r.error().message.c_str());
+            return 1;
+        }
+        stats.push_back(std::move(srv));
+    }
+    HealthManager health(workers[0]->loop(), *snap, &access_log);
+    if (auto r = health.init(); !r) {
+        std::fprintf(stderr, "[ALERT] %s\n", r.error().message.c_str());
+        return 1;
+    }
+    drop_privileges(global);
+    health.start();
+    (void)count_checks;
+
+    std::atomic<int> running{static_cast<int>(workers.size())};
+    std::vector<std::thread> threads;
+    for (auto& w : workers) {
+        threads.emplace_back([&w, &running] {
+            w->run();
+            running.fetch_sub(1);
+        });
+    }
+    // The new process is serving: now retire the previous one(s).
+    for (int pid : opt.soft_stop_pids) {
+        kill(pid, SIGUSR1);
+    }
+    for (int pid : opt.hard_stop_pids) {
+        kill(pid, SIGTERM);
+    }
+
+    while (running.load() > 0) {
+        timespec ts{0, 100'000'000};
+        int sig = sigtimedwait(&set, nullptr, &ts);
+        if (sig == SIGUSR1 && !stopping.exchange(true)) {
+            std::fprintf(stderr,
+                         "[NOTICE] soft-stop: no longer accepting, finishing %lld connections\n",
+                         static_cast<long long>(snap->cur_conns.load()));
+            for (auto& w : workers) {
+                w->soft_stop();
+            }
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            stopping.store(true);
+            for (auto& w : workers) {
+                w->hard_stop();
+            }
+        }
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    return 0;
+}
+
+}  // namespace octane::proxy

@@ -1,0 +1,165 @@
+#include "proxy/runtime/state.h"
+
+#include <ctime>
+
+namespace octane::proxy {
+namespace {
+
+balance::Algorithm algorithm_of(const config::ProxySection& p) {
+    switch (p.balance) {
+        case config::BalanceAlgo::kRoundRobin:
+            return balance::Algorithm::kRoundRobin;
+        case config::BalanceAlgo::kLeastConn:
+            return balance::Algorithm::kLeastConn;
+        case config::BalanceAlgo::kSource:
+            return p.hash_type == config::HashType::kConsistent
+                       ? balance::Algorithm::kSourceConsistent
+                       : balance::Algorithm::kSource;
+        case config::BalanceAlgo::kFirst:
+            return balance::Algorithm::kFirst;
+    }
+    return balance::Algorithm::kRoundRobin;
+}
+
+}  // namespace
+
+ServerState* BackendState::pick(const balance::PickContext& ctx, const std::string* stick_key) {
+    std::lock_guard<std::mutex> lock(mu);
+    int id = -1;
+    if (stick && stick_key != nullptr) {
+        int stuck = stick->lookup(*stick_key);
+        // Persistence survives drain (weight 0) but not a down or avoided server.
+        if (stuck >= 0 && lb->is_up(stuck) && stuck != ctx.avoid) {
+            id = stuck;
+        }
+    }
+    if (id < 0) {
+        auto picked = lb->pick(ctx);
+        if (!picked) {
+            return nullptr;
+        }
+        id = *picked;
+        if (stick && stick_key != nullptr) {
+            stick->store(*stick_key, id);
+        }
+    }
+    lb->take(id);
+    ServerState* s = servers[id].get();
+    Counters::add(s->counters.lbtot, 1);
+    Counters::add(counters.lbtot, 1);
+    return s;
+}
+
+ServerState* BackendState::take_specific(ServerState* s) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (s == nullptr || !lb->is_up(s->id)) {
+        return nullptr;
+    }
+    lb->take(s->id);
+    return s;
+}
+
+void BackendState::release(ServerState* s) {
+    std::lock_guard<std::mutex> lock(mu);
+    lb->drop(s->id);
+}
+
+void BackendState::set_server_up(ServerState* s, bool up, int64_t now_unix) {
+    std::lock_guard<std::mutex> lock(mu);
+    lb->set_up(s->id, up);
+    s->status.store(up ? ServerStatus::kUp : ServerStatus::kDown);
+    s->last_change.store(now_unix);
+    if (!up) {
+        s->chkdown.fetch_add(1);
+    }
+    last_change.store(now_unix);
+}
+
+int BackendState::active_up() const {
+    int n = 0;
+    for (const auto& s : servers) {
+        n += !s->cfg->backup && s->status.load() == ServerStatus::kUp;
+    }
+    return n;
+}
+
+int BackendState::backup_up() const {
+    int n = 0;
+    for (const auto& s : servers) {
+        n += s->cfg->backup && s->status.load() == ServerStatus::kUp;
+    }
+    return n;
+}
+
+int BackendState::total_weight_up() const {
+    // HAProxy reports the weight of the servers in use: active ones, or backups when none.
+    int active = 0, backup = 0;
+    for (const auto& s : servers) {
+        if (s->status.load() != ServerStatus::kUp) {
+            continue;
+        }
+        (s->cfg->backup ? backup : active) += s->cfg->weight;
+    }
+    return active > 0 ? active : backup;
+}
+
+std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
+    auto snap = std::make_unique<Snapshot>();
+    snap->config = std::move(cfg);
+    snap->maxconn = maxconn;
+    snap->nbthread = snap->config.global.nbthread;
+    snap->start_unix = time(nullptr);
+    int iid = 1;
+    for (const auto& p : snap->config.proxies) {
+        if (p.has_frontend()) {
+            auto fe = std::make_unique<FrontendState>();
+            fe->cfg = &p;
+            fe->iid = iid;
+            fe->maxconn = p.maxconn > 0 ? std::min(p.maxconn, maxconn) : maxconn;
+            snap->frontends.push_back(std::move(fe));
+        }
+        if (p.has_backend()) {
+            auto be = std::make_unique<BackendState>();
+            be->cfg = &p;
+            be->iid = iid;
+            be->last_change.store(snap->start_unix);
+            std::vector<balance::ServerSpec> specs;
+            int puid = 1;
+            for (const auto& sl : p.servers) {
+                auto s = std::make_unique<ServerState>();
+                s->cfg = &sl;
+                s->id = static_cast<int>(be->servers.size());
+                s->puid = puid++;
+                s->status.store(sl.disabled ? ServerStatus::kMaint : ServerStatus::kUp);
+                s->last_change.store(snap->start_unix);
+                s->check_health.store(sl.rise);
+                specs.push_back(balance::ServerSpec{sl.weight, sl.backup, sl.maxconn});
+                be->servers.push_back(std::move(s));
+            }
+            be->lb = balance::make_balancer(algorithm_of(p), std::move(specs), p.allbackups);
+            for (const auto& s : be->servers) {
+                be->lb->set_up(s->id, s->status.load() == ServerStatus::kUp);
+            }
+            for (const auto& r : p.stick_rules) {
+                if (r.fetch == "src" && r.kind != config::StickKind::kStoreResponse) {
+                    be->stick = std::make_unique<StickTable>(
+                        static_cast<size_t>(p.stick_table.size > 0 ? p.stick_table.size : 1024));
+                }
+            }
+            snap->backend_by_name[p.name] = be.get();
+            snap->backends.push_back(std::move(be));
+        }
+        ++iid;
+    }
+    for (auto& fe : snap->frontends) {
+        const auto& p = *fe->cfg;
+        if (p.kind == config::SectionKind::kListen) {
+            fe->default_backend = snap->backend_by_name[p.name];
+        } else if (!p.default_backend.empty()) {
+            fe->default_backend = snap->backend_by_name[p.default_backend];
+        }
+    }
+    return snap;
+}
+
+}  // namespace octane::proxy

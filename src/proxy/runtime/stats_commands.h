@@ -1,0 +1,30 @@
+#pragma once
+
+// The commands of the stats socket: `show stat`, `show info`, `help`, plus the admin-level
+// server controls (`disable server`, `enable server`, `set weight`) when the socket allows them.
+
+#include <atomic>
+#include <string>
+
+#include "proxy/runtime/stats_csv.h"
+
+namespace octane::proxy {
+
+class AccessLog;
+
+class StatsCommands {
+  public:
+    StatsCommands(Snapshot& snap, const ProcessInfo& info, const std::atomic<bool>& stopping,
+                  const AccessLog& log)
+        : snap_(snap), info_(info), stopping_(stopping), log_(log) {}
+    std::string run(const std::string& command);
+
+  private:
+    ServerState* find_server(const std::string& be_slash_srv, BackendState** be);
+    Snapshot& snap_;
+    const ProcessInfo& info_;
+    const std::atomic<bool>& stopping_;
+    const AccessLog& log_;
+};
+
+}  // namespace octane::proxy

@@ -1,0 +1,28 @@
+#pragma once
+
+// `show stat` and `show info` text, in HAProxy 2.6's format: the same CSV header (every column,
+// in order) so tools written against HAProxy (Octavia's amphora agent) read ours unchanged.
+// Columns we do not track are left empty, as HAProxy does for non-applicable fields.
+
+#include <string>
+
+#include "proxy/runtime/state.h"
+
+namespace octane::proxy {
+
+struct ProcessInfo {
+    int pid = 0;
+    int nbthread = 1;
+    int ulimit_n = 0;
+    int maxconn = 0;
+    bool stopping = false;
+    int listeners = 0;
+    int64_t dropped_logs = 0;
+};
+
+std::string render_show_stat(const Snapshot& snap, const ProcessInfo& info);
+std::string render_show_info(const Snapshot& snap, const ProcessInfo& info);
+// The text of the server status column ("UP", "DOWN 1/2", "no check", "MAINT").
+std::string server_status_text(const ServerState& s);
+
+}  // namespace octane::proxy

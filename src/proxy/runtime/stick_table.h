@@ -1,0 +1,48 @@
+#pragma once
+
+// A bounded key -> server-name table for `stick on src` / `stick match|store`: when full, the
+// least recently used entry is evicted (HAProxy evicts the oldest when the table fills).
+// Not thread-safe: the backend lock guards it.
+
+#include <list>
+#include <string>
+#include <unordered_map>
+
+namespace octane::proxy {
+
+class StickTable {
+  public:
+    explicit StickTable(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+
+    // Returns the server id stored for key, or -1.
+    int lookup(const std::string& key) {
+        auto it = map_.find(key);
+        if (it == map_.end()) {
+            return -1;
+        }
+        order_.splice(order_.begin(), order_, it->second.second);
+        return it->second.first;
+    }
+    void store(const std::string& key, int server) {
+        auto it = map_.find(key);
+        if (it != map_.end()) {
+            it->second.first = server;
+            order_.splice(order_.begin(), order_, it->second.second);
+            return;
+        }
+        if (map_.size() >= capacity_) {
+            map_.erase(order_.back());
+            order_.pop_back();
+        }
+        order_.push_front(key);
+        map_.emplace(key, std::make_pair(server, order_.begin()));
+    }
+    size_t size() const { return map_.size(); }
+
+  private:
+    size_t capacity_;
+    std::list<std::string> order_;
+    std::unordered_map<std::string, std::pair<int, std::list<std::string>::iterator>> map_;
+};
+
+}  // namespace octane::proxy

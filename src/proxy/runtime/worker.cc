@@ -1,0 +1,110 @@
+#include "proxy/runtime/worker.h"
+
+#include <cerrno>
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/runtime/session_factory.h"
+
+namespace octane::proxy {
+
+void Listener::on_io(uint32_t, unsigned) {
+    accept_all();
+}
+
+void Listener::close_fd() {
+    if (fd_ >= 0) {
+        close(fd_);
+        fd_ = -1;
+    }
+}
+
+bool Listener::accept_all() {
+    Snapshot& snap = worker_.snapshot();
+    while (fd_ >= 0) {
+        // Limits are checked before accept(): a refused connection stays queued in the kernel
+        // (as HAProxy pauses its listeners), it is not accepted-then-closed.
+        if (snap.cur_conns.load(std::memory_order_relaxed) >= snap.maxconn ||
+            (fe_.maxconn > 0 && fe_.counters.scur.load(std::memory_order_relaxed) >= fe_.maxconn)) {
+            paused_ = true;
+            worker_.note_paused();
+            return false;
+        }
+        sockaddr_storage peer{};
+        socklen_t len = sizeof(peer);
+        int fd =
+            accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd == -1) {
+            if (errno == EINTR || errno == ECONNABORTED) {
+                continue;
+            }
+            // EAGAIN: drained. EMFILE/ENFILE: out of fds; retry on the next close.
+            if (errno == EMFILE || errno == ENFILE) {
+                paused_ = true;
+                worker_.note_paused();
+                return false;
+            }
+            break;
+        }
+        paused_ = false;
+        start_session(worker_, fe_, fd, endpoint_from(reinterpret_cast<sockaddr*>(&peer), len));
+    }
+    paused_ = false;
+    return true;
+}
+
+Worker::Worker(Snapshot& snap, int index, AccessLog* log) : snap_(snap), index_(index), log_(log) {
+    loop_.set_idle_hook([this] {
+        if (any_paused_ && !stopping_) {
+            resume_paused();
+        }
+    });
+}
+
+Worker::~Worker() {
+    for (auto& l : listeners_) {
+        l->close_fd();
+    }
+}
+
+void Worker::add_listener(FrontendState& fe, int fd) {
+    auto l = std::make_unique<Listener>(*this, fe, fd);
+    loop_.add(fd, EPOLLIN, l.get());
+    listeners_.push_back(std::move(l));
+}
+
+void Worker::run() {
+    loop_.run();
+}
+
+void Worker::soft_stop() {
+    loop_.post([this] {
+        stopping_ = true;
+        for (auto& l : listeners_) {
+            l->close_fd();
+        }
+        if (sessions() == 0) {
+            loop_.stop();
+        }
+    });
+}
+
+void Worker::session_closed() {
+    sessions_.fetch_sub(1, std::memory_order_relaxed);
+    if (stopping_ && sessions() == 0) {
+        loop_.stop();
+    }
+}
+
+void Worker::resume_paused() {
+    any_paused_ = false;
+    for (auto& l : listeners_) {
+        if (l->paused()) {
+            l->accept_all();
+        }
+    }
+}
+
+}  // namespace octane::proxy

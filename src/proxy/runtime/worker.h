@@ -1,0 +1,79 @@
+#pragma once
+
+// One worker thread: its event loop, its own SO_REUSEPORT listening sockets, its buffer and
+// pipe pools. Sessions live on exactly one worker and never migrate.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "proxy/io/buffer_pool.h"
+#include "proxy/loop/event_loop.h"
+#include "proxy/runtime/state.h"
+
+namespace octane::proxy {
+
+class AccessLog;
+class Worker;
+
+class Listener final : public IoHandler {
+  public:
+    Listener(Worker& w, FrontendState& fe, int fd) : worker_(w), fe_(fe), fd_(fd) {}
+    void on_io(uint32_t events, unsigned tag) override;
+    // Accepts until the queue is empty or a limit is reached; returns false when paused.
+    bool accept_all();
+    int fd() const { return fd_; }
+    void close_fd();
+    bool paused() const { return paused_; }
+
+  private:
+    Worker& worker_;
+    FrontendState& fe_;
+    int fd_;
+    bool paused_ = false;
+};
+
+class Worker {
+  public:
+    Worker(Snapshot& snap, int index, AccessLog* log);
+    ~Worker();
+
+    EventLoop& loop() { return loop_; }
+    Snapshot& snapshot() { return snap_; }
+    int index() const { return index_; }
+    AccessLog* access_log() { return log_; }
+    BufferPool& buffers() { return buffers_; }
+    PipePool& pipes() { return pipes_; }
+    char* scratch() { return scratch_; }
+
+    // Takes ownership of a listening fd (before run()).
+    void add_listener(FrontendState& fe, int fd);
+    void run();
+    // Thread-safe: stop accepting; the worker exits once its sessions are gone.
+    void soft_stop();
+    // Thread-safe: stop now.
+    void hard_stop() { loop_.stop(); }
+
+    // Session accounting (loop thread).
+    void session_opened() { sessions_.fetch_add(1, std::memory_order_relaxed); }
+    void session_closed();
+    int64_t sessions() const { return sessions_.load(std::memory_order_relaxed); }
+    void note_paused() { any_paused_ = true; }
+
+  private:
+    void resume_paused();
+
+    Snapshot& snap_;
+    int index_;
+    AccessLog* log_;
+    EventLoop loop_;
+    BufferPool buffers_;
+    PipePool pipes_;
+    char scratch_[kIoBufferSize];
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    std::atomic<int64_t> sessions_{0};
+    bool stopping_ = false;
+    bool any_paused_ = false;
+};
+
+}  // namespace octane::proxy

@@ -1,0 +1,456 @@
+#include "proxy/tcp/tcp_session.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/io/proxy_header.h"
+#include "proxy/io/socket_ops.h"
+#include "proxy/runtime/access_log.h"
+#include "proxy/runtime/worker.h"
+
+namespace octane::proxy {
+namespace {
+
+constexpr uint32_t kEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+constexpr unsigned kClientTag = 0;
+constexpr unsigned kServerTag = 1;
+
+int64_t ms_or(const std::optional<config::Millis>& v, int64_t fallback) {
+    return v ? v->count() : fallback;
+}
+
+bool is_again(int e) {
+    return e == EAGAIN || e == EWOULDBLOCK;
+}
+
+}  // namespace
+
+TcpSession::TcpSession(Worker& worker, FrontendState& fe, int client_fd, const Endpoint& peer)
+    : worker_(worker), fe_(fe), be_(fe.default_backend), peer_(peer), timer_(this) {
+    client_.fd = client_fd;
+    accept_ms_ = worker_.loop().now();
+    last_activity_ = accept_ms_;
+    // Tunnel idle limit: the shorter of the client and server inactivity timeouts.
+    int64_t client_to = ms_or(fe_.cfg->timeouts.client, 0);
+    int64_t server_to = be_ ? ms_or(be_->cfg->timeouts.server, 0) : 0;
+    if (be_ && be_->cfg->timeouts.tunnel) {
+        client_to = server_to = be_->cfg->timeouts.tunnel->count();
+    }
+    idle_timeout_ms_ = client_to == 0   ? server_to
+                       : server_to == 0 ? client_to
+                                        : std::min(client_to, server_to);
+    retries_left_ = be_ ? be_->cfg->retries : 0;
+    worker_.session_opened();
+    fe_.counters.open_session();
+    worker_.snapshot().cur_conns.fetch_add(1, std::memory_order_relaxed);
+    worker_.snapshot().cum_conns.fetch_add(1, std::memory_order_relaxed);
+}
+
+TcpSession::~TcpSession() = default;
+
+void TcpSession::touch() {
+    last_activity_ = worker_.loop().now();
+}
+
+void TcpSession::start() {
+    worker_.loop().add(client_.fd, kEvents, this, kClientTag);
+    if (be_ == nullptr) {
+        close_session(true);
+        return;
+    }
+    be_->counters.open_session();
+    if (!connect_server(-1)) {
+        close_session(true);
+    }
+}
+
+bool TcpSession::connect_server(int avoid) {
+    balance::PickContext ctx;
+    ctx.avoid = avoid;
+    std::string key;
+    const std::string* stick_key = nullptr;
+    if (be_->stick || be_->cfg->balance == config::BalanceAlgo::kSource) {
+        key = peer_.host_string();
+        ctx.hash = balance::hash_source(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        stick_key = &key;
+    }
+    srv_ = be_->pick(ctx, stick_key);
+    if (srv_ == nullptr) {
+        return false;
+    }
+    return connect_picked();
+}
+
+bool TcpSession::connect_picked() {
+    srv_->counters.open_session();
+    server_ = Side{};
+    auto fd = start_connect(srv_->cfg->endpoint);
+    state_ = State::kConnecting;
+    connect_ms_ = worker_.loop().now();
+    if (!fd) {
+        on_connect_result(fd.error().code == 0 ? ECONNREFUSED : fd.error().code);
+        return state_ != State::kClosed;
+    }
+    server_.fd = *fd;
+    worker_.loop().add(server_.fd, kEvents, this, kServerTag);
+    worker_.loop().arm_in(timer_, ms_or(be_->cfg->timeouts.connect, 5000));
+    return true;
+}
+
+void TcpSession::on_connect_result(int err) {
+    if (err == 0) {
+        established();
+        return;
+    }
+    Counters::add(srv_->counters.econ, 1);
+    Counters::add(be_->counters.econ, 1);
+    if (server_.fd >= 0) {
+        close(server_.fd);
+        server_.fd = -1;
+    }
+    retry_or_fail();
+}
+
+void TcpSession::retry_or_fail() {
+    srv_->counters.close_session();
+    be_->release(srv_);
+    if (retries_left_ <= 0) {
+        srv_ = nullptr;
+        close_session(true);
+        return;
+    }
+    --retries_left_;
+    Counters::add(srv_->counters.wretr, 1);
+    Counters::add(be_->counters.wretr, 1);
+    bool redispatch =
+        be_->cfg->redispatch && (retries_left_ == 0 || srv_->status.load() != ServerStatus::kUp);
+    if (redispatch) {
+        Counters::add(srv_->counters.wredis, 1);
+        Counters::add(be_->counters.wredis, 1);
+        int avoid = srv_->id;
+        if (!connect_server(avoid)) {
+            srv_ = nullptr;
+            close_session(true);
+        }
+        return;
+    }
+    // HAProxy waits min(timeout connect, 1s) before retrying the same server.
+    retry_server_ = srv_;
+    srv_ = nullptr;
+    state_ = State::kTurnaround;
+    worker_.loop().arm_in(timer_, std::min<int64_t>(ms_or(be_->cfg->timeouts.connect, 1000), 1000));
+}
+
+void TcpSession::established() {
+    state_ = State::kEstablished;
+    touch();
+    const config::ProxySection& bc = *be_->cfg;
+    c2s_.splice = bc.splice_request || bc.splice_auto;
+    s2c_.splice = bc.splice_response || bc.splice_auto;
+    if (srv_->cfg->send_proxy != config::ProxyProtocol::kNone) {
+        sockaddr_storage local{};
+        socklen_t len = sizeof(local);
+        getsockname(client_.fd, reinterpret_cast<sockaddr*>(&local), &len);
+        Endpoint dst = endpoint_from(reinterpret_cast<sockaddr*>(&local), len);
+        c2s_.buf = worker_.buffers().get();
+        c2s_.off = 0;
+        c2s_.len = static_cast<uint32_t>(srv_->cfg->send_proxy == config::ProxyProtocol::kV1
+                                             ? write_proxy_v1(peer_, dst, c2s_.buf, kIoBufferSize)
+                                             : write_proxy_v2(peer_, dst, c2s_.buf, kIoBufferSize));
+    }
+    arm_idle_timer();
+    drive();
+}
+
+void TcpSession::arm_idle_timer() {
+    if (idle_timeout_ms_ > 0) {
+        worker_.loop().arm(timer_, last_activity_ + idle_timeout_ms_);
+    } else {
+        worker_.loop().cancel(timer_);
+    }
+}
+
+void TcpSession::on_timer(Timer&) {
+    switch (state_) {
+        case State::kConnecting:
+            on_connect_result(ETIMEDOUT);
+            return;
+        case State::kTurnaround:
+            // Same server if it can still take the connection, else whoever the balancer says.
+            srv_ = be_->take_specific(retry_server_);
+            retry_server_ = nullptr;
+            if (srv_ != nullptr ? !connect_picked() : !connect_server(-1)) {
+                close_session(true);
+            }
+            return;
+        case State::kEstablished:
+            if (worker_.loop().now() < last_activity_ + idle_timeout_ms_) {
+                arm_idle_timer();  // activity since arming: move the deadline, lazily
+                return;
+            }
+            close_session(true);
+            return;
+        case State::kClosed:
+            return;
+    }
+}
+
+void TcpSession::on_io(uint32_t events, unsigned tag) {
+    if (state_ == State::kClosed) {
+        return;
+    }
+    Side& side = tag == kClientTag ? client_ : server_;
+    if (tag == kServerTag && state_ == State::kConnecting) {
+        if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+            int err = (events & (EPOLLERR | EPOLLHUP)) ? socket_error(server_.fd) : 0;
+            if ((events & (EPOLLERR | EPOLLHUP)) && err == 0) {
+                err = ECONNREFUSED;
+            }
+            if (err == 0) {
+                server_.writable = true;
+                server_.readable = (events & EPOLLIN) != 0;
+            }
+            on_connect_result(err);
+        }
+        return;
+    }
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        side.readable = true;
+    }
+    if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+        side.writable = true;
+    }
+    if (state_ == State::kEstablished) {
+        drive();
+    }
+}
+
+void TcpSession::drive() {
+    if (!pump(client_, server_, c2s_) || !pump(server_, client_, s2c_)) {
+        close_session(true);
+        return;
+    }
+    bool c2s_done = client_.eof && server_.shut_wr;
+    bool s2c_done = server_.eof && client_.shut_wr;
+    if (c2s_done && s2c_done) {
+        close_session(false);
+    }
+}
+
+bool TcpSession::flush(Side& to, Flow& f) {
+    while (f.len > 0) {
+        if (!to.writable) {
+            return true;
+        }
+        ssize_t n = send(to.fd, f.buf + f.off, f.len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (is_again(errno)) {
+                to.writable = false;
+                return true;
+            }
+            return false;
+        }
+        f.off += static_cast<uint32_t>(n);
+        f.len -= static_cast<uint32_t>(n);
+        touch();
+    }
+    if (f.buf != nullptr) {
+        worker_.buffers().put(f.buf);
+        f.buf = nullptr;
+        f.off = 0;
+    }
+    return true;
+}
+
+bool TcpSession::pump(Side& from, Side& to, Flow& f) {
+    if (!flush(to, f)) {
+        return false;
+    }
+    if (f.len > 0) {
+        return true;  // destination still full: do not read more (backpressure)
+    }
+    bool ok = f.splice ? pump_splice(from, to, f) : pump_copy(from, to, f);
+    if (!ok) {
+        return false;
+    }
+    if (from.eof && f.len == 0 && f.in_pipe == 0 && !to.shut_wr) {
+        // Half-close: forward the FIN once everything before it was delivered.
+        shutdown(to.fd, SHUT_WR);
+        to.shut_wr = true;
+    }
+    return true;
+}
+
+bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
+    char* buf = worker_.scratch();
+    while (from.readable && !from.eof) {
+        ssize_t n = recv(from.fd, buf, kIoBufferSize, 0);
+        if (n == 0) {
+            from.eof = true;
+            break;
+        }
+        if (n < 0) {
+            if (is_again(errno)) {
+                from.readable = false;
+                break;
+            }
+            return false;
+        }
+        f.bytes += n;
+        touch();
+        ssize_t w = to.writable ? send(to.fd, buf, static_cast<size_t>(n), MSG_NOSIGNAL) : 0;
+        if (w < 0) {
+            if (!is_again(errno)) {
+                return false;
+            }
+            w = 0;
+        }
+        if (w < n) {
+            to.writable = false;
+            f.buf = worker_.buffers().get();
+            f.off = 0;
+            f.len = static_cast<uint32_t>(n - w);
+            std::memcpy(f.buf, buf + w, f.len);
+            return true;
+        }
+        if (static_cast<size_t>(n) < kIoBufferSize) {
+            from.readable = false;  // short read: the socket is drained, the next edge wakes us
+        }
+    }
+    return true;
+}
+
+bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {
+    constexpr size_t kChunk = 64 * 1024;
+    while (true) {
+        if (f.in_pipe > 0) {
+            if (!to.writable) {
+                return true;
+            }
+            ssize_t n = splice(f.pipe.rd, nullptr, to.fd, nullptr, f.in_pipe,
+                               SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (n < 0) {
+                if (is_again(errno)) {
+                    to.writable = false;
+                    return true;
+                }
+                return false;
+            }
+            f.in_pipe -= static_cast<uint32_t>(n);
+            touch();
+            if (f.in_pipe > 0) {
+                to.writable = false;
+                return true;
+            }
+        }
+        if (!from.readable || from.eof) {
+            break;
+        }
+        if (f.pipe.rd < 0 && !worker_.pipes().get(f.pipe)) {
+            f.splice = false;  // no pipe available: copy instead
+            return pump_copy(from, to, f);
+        }
+        ssize_t n =
+            splice(from.fd, nullptr, f.pipe.wr, nullptr, kChunk, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n == 0) {
+            from.eof = true;
+            break;
+        }
+        if (n < 0) {
+            if (is_again(errno)) {
+                from.readable = false;
+                break;
+            }
+            return false;
+        }
+        f.in_pipe += static_cast<uint32_t>(n);
+        f.bytes += n;
+        touch();
+    }
+    if (f.in_pipe == 0 && f.pipe.rd >= 0) {
+        worker_.pipes().put(f.pipe);  // idle connections hold no pipe
+        f.pipe = Pipe{};
+    }
+    return true;
+}
+
+void TcpSession::release_flow(Flow& f) {
+    if (f.buf != nullptr) {
+        worker_.buffers().put(f.buf);
+        f.buf = nullptr;
+    }
+    if (f.pipe.rd >= 0) {
+        if (f.in_pipe == 0) {
+            worker_.pipes().put(f.pipe);
+        } else {
+            close(f.pipe.rd);
+            close(f.pipe.wr);
+        }
+        f.pipe = Pipe{};
+    }
+}
+
+void TcpSession::close_session(bool error) {
+    if (state_ == State::kClosed) {
+        return;
+    }
+    bool was_established = state_ == State::kEstablished;
+    state_ = State::kClosed;
+    worker_.loop().cancel(timer_);
+    if (error && was_established) {
+        close_reset(client_.fd);
+    } else {
+        close(client_.fd);
+    }
+    if (server_.fd >= 0) {
+        close(server_.fd);
+    }
+    release_flow(c2s_);
+    release_flow(s2c_);
+    Counters::add(fe_.counters.bin, c2s_.bytes);
+    Counters::add(fe_.counters.bout, s2c_.bytes);
+    if (be_ != nullptr) {
+        Counters::add(be_->counters.bin, c2s_.bytes);
+        Counters::add(be_->counters.bout, s2c_.bytes);
+        be_->counters.close_session();
+        be_->counters.last_sess.store(time(nullptr), std::memory_order_relaxed);
+    }
+    if (srv_ != nullptr) {
+        Counters::add(srv_->counters.bin, c2s_.bytes);
+        Counters::add(srv_->counters.bout, s2c_.bytes);
+        srv_->counters.close_session();
+        srv_->counters.last_sess.store(time(nullptr), std::memory_order_relaxed);
+        be_->release(srv_);
+    }
+    fe_.counters.close_session();
+    worker_.snapshot().cur_conns.fetch_sub(1, std::memory_order_relaxed);
+    if (AccessLog* log = worker_.access_log(); log != nullptr && fe_.cfg->log) {
+        LogRecord rec{fe_.cfg,
+                      be_ ? be_->cfg : nullptr,
+                      srv_ ? srv_->cfg : nullptr,
+                      &peer_,
+                      worker_.loop().now() - accept_ms_,
+                      c2s_.bytes,
+                      s2c_.bytes,
+                      0,
+                      nullptr,
+                      error ? "SD" : "--"};
+        log->write(rec);
+    }
+    worker_.session_closed();
+    worker_.loop().defer_delete(this);
+}
+
+void start_tcp_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer) {
+    auto* s = new TcpSession(worker, fe, fd, peer);
+    s->start();
+}
+
+}  // namespace octane::proxy

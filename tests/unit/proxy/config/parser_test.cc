@@ -1,0 +1,128 @@
+#include "proxy/config/parser.h"
+
+#include <gtest/gtest.h>
+
+namespace octane::proxy::config {
+namespace {
+
+ParseOutput parse(const std::string& text) {
+    return parse_config({SourceFile{"t.cfg", text}});
+}
+
+bool has_error(const ParseOutput& out, const std::string& needle) {
+    for (const auto& e : out.diag.errors()) {
+        if (e.find(needle) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST(Parser, ReportsEveryErrorWithFileAndLine) {
+    auto out = parse(
+        "global\n"
+        "    maxconn many\n"    // 2
+        "    bogus-global 1\n"  // 3
+        "defaults\n"
+        "    timeout connect 5x\n"  // 5
+        "frontend fe\n"
+        "    bind 127.0.0.1:99999\n"  // 7
+        "    frobnicate\n"            // 8
+        "    default_backend nope\n"  // 9
+        "backend be\n"
+        "    balance random\n"                 // 11
+        "    server s1 1.2.3.4:80 wieght 3\n"  // 12
+        "    server s1 1.2.3.4:81\n"           // 13
+        "    bind :80\n");                     // 14
+    EXPECT_FALSE(out.diag.ok());
+    EXPECT_TRUE(has_error(out, "t.cfg:2: 'maxconn' expects a positive integer"));
+    EXPECT_TRUE(has_error(out, "t.cfg:3: unknown keyword 'bogus-global' in 'global' section"));
+    EXPECT_TRUE(has_error(out, "t.cfg:5: 'timeout connect' expects a duration"));
+    EXPECT_TRUE(has_error(out, "t.cfg:7: 'bind' : invalid port"));
+    EXPECT_TRUE(has_error(out, "t.cfg:8: unknown keyword 'frobnicate' in 'frontend' section"));
+    EXPECT_TRUE(has_error(out, "t.cfg:9: proxy 'fe' : unable to find required backend 'nope'"));
+    EXPECT_TRUE(has_error(out, "t.cfg:11: 'balance random' is not supported"));
+    EXPECT_TRUE(has_error(out, "t.cfg:12: 'server s1' : unknown option 'wieght'"));
+    EXPECT_TRUE(has_error(out, "t.cfg:13: 'server s1' : duplicate server name"));
+    EXPECT_TRUE(has_error(out, "t.cfg:14: 'bind' is not allowed in a 'backend' section"));
+    EXPECT_EQ(out.diag.errors().size(), 10u);
+}
+
+TEST(Parser, DefaultsAreCopiedWhenAProxyOpens) {
+    auto out = parse(
+        "defaults\n  mode http\n  timeout server 7s\n  option forwardfor\n"
+        "backend a\n  server s 127.0.0.1:1\n"
+        "defaults\n  mode tcp\n"
+        "backend b\n  server s 127.0.0.1:1\n");
+    ASSERT_TRUE(out.diag.ok());
+    EXPECT_EQ(out.config.proxies[0].mode, Mode::kHttp);
+    EXPECT_TRUE(out.config.proxies[0].forwardfor);
+    EXPECT_EQ(out.config.proxies[0].timeouts.server->count(), 7000);
+    EXPECT_EQ(out.config.proxies[1].mode, Mode::kTcp);
+    EXPECT_FALSE(out.config.proxies[1].forwardfor);  // a new defaults section starts over
+}
+
+TEST(Parser, L7RulesAndConditions) {
+    auto out = parse(
+        "frontend fe\n  mode http\n  bind :8080\n"
+        "  acl a1 path -m beg /api\n"
+        "  acl a2 req.hdr(host) -i -m str x.example\n"
+        "  http-request deny if a1 !a2\n"
+        "  redirect code 301 location https://x/ if a2\n"
+        "  use_backend be if a1 || a2\n"
+        "  use_backend be if unknown\n"
+        "  http-request use-service prometheus-exporter if { path /metrics }\n"
+        "backend be\n  mode http\n  server s 127.0.0.1:1\n");
+    EXPECT_TRUE(has_error(out, "t.cfg:9: no such ACL : 'unknown'"));
+    EXPECT_EQ(out.diag.errors().size(), 1u);
+    const auto& fe = out.config.proxies[0];
+    ASSERT_EQ(fe.http_request_rules.size(), 2u);
+    EXPECT_EQ(fe.http_request_rules[0].cond.or_groups[0].size(), 2u);
+    EXPECT_TRUE(fe.http_request_rules[0].cond.or_groups[0][1].negate);
+    EXPECT_EQ(fe.redirects[0].code, 301);
+    EXPECT_EQ(fe.use_backends[0].cond.or_groups.size(), 2u);
+    EXPECT_EQ(fe.http_request_rules[1].cond.or_groups[0][0].anonymous.size(), 2u);
+}
+
+TEST(Parser, ModeMismatchBetweenFrontendAndBackend) {
+    auto out = parse(
+        "frontend fe\n  mode http\n  bind :80\n  default_backend be\n"
+        "backend be\n  mode tcp\n");
+    EXPECT_TRUE(has_error(out, "t.cfg:4: proxy 'fe' in mode http cannot use backend 'be'"));
+}
+
+TEST(Parser, TlsAndPeersAreExplicit) {
+    auto out = parse(
+        "peers p\n  peer a 10.0.0.1:1025\n"
+        "frontend fe\n  bind :443 ssl crt-list /x.pem\n  default_backend be\n"
+        "backend be\n  stick-table type ip size 10k peers p\n  stick on src\n"
+        "  server s 1.2.3.4:443 ssl verify none\n");
+    EXPECT_TRUE(
+        has_error(out, "t.cfg:4: 'bind :443' : TLS termination ('ssl') is not supported yet"));
+    EXPECT_TRUE(
+        has_error(out, "t.cfg:9: 'server s' : TLS to servers ('ssl') is not supported yet"));
+    EXPECT_EQ(out.diag.errors().size(), 2u);
+    bool warned = false;
+    for (const auto& w : out.diag.warnings()) {
+        warned = warned || w.find("t.cfg:1: peers section 'p'") != std::string::npos;
+    }
+    EXPECT_TRUE(warned);
+    EXPECT_EQ(out.config.peers.at(0).peers.at(0).endpoint.to_string(), "10.0.0.1:1025");
+}
+
+TEST(Parser, Ipv6AddressesAndDurations) {
+    auto out = parse(
+        "frontend fe\n  bind 2001:db8:101::219:80\n  timeout client 2m\n"
+        "  default_backend be\n"
+        "backend be\n  server s 2001:db8::79:8080 check inter 5s addr ::1 port 9000\n");
+    ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];
+    EXPECT_EQ(out.config.proxies[0].binds[0].endpoint.to_string(), "[2001:db8:101::219]:80");
+    EXPECT_EQ(out.config.proxies[0].timeouts.client->count(), 120000);
+    const auto& s = out.config.proxies[1].servers[0];
+    EXPECT_EQ(s.endpoint.port(), 8080);
+    EXPECT_EQ(s.check_addr->host_string(), "::1");
+    EXPECT_EQ(s.check_port, 9000);
+}
+
+}  // namespace
+}  // namespace octane::proxy::config

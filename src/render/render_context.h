@@ -29,6 +29,10 @@ struct RenderContext {
     // PING wrapper <base_dir>/ping-wrapper.sh, certificates <cert_dir>/<lb_id>/...
     std::string base_dir = "/var/lib/octavia";
     std::string cert_dir;  // empty = <base_dir>/certs
+    // Overrides, empty = the Octavia paths above. A unix socket path must fit sun_path (107
+    // bytes): <state>/amphorae/<amp id>/<lb id>.sock usually does not, so pass a short one.
+    std::string stats_socket;
+    std::string server_state_file;
     std::string log_target = "/run/rsyslog/octavia/log";
     int user_log_facility = 0;
     int administrative_log_facility = 1;

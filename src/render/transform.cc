@@ -147,8 +147,11 @@ GlobalView global(const std::vector<const ListenerInput*>& listeners, const Tran
     g.log_target = ctx.log_target;
     g.user_log_facility = ctx.user_log_facility;
     g.administrative_log_facility = ctx.administrative_log_facility;
-    g.stats_socket = ctx.base_dir + "/" + env.lb.id + ".sock";
-    g.server_state_file = ctx.base_dir + "/" + env.lb.id + "/servers-state";
+    g.stats_socket =
+        ctx.stats_socket.empty() ? ctx.base_dir + "/" + env.lb.id + ".sock" : ctx.stats_socket;
+    g.server_state_file = ctx.server_state_file.empty()
+                              ? ctx.base_dir + "/" + env.lb.id + "/servers-state"
+                              : ctx.server_state_file;
     g.connection_logging = ctx.connection_logging;
     long long sum = 0;  // disabled listeners count too, as in Octavia
     for (const ListenerInput* l : listeners) {

@@ -243,6 +243,11 @@ TEST(RenderBranches, ContextSwitches) {
     EXPECT_THAT(cfg, HasSubstr("    external-check\n\n"));  // no insecure-fork-wanted before 2.2
     EXPECT_THAT(cfg, HasSubstr("external-check command /srv/amp/ping-wrapper.sh\n"));
     EXPECT_THAT(cfg, HasSubstr("stats socket /srv/amp/lb1.sock mode 0666 level user\n"));
+    ctx.stats_socket = "/run/o/1.sock";
+    ctx.server_state_file = "/srv/amp/state";
+    cfg = render(g, ctx);
+    EXPECT_THAT(cfg, HasSubstr("stats socket /run/o/1.sock mode 0666 level user\n"
+                               "    server-state-file /srv/amp/state\n"));
     ctx.haproxy_major = 1;
     ctx.haproxy_minor = 5;
     EXPECT_THAT(render(g, ctx), Not(HasSubstr("http-reuse")));

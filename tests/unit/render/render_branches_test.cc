@@ -7,6 +7,7 @@
 #include "render/escape.h"
 #include "render/expected_codes.h"
 #include "render/haproxy_config.h"
+#include "render/tls_files.h"
 
 namespace octane::render {
 namespace {
@@ -281,6 +282,13 @@ TEST(Escape, JinjaAndHaproxyWords) {
     EXPECT_TRUE(is_single_word("https://a/b?c=d"));
     EXPECT_FALSE(is_single_word("a\tb"));
     EXPECT_FALSE(is_single_word(""));
+}
+
+TEST(TlsFiles, NamesAndCrtList) {
+    // sha1("abc") = a9993e364706816aba3e25717850c26c9cd0d89d
+    EXPECT_EQ(secret_file_name("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d.pem");
+    EXPECT_EQ(crt_list_text("/var/lib/octavia/certs/lb1", {"a.pem", "b.pem"}),
+              "/var/lib/octavia/certs/lb1/a.pem\n/var/lib/octavia/certs/lb1/b.pem\n");
 }
 
 }  // namespace

@@ -332,7 +332,10 @@ def raw_http(base_url: str, head: bytes, body: bytes = b"", timeout: float = 30.
     head_part = data[:head_end].decode("latin-1") if head_end >= 0 else data.decode("latin-1")
     resp_body = data[head_end + 4:] if head_end >= 0 else b""
     lines = head_part.split("\r\n")
-    status = int(lines[0].split()[1])
+    first = lines[0].split()
+    if len(first) < 2 or not first[0].startswith("HTTP/") or not first[1].isdigit():
+        return None, {}, data  # not an HTTP response (e.g. an HTTP/0.9-style error page)
+    status = int(first[1])
     hdrs = {}
     for line in lines[1:]:
         if ":" in line:

@@ -1,5 +1,8 @@
 #include "wire/stats_report.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 namespace octane::wire {
@@ -61,6 +64,26 @@ TEST(StatsReport, CountersSurviveJson) {
     EXPECT_EQ(back.at("l1").bout, 2);
     EXPECT_EQ(back.at("l1").ereq, 4);
     EXPECT_TRUE(counters_from_json(nlohmann::json::array()).empty());
+}
+
+// Captured from haproxy 2.6.12 (`show stat` on a stats socket): a checked server that is down, a
+// weight-0 and a plain server without checks, a disabled one.
+TEST(StatsReport, ParsesRealHaproxyOutput) {
+    std::ifstream in(std::string(OCTANE_WIRE_TESTDATA) + "/show_stat_haproxy26.csv");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto rows = parse_show_stat(text.str());
+    ASSERT_TRUE(rows.has_value()) << rows.error().message;
+    CounterState counters;
+    Heartbeat hb = heartbeat_from_stats(*rows, "amp", 1, counters);
+    const std::string listener = "0f456a63-2634-4721-90d0-090067cf73ac";
+    EXPECT_EQ(hb.listeners.at(listener).status, "OPEN");
+    const PoolReport& pool = hb.pools.at("6e971b0d-1290-4b1f-9086-6de666b52755:" + listener);
+    EXPECT_EQ(pool.status, "UP");
+    EXPECT_EQ(pool.members.at("e233ccec-db0e-4966-acda-493eb35d77de"), "DOWN");
+    EXPECT_EQ(pool.members.at("b4cad0a3-64e9-47dd-b19d-8f784e9ea4c1"), "no check");
+    EXPECT_EQ(pool.members.at("c4cad0a3-64e9-47dd-b19d-8f784e9ea4c1"), "MAINT");
+    EXPECT_EQ(pool.members.at("d4cad0a3-64e9-47dd-b19d-8f784e9ea4c1"), "no check");
 }
 
 TEST(StatsReport, RejectsOutputWithoutHeader) {

@@ -347,6 +347,7 @@ def test_oversized_body_is_413(server, c, world):
             h.cascade_delete(c, x["id"])
 
 
+@pytest.mark.reference_differs  # reference: 500 on a body cut short by the client
 def test_garbage_http_keeps_server_alive(server, c):
     for raw in (b"GARBAGE\r\n\r\n", b"GET /v2/lbaas/loadbalancers HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
                 b"POST /v2/lbaas/loadbalancers HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"a"):

@@ -81,7 +81,7 @@ struct FrontendView {
     long long timeout_client = 0;
     long long tcp_inspect_delay = 0;  // 0 = none
     bool prometheus_backend = false;
-    std::string log_format;  // already haproxy-escaped; empty = none
+    std::string log_format;  // raw format, empty = none
 };
 
 struct HealthCheckView {

@@ -124,7 +124,7 @@ void emit_frontend(const FrontendView& f, std::string& out) {
         out += "    default_backend prometheus-exporter-internal\n";
     }
     if (!f.log_format.empty()) {
-        out += "    log-format " + esc(f.log_format) + "\n";
+        out += "    log-format " + esc_log_format(f.log_format) + "\n";
     }
 }
 

@@ -44,6 +44,19 @@ std::string esc_l7_value(std::string_view value) {
     return esc(word);
 }
 
+std::string esc_log_format(std::string_view format) {
+    std::string word;
+    word.reserve(format.size() + 16);
+    for (char c : format) {
+        if (c == ' ') {
+            word += "\\ ";
+        } else {
+            word += c;
+        }
+    }
+    return esc(word);
+}
+
 bool is_single_word(std::string_view value) {
     if (value.empty()) {
         return false;

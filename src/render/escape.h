@@ -17,6 +17,9 @@ std::string esc(std::string_view value);
 // haproxy word escaping for L7 rule values: `\` -> `\\`, ` ` -> `\ `, then esc().
 std::string esc_l7_value(std::string_view value);
 
+// log-format value: spaces escaped as `\ ` (the format is one haproxy word), then esc().
+std::string esc_log_format(std::string_view format);
+
 // True when the value is non-empty and holds no whitespace or control characters, i.e. it can be
 // written as one haproxy word without escaping (ids, addresses, URLs, cipher strings, names).
 bool is_single_word(std::string_view value);

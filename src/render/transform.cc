@@ -1,6 +1,5 @@
 #include "render/transform.h"
 
-#include "render/escape.h"
 #include "render/transform_env.h"
 #include "wire/peer_name.h"
 
@@ -25,8 +24,8 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     return text;
 }
 
-// Octavia's user_log_format with ids filled in; HTTP-only fields blanked for non-HTTP listeners;
-// spaces escaped so the format is one haproxy word.
+// Octavia's user_log_format with ids filled in and HTTP-only fields blanked for non-HTTP
+// listeners (emit() escapes the spaces).
 std::string log_format(const ListenerInput& listener, const TransformEnv& env) {
     std::string f = replace_all(env.ctx.user_log_format, "{{ project_id }}", env.lb.project_id);
     f = replace_all(f, "{{ lb_id }}", env.lb.id);
@@ -35,7 +34,7 @@ std::string log_format(const ListenerInput& listener, const TransformEnv& env) {
             f = replace_all(f, field, "-");
         }
     }
-    return replace_all(f, " ", "\\ ");
+    return f;
 }
 
 BindView bind_template(const ListenerInput& listener, const TransformEnv& env) {

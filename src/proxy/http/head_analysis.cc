@@ -231,10 +231,12 @@ VoidResult analyze_head(MessageKind kind, std::string_view buffer, Method reques
     if (!facts) {
         return Unexpected(facts.error());
     }
-    if (kind == MessageKind::kRequest) {
-        return analyze_request(buffer, limits, *facts, head);
+    VoidResult r = kind == MessageKind::kRequest ? analyze_request(buffer, limits, *facts, head)
+                                                 : analyze_response(request_method, *facts, head);
+    if (head.drop_content_length) {
+        head.verbatim_safe = false;
     }
-    return analyze_response(request_method, *facts, head);
+    return r;
 }
 
 }  // namespace octane::proxy::http

@@ -68,6 +68,10 @@ struct MessageHead {
     bool interim = false;            // response: 1xx other than 101, a final response follows
     bool switch_to_tunnel = false;   // response: 101, or 2xx to CONNECT; bytes flow raw afterwards
     bool drop_content_length = false;  // CL beside TE that was tolerated: never forward the CL
+    // The head bytes are already in canonical form (CRLF line ends, no leading blank lines, single
+    // spaces in the start line, HTTP/1.x, nothing to drop): with no header edits, the session may
+    // forward buffer[0, head_bytes) as-is instead of serializing.
+    bool verbatim_safe = true;
     uint32_t head_bytes = 0;  // bytes of the head including the blank line (and leading CRLFs)
 };
 

@@ -94,6 +94,8 @@ Result<ParseStatus, HttpErrc> HttpParser::parse(std::string_view buffer) {
         uint32_t end = lf_pos;
         if (end > line_begin_ && buffer[end - 1] == '\r') {
             --end;
+        } else {
+            head_.verbatim_safe = false;  // bare LF line end
         }
         scan_ = lf_pos + 1;
         VoidResult r = on_line(buffer, line_begin_, end);
@@ -123,6 +125,7 @@ VoidResult HttpParser::on_line(std::string_view buffer, uint32_t begin, uint32_t
     }
     if (state_ == State::kStartLine) {
         if (begin == end && kind_ == MessageKind::kRequest) {
+            head_.verbatim_safe = false;
             return {};  // RFC 9112 §2.2: ignore empty lines before a request-line, as HAProxy does
         }
         VoidResult r = kind_ == MessageKind::kRequest ? on_request_line(buffer, begin, end)
@@ -167,6 +170,9 @@ VoidResult HttpParser::on_request_line(std::string_view buffer, uint32_t begin, 
     }
     head_.method_text = span_of(buffer, method);
     head_.target = span_of(buffer, target);
+    if (method.size() + target.size() + version.size() + 2 != end - begin || version[5] != '1') {
+        head_.verbatim_safe = false;  // extra blanks, or HTTP/2.0 spoken as 1.1
+    }
     return {};
 }
 
@@ -194,6 +200,9 @@ VoidResult HttpParser::on_status_line(std::string_view buffer, uint32_t begin, u
         if (!is_value_char(c)) {
             return Unexpected(HttpErrc::kBadStartLine);
         }
+    }
+    if (line[5] != '1') {
+        head_.verbatim_safe = false;
     }
     head_.status = status;
     head_.reason = span_of(buffer, reason.empty() ? line.substr(line.size()) : reason);

@@ -225,6 +225,30 @@ TEST(HttpParser, RequestFieldsAreOffsetsIntoTheBuffer) {
     EXPECT_EQ(MessageView(moved, p.head()).find("HOST"), "example.com");
 }
 
+TEST(HttpParser, VerbatimSafeOnlyForCanonicalHeads) {
+    struct Case {
+        std::string input;
+        bool safe;
+    };
+    const Case cases[] = {
+        {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", true}, {"GET / HTTP/1.0\r\n\r\n", true},
+        {"GET / HTTP/1.1\nHost: a\r\n\r\n", false},  {"GET / HTTP/1.1\r\nHost: a\r\n\n", false},
+        {"\r\nGET / HTTP/1.1\r\n\r\n", false},       {"GET  / HTTP/1.1\r\n\r\n", false},
+        {"GET / HTTP/1.1 \r\n\r\n", false},          {"GET / HTTP/2.0\r\n\r\n", false},
+    };
+    for (const Case& c : cases) {
+        HttpParser p(MessageKind::kRequest);
+        ASSERT_TRUE(p.parse(c.input)) << c.input;
+        EXPECT_EQ(p.head().verbatim_safe, c.safe) << c.input;
+    }
+    ParserLimits tolerate;
+    tolerate.reject_content_length_with_te = false;
+    HttpParser p(MessageKind::kRequest, tolerate);
+    ASSERT_TRUE(
+        p.parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    EXPECT_FALSE(p.head().verbatim_safe);
+}
+
 TEST(HttpParser, PipelinedRequestsStopAtEachHead) {
     std::string in =
         "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTT";

@@ -79,19 +79,22 @@ class OctaneProcess:
     """One `octane serve|api|worker` process over a state dir; stopped by its own PID only."""
 
     def __init__(self, mode: str, state_dir: str, extra_args=(), lease_seconds: int | None = None,
-                 binary: str | None = None):
+                 binary: str | None = None, plain: bool = False):
         assert mode in ("serve", "api", "worker"), mode
         self.mode = mode
         self.state_dir = state_dir
         self.binary = binary or octane_binary()
         self.extra_args = list(extra_args)
         self.lease_seconds = lease_seconds
+        self.plain = plain  # only --state-dir + extra_args (e.g. everything else from --config-file)
         self.proc: subprocess.Popen | None = None
         self.base_url: str | None = None
         self.log_path = os.path.join(state_dir, "%s-%d.log" % (mode, int(time.time() * 1000)))
         self._log = None
 
     def argv(self) -> list[str]:
+        if self.plain:
+            return [self.binary, self.mode, "--state-dir", self.state_dir] + self.extra_args
         args = [self.binary, self.mode, "--state-dir", self.state_dir,
                 "--amphora-driver", "noop", "--network-driver", "noop"]
         if self.mode in ("serve", "api"):

@@ -1,0 +1,261 @@
+"""Helpers for octane-proxy scenarios: loopback backends, engine processes, stats socket.
+
+Everything binds 127.0.0.1, picks free ports from the kernel, waits on conditions with deadlines,
+and stops only the processes it started (by PID).
+"""
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+def proxy_binary():
+    build = os.environ.get("OCTANE_BUILD_DIR")
+    candidates = [os.path.join(build, "octane-proxy")] if build else []
+    src = os.environ.get("OCTANE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+    candidates += [os.path.join(src, d, "octane-proxy") for d in ("build", "build-proxy")]
+    for c in candidates:
+        if os.path.exists(c):
+            return os.path.abspath(c)
+    raise RuntimeError("octane-proxy binary not found (set OCTANE_BUILD_DIR)")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(cond, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class TcpBackend:
+    """Answers every connection with its name and a newline, then echoes."""
+
+    def __init__(self, name, port=None):
+        self.name = name.encode()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port or 0))
+        self.port = self.sock.getsockname()[1]
+        self.sock.listen(512)
+        self.stopped = False
+        self.conns = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopped:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            c.sendall(self.name + b"\n")
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                c.sendall(d)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def stop(self):
+        self.stopped = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        for c in self.conns:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
+class HttpBackend(TcpBackend):
+    """Minimal HTTP/1.1 keep-alive server: body = '<name> <path> xff=<X-Forwarded-For values>'."""
+
+    def _serve(self, c):
+        buf = b""
+        try:
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    d = c.recv(65536)
+                    if not d:
+                        return
+                    buf += d
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                lines = head.decode("latin1").split("\r\n")
+                path = lines[0].split(" ")[1]
+                hdrs = [l.split(":", 1) for l in lines[1:] if ":" in l]
+                xff = ",".join(v.strip() for k, v in hdrs if k.lower() == "x-forwarded-for")
+                clen = sum(int(v) for k, v in hdrs if k.lower() == "content-length")
+                while len(buf) < clen:
+                    buf += c.recv(65536)
+                buf = buf[clen:]
+                status = "200 OK"
+                if path.startswith("/status/"):
+                    status = path[len("/status/"):] + " X"
+                body = f"{self.name.decode()} {path} xff={xff}".encode()
+                c.sendall(f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+
+class Engine:
+    """An octane-proxy or haproxy process running an inline config."""
+
+    def __init__(self, kind, config_text, extra_args=()):
+        self.kind = kind
+        self.dir = tempfile.mkdtemp(prefix=f"proxy-{kind}-")
+        self.cfg = os.path.join(self.dir, "proxy.cfg")
+        with open(self.cfg, "w") as f:
+            f.write(config_text)
+        self.extra = list(extra_args)
+        self.procs = []
+        self.log_path = os.path.join(self.dir, "out.log")
+
+    def command(self, extra=()):
+        binary = proxy_binary() if self.kind == "octane" else HAPROXY
+        return [binary, "-db", "-f", self.cfg, *self.extra, *extra]
+
+    def start(self, extra=(), wait_port=None, wait_socket=None):
+        """Starts the engine; waits until its stats socket answers (no probe connection to the
+        proxied port, so balancing state is untouched) or, without one, until the port accepts."""
+        log = open(self.log_path, "a")
+        p = subprocess.Popen(self.command(extra), stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        if wait_socket:
+            def ready():
+                if p.poll() is not None:
+                    return True
+                try:
+                    return "Pid: " + str(p.pid) in stats_command(str(wait_socket), "show info")
+                except OSError:
+                    return False
+            wait_until(ready, 10, "stats socket of the new process")
+        elif wait_port:
+            wait_until(lambda: port_open(wait_port) or p.poll() is not None, 10, "proxy port")
+        assert p.poll() is None, self.log()
+        return p
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait(timeout=5)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def stats_command(path, command):
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(5)
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        data = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+    return data.decode()
+
+
+def show_stat(path):
+    """Rows of `show stat` as dicts keyed by column name, indexed by (pxname, svname)."""
+    text = stats_command(path, "show stat")
+    lines = [l for l in text.splitlines() if l]
+    header = lines[0].lstrip("# ").split(",")
+    rows = {}
+    for line in lines[1:]:
+        fields = line.split(",")
+        row = dict(zip(header, fields))
+        rows[(row["pxname"], row["svname"])] = row
+    return rows
+
+
+def tcp_hello(port, payload=b"ping"):
+    """Connects, reads the backend's name line, checks the echo; returns the name."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        f = s.makefile("rb")
+        name = f.readline().strip().decode()
+        s.sendall(payload)
+        got = b""
+        while len(got) < len(payload):
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+        assert got == payload
+        return name
+
+
+def http_get(port, path="/", headers=None, sock=None):
+    """One HTTP/1.1 request; returns (status, headers dict lowercased, body)."""
+    own = sock is None
+    s = sock or socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        headers = dict(headers or {})
+        headers.setdefault("Host", "test")
+        h = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        s.sendall(f"GET {path} HTTP/1.1\r\n{h}\r\n".encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                raise AssertionError("connection closed before response head")
+            buf += d
+        head, body = buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        hdrs = {}
+        for l in lines[1:]:
+            k, v = l.split(":", 1)
+            hdrs[k.strip().lower()] = v.strip()
+        n = int(hdrs.get("content-length", "0"))
+        while len(body) < n:
+            d = s.recv(65536)
+            if not d:
+                break
+            body += d
+        return status, hdrs, body.decode("latin1")
+    finally:
+        if own:
+            s.close()

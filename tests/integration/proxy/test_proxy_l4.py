@@ -1,0 +1,201 @@
+"""L4 scenarios against a real octane-proxy (and the same against haproxy where cheap)."""
+import os
+import subprocess
+import threading
+
+import pytest
+
+from proxy_harness import (Engine, TcpBackend, free_port, proxy_binary, show_stat,
+                           stats_command, tcp_hello, wait_until)
+
+
+def l4_config(port, backends, sock, check=False, extra_backend=""):
+    chk = " check inter 200ms fall 2 rise 2" if check else ""
+    servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1{chk}"
+                        for i, b in enumerate(backends))
+    return f"""
+global
+    maxconn 2000
+    nbthread 1
+    stats socket {sock} mode 600 level admin
+defaults
+    mode tcp
+    retries 3
+    option redispatch
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    balance roundrobin
+    option allbackups
+{extra_backend}
+{servers}
+"""
+
+
+@pytest.fixture
+def backends():
+    bs = [TcpBackend("one"), TcpBackend("two")]
+    yield bs
+    for b in bs:
+        b.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_round_robin_alternates(kind, backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l4_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        names = [tcp_hello(port) for _ in range(4)]
+        assert names == ["one", "two", "one", "two"], eng.log()
+    finally:
+        eng.stop()
+
+
+def test_show_stat_counts_match(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l4_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        for _ in range(10):
+            tcp_hello(port, b"x" * 100)
+        rows = {}
+
+        def settled():
+            rows.update(show_stat(sock))
+            return rows[("fe", "FRONTEND")]["scur"] == "0"
+        wait_until(settled, 5, "sessions closed")
+        fe, be = rows[("fe", "FRONTEND")], rows[("be", "BACKEND")]
+        s1, s2 = rows[("be", "s1")], rows[("be", "s2")]
+        assert int(fe["stot"]) == 10
+        assert int(s1["stot"]) + int(s2["stot"]) == 10
+        assert abs(int(s1["stot"]) - int(s2["stot"])) <= 1
+        assert int(be["stot"]) == 10
+        # bin: 100 bytes sent per hello; bout: name line + echo.
+        assert int(fe["bin"]) == 1000
+        assert int(be["bout"]) == int(fe["bout"])
+        assert s1["status"] == "no check" and be["status"] == "UP"
+        assert be["act"] == "2" and be["weight"] == "2"
+        info = stats_command(sock, "show info")
+        assert "CumConns: 10" in info
+    finally:
+        eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_killed_backend_goes_down_and_traffic_moves(kind, tmp_path):
+    one, two = TcpBackend("one"), TcpBackend("two")
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l4_config(port, [one, two], sock, check=True))
+    try:
+        eng.start(wait_socket=sock)
+        wait_until(lambda: all(show_stat(sock)[("be", s)]["status"] == "UP" for s in ("s1", "s2")),
+                   10, "both servers UP")
+        assert sorted(tcp_hello(port) for _ in range(4)) == ["one", "one", "two", "two"]
+        one.stop()
+        wait_until(lambda: show_stat(sock)[("be", "s1")]["status"] == "DOWN", 10, "s1 DOWN")
+        assert [tcp_hello(port) for _ in range(6)] == ["two"] * 6
+        row = show_stat(sock)[("be", "s1")]
+        assert int(row["chkdown"]) >= 1 and row["check_status"] in ("L4CON", "L4TOUT")
+    finally:
+        eng.stop()
+        two.stop()
+
+
+def test_backup_used_only_when_primaries_down(tmp_path):
+    one, bk = TcpBackend("one"), TcpBackend("backup")
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    cfg = l4_config(port, [one], sock, check=True) + \
+        f"    server b1 127.0.0.1:{bk.port} backup check inter 200ms fall 2 rise 2\n"
+    eng = Engine("octane", cfg)
+    try:
+        eng.start(wait_socket=sock)
+        wait_until(lambda: show_stat(sock)[("be", "s1")]["status"] == "UP", 10, "s1 UP")
+        assert [tcp_hello(port) for _ in range(3)] == ["one"] * 3
+        one.stop()
+        wait_until(lambda: show_stat(sock)[("be", "s1")]["status"] == "DOWN", 10, "s1 DOWN")
+        assert [tcp_hello(port) for _ in range(3)] == ["backup"] * 3
+    finally:
+        eng.stop()
+        bk.stop()
+
+
+def test_reload_under_load_loses_nothing(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l4_config(port, backends, sock))
+    errors, done = [], [0]
+    stop = threading.Event()
+
+    def client():
+        while not stop.is_set():
+            try:
+                tcp_hello(port, b"payload-" * 16)
+                done[0] += 1
+            except Exception as e:  # noqa: BLE001 - every failure counts
+                errors.append(repr(e))
+
+    try:
+        old = eng.start(wait_socket=sock)
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: done[0] > 200, 20, "load running")
+        for _ in range(3):
+            before = done[0]
+            new = eng.start(extra=["-sf", str(old.pid)])
+            old.wait(timeout=20)  # the old process finishes its connections and exits
+            assert old.returncode == 0
+            wait_until(lambda: done[0] > before + 200, 20, "traffic through the new process")
+            old = new
+        stop.set()
+        for t in threads:
+            t.join(timeout=20)
+        assert errors == [], errors[:5]
+        assert done[0] > 600
+    finally:
+        stop.set()
+        eng.stop()
+
+
+def test_check_mode_reports_errors_with_location(tmp_path):
+    bad = tmp_path / "bad.cfg"
+    bad.write_text("global\n    maxconn x\nfrontend fe\n    bind 127.0.0.1:1\n    nonsense 1\n")
+    r = subprocess.run([proxy_binary(), "-c", "-f", str(bad)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode != 0
+    assert f"{bad}:2: 'maxconn' expects a positive integer" in r.stderr
+    assert f"{bad}:5: unknown keyword 'nonsense' in 'frontend' section" in r.stderr
+
+
+def test_maxconn_above_fd_limit_warns_once_and_runs(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    cfg = l4_config(port, backends, sock).replace("maxconn 2000", "maxconn 500000")
+    eng = Engine("octane", cfg)
+    try:
+        eng.start(wait_socket=sock)
+        assert tcp_hello(port) in ("one", "two")
+        warnings = [l for l in eng.log().splitlines() if "maxconn 500000" in l]
+        assert len(warnings) == 1, eng.log()
+    finally:
+        eng.stop()
+
+
+def test_corpus_files_pass_check_mode():
+    corpus = os.path.join(os.path.dirname(__file__), "../../unit/proxy/config/corpus")
+    for name in sorted(os.listdir(corpus)):
+        if not name.endswith(".cfg"):
+            continue
+        r = subprocess.run([proxy_binary(), "-c", "-f", os.path.join(corpus, name)],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            assert "not supported yet" in r.stderr, (name, r.stderr)

@@ -1,0 +1,125 @@
+"""HTTP-mode scenarios: balancing per request, L7 rules, header insertion, persistence."""
+import socket
+
+import pytest
+
+from proxy_harness import Engine, HttpBackend, free_port, http_get, show_stat, wait_until
+
+
+def l7_config(port, backends, sock):
+    servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1 cookie c{i + 1}"
+                        for i, b in enumerate(backends))
+    return f"""
+global
+    nbthread 1
+    stats socket {sock} mode 600 level user
+defaults
+    mode http
+    option http-keep-alive
+    option forwardfor
+    retries 3
+    option redispatch
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+frontend fe
+    bind 127.0.0.1:{port}
+        acl adm path -m beg /admin
+    http-request deny if adm
+        acl old req.hdr(host) -i -m str old.example.com
+    redirect code 301 location https://www.example.com/new if old
+    default_backend be
+backend be
+    balance roundrobin
+    cookie SRV insert indirect nocache
+{servers}
+"""
+
+
+@pytest.fixture
+def backends():
+    bs = [HttpBackend("one"), HttpBackend("two")]
+    yield bs
+    for b in bs:
+        b.stop()
+
+
+def names_over_one_connection(port, n):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        return [http_get(port, f"/r{i}", sock=s)[2].split(" ")[0] for i in range(n)]
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_requests_alternate_and_carry_xff(kind, backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        names = names_over_one_connection(port, 4)
+        assert names in (["one", "two"] * 2, ["two", "one"] * 2), names
+        status, hdrs, body = http_get(port, "/x")
+        assert status == 200 and body.endswith("xff=127.0.0.1")
+        assert hdrs.get("set-cookie", "").startswith("SRV=c")
+    finally:
+        eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_l7_rules_deny_and_redirect(kind, backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        assert http_get(port, "/admin/panel")[0] == 403
+        status, hdrs, _ = http_get(port, "/", {"Host": "old.example.com"})
+        assert status == 301 and hdrs["location"] == "https://www.example.com/new"
+    finally:
+        eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_cookie_persistence_pins_a_server(kind, backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        for _ in range(4):
+            assert http_get(port, "/p", {"Cookie": "SRV=c2"})[2].startswith("two ")
+    finally:
+        eng.stop()
+
+
+def test_bad_requests_get_clean_errors(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        for raw in (b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n",
+                    b"BAD\x01 / HTTP/1.1\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(raw)
+                data = s.recv(4096)
+                assert data.startswith(b"HTTP/1.1 400"), data
+        rows = show_stat(sock)
+        assert int(rows[("fe", "FRONTEND")]["ereq"]) == 3
+        # The proxy is still serving.
+        assert http_get(port, "/ok")[0] == 200
+    finally:
+        eng.stop()
+
+
+def test_server_error_statuses_are_counted(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        assert http_get(port, "/status/503")[0] == 503
+        wait_until(lambda: show_stat(sock)[("fe", "FRONTEND")]["hrsp_5xx"] == "1", 5, "5xx count")
+    finally:
+        eng.stop()

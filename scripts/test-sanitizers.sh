@@ -7,6 +7,6 @@ if [ ! -f "$dir/build.ninja" ]; then
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
     -DOCTANE_SANITIZE=ON -DOCTANE_FUZZ=ON
 fi
-cmake --build "$dir" -j "$(nproc)"
+cmake --build "$dir" -j "$(nproc)" --target unit_tests fuzz_tests
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$dir" --output-on-failure -j 2 -L 'unit|fuzz'

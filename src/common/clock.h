@@ -9,7 +9,7 @@
 namespace octane {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     // Wall-clock seconds since the epoch, for timestamps shown to users and for DB leases.
     virtual std::chrono::system_clock::time_point now() const = 0;
@@ -18,7 +18,7 @@ public:
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     std::chrono::system_clock::time_point now() const override {
         return std::chrono::system_clock::now();
     }

@@ -12,7 +12,7 @@
 namespace octane {
 
 class IniFile {
-public:
+  public:
     // Parses text; errors name the source and line ("octavia.conf:12: ...").
     static Result<IniFile> parse(const std::string& text, const std::string& source_name);
     static Result<IniFile> load(const std::string& path);
@@ -23,7 +23,7 @@ public:
         return sections_;
     }
 
-private:
+  private:
     std::map<std::string, std::map<std::string, std::string>> sections_;
 };
 

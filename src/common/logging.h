@@ -2,9 +2,9 @@
 
 // Logging goes through spdlog; set up once at process entry (bin/), used everywhere by name.
 
-#include <spdlog/spdlog.h>
-
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 namespace octane {
 

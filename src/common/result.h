@@ -1,7 +1,8 @@
 #pragma once
 
 // Result<T, E>: a value or an error, shaped like std::expected (C++23) so it can be swapped for it
-// once libstdc++ ships <expected> in C++20 mode. We do not throw in pure modules and the data plane.
+// once libstdc++ ships <expected> in C++20 mode. We do not throw in pure modules and the data
+// plane.
 
 #include <string>
 #include <type_traits>
@@ -18,13 +19,13 @@ struct Error {
 
 template <typename E>
 class Unexpected {
-public:
+  public:
     explicit Unexpected(E error) : error_(std::move(error)) {}
     E& error() & { return error_; }
     E&& error() && { return std::move(error_); }
     const E& error() const& { return error_; }
 
-private:
+  private:
     E error_;
 };
 
@@ -37,10 +38,8 @@ inline Unexpected<Error> make_error(std::string message, int code = 0) {
 
 template <typename T, typename E = Error>
 class Result {
-public:
-    Result()
-        requires std::is_default_constructible_v<T>
-        : state_(std::in_place_index<0>) {}
+  public:
+    Result() requires std::is_default_constructible_v<T> : state_(std::in_place_index<0>) {}
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Unexpected<E> error) : state_(std::in_place_index<1>, std::move(error).error()) {}
 
@@ -59,14 +58,14 @@ public:
     const E& error() const& { return std::get<1>(state_); }
     E&& error() && { return std::get<1>(std::move(state_)); }
 
-private:
+  private:
     std::variant<T, E> state_;
 };
 
 // Result<void>: success carries nothing.
 template <typename E>
 class Result<void, E> {
-public:
+  public:
     Result() = default;
     Result(Unexpected<E> error) : error_(std::move(error).error()), ok_(false) {}
 
@@ -75,7 +74,7 @@ public:
     E& error() & { return error_; }
     const E& error() const& { return error_; }
 
-private:
+  private:
     E error_{};
     bool ok_ = true;
 };

@@ -1,12 +1,12 @@
 #include "common/uuid.h"
 
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <array>
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
 namespace octane {
 namespace {

@@ -1,0 +1,352 @@
+// Flavors, flavor profiles, availability zones and their profiles: admin-managed catalog rows
+// (not part of a load balancer tree, no provisioning status).
+
+#include "api/v2/resources.h"
+#include "api/v2/support.h"
+#include "api/views.h"
+#include "common/uuid.h"
+#include "model/field_validation.h"
+#include "model/resource_specs.h"
+
+namespace octane::api::v2 {
+namespace {
+
+using model::api_error;
+using nlohmann::json;
+
+constexpr const char* kNilUuid = "00000000-0000-0000-0000-000000000000";
+
+struct Catalog {
+    const model::ResourceSpec& spec;
+    std::string table;
+    std::string display;       // "Flavor"
+    bool keyed_by_name;        // availability zones are addressed by name
+    Rule read_rule;            // flavors/AZs: read; profiles: admin
+    std::string parent_table;  // the profile a row references, if any
+    std::string parent_field;
+    std::string parent_display;
+};
+
+const Catalog& flavors() {
+    static const Catalog c{
+        model::flavor_spec(), "flavors",           "Flavor",        false, Rule::kRead,
+        "flavor_profiles",    "flavor_profile_id", "Flavor profile"};
+    return c;
+}
+const Catalog& flavor_profiles() {
+    static const Catalog c{model::flavor_profile_spec(),
+                           "flavor_profiles",
+                           "Flavor profile",
+                           false,
+                           Rule::kAdmin,
+                           "",
+                           "",
+                           ""};
+    return c;
+}
+const Catalog& zones() {
+    static const Catalog c{model::availability_zone_spec(),
+                           "availability_zones",
+                           "Availability Zone",
+                           true,
+                           Rule::kRead,
+                           "availability_zone_profiles",
+                           "availability_zone_profile_id",
+                           "Availability zone profile"};
+    return c;
+}
+const Catalog& zone_profiles() {
+    static const Catalog c{model::availability_zone_profile_spec(),
+                           "availability_zone_profiles",
+                           "Availability zone profile",
+                           false,
+                           Rule::kAdmin,
+                           "",
+                           "",
+                           ""};
+    return c;
+}
+
+json render_row(const Catalog& c, const db::Row& row) {
+    json out = json::parse(row.text(2));
+    if (!c.keyed_by_name) {
+        out["id"] = row.text(0);
+    }
+    return out;
+}
+
+ApiResult<json> load_row(Call& call, const Catalog& c, const std::string& key) {
+    if (key == kNilUuid) {
+        return model::not_found(c.display, key);
+    }
+    auto rows =
+        call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE id = ?", {key});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (rows->empty()) {
+        return model::not_found(c.display, key);
+    }
+    return render_row(c, rows->front());
+}
+
+ApiResult<void> check_parent(Call& call, const Catalog& c, const json& attrs) {
+    if (c.parent_table.empty()) {
+        return {};
+    }
+    auto rows = call.api.db.query("SELECT id FROM " + c.parent_table + " WHERE id = ?",
+                                  {attrs[c.parent_field].get<std::string>()});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (rows->empty()) {
+        return api_error(
+            400, c.parent_display + " " + attrs[c.parent_field].get<std::string>() + " not found.");
+    }
+    return {};
+}
+
+ApiResult<void> check_unique_name(Call& call, const Catalog& c, const json& attrs,
+                                  const std::string& self) {
+    if (!attrs.contains("name") || !attrs["name"].is_string()) {
+        return {};
+    }
+    auto rows = call.api.db.query(
+        "SELECT id FROM " + c.table + " WHERE json_extract(attrs, '$.name') = ? AND id != ?",
+        {attrs["name"].get<std::string>(), self});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (!rows->empty()) {
+        return api_error(409, "A " + std::string(c.spec.wrapper == "flavor" ? "flavor" : "name") +
+                                  " of " + attrs["name"].get<std::string>() + " already exists.");
+    }
+    return {};
+}
+
+// Which rows reference a profile or use a flavor / zone (those cannot change or go away).
+ApiResult<bool> in_use(Call& call, const Catalog& c, const std::string& key) {
+    std::string sql;
+    if (&c == &flavors()) {
+        sql =
+            "SELECT id FROM load_balancers WHERE json_extract(attrs, '$.flavor_id') = ? AND "
+            "provisioning_status != 'DELETED'";
+    } else if (&c == &zones()) {
+        sql =
+            "SELECT id FROM load_balancers WHERE json_extract(attrs, '$.availability_zone') = ? "
+            "AND provisioning_status != 'DELETED'";
+    } else if (&c == &flavor_profiles()) {
+        sql = "SELECT id FROM flavors WHERE json_extract(attrs, '$.flavor_profile_id') = ?";
+    } else {
+        sql =
+            "SELECT id FROM availability_zones WHERE "
+            "json_extract(attrs, '$.availability_zone_profile_id') = ?";
+    }
+    auto rows = call.api.db.query(sql, {key});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    return !rows->empty();
+}
+
+void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
+    router.add("GET", base, [&c](Call& call) -> ApiResult<http::HttpResponse> {
+        if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        auto q = parse_list_query(call.request.query_params);
+        if (!q) {
+            return Unexpected(q.error());
+        }
+        std::string where = "1 = 1";
+        std::vector<db::Value> params;
+        for (const auto& [key, value] : q->filters) {
+            const auto* field = c.spec.field(key);
+            if (!field && key != "id") {
+                return api_error(400, "One or more arguments are either duplicate or invalid");
+            }
+            if (key == "id") {
+                where += " AND id = ?";
+                params.emplace_back(value);
+            } else if (field->type == model::FieldType::kBool) {
+                where += " AND json_extract(attrs, '$." + key + "') = ?";
+                params.emplace_back(int64_t{parse_bool(value).value_or(false) ? 1 : 0});
+            } else {
+                where += " AND json_extract(attrs, '$." + key + "') = ?";
+                params.emplace_back(value);
+            }
+        }
+        auto rows = call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE " +
+                                          where + " ORDER BY created_at, id",
+                                      params);
+        if (!rows) {
+            return storage_error(rows.error());
+        }
+        json items = json::array();
+        for (const auto& row : *rows) {
+            items.push_back(select_fields(render_row(c, row), q->fields));
+        }
+        return json_response(200, {{c.spec.plural, items}, {c.spec.links_key, json::array()}});
+    });
+    router.add("POST", base, [&c](Call& call) -> ApiResult<http::HttpResponse> {
+        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        auto body = parse_body(call);
+        if (!body) {
+            return Unexpected(body.error());
+        }
+        auto given = model::unwrap(*body, c.spec.wrapper, c.spec.post_argument);
+        if (!given) {
+            return Unexpected(given.error());
+        }
+        auto attrs =
+            model::validate_fields(c.spec, *given, model::Mode::kPost, c.spec.post_argument);
+        if (!attrs) {
+            return Unexpected(attrs.error());
+        }
+        std::string key = c.keyed_by_name ? (*attrs)["name"].get<std::string>() : make_uuid();
+        auto done = in_transaction(call, [&]() -> ApiResult<void> {
+            if (auto ok = check_parent(call, c, *attrs); !ok) {
+                return ok;
+            }
+            if (auto ok = check_unique_name(call, c, *attrs, key); !ok) {
+                return ok;
+            }
+            auto existing = call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
+            if (existing && !existing->empty()) {
+                return api_error(409, "A name of " + key + " already exists.");
+            }
+            auto inserted = call.api.db.exec(
+                "INSERT INTO " + c.table + " (id, created_at, attrs) VALUES (?, ?, ?)",
+                {key, call.api.now(), attrs->dump()});
+            if (!inserted) {
+                return storage_error(inserted.error());
+            }
+            return {};
+        });
+        if (!done) {
+            return Unexpected(done.error());
+        }
+        auto row = load_row(call, c, key);
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        return json_response(201, {{c.spec.wrapper, *row}});
+    });
+    router.add("GET", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
+        if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        auto row = load_row(call, c, call.param("id"));
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        auto q = parse_list_query(call.request.query_params);
+        return json_response(
+            200,
+            {{c.spec.wrapper, select_fields(*row, q ? q->fields : std::vector<std::string>{})}});
+    });
+    router.add("PUT", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
+        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        auto body = parse_body(call);
+        if (!body) {
+            return Unexpected(body.error());
+        }
+        auto given = model::unwrap(*body, c.spec.wrapper, c.spec.put_argument);
+        if (!given) {
+            return Unexpected(given.error());
+        }
+        auto changes =
+            model::validate_fields(c.spec, *given, model::Mode::kPut, c.spec.put_argument);
+        if (!changes) {
+            return Unexpected(changes.error());
+        }
+        std::string key = call.param("id");
+        auto done = in_transaction(call, [&]() -> ApiResult<void> {
+            auto row = load_row(call, c, key);
+            if (!row) {
+                return Unexpected(row.error());
+            }
+            bool profile = c.parent_table.empty();
+            if (profile &&
+                (changes->contains("provider_name") || changes->contains("flavor_data") ||
+                 changes->contains("availability_zone_data"))) {
+                auto used = in_use(call, c, key);
+                if (!used) {
+                    return Unexpected(used.error());
+                }
+                if (*used) {
+                    return api_error(409,
+                                     c.display + " " + key + " is in use and cannot be modified.");
+                }
+            }
+            json merged = *row;
+            merged.erase("id");
+            for (const auto& [k, v] : changes->items()) {
+                merged[k] = v;
+            }
+            if (auto ok = check_unique_name(call, c, merged, key); !ok) {
+                return ok;
+            }
+            auto saved = call.api.db.exec("UPDATE " + c.table + " SET attrs = ? WHERE id = ?",
+                                          {merged.dump(), key});
+            if (!saved) {
+                return storage_error(saved.error());
+            }
+            return {};
+        });
+        if (!done) {
+            return Unexpected(done.error());
+        }
+        auto row = load_row(call, c, key);
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        return json_response(200, {{c.spec.wrapper, *row}});
+    });
+    router.add("DELETE", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
+        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        std::string key = call.param("id");
+        auto done = in_transaction(call, [&]() -> ApiResult<void> {
+            auto row = load_row(call, c, key);
+            if (!row) {
+                return Unexpected(row.error());
+            }
+            auto used = in_use(call, c, key);
+            if (!used) {
+                return Unexpected(used.error());
+            }
+            if (*used) {
+                return api_error(409, c.display + " " + key + " is in use and cannot be modified.");
+            }
+            auto removed = call.api.db.exec("DELETE FROM " + c.table + " WHERE id = ?", {key});
+            if (!removed) {
+                return storage_error(removed.error());
+            }
+            return {};
+        });
+        if (!done) {
+            return Unexpected(done.error());
+        }
+        return empty_response(204);
+    });
+}
+
+}  // namespace
+
+void add_flavor_routes(ApiRouter& router, const std::string& prefix) {
+    add_catalog(router, prefix + "/flavors", flavors());
+    add_catalog(router, prefix + "/flavorprofiles", flavor_profiles());
+}
+
+void add_availability_zone_routes(ApiRouter& router, const std::string& prefix) {
+    add_catalog(router, prefix + "/availabilityzones", zones());
+    add_catalog(router, prefix + "/availabilityzoneprofiles", zone_profiles());
+}
+
+}  // namespace octane::api::v2

@@ -1,0 +1,324 @@
+#include "api/v2/resources.h"
+#include "api/v2/support.h"
+#include "api/views.h"
+#include "common/uuid.h"
+#include "model/field_validation.h"
+#include "model/resource_specs.h"
+#include "model/statuses.h"
+
+namespace octane::api::v2 {
+namespace {
+
+using model::api_error;
+using nlohmann::json;
+
+const model::ResourceSpec& spec() {
+    return model::load_balancer_spec();
+}
+
+std::optional<std::string> optional_text(const json& attrs, const char* key) {
+    auto it = attrs.find(key);
+    if (it == attrs.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+ApiResult<void> check_provider(Call& call, json& attrs) {
+    if (attrs["provider"].is_null()) {
+        attrs["provider"] = call.api.settings.default_provider;
+    }
+    std::string provider = attrs["provider"];
+    if (provider != "amphora" && provider != "octavia") {
+        return api_error(400, "Provider '" + provider + "' is not enabled.");
+    }
+    return {};
+}
+
+ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
+    if (auto flavor = optional_text(attrs, "flavor_id")) {
+        auto rows = call.api.db.query("SELECT attrs FROM flavors WHERE id = ?", {*flavor});
+        if (!rows) {
+            return storage_error(rows.error());
+        }
+        if (rows->empty() ||
+            !json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+            return model::validation_failure("Invalid flavor_id.");
+        }
+    }
+    if (auto zone = optional_text(attrs, "availability_zone")) {
+        auto rows = call.api.db.query("SELECT attrs FROM availability_zones WHERE id = ?", {*zone});
+        if (!rows) {
+            return storage_error(rows.error());
+        }
+        if (rows->empty() ||
+            !json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+            return model::validation_failure("Invalid availability zone.");
+        }
+    }
+    return {};
+}
+
+ApiResult<json> check_additional_vips(const json& given, const std::string& primary_subnet) {
+    json out = json::array();
+    std::set<std::string> subnets = {primary_subnet};
+    for (const auto& vip : given) {
+        if (!vip.is_object() || !vip.contains("subnet_id") || !vip["subnet_id"].is_string() ||
+            !is_uuid(vip["subnet_id"].get<std::string>())) {
+            return api_error(
+                400, model::invalid_input("subnet_id", vip.dump(), "Value should be UUID format"));
+        }
+        for (const auto& [key, value] : vip.items()) {
+            if (key != "subnet_id" && key != "ip_address" && key != "port_id") {
+                return api_error(400, "Unknown attribute for argument additional_vips: " + key);
+            }
+        }
+        if (!subnets.insert(vip["subnet_id"].get<std::string>()).second) {
+            return model::validation_failure(
+                "Duplicate VIP or additional VIP subnet(s) detected: " +
+                vip["subnet_id"].get<std::string>());
+        }
+        out.push_back({{"subnet_id", vip["subnet_id"]},
+                       {"ip_address", vip.value("ip_address", json(nullptr))},
+                       {"port_id", vip.value("port_id", json(nullptr))}});
+    }
+    return out;
+}
+
+ApiResult<http::HttpResponse> create(Call& call) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    auto given = model::unwrap(*body, "loadbalancer", "load_balancer");
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
+    if (!attrs) {
+        return Unexpected(attrs.error());
+    }
+    auto project = project_for_create(call, *given);
+    if (!project) {
+        return Unexpected(project.error());
+    }
+    if (auto ok = authorize(call.context, Rule::kWrite, *project); !ok) {
+        return Unexpected(ok.error());
+    }
+    drivers::VipRequest vip_request;
+    vip_request.load_balancer_id = make_uuid();
+    vip_request.project_id = *project;
+    vip_request.address = optional_text(*attrs, "vip_address");
+    vip_request.port_id = optional_text(*attrs, "vip_port_id");
+    vip_request.subnet_id = optional_text(*attrs, "vip_subnet_id");
+    vip_request.network_id = optional_text(*attrs, "vip_network_id");
+    if (!vip_request.port_id && !vip_request.subnet_id && !vip_request.network_id) {
+        return model::validation_failure(
+            "VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.");
+    }
+    if (auto ok = check_provider(call, *attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    if (auto ok = check_catalog_refs(call, *attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto vip = call.api.network.allocate_vip(vip_request);
+    if (!vip) {
+        return api_error(vip.error().status, vip.error().message);
+    }
+    auto additional = check_additional_vips((*attrs)["additional_vips"], vip->subnet_id);
+    if (!additional) {
+        return Unexpected(additional.error());
+    }
+    for (auto& extra : *additional) {
+        extra["network_id"] = vip->network_id;
+        if (extra["ip_address"].is_null()) {
+            extra["ip_address"] = vip->address;
+        }
+    }
+    TreeObject lb;
+    lb.id = vip_request.load_balancer_id;
+    lb.project_id = *project;
+    lb.load_balancer_id = lb.id;
+    lb.provisioning_status = model::kPendingCreate;
+    lb.operating_status = model::kOffline;
+    lb.created_at = call.api.now();
+    lb.attrs = *attrs;
+    strip_non_attributes(lb.attrs, {"listeners", "pools", "project_id", "tenant_id"});
+    lb.attrs["vip_address"] = vip->address;
+    lb.attrs["vip_port_id"] = vip->port_id;
+    lb.attrs["vip_subnet_id"] = vip->subnet_id;
+    lb.attrs["vip_network_id"] = vip->network_id;
+    lb.attrs["vip_vnic_type"] = "normal";
+    lb.attrs["additional_vips"] = *additional;
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        if (auto inserted = call.api.store.insert(Kind::kLoadBalancer, lb); !inserted) {
+            return storage_error(inserted.error());
+        }
+        return create_graph(call, lb, *given);
+    });
+    if (!done) {
+        (void)call.api.network.deallocate_vip(lb.id, *vip);
+        return Unexpected(done.error());
+    }
+    // Rendered before the worker is woken, so the answer shows the state as created.
+    auto full = render_full_graph(call, lb);
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    if (!full) {
+        return Unexpected(full.error());
+    }
+    auto q = parse_list_query(call.request.query_params);
+    return json_response(
+        201, {{"loadbalancer", select_fields(*full, q ? q->fields : std::vector<std::string>{})}});
+}
+
+ApiResult<http::HttpResponse> update(Call& call) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    auto given = model::unwrap(*body, "loadbalancer", "load_balancer");
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
+    if (!changes) {
+        return Unexpected(changes.error());
+    }
+    TreeObject lb;
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto loaded = load_authorized(call, Kind::kLoadBalancer, call.param("id"), Rule::kWrite);
+        if (!loaded) {
+            return Unexpected(loaded.error());
+        }
+        lb = std::move(*loaded);
+        if (lb.provisioning_status != model::kActive) {
+            return api_error(409, "Invalid state " + lb.provisioning_status +
+                                      " of loadbalancer resource " + lb.id);
+        }
+        for (const auto& [key, value] : changes->items()) {
+            lb.attrs[key] = value;
+        }
+        lb.provisioning_status = model::kPendingUpdate;
+        lb.updated_at = call.api.now();
+        if (auto saved = call.api.store.update(Kind::kLoadBalancer, lb); !saved) {
+            return storage_error(saved.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return show(call, Kind::kLoadBalancer, lb, "loadbalancer", 200);
+}
+
+ApiResult<http::HttpResponse> remove(Call& call) {
+    bool cascade = false;
+    for (const auto& [key, value] : call.request.query_params) {
+        if (key == "cascade") {
+            auto b = parse_bool(value);
+            if (!b) {
+                return api_error(
+                    400, model::invalid_input("cascade", value, "Value should be a boolean"));
+            }
+            cascade = *b;
+        }
+    }
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto lb = load_authorized(call, Kind::kLoadBalancer, call.param("id"), Rule::kWrite);
+        if (!lb) {
+            return Unexpected(lb.error());
+        }
+        if (lb->provisioning_status != model::kActive && lb->provisioning_status != model::kError) {
+            return api_error(409, "Invalid state " + lb->provisioning_status +
+                                      " of loadbalancer resource " + lb->id);
+        }
+        if (!cascade) {
+            for (Kind child : {Kind::kListener, Kind::kPool}) {
+                auto children = call.api.store.by_load_balancer(child, lb->id);
+                if (!children) {
+                    return storage_error(children.error());
+                }
+                if (!children->empty()) {
+                    return model::validation_failure("Cannot delete Load Balancer " + lb->id +
+                                                     " - it has children");
+                }
+            }
+        }
+        auto set = call.api.store.set_provisioning_status(Kind::kLoadBalancer, lb->id,
+                                                          model::kPendingDelete, call.api.now());
+        if (!set) {
+            return storage_error(set.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return empty_response(204);
+}
+
+ApiResult<http::HttpResponse> failover(Call& call) {
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto lb = load(call, Kind::kLoadBalancer, call.param("id"));
+        if (!lb) {
+            return Unexpected(lb.error());
+        }
+        if (auto ok = authorize(call.context, Rule::kAdmin, lb->project_id); !ok) {
+            return Unexpected(ok.error());
+        }
+        if (lb->provisioning_status != model::kActive && lb->provisioning_status != model::kError) {
+            return api_error(409, "Invalid state " + lb->provisioning_status +
+                                      " of loadbalancer resource " + lb->id);
+        }
+        auto set = call.api.store.set_provisioning_status(Kind::kLoadBalancer, lb->id,
+                                                          model::kPendingUpdate, call.api.now());
+        if (!set) {
+            return storage_error(set.error());
+        }
+        auto requested = call.api.db.exec(
+            "INSERT OR REPLACE INTO failover_requests (load_balancer_id) VALUES (?)", {lb->id});
+        if (!requested) {
+            return storage_error(requested.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return empty_response(202);
+}
+
+}  // namespace
+
+void add_load_balancer_routes(ApiRouter& router, const std::string& prefix) {
+    std::string base = prefix + "/loadbalancers";
+    router.add("GET", base, [](Call& call) {
+        return list(call, Kind::kLoadBalancer, "loadbalancers", "loadbalancers_links", "", {},
+                    false);
+    });
+    router.add("POST", base, create);
+    router.add("GET", base + "/{id}", [](Call& call) -> ApiResult<http::HttpResponse> {
+        auto lb = load_authorized(call, Kind::kLoadBalancer, call.param("id"), Rule::kRead);
+        if (!lb) {
+            return Unexpected(lb.error());
+        }
+        return show(call, Kind::kLoadBalancer, *lb, "loadbalancer");
+    });
+    router.add("PUT", base + "/{id}", update);
+    router.add("DELETE", base + "/{id}", remove);
+    router.add("PUT", base + "/{id}/failover", failover);
+}
+
+}  // namespace octane::api::v2

@@ -1,0 +1,362 @@
+#include "api/v2/resources.h"
+#include "api/v2/support.h"
+#include "common/uuid.h"
+#include "model/field_validation.h"
+#include "model/ip_address.h"
+#include "model/resource_specs.h"
+#include "model/statuses.h"
+
+namespace octane::api::v2 {
+namespace {
+
+using model::api_error;
+using nlohmann::json;
+
+const model::ResourceSpec& spec() {
+    return model::member_spec();
+}
+
+ApiResult<TreeObject> pool_of(Call& call, Rule rule) {
+    return load_authorized(call, Kind::kPool, call.param("pool_id"), rule);
+}
+
+// Member changes need the load balancer lock and the pool ACTIVE; the pool and the listeners
+// that use it are re-rendered with the change.
+ApiResult<void> lock_for_member_change(Call& call, const TreeObject& pool) {
+    auto locked = lock_load_balancer(call, pool.load_balancer_id);
+    if (!locked) {
+        return Unexpected(locked.error());
+    }
+    if (auto ok = require_active(pool, Kind::kPool); !ok) {
+        return ok;
+    }
+    auto users = listeners_using_pool(call, pool);
+    if (!users) {
+        return Unexpected(users.error());
+    }
+    if (auto marked = mark_pending_update(call, Kind::kListener, *users); !marked) {
+        return marked;
+    }
+    return mark_pending_update(call, Kind::kPool, {pool.id});
+}
+
+ApiResult<TreeObject> load_member(Call& call, const TreeObject& pool) {
+    auto member = load(call, Kind::kMember, call.param("id"));
+    if (!member || member->parent_id != pool.id) {
+        return model::not_found("Member", call.param("id"));
+    }
+    return member;
+}
+
+ApiResult<json> validate_create(const json& given) {
+    auto attrs = model::validate_fields(spec(), given, model::Mode::kPost, spec().post_argument);
+    if (!attrs) {
+        return attrs;
+    }
+    if ((*attrs)["address"] == "169.254.169.254") {
+        return api_error(400, "169.254.169.254 is not a valid option for member address");
+    }
+    if (given.value("request_sriov", false) == true) {
+        return api_error(400, "The load balancer flavor does not allow SR-IOV member ports.");
+    }
+    return attrs;
+}
+
+ApiResult<http::HttpResponse> create(Call& call) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    auto given = model::unwrap(*body, "member", "member_");
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    auto attrs = validate_create(*given);
+    if (!attrs) {
+        return Unexpected(attrs.error());
+    }
+    TreeObject member;
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto pool = pool_of(call, Rule::kWrite);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        if (auto locked = lock_for_member_change(call, *pool); !locked) {
+            return locked;
+        }
+        auto inserted = insert_member(call, *pool, *attrs);
+        if (!inserted) {
+            return Unexpected(inserted.error());
+        }
+        member = std::move(*inserted);
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return show(call, Kind::kMember, member, "member", 201);
+}
+
+ApiResult<http::HttpResponse> update(Call& call) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    auto given = model::unwrap(*body, "member", "member_");
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
+    if (!changes) {
+        return Unexpected(changes.error());
+    }
+    TreeObject member;
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto pool = pool_of(call, Rule::kWrite);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        auto loaded = load_member(call, *pool);
+        if (!loaded) {
+            return Unexpected(loaded.error());
+        }
+        member = std::move(*loaded);
+        if (auto locked = lock_for_member_change(call, *pool); !locked) {
+            return locked;
+        }
+        for (const auto& [key, value] : changes->items()) {
+            member.attrs[key] = value;
+        }
+        member.provisioning_status = model::kPendingUpdate;
+        member.updated_at = call.api.now();
+        if (auto saved = call.api.store.update(Kind::kMember, member); !saved) {
+            return storage_error(saved.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return show(call, Kind::kMember, member, "member");
+}
+
+ApiResult<http::HttpResponse> remove(Call& call) {
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto pool = pool_of(call, Rule::kWrite);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        auto member = load_member(call, *pool);
+        if (!member) {
+            return Unexpected(member.error());
+        }
+        if (auto locked = lock_for_member_change(call, *pool); !locked) {
+            return locked;
+        }
+        auto set = call.api.store.set_provisioning_status(Kind::kMember, member->id,
+                                                          model::kPendingDelete, call.api.now());
+        if (!set) {
+            return storage_error(set.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return empty_response(204);
+}
+
+std::string member_key(const json& attrs) {
+    return attrs["address"].get<std::string>() + "/" + attrs["protocol_port"].dump();
+}
+
+// PUT /pools/{pool_id}/members: the list is the desired set, keyed by (address, port).
+ApiResult<http::HttpResponse> batch_update(Call& call) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    if (!body->is_object() || !body->contains("members") || !(*body)["members"].is_array()) {
+        return api_error(400, model::invalid_input("members", "None", "Mandatory field missing."));
+    }
+    for (const auto& [key, value] : body->items()) {
+        if (key != "members") {
+            return api_error(400, "Unknown attribute for argument members_: " + key);
+        }
+    }
+    bool additive_only = false;
+    for (const auto& [key, value] : call.request.query_params) {
+        if (key == "additive_only") {
+            additive_only = parse_bool(value).value_or(false);
+        }
+    }
+    std::vector<json> wanted;
+    std::set<std::string> keys;
+    for (const auto& item : (*body)["members"]) {
+        if (!item.is_object()) {
+            return api_error(400, model::invalid_input("members", item.dump(),
+                                                       "Wrong type. Expected '<class 'dict'>'"));
+        }
+        auto attrs = validate_create(item);
+        if (!attrs) {
+            return Unexpected(attrs.error());
+        }
+        if (!keys.insert(member_key(*attrs)).second) {
+            return model::validation_failure(
+                "Member must be updated only once in the same "
+                "request.");
+        }
+        wanted.push_back(std::move(*attrs));
+    }
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto pool = pool_of(call, Rule::kWrite);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        auto existing = call.api.store.by_parent(Kind::kMember, pool->id);
+        if (!existing) {
+            return storage_error(existing.error());
+        }
+        std::map<std::string, TreeObject> current;
+        for (auto& m : *existing) {
+            current[member_key(m.attrs)] = m;
+        }
+        bool changed = false;
+        std::vector<std::function<ApiResult<void>()>> steps;
+        for (const auto& attrs : wanted) {
+            auto it = current.find(member_key(attrs));
+            changed = true;
+            if (it == current.end()) {
+                steps.push_back([&call, &pool, attrs]() -> ApiResult<void> {
+                    auto inserted = insert_member(call, *pool, attrs);
+                    if (!inserted) {
+                        return Unexpected(inserted.error());
+                    }
+                    return {};
+                });
+                continue;
+            }
+            TreeObject updated = it->second;
+            for (const char* key : {"name", "admin_state_up", "weight", "backup", "monitor_address",
+                                    "monitor_port", "tags"}) {
+                updated.attrs[key] = attrs[key];
+            }
+            updated.provisioning_status = model::kPendingUpdate;
+            updated.updated_at = call.api.now();
+            current.erase(it);
+            steps.push_back([&call, updated]() -> ApiResult<void> {
+                if (auto saved = call.api.store.update(Kind::kMember, updated); !saved) {
+                    return storage_error(saved.error());
+                }
+                return {};
+            });
+        }
+        if (!additive_only) {
+            for (const auto& [key, m] : current) {
+                changed = true;
+                std::string id = m.id;
+                steps.push_back([&call, id]() -> ApiResult<void> {
+                    auto set = call.api.store.set_provisioning_status(
+                        Kind::kMember, id, model::kPendingDelete, call.api.now());
+                    if (!set) {
+                        return storage_error(set.error());
+                    }
+                    return {};
+                });
+            }
+        }
+        if (!changed) {
+            return {};
+        }
+        if (auto locked = lock_for_member_change(call, *pool); !locked) {
+            return locked;
+        }
+        for (auto& step : steps) {
+            if (auto ok = step(); !ok) {
+                return ok;
+            }
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+    return empty_response(202);
+}
+
+}  // namespace
+
+ApiResult<TreeObject> insert_member(Call& call, const TreeObject& pool, json attrs) {
+    auto siblings = call.api.store.by_parent(Kind::kMember, pool.id);
+    if (!siblings) {
+        return storage_error(siblings.error());
+    }
+    for (const auto& other : *siblings) {
+        if (other.attrs["address"] == attrs["address"] &&
+            other.attrs["protocol_port"] == attrs["protocol_port"]) {
+            return api_error(409, "Another member on this pool is already using ip " +
+                                      attrs["address"].get<std::string>() + " on protocol_port " +
+                                      attrs["protocol_port"].dump());
+        }
+    }
+    auto monitors = call.api.store.by_parent(Kind::kHealthMonitor, pool.id);
+    if (!monitors) {
+        return storage_error(monitors.error());
+    }
+    TreeObject member;
+    member.id = make_uuid();
+    member.project_id = pool.project_id;
+    member.load_balancer_id = pool.load_balancer_id;
+    member.parent_id = pool.id;
+    member.provisioning_status = model::kPendingCreate;
+    member.operating_status = monitors->empty() ? model::kNoMonitor : model::kOffline;
+    member.created_at = call.api.now();
+    strip_non_attributes(attrs, {"project_id", "tenant_id", "request_sriov"});
+    attrs["vnic_type"] = "normal";
+    member.attrs = std::move(attrs);
+    if (auto inserted = call.api.store.insert(Kind::kMember, member); !inserted) {
+        return storage_error(inserted.error());
+    }
+    return member;
+}
+
+void add_member_routes(ApiRouter& router, const std::string& prefix) {
+    std::string base = prefix + "/pools/{pool_id}/members";
+    router.add("GET", base, [](Call& call) -> ApiResult<http::HttpResponse> {
+        auto pool = pool_of(call, Rule::kRead);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        return list(call, Kind::kMember, "members", "members_links", "parent_id = ?", {pool->id},
+                    true);
+    });
+    router.add("POST", base, create);
+    router.add("PUT", base, batch_update);
+    router.add("GET", base + "/{id}", [](Call& call) -> ApiResult<http::HttpResponse> {
+        auto pool = pool_of(call, Rule::kRead);
+        if (!pool) {
+            return Unexpected(pool.error());
+        }
+        auto member = load_member(call, *pool);
+        if (!member) {
+            return Unexpected(member.error());
+        }
+        return show(call, Kind::kMember, *member, "member");
+    });
+    router.add("PUT", base + "/{id}", update);
+    router.add("DELETE", base + "/{id}", remove);
+}
+
+}  // namespace octane::api::v2

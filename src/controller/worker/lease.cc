@@ -1,0 +1,83 @@
+#include "controller/worker/lease.h"
+
+#include <cerrno>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "common/strings.h"
+#include "common/uuid.h"
+
+namespace octane::controller {
+
+LeaseOwner LeaseOwner::current() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return LeaseOwner{host, static_cast<int64_t>(getpid()), make_uuid().substr(0, 8)};
+}
+
+bool LeaseTable::owner_is_gone(const std::string& owner_text) const {
+    auto parts = split(owner_text, ':');
+    if (parts.size() != 3 || parts[0] != owner_.host) {
+        return false;
+    }
+    if (parts[1] == std::to_string(owner_.pid)) {
+        // Same pid but another nonce: an earlier incarnation of this very process id.
+        return parts[2] != owner_.nonce;
+    }
+    pid_t pid = static_cast<pid_t>(std::stoll(parts[1]));
+    return kill(pid, 0) == -1 && errno == ESRCH;
+}
+
+Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
+    std::optional<std::string> claimed;
+    auto done = db_.transaction([&]() -> Result<void> {
+        auto rows = db_.query(
+            "SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN work_leases l "
+            "ON l.load_balancer_id = lb.id WHERE lb.provisioning_status IN "
+            "('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE') "
+            "ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id");
+        if (!rows) {
+            return Unexpected(rows.error());
+        }
+        for (const auto& row : *rows) {
+            bool free = row.is_null(1) || row.integer(2) < now_ms || owner_is_gone(row.text(1));
+            if (!free) {
+                continue;
+            }
+            auto taken = db_.exec(
+                "INSERT OR REPLACE INTO work_leases (load_balancer_id, owner, expires_ms) "
+                "VALUES (?, ?, ?)",
+                {row.text(0), owner_.text(), now_ms + lease_ms_});
+            if (!taken) {
+                return Unexpected(taken.error());
+            }
+            claimed = row.text(0);
+            return {};
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return claimed;
+}
+
+Result<bool> LeaseTable::holds(const std::string& lb_id) {
+    auto rows = db_.query("SELECT owner FROM work_leases WHERE load_balancer_id = ?", {lb_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    return !rows->empty() && rows->front().text(0) == owner_.text();
+}
+
+Result<void> LeaseTable::release(const std::string& lb_id) {
+    auto done = db_.exec("DELETE FROM work_leases WHERE load_balancer_id = ? AND owner = ?",
+                         {lb_id, owner_.text()});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
+}
+
+}  // namespace octane::controller

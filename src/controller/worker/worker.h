@@ -1,0 +1,63 @@
+#pragma once
+
+// The controller worker: claims load balancers with pending changes (lease.h), carries the change
+// out through the amphora and network drivers, and writes spec §3's final states
+// (completion.h). Runs on its own thread; wakes on notify() or every poll interval, so a worker
+// in another process than the API still sees new work.
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.h"
+#include "controller/worker/completion.h"
+#include "controller/worker/lease.h"
+#include "db/object_store.h"
+#include "drivers/amphora_driver.h"
+#include "drivers/network_driver.h"
+
+namespace octane::controller {
+
+struct WorkerOptions {
+    int64_t lease_ms = 30000;
+    int64_t poll_ms = 200;
+};
+
+class Worker {
+  public:
+    Worker(db::Database& db, drivers::AmphoraDriver& amphorae, drivers::NetworkDriver& network,
+           const Clock& clock, WorkerOptions options);
+    ~Worker();
+
+    void start();
+    void stop();
+    void notify();
+    // Claims and completes one pending load balancer; false when there was none.
+    bool process_one();
+
+  private:
+    void run();
+    Result<LoadBalancerTree> load_tree(const std::string& lb_id);
+    Result<void> carry_out(LoadBalancerTree& tree);
+    Result<void> apply_plan(const std::string& lb_id, const std::vector<StatusChange>& plan,
+                            bool drop_amphorae);
+    Result<std::vector<drivers::AmphoraInfo>> amphorae_of(const std::string& lb_id);
+    Result<drivers::AmphoraInfo> create_amphora(const LoadBalancerTree& tree,
+                                                const nlohmann::json& graph);
+
+    db::Database& db_;
+    db::ObjectStore store_;
+    drivers::AmphoraDriver& amphorae_;
+    drivers::NetworkDriver& network_;
+    const Clock& clock_;
+    WorkerOptions options_;
+    LeaseTable leases_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool pending_signal_ = false;  // guarded by mutex_
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+}  // namespace octane::controller

@@ -1,0 +1,139 @@
+#include "db/object_store.h"
+
+namespace octane::db {
+
+using model::Kind;
+using model::table_of;
+
+std::string ObjectStore::columns() {
+    return "id, project_id, load_balancer_id, parent_id, provisioning_status, operating_status, "
+           "created_at, updated_at, attrs";
+}
+
+TreeObject ObjectStore::from_row(const Row& row) {
+    TreeObject o;
+    o.id = row.text(0);
+    o.project_id = row.text(1);
+    o.load_balancer_id = row.text(2);
+    o.parent_id = row.text(3);
+    o.provisioning_status = row.text(4);
+    o.operating_status = row.text(5);
+    o.created_at = row.text(6);
+    o.updated_at = row.optional_text(7);
+    o.attrs = nlohmann::json::parse(row.text(8), nullptr, false);
+    if (o.attrs.is_discarded()) {
+        o.attrs = nlohmann::json::object();
+    }
+    return o;
+}
+
+Result<std::vector<TreeObject>> ObjectStore::select_where(Kind kind, const std::string& where,
+                                                          const std::string& value) {
+    auto rows = db_.query("SELECT " + columns() + " FROM " + std::string(table_of(kind)) +
+                              " WHERE " + where + " ORDER BY created_at, id",
+                          {value});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<TreeObject> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows) {
+        out.push_back(from_row(row));
+    }
+    return out;
+}
+
+Result<std::optional<TreeObject>> ObjectStore::get(Kind kind, const std::string& id) {
+    auto found = select_where(kind, "id = ?", id);
+    if (!found) {
+        return Unexpected(found.error());
+    }
+    if (found->empty()) {
+        return std::optional<TreeObject>();
+    }
+    return std::optional<TreeObject>(std::move(found->front()));
+}
+
+Result<std::vector<TreeObject>> ObjectStore::by_load_balancer(Kind kind, const std::string& lb_id) {
+    return select_where(kind, "load_balancer_id = ?", lb_id);
+}
+
+Result<std::vector<TreeObject>> ObjectStore::by_parent(Kind kind, const std::string& parent_id) {
+    return select_where(kind, "parent_id = ?", parent_id);
+}
+
+namespace {
+
+std::vector<Value> values_of(const TreeObject& o) {
+    Value updated = o.updated_at ? Value(*o.updated_at) : Value(nullptr);
+    return {o.id,
+            o.project_id,
+            o.load_balancer_id,
+            o.parent_id,
+            o.provisioning_status,
+            o.operating_status,
+            o.created_at,
+            updated,
+            o.attrs.dump()};
+}
+
+Result<void> expect_changed(Result<int64_t> changed, const std::string& what) {
+    if (!changed) {
+        return Unexpected(changed.error());
+    }
+    if (*changed != 1) {
+        return make_error(what + ": row not found");
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<void> ObjectStore::insert(Kind kind, const TreeObject& object) {
+    auto done = db_.exec("INSERT INTO " + std::string(table_of(kind)) + " (" + columns() +
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         values_of(object));
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
+}
+
+Result<void> ObjectStore::update(Kind kind, const TreeObject& object) {
+    auto values = values_of(object);
+    values.push_back(object.id);
+    return expect_changed(
+        db_.exec("UPDATE " + std::string(table_of(kind)) +
+                     " SET id = ?, project_id = ?, load_balancer_id = ?, parent_id = ?,"
+                     " provisioning_status = ?, operating_status = ?, created_at = ?,"
+                     " updated_at = ?, attrs = ? WHERE id = ?",
+                 values),
+        "update " + object.id);
+}
+
+Result<void> ObjectStore::set_provisioning_status(Kind kind, const std::string& id,
+                                                  const std::string& status,
+                                                  const std::string& now) {
+    return expect_changed(db_.exec("UPDATE " + std::string(table_of(kind)) +
+                                       " SET provisioning_status = ?, updated_at = ? WHERE id = ?",
+                                   {status, now, id}),
+                          "status of " + id);
+}
+
+Result<void> ObjectStore::set_operating_status(Kind kind, const std::string& id,
+                                               const std::string& status) {
+    return expect_changed(
+        db_.exec("UPDATE " + std::string(table_of(kind)) + " SET operating_status = ? WHERE id = ?",
+                 {status, id}),
+        "operating status of " + id);
+}
+
+Result<void> ObjectStore::remove(Kind kind, const std::string& id) {
+    auto done = db_.exec("DELETE FROM " + std::string(table_of(kind)) + " WHERE id = ?", {id});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
+}
+
+}  // namespace octane::db

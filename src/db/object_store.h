@@ -1,0 +1,55 @@
+#pragma once
+
+// Repository for the objects of load balancer trees (one table per Kind, same shape; see
+// schema.cc). Every method is one statement; callers compose them inside Database::transaction().
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.h"
+#include "model/resource_kind.h"
+
+namespace octane::db {
+
+struct TreeObject {
+    std::string id;
+    std::string project_id;
+    std::string load_balancer_id;
+    std::string parent_id;  // listener/pool: LB; member/HM: pool; l7policy: listener; rule: policy
+    std::string provisioning_status;
+    std::string operating_status;
+    std::string created_at;
+    std::optional<std::string> updated_at;
+    nlohmann::json attrs = nlohmann::json::object();
+};
+
+class ObjectStore {
+  public:
+    explicit ObjectStore(Database& db) : db_(db) {}
+
+    Result<std::optional<TreeObject>> get(model::Kind kind, const std::string& id);
+    Result<std::vector<TreeObject>> by_load_balancer(model::Kind kind, const std::string& lb_id);
+    Result<std::vector<TreeObject>> by_parent(model::Kind kind, const std::string& parent_id);
+    Result<void> insert(model::Kind kind, const TreeObject& object);
+    // Rewrites every column of an existing row.
+    Result<void> update(model::Kind kind, const TreeObject& object);
+    Result<void> set_provisioning_status(model::Kind kind, const std::string& id,
+                                         const std::string& status, const std::string& now);
+    Result<void> set_operating_status(model::Kind kind, const std::string& id,
+                                      const std::string& status);
+    Result<void> remove(model::Kind kind, const std::string& id);
+    Database& database() { return db_; }
+
+    static std::string columns();
+    static TreeObject from_row(const Row& row);
+
+  private:
+    Result<std::vector<TreeObject>> select_where(model::Kind kind, const std::string& where,
+                                                 const std::string& value);
+    Database& db_;
+};
+
+}  // namespace octane::db

@@ -1,0 +1,95 @@
+#include "db/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace octane::db {
+namespace {
+
+// Objects of a load balancer's tree share one shape: the columns the control plane queries on
+// (ownership, parent, statuses, time) plus `attrs`, the remaining API attributes as a JSON object.
+// Filters and sorts on attributes use json_extract; lists render by splicing attrs text.
+std::string tree_table(const std::string& name) {
+    return "CREATE TABLE IF NOT EXISTS " + name +
+           " (id TEXT PRIMARY KEY, project_id TEXT, load_balancer_id TEXT, parent_id TEXT,"
+           " provisioning_status TEXT NOT NULL, operating_status TEXT NOT NULL,"
+           " created_at TEXT NOT NULL, updated_at TEXT, attrs TEXT NOT NULL)";
+}
+
+std::vector<std::string> version_1() {
+    std::vector<std::string> statements;
+    for (const char* table : {"load_balancers", "listeners", "pools", "members", "health_monitors",
+                              "l7policies", "l7rules"}) {
+        statements.push_back(tree_table(table));
+        statements.push_back(std::string("CREATE INDEX IF NOT EXISTS ") + table + "_lb ON " +
+                             table + " (load_balancer_id)");
+        statements.push_back(std::string("CREATE INDEX IF NOT EXISTS ") + table + "_parent ON " +
+                             table + " (parent_id)");
+        statements.push_back(std::string("CREATE INDEX IF NOT EXISTS ") + table + "_order ON " +
+                             table + " (created_at, id)");
+    }
+    // Work claims: the worker that owns a load balancer's pending change, until lease_expires
+    // (unix ms). A crashed worker's lease runs out and another takes the work over.
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS work_leases (load_balancer_id TEXT PRIMARY KEY,"
+        " owner TEXT NOT NULL, expires_ms INTEGER NOT NULL)");
+    // Failovers asked for through the API (load balancer or amphora), consumed by the worker.
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS failover_requests (load_balancer_id TEXT PRIMARY KEY,"
+        " amphora_id TEXT)");
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS amphorae (id TEXT PRIMARY KEY, load_balancer_id TEXT,"
+        " status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT, attrs TEXT NOT NULL)");
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS amphora_stats (amphora_id TEXT NOT NULL, listener_id TEXT"
+        " NOT NULL, load_balancer_id TEXT, bytes_in INTEGER NOT NULL DEFAULT 0, bytes_out INTEGER"
+        " NOT NULL DEFAULT 0, active_connections INTEGER NOT NULL DEFAULT 0, total_connections"
+        " INTEGER NOT NULL DEFAULT 0, request_errors INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (amphora_id, listener_id))");
+    // Catalog objects (flavors, profiles, availability zones) are not part of an LB tree.
+    for (const char* table : {"flavors", "flavor_profiles", "availability_zone_profiles"}) {
+        statements.push_back(std::string("CREATE TABLE IF NOT EXISTS ") + table +
+                             " (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, attrs TEXT NOT "
+                             "NULL)");
+    }
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS availability_zones (id TEXT PRIMARY KEY, created_at TEXT NOT"
+        " NULL, attrs TEXT NOT NULL)");
+    statements.push_back(
+        "CREATE TABLE IF NOT EXISTS quotas (project_id TEXT PRIMARY KEY, attrs TEXT NOT NULL)");
+    return statements;
+}
+
+}  // namespace
+
+Result<void> migrate(Database& db) {
+    return db.transaction([&]() -> Result<void> {
+        auto created =
+            db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        if (!created) {
+            return Unexpected(created.error());
+        }
+        auto rows = db.query("SELECT version FROM schema_version");
+        if (!rows) {
+            return Unexpected(rows.error());
+        }
+        int64_t version = rows->empty() ? 0 : (*rows)[0].integer(0);
+        if (version >= 1) {
+            return {};
+        }
+        for (const auto& statement : version_1()) {
+            auto done = db.exec(statement);
+            if (!done) {
+                return Unexpected(done.error());
+            }
+        }
+        auto stamped = db.exec(rows->empty() ? "INSERT INTO schema_version VALUES (1)"
+                                             : "UPDATE schema_version SET version = 1");
+        if (!stamped) {
+            return Unexpected(stamped.error());
+        }
+        return {};
+    });
+}
+
+}  // namespace octane::db

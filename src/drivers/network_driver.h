@@ -1,0 +1,43 @@
+#pragma once
+
+// The network seam (Octavia's network driver): VIP ports and, later, member networks and floating
+// IPs. The API allocates the VIP while creating a load balancer (as Octavia does); the worker
+// releases it when the load balancer is deleted.
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace octane::drivers {
+
+struct VipRequest {
+    std::string load_balancer_id;
+    std::string project_id;
+    std::optional<std::string> address;
+    std::optional<std::string> port_id;
+    std::optional<std::string> subnet_id;
+    std::optional<std::string> network_id;
+};
+
+struct Vip {
+    std::string address;
+    std::string port_id;
+    std::string subnet_id;
+    std::string network_id;
+};
+
+// Failures carry an HTTP status for the API (400 InvalidSubresource, 409 address in use).
+struct NetworkError {
+    int status = 400;
+    std::string message;
+};
+
+class NetworkDriver {
+  public:
+    virtual ~NetworkDriver() = default;
+    virtual Result<Vip, NetworkError> allocate_vip(const VipRequest& request) = 0;
+    virtual Result<void> deallocate_vip(const std::string& load_balancer_id, const Vip& vip) = 0;
+};
+
+}  // namespace octane::drivers

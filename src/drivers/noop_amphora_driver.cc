@@ -1,0 +1,24 @@
+#include "common/uuid.h"
+#include "drivers/amphora_driver.h"
+
+namespace octane::drivers {
+
+Result<AmphoraInfo> NoopAmphoraDriver::create_amphora(const std::string& amphora_id,
+                                                      const nlohmann::json&) {
+    // As the reference noop compute driver: a fixed management address, an invented compute id.
+    AmphoraInfo info;
+    info.id = amphora_id;
+    info.compute_id = make_name_uuid("compute:" + amphora_id);
+    info.lb_network_ip = "192.0.2.1";
+    return info;
+}
+
+Result<void> NoopAmphoraDriver::apply(const AmphoraInfo&, const nlohmann::json&) {
+    return {};
+}
+
+Result<void> NoopAmphoraDriver::delete_amphora(const AmphoraInfo&) {
+    return {};
+}
+
+}  // namespace octane::drivers

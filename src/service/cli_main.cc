@@ -1,0 +1,48 @@
+#include "service/cli_main.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "service/daemons.h"
+
+namespace octane::service {
+
+int cli_main(int argc, char** argv) {
+    CLI::App app{"Octane: an Octavia-compatible load balancer service"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "octane 0.1.0");
+    struct Command {
+        const char* name;
+        const char* help;
+        Role role;
+        RawFlags flags;
+    };
+    Command commands[] = {
+        {"serve", "all-in-one: API + worker over an embedded database", Role::kAllInOne, {}},
+        {"api", "the Octavia v2 API daemon alone", Role::kApiOnly, {}},
+        {"worker", "the controller worker daemon alone", Role::kWorkerOnly, {}},
+    };
+    for (auto& command : commands) {
+        auto* sub = app.add_subcommand(command.name, command.help);
+        add_flags(*sub, command.flags);
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    for (auto& command : commands) {
+        if (app.got_subcommand(command.name)) {
+            auto options = resolve(command.flags);
+            if (!options) {
+                std::cerr << "octane " << command.name << ": " << options.error().message << "\n";
+                return 2;
+            }
+            return run_daemon(command.role, *options);
+        }
+    }
+    return 2;
+}
+
+}  // namespace octane::service

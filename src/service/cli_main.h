@@ -1,0 +1,8 @@
+#pragma once
+
+namespace octane::service {
+
+// The `octane` command line: subcommands serve | api | worker.
+int cli_main(int argc, char** argv);
+
+}  // namespace octane::service

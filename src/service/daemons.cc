@@ -1,0 +1,136 @@
+#include "service/daemons.h"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "api/api_service.h"
+#include "common/logging.h"
+#include "controller/worker/worker.h"
+#include "db/schema.h"
+#include "db/sqlite_database.h"
+#include "drivers/amphora_driver.h"
+#include "drivers/noop_network_driver.h"
+#include "http/http_server.h"
+
+namespace octane::service {
+namespace {
+
+// Blocks the stop signals in every thread (threads inherit the mask) so that only the main
+// thread receives them, in sigwait().
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return set;
+}
+
+Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
+    std::string final_path = state_dir + "/api.port";
+    std::string temp_path = final_path + ".tmp";
+    {
+        std::ofstream out(temp_path, std::ios::trunc);
+        out << port << "\n";
+        if (!out) {
+            return make_error("cannot write " + temp_path);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp_path, final_path, ec);
+    if (ec) {
+        return make_error("cannot write " + final_path + ": " + ec.message());
+    }
+    return {};
+}
+
+}  // namespace
+
+int run_daemon(Role role, const ServiceOptions& options) {
+    sigset_t signals = stop_signals();
+    setup_logging(options.debug ? "debug" : "info", options.log_file);
+    std::error_code ec;
+    std::filesystem::create_directories(options.state_dir, ec);
+    if (ec) {
+        spdlog::critical("cannot create state directory {}: {}", options.state_dir, ec.message());
+        return 1;
+    }
+    auto path = sqlite_path(options);
+    if (!path) {
+        spdlog::critical("{}", path.error().message);
+        return 1;
+    }
+    auto database = db::SqliteDatabase::open(*path);
+    if (!database) {
+        spdlog::critical("{}", database.error().message);
+        return 1;
+    }
+    if (auto migrated = db::migrate(**database); !migrated) {
+        spdlog::critical("database migration failed: {}", migrated.error().message);
+        return 1;
+    }
+    SystemClock clock;
+    drivers::NoopNetworkDriver network;
+    drivers::NoopAmphoraDriver amphorae;
+    db::ObjectStore store(**database);
+
+    std::unique_ptr<controller::Worker> worker;
+    if (role != Role::kApiOnly) {
+        controller::WorkerOptions worker_options;
+        worker_options.lease_ms = options.worker_lease_seconds * 1000;
+        worker_options.poll_ms = options.worker_poll_ms;
+        worker = std::make_unique<controller::Worker>(**database, amphorae, network, clock,
+                                                      worker_options);
+        worker->start();
+    }
+
+    api::ApiSettings settings;
+    settings.auth_strategy = options.auth_strategy;
+    settings.pagination_max_limit = options.pagination_max_limit;
+    settings.api_base_uri = options.api_base_uri;
+    settings.healthcheck_enabled = options.healthcheck_enabled;
+    api::ApiContext context{**database, store, network, clock, settings, {}};
+    if (worker) {
+        context.notify_worker = [w = worker.get()] { w->notify(); };
+    }
+    api::ApiService service(context);
+    std::unique_ptr<http::HttpServer> server;
+    if (role != Role::kWorkerOnly) {
+        http::HttpServerOptions http_options;
+        http_options.bind_host = options.bind_host;
+        http_options.bind_port = static_cast<uint16_t>(options.bind_port);
+        http_options.threads = options.api_threads;
+        http_options.max_body_bytes = static_cast<size_t>(options.max_request_body_size);
+        server = std::make_unique<http::HttpServer>(
+            http_options, [&service](const http::HttpRequest& r) { return service.handle(r); });
+        if (auto started = server->start(); !started) {
+            spdlog::critical("{}", started.error().message);
+            return 1;
+        }
+        if (auto written = write_port_file(options.state_dir, server->port()); !written) {
+            spdlog::critical("{}", written.error().message);
+            return 1;
+        }
+        spdlog::info("Octavia v2 API listening on {}:{} (state {}, database {})", options.bind_host,
+                     server->port(), options.state_dir, *path);
+    }
+    if (worker) {
+        spdlog::info("worker running (lease {} s)", options.worker_lease_seconds);
+    }
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {} received, shutting down", received);
+    if (server) {
+        server->stop();
+    }
+    if (worker) {
+        worker->stop();
+    }
+    return 0;
+}
+
+}  // namespace octane::service

@@ -1,0 +1,14 @@
+#pragma once
+
+// The daemons of build/octane: serve (API + worker in one process), api, worker.
+
+#include "service/service_options.h"
+
+namespace octane::service {
+
+enum class Role { kAllInOne, kApiOnly, kWorkerOnly };
+
+// Runs until SIGTERM/SIGINT; returns the process exit code.
+int run_daemon(Role role, const ServiceOptions& options);
+
+}  // namespace octane::service

@@ -1,0 +1,156 @@
+#include "service/service_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include "common/ini_file.h"
+#include "common/strings.h"
+
+namespace octane::service {
+namespace {
+
+struct Source {
+    const std::string* flag;
+    const char* section;
+    const char* key;
+};
+
+Result<int64_t> to_int(const std::string& text, const std::string& what) {
+    try {
+        size_t used = 0;
+        int64_t value = std::stoll(text, &used);
+        if (used == text.size()) {
+            return value;
+        }
+    } catch (const std::exception&) {
+    }
+    return make_error("invalid value for " + what + ": '" + text + "'");
+}
+
+bool to_bool(const std::string& text) {
+    std::string s = to_lower(text);
+    return s == "true" || s == "1" || s == "yes" || s == "on";
+}
+
+}  // namespace
+
+void add_flags(CLI::App& app, RawFlags& raw) {
+    app.add_option("--config-file", raw.config_file, "octavia.conf-style configuration file");
+    app.add_option("--state-dir", raw.state_dir, "state directory (default ./octane-state)");
+    app.add_option("--bind-host", raw.bind_host, "API listen address (api_settings.bind_host)");
+    app.add_option("--bind-port", raw.bind_port, "API port, 0 = any (api_settings.bind_port)");
+    app.add_option("--api-threads", raw.api_threads, "API server threads");
+    app.add_option("--auth-strategy", raw.auth_strategy, "noauth (api_settings.auth_strategy)");
+    app.add_option("--database-connection", raw.database_connection,
+                   "database URL, sqlite:///path (database.connection)");
+    app.add_option("--amphora-driver", raw.amphora_driver,
+                   "amphora driver: noop (controller_worker.amphora_driver)");
+    app.add_option("--network-driver", raw.network_driver,
+                   "network driver: noop (controller_worker.network_driver)");
+    app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
+                   "how long a worker's claim on a load balancer lasts");
+    app.add_option("--worker-poll-ms", raw.worker_poll_ms, "worker poll interval");
+    app.add_option("--pagination-max-limit", raw.pagination_max_limit,
+                   "largest page (api_settings.pagination_max_limit)");
+    app.add_option("--max-request-body-size", raw.max_request_body_size,
+                   "request body limit in bytes (oslo_middleware.max_request_body_size)");
+    app.add_option("--api-base-uri", raw.api_base_uri, "base URI for links");
+    app.add_option("--log-file", raw.log_file, "log file (default stderr)");
+    app.add_flag("--debug", raw.debug, "debug logging");
+}
+
+Result<ServiceOptions> resolve(const RawFlags& raw) {
+    IniFile ini;
+    if (!raw.config_file.empty()) {
+        auto loaded = IniFile::load(raw.config_file);
+        if (!loaded) {
+            return Unexpected(loaded.error());
+        }
+        ini = std::move(*loaded);
+    }
+    auto pick = [&](const std::string& flag, const char* section, const char* key,
+                    const std::string& fallback) -> std::string {
+        if (!flag.empty()) {
+            return flag;
+        }
+        return ini.get(section, key).value_or(fallback);
+    };
+    ServiceOptions o;
+    o.config_file = raw.config_file;
+    o.state_dir = pick(raw.state_dir, "DEFAULT", "state_path", o.state_dir);
+    o.bind_host = pick(raw.bind_host, "api_settings", "bind_host", o.bind_host);
+    o.auth_strategy = pick(raw.auth_strategy, "api_settings", "auth_strategy", o.auth_strategy);
+    o.database_connection = pick(raw.database_connection, "database", "connection", "");
+    o.amphora_driver =
+        pick(raw.amphora_driver, "controller_worker", "amphora_driver", o.amphora_driver);
+    o.network_driver =
+        pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
+    o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
+    o.log_file = pick(raw.log_file, "DEFAULT", "log_file", "");
+    o.debug = raw.debug || to_bool(ini.get("DEFAULT", "debug").value_or("false"));
+    o.healthcheck_enabled =
+        to_bool(ini.get("api_settings", "healthcheck_enabled").value_or("false"));
+    struct IntOption {
+        const std::string& flag;
+        const char* section;
+        const char* key;
+        int64_t* target;
+    };
+    int64_t port = o.bind_port, threads = o.api_threads;
+    IntOption ints[] = {
+        {raw.bind_port, "api_settings", "bind_port", &port},
+        {raw.api_threads, "api_settings", "api_threads", &threads},
+        {raw.worker_lease_seconds, "controller_worker", "lease_seconds", &o.worker_lease_seconds},
+        {raw.worker_poll_ms, "controller_worker", "poll_interval_ms", &o.worker_poll_ms},
+        {raw.pagination_max_limit, "api_settings", "pagination_max_limit", &o.pagination_max_limit},
+        {raw.max_request_body_size, "oslo_middleware", "max_request_body_size",
+         &o.max_request_body_size},
+    };
+    for (auto& option : ints) {
+        auto text = pick(option.flag, option.section, option.key, "");
+        if (text.empty()) {
+            continue;
+        }
+        auto value = to_int(text, std::string(option.section) + "." + option.key);
+        if (!value) {
+            return Unexpected(value.error());
+        }
+        *option.target = *value;
+    }
+    if (port < 0 || port > 65535) {
+        return make_error("bind_port must be 0..65535");
+    }
+    o.bind_port = static_cast<int>(port);
+    o.api_threads = static_cast<int>(std::max<int64_t>(1, threads));
+    if (o.auth_strategy != "noauth") {
+        return make_error("auth_strategy '" + o.auth_strategy +
+                          "' is not supported yet (supported: noauth)");
+    }
+    for (const auto* driver : {&o.amphora_driver, &o.network_driver}) {
+        if (*driver != "noop" && *driver != "amphora_noop_driver" &&
+            *driver != "network_noop_driver") {
+            return make_error("driver '" + *driver + "' is not supported yet (supported: noop)");
+        }
+    }
+    if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1) {
+        return make_error("lease, poll interval and page limit must be positive");
+    }
+    return o;
+}
+
+Result<std::string> sqlite_path(const ServiceOptions& options) {
+    if (options.database_connection.empty()) {
+        return options.state_dir + "/octane.db";
+    }
+    const std::string prefix = "sqlite:///";
+    if (!starts_with(options.database_connection, prefix)) {
+        return make_error("database connection '" + options.database_connection +
+                          "' is not supported yet (supported: sqlite:///path)");
+    }
+    std::string path = options.database_connection.substr(prefix.size());
+    if (path.empty()) {
+        return make_error("database connection has no path");
+    }
+    return path;
+}
+
+}  // namespace octane::service

@@ -1,0 +1,52 @@
+#pragma once
+
+// Options of the daemons, from an octavia.conf-style file and command-line flags (a flag wins).
+
+#include <string>
+
+#include "common/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace octane::service {
+
+struct ServiceOptions {
+    std::string config_file;
+    std::string state_dir = "./octane-state";
+    std::string bind_host = "127.0.0.1";
+    int bind_port = 9876;
+    int api_threads = 2;
+    std::string auth_strategy = "noauth";
+    std::string database_connection;  // empty = sqlite:///<state_dir>/octane.db
+    std::string amphora_driver = "noop";
+    std::string network_driver = "noop";
+    int64_t worker_lease_seconds = 30;
+    int64_t worker_poll_ms = 200;
+    int64_t pagination_max_limit = 1000;
+    int64_t max_request_body_size = 114688;
+    std::string api_base_uri;
+    bool healthcheck_enabled = false;
+    std::string log_file;
+    bool debug = false;
+};
+
+// Registers the flags on app; values land in raw (strings) until resolve().
+struct RawFlags;
+void add_flags(CLI::App& app, RawFlags& raw);
+
+struct RawFlags {
+    std::string config_file, state_dir, bind_host, bind_port, api_threads, auth_strategy,
+        database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
+        pagination_max_limit, max_request_body_size, api_base_uri, log_file;
+    bool debug = false;
+};
+
+// Reads the config file (if any), applies flags over it, validates values.
+Result<ServiceOptions> resolve(const RawFlags& raw);
+
+// The SQLite file path of a connection URL ("sqlite:///rel/path", "sqlite:////abs/path").
+Result<std::string> sqlite_path(const ServiceOptions& options);
+
+}  // namespace octane::service

@@ -52,21 +52,24 @@ bool for_each_hdr_element(std::string_view value, Fn&& fn) {
     return true;
 }
 
-// Cookie header: `name=value; name2=value2`; names are case-sensitive (RFC 6265).
+// Cookie header: `name=value; name2=value2`; names are case-sensitive (RFC 6265). Like HAProxy
+// 2.6 (checked on this host), ',' also separates cookies and an empty value ("c=") is no sample.
 template <typename Fn>
 bool for_each_cookie(std::string_view header, std::string_view name, Fn&& fn) {
     while (!header.empty()) {
-        size_t semi = header.find(';');
-        std::string_view pair = trim_ows(header.substr(0, semi));
+        size_t end = header.find_first_of(";,");
+        std::string_view pair = trim_ows(header.substr(0, end));
         size_t eq = pair.find('=');
-        if (eq != std::string_view::npos && trim_ows(pair.substr(0, eq)) == name &&
-            !fn(trim_ows(pair.substr(eq + 1)))) {
-            return false;
+        if (eq != std::string_view::npos && trim_ows(pair.substr(0, eq)) == name) {
+            std::string_view value = trim_ows(pair.substr(eq + 1));
+            if (!value.empty() && !fn(value)) {
+                return false;
+            }
         }
-        if (semi == std::string_view::npos) {
+        if (end == std::string_view::npos) {
             break;
         }
-        header.remove_prefix(semi + 1);
+        header.remove_prefix(end + 1);
     }
     return true;
 }

@@ -243,6 +243,23 @@ TEST(L7Rules, MatchFlagOverridesTheDerivative) {
     EXPECT_EQ(run(rules, "GET /not/exact HTTP/1.1\r\n\r\n").backend, "d");
 }
 
+TEST(L7Rules, SampleExtractionMatchesHaproxy26) {
+    // Each row was checked against haproxy 2.6.12 with the same ACL.
+    L7Rules rules = rules_from({
+        "use_backend quoted if { hdr(x-q) -m str \"a }",
+        "use_backend empty_elem if { hdr(x-e) -m len 0 }",
+        "use_backend cookie if { req.cook(c) -m found }",
+        "default_backend d",
+    });
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nX-Q: \"a,b\"\r\n\r\n").backend, "d");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nX-E: a,,b\r\n\r\n").backend, "empty_elem");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nX-E:\r\n\r\n").backend, "empty_elem");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nCookie: c=\r\n\r\n").backend, "d");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nCookie: c\r\n\r\n").backend, "d");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nCookie: a=1, c=2\r\n\r\n").backend, "cookie");
+    EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\nCookie:  c = 2 \r\n\r\n").backend, "cookie");
+}
+
 TEST(L7Rules, RedirectSchemeAndReject) {
     L7Rules rules = rules_from({
         "redirect scheme https code 308 if { path_beg /s }",

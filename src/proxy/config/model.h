@@ -169,6 +169,12 @@ struct Timeouts {
         tunnel, client_fin, server_fin;
 };
 
+// A config line kept as words, for compilers that take lines (the L7 rule engine).
+struct RawLine {
+    Location loc;
+    std::vector<std::string> words;
+};
+
 struct ProxySection {
     Location loc;
     SectionKind kind = SectionKind::kDefaults;
@@ -203,6 +209,7 @@ struct ProxySection {
     std::vector<HttpRequestRule> http_request_rules;
     std::vector<Redirect> redirects;
     std::vector<ServerLine> servers;
+    std::vector<RawLine> l7_lines;  // acl / http-request / redirect / use_backend, in file order
 
     bool has_frontend() const {
         return kind == SectionKind::kFrontend || kind == SectionKind::kListen;

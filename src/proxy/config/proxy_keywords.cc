@@ -448,7 +448,14 @@ void parse_proxy_line(ProxySection& proxy, const LineContext& ctx) {
             ctx.error(ctx.kw() + " is not allowed in a '" + section_name(proxy) + "' section");
             return;
         }
+        size_t before = proxy.acls.size() + proxy.use_backends.size() +
+                        proxy.http_request_rules.size() + proxy.redirects.size();
         kw.handler(proxy, ctx);
+        size_t after = proxy.acls.size() + proxy.use_backends.size() +
+                       proxy.http_request_rules.size() + proxy.redirects.size();
+        if (after > before) {
+            proxy.l7_lines.push_back(RawLine{ctx.loc, ctx.words});
+        }
         return;
     }
     ctx.error("unknown keyword '" + ctx.words[0] + "' in '" + section_name(proxy) + "' section");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "proxy/config/parser.h"
+#include "proxy/http/l7_rules.h"
 
 namespace octane::proxy::config {
 namespace {
@@ -96,10 +97,29 @@ void check_backend(const Config& cfg, const ProxySection& p, Diagnostics& diag) 
     }
 }
 
+// Compiles the L7 lines with the engine's rule compiler so `-c` reports exactly what the running
+// proxy would refuse. `http-request use-service` is served by the runtime itself, not the rules.
+void check_l7_rules(const ProxySection& p, Diagnostics& diag) {
+    http::L7Rules rules;
+    for (const auto& line : p.l7_lines) {
+        if (line.words.size() > 1 && line.words[0] == "http-request" &&
+            line.words[1] == "use-service") {
+            continue;
+        }
+        auto r = rules.add_line(line.words);
+        if (!r) {
+            diag.error(line.loc, r.error().message);
+        }
+    }
+}
+
 }  // namespace
 
 void validate_config(const Config& config, Diagnostics& diag) {
     for (const auto& p : config.proxies) {
+        if (!p.l7_lines.empty()) {
+            check_l7_rules(p, diag);
+        }
         if (p.has_frontend()) {
             check_frontend(config, p, diag);
         }

@@ -1,14 +1,107 @@
 #pragma once
 
-// Entry point of HTTP-mode sessions (keep-alive, L7 rules, header insertion).
+// An HTTP/1.1 session (mode http): parses each request head (the http/ parser), runs the
+// frontend's L7 rules (deny / redirect / use_backend / header edits), balances every request,
+// and relays bodies with the framers, with keep-alive and pipelining on both sides. 101 and
+// CONNECT switch to a raw tunnel. Server connections are kept per session, one per server it
+// talked to, and reused for later requests to that server (HAProxy's `http-reuse safe` keeps a
+// shared idle pool; per-session reuse needs no cross-session hand-over and already removes the
+// connect per request). Loop-thread only.
 
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/http/body_framer.h"
+#include "proxy/http/header_map.h"
+#include "proxy/http/http_parser.h"
 #include "proxy/io/address.h"
+#include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
 
 namespace octane::proxy {
 
 class Worker;
+class HttpSession;
 
+// One connection to a server, owned by a session.
+struct ServerConn final : public IoHandler {
+    HttpSession* owner = nullptr;
+    ServerState* srv = nullptr;
+    int fd = -1;
+    bool connecting = true;
+    bool reused = false;  // carried an earlier request: may have been closed by the server
+    void on_io(uint32_t events, unsigned tag) override;
+};
+
+class HttpSession final : public IoHandler, public TimerHandler, public Deferred {
+  public:
+    HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
+    ~HttpSession() override;
+    void start();
+
+    void on_io(uint32_t events, unsigned tag) override;  // client socket
+    void on_timer(Timer& timer) override;
+    void on_server_io(ServerConn& conn, uint32_t events);
+
+  private:
+    enum class State : uint8_t { kIdle, kHead, kConnecting, kForward, kTunnel, kClosing, kClosed };
+
+    // Client side (http_session.cc).
+    void read_client();
+    void process_input();
+    bool on_request_head();
+    void forward_request_body();
+    void answer(std::string response, bool close_after);
+    bool serve_metrics();
+    void flush_client();
+    void set_deadline(int64_t ms);
+    void close_session();
+    void finish_exchange();
+    void reset_for_next();
+
+    // Server side (http_server_side.cc).
+    bool pick_and_connect(int avoid);
+    bool connect_to(ServerState* srv);
+    void on_connected();
+    void on_server_failure(bool connect_phase);
+    void read_server();
+    void read_server_once();
+    void process_response();
+    bool on_response_head();
+    void flush_server();
+    void drop_conn(ServerConn* conn);
+    void release_server();
+    void tunnel_pump();
+
+    Worker& worker_;
+    FrontendState& fe_;
+    Endpoint peer_;
+    std::string peer_ip_;
+    int fd_;
+    State state_ = State::kIdle;
+    Timer timer_;
+    int64_t deadline_ = 0;
+    int64_t started_ms_ = 0;
+    bool client_eof_ = false;
+    bool client_writable_ = true;
+
+    // Lazily created with the first request byte: idle sessions stay small.
+    struct Exchange;
+    std::unique_ptr<Exchange> x_;
+
+    BackendState* be_ = nullptr;
+    ServerState* srv_ = nullptr;  // server of the current request (slot taken)
+    ServerConn* conn_ = nullptr;  // connection of the current request
+    std::vector<std::unique_ptr<ServerConn>> conns_;
+    int retries_left_ = 0;
+    bool in_read_server_ = false;  // re-entrancy guard: flush_client may resume reading
+};
+
+}  // namespace octane::proxy
+
+namespace octane::proxy {
+// Creates an HttpSession owned by the worker's loop.
 void start_http_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
-
 }  // namespace octane::proxy

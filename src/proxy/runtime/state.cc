@@ -1,9 +1,38 @@
 #include "proxy/runtime/state.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace octane::proxy {
 namespace {
+
+// Compiles the L7 lines of a section (already validated by `-c`). use-service lines are kept
+// apart: the proxy answers them itself.
+std::unique_ptr<http::L7Rules> compile_rules(const config::ProxySection& p, FrontendState* fe) {
+    auto rules = std::make_unique<http::L7Rules>();
+    for (const auto& line : p.l7_lines) {
+        if (line.words.size() > 1 && line.words[0] == "http-request" &&
+            line.words[1] == "use-service") {
+            if (fe != nullptr) {
+                fe->has_metrics_service = true;
+                auto it = std::find(line.words.begin(), line.words.end(), "if");
+                if (it == line.words.end()) {
+                    it = std::find(line.words.begin(), line.words.end(), "unless");
+                }
+                if (it != line.words.end()) {
+                    std::vector<std::string> cond(it, line.words.end());
+                    auto c = http::Condition::parse(cond, fe->metrics_acls);
+                    if (c) {
+                        fe->metrics_cond = std::move(*c);
+                    }
+                }
+            }
+            continue;
+        }
+        (void)rules->add_line(line.words);
+    }
+    return rules;
+}
 
 balance::Algorithm algorithm_of(const config::ProxySection& p) {
     switch (p.balance) {
@@ -57,6 +86,15 @@ ServerState* BackendState::take_specific(ServerState* s) {
     }
     lb->take(s->id);
     return s;
+}
+
+ServerState* BackendState::by_cookie(std::string_view value) {
+    for (auto& s : servers) {
+        if (!s->cfg->cookie.empty() && s->cfg->cookie == value) {
+            return s.get();
+        }
+    }
+    return nullptr;
 }
 
 void BackendState::release(ServerState* s) {
@@ -116,6 +154,7 @@ std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
             fe->cfg = &p;
             fe->iid = iid;
             fe->maxconn = p.maxconn > 0 ? std::min(p.maxconn, maxconn) : maxconn;
+            fe->rules = compile_rules(p, fe.get());
             snap->frontends.push_back(std::move(fe));
         }
         if (p.has_backend()) {
@@ -146,6 +185,7 @@ std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
                         static_cast<size_t>(p.stick_table.size > 0 ? p.stick_table.size : 1024));
                 }
             }
+            be->rules = compile_rules(p, nullptr);
             snap->backend_by_name[p.name] = be.get();
             snap->backends.push_back(std::move(be));
         }

@@ -14,6 +14,7 @@
 
 #include "proxy/balance/balancer.h"
 #include "proxy/config/model.h"
+#include "proxy/http/l7_rules.h"
 #include "proxy/runtime/counters.h"
 #include "proxy/runtime/stick_table.h"
 
@@ -47,13 +48,16 @@ struct BackendState {
     // Balancer and stick table are shared by all threads: guarded by mu.
     std::mutex mu;
     std::unique_ptr<balance::Balancer> lb;
-    std::unique_ptr<StickTable> stick;  // null without `stick on src`
+    std::unique_ptr<StickTable> stick;     // null without `stick on src`
+    std::unique_ptr<http::L7Rules> rules;  // backend http-request lines (header insertion)
 
     // Thread-safe pick; returns a server with a taken connection slot, or nullptr.
     ServerState* pick(const balance::PickContext& ctx, const std::string* stick_key);
     void release(ServerState* s);
     // Takes a slot on `s` if it is still eligible-up; returns s or nullptr.
     ServerState* take_specific(ServerState* s);
+    // The server whose `cookie` value is `value`, or nullptr.
+    ServerState* by_cookie(std::string_view value);
     // Thread-safe status change; updates the balancer.
     void set_server_up(ServerState* s, bool up, int64_t now_unix);
     int active_up() const;
@@ -66,7 +70,12 @@ struct FrontendState {
     int iid = 0;
     BackendState* default_backend = nullptr;
     Counters counters;
-    int maxconn = 0;  // effective, 0 = unlimited
+    int maxconn = 0;                       // effective, 0 = unlimited
+    std::unique_ptr<http::L7Rules> rules;  // acl / http-request / redirect / use_backend
+    // `http-request use-service prometheus-exporter [if cond]`: served by the proxy itself.
+    bool has_metrics_service = false;
+    http::AclTable metrics_acls;
+    http::Condition metrics_cond;
 };
 
 struct Snapshot {

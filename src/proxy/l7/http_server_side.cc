@@ -1,0 +1,374 @@
+// Server side of HttpSession: balancing, connection reuse, response relay, tunnels.
+
+#include <cerrno>
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/http/canned_responses.h"
+#include "proxy/http/http_error.h"
+#include "proxy/io/socket_ops.h"
+#include "proxy/l7/http_session.h"
+#include "proxy/l7/http_session_exchange.h"
+#include "proxy/runtime/worker.h"
+
+namespace octane::proxy {
+namespace {
+constexpr size_t kMaxBuffered = 256 * 1024;
+}
+
+void ServerConn::on_io(uint32_t events, unsigned) {
+    owner->on_server_io(*this, events);
+}
+
+bool HttpSession::pick_and_connect(int avoid) {
+    balance::PickContext ctx;
+    ctx.avoid = avoid;
+    std::string key;
+    const std::string* stick_key = nullptr;
+    if (be_->stick || be_->cfg->balance == config::BalanceAlgo::kSource) {
+        key = peer_ip_;
+        ctx.hash = balance::hash_source(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        stick_key = &key;
+    }
+    srv_ = be_->pick(ctx, stick_key);
+    if (srv_ == nullptr) {
+        fe_.counters.count_status(503);
+        answer(http::error_response(503, true), true);
+        return false;
+    }
+    srv_->counters.open_session();
+    return connect_to(srv_);
+}
+
+bool HttpSession::connect_to(ServerState* srv) {
+    Counters::add(srv->counters.req_tot, 1);
+    // Reuse this session's idle connection to that server when it has one.
+    for (auto& c : conns_) {
+        if (c->srv == srv && c->fd >= 0 && c.get() != conn_) {
+            conn_ = c.get();
+            state_ = State::kForward;
+            on_connected();
+            return state_ != State::kClosed;
+        }
+    }
+    auto fd = start_connect(srv->cfg->endpoint);
+    if (!fd) {
+        on_server_failure(true);
+        return state_ != State::kClosed && state_ != State::kClosing;
+    }
+    auto c = std::make_unique<ServerConn>();
+    c->owner = this;
+    c->srv = srv;
+    c->fd = *fd;
+    conn_ = c.get();
+    // Forget closed entries so a long session does not accumulate them.
+    std::erase_if(conns_, [](const auto& e) { return e->fd < 0; });
+    conns_.push_back(std::move(c));
+    worker_.loop().add(conn_->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, conn_);
+    state_ = State::kConnecting;
+    return true;
+}
+
+void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
+    if (state_ == State::kClosed) {
+        return;
+    }
+    if (&c != conn_) {
+        // An idle connection woke up: the server closed it (or sent garbage). Drop it.
+        drop_conn(&c);
+        return;
+    }
+    if (c.connecting) {
+        if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
+            return;
+        }
+        if ((events & EPOLLERR) || socket_error(c.fd) != 0) {
+            on_server_failure(true);
+            return;
+        }
+        c.connecting = false;
+        state_ = State::kForward;
+        on_connected();
+        return;
+    }
+    if (events & (EPOLLOUT | EPOLLERR)) {
+        flush_server();
+    }
+    if (state_ != State::kClosed && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+        read_server();
+    }
+}
+
+void HttpSession::on_connected() {
+    const auto& t = be_->cfg->timeouts;
+    set_deadline(t.server ? t.server->count() : 0);
+    flush_server();
+    if (state_ == State::kForward) {
+        read_server();  // a reused connection may already hold an early close
+    }
+}
+
+void HttpSession::drop_conn(ServerConn* c) {
+    if (c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+    }
+    if (c == conn_) {
+        conn_ = nullptr;
+    }
+}
+
+void HttpSession::release_server() {
+    if (srv_ != nullptr) {
+        srv_->counters.close_session();
+        be_->release(srv_);
+        srv_ = nullptr;
+    }
+}
+
+void HttpSession::on_server_failure(bool connect_phase) {
+    Exchange& x = *x_;
+    bool replayable = !x.resp_started && !x.to_server_compacted;
+    bool was_reused = conn_ != nullptr && conn_->reused;
+    if (connect_phase && srv_ != nullptr) {
+        Counters::add(srv_->counters.econ, 1);
+        Counters::add(be_->counters.econ, 1);
+    }
+    ServerState* failed = srv_;
+    if (conn_ != nullptr) {
+        drop_conn(conn_);
+    }
+    if (replayable && (connect_phase || was_reused) && (was_reused || retries_left_ > 0)) {
+        // A reused connection closed under us, or a connect failed: replay on a fresh one.
+        if (!was_reused) {
+            --retries_left_;
+            Counters::add(failed->counters.wretr, 1);
+            Counters::add(be_->counters.wretr, 1);
+        }
+        x.to_server_off = 0;
+        bool redispatch = be_->cfg->redispatch &&
+                          (retries_left_ == 0 || failed->status.load() != ServerStatus::kUp);
+        if (redispatch && !was_reused) {
+            Counters::add(failed->counters.wredis, 1);
+            Counters::add(be_->counters.wredis, 1);
+            release_server();
+            pick_and_connect(failed->id);
+        } else {
+            connect_to(srv_);
+        }
+        return;
+    }
+    if (!x.resp_started) {
+        int status = connect_phase ? 503 : 502;
+        if (!connect_phase && srv_ != nullptr) {
+            Counters::add(srv_->counters.eresp, 1);
+            Counters::add(be_->counters.eresp, 1);
+        }
+        fe_.counters.count_status(status);
+        answer(http::error_response(status, true), true);
+        return;
+    }
+    close_session();
+}
+
+void HttpSession::flush_server() {
+    if (conn_ == nullptr || conn_->connecting || !x_) {
+        return;
+    }
+    Exchange& x = *x_;
+    while (x.to_server_off < x.to_server.size()) {
+        ssize_t n = send(conn_->fd, x.to_server.data() + x.to_server_off,
+                         x.to_server.size() - x.to_server_off, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                return;
+            }
+            on_server_failure(false);
+            return;
+        }
+        x.to_server_off += static_cast<size_t>(n);
+        Counters::add(srv_ ? srv_->counters.bin : be_->counters.bin, n);
+    }
+    // All written. Keep the bytes for a replay until the response starts, unless they pile up.
+    if (x.to_server.size() > 64 * 1024 || x.resp_started) {
+        x.to_server.clear();
+        x.to_server_off = 0;
+        x.to_server_compacted = true;
+    }
+    if (x.in.size() > 0 && !x.req_done && state_ == State::kForward) {
+        forward_request_body();
+    }
+}
+
+void HttpSession::read_server() {
+    if (conn_ == nullptr || !x_ || in_read_server_) {
+        return;
+    }
+    in_read_server_ = true;
+    read_server_once();
+    in_read_server_ = false;
+}
+
+void HttpSession::read_server_once() {
+    Exchange& x = *x_;
+    char* buf = worker_.scratch();
+    bool eof = false;
+    while (x.resp.size() < kMaxBuffered && x.to_client.size() - x.to_client_off < kMaxBuffered) {
+        ssize_t n = recv(conn_->fd, buf, kIoBufferSize, 0);
+        if (n > 0) {
+            x.resp.append(buf, static_cast<size_t>(n));
+            if (srv_ != nullptr) {
+                Counters::add(srv_->counters.bout, n);
+            }
+            if (static_cast<size_t>(n) < kIoBufferSize) {
+                break;
+            }
+            continue;
+        }
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            eof = true;
+        }
+        break;
+    }
+    if (state_ == State::kTunnel) {
+        tunnel_pump();
+        if (eof) {
+            x.close_after_flush = true;
+            flush_client();
+        }
+        return;
+    }
+    process_response();
+    if (eof && state_ == State::kForward) {
+        if (!x.resp_head_done) {
+            on_server_failure(false);
+            return;
+        }
+        if (x.resp_body.kind() == http::BodyKind::kUntilClose && x.resp_body.on_eof()) {
+            x.resp_keep_alive = false;
+            drop_conn(conn_);
+            finish_exchange();
+            return;
+        }
+        if (!x.resp_body.done()) {
+            Counters::add(be_->counters.srv_abrt, 1);
+            close_session();
+        }
+    }
+}
+
+void HttpSession::process_response() {
+    Exchange& x = *x_;
+    for (int guard = 0; guard < 16 && state_ == State::kForward; ++guard) {
+        if (!x.resp_head_done) {
+            if (x.resp.empty()) {
+                return;
+            }
+            auto r = x.resp_parser.parse(x.resp);
+            if (!r) {
+                on_server_failure(false);
+                return;
+            }
+            if (*r == http::ParseStatus::kIncomplete) {
+                return;
+            }
+            if (!on_response_head()) {
+                return;
+            }
+            continue;
+        }
+        auto p = x.resp_body.advance(x.resp);
+        if (!p) {
+            close_session();
+            return;
+        }
+        x.to_client.append(x.resp, 0, p->consumed);
+        x.resp.erase(0, p->consumed);
+        flush_client();
+        if (state_ == State::kClosed) {
+            return;
+        }
+        if (p->done) {
+            finish_exchange();
+        }
+        return;
+    }
+}
+
+bool HttpSession::on_response_head() {
+    Exchange& x = *x_;
+    const http::MessageHead& head = x.resp_parser.head();
+    x.resp_started = true;
+    if (head.interim) {
+        // 100 Continue and friends go to the client; the final response follows.
+        x.to_client.append(x.resp, 0, head.head_bytes);
+        x.resp.erase(0, head.head_bytes);
+        x.resp_parser.reset();
+        flush_client();
+        return state_ != State::kClosed;
+    }
+    x.status = head.status;
+    fe_.counters.count_status(head.status);
+    be_->counters.count_status(head.status);
+    if (srv_ != nullptr) {
+        srv_->counters.count_status(head.status);
+    }
+    const config::CookiePersistence& ck = be_->cfg->cookie;
+    if ((x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) ||
+        head.drop_content_length) {
+        http::MessageView view(x.resp, head);
+        x.headers.reset(view);
+        if (x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) {
+            x.headers.add("Set-Cookie", ck.name + "=" + srv_->cfg->cookie + "; path=/");
+            if (ck.nocache) {
+                x.headers.add("Cache-Control", "private");
+            }
+        }
+        x.headers.serialize(x.to_client);
+    } else {
+        x.to_client.append(x.resp, 0, head.head_bytes);
+    }
+    x.resp.erase(0, head.head_bytes);
+    x.resp_keep_alive = head.keep_alive;
+    x.resp_head_done = true;
+    if (head.switch_to_tunnel) {
+        state_ = State::kTunnel;
+        const auto& t = be_->cfg->timeouts;
+        set_deadline(t.tunnel ? t.tunnel->count() : (t.server ? t.server->count() : 0));
+        x.to_server.clear();
+        x.to_server_off = 0;
+        tunnel_pump();
+        return false;
+    }
+    x.resp_body.start(head);
+    if (x.resp_body.done()) {
+        flush_client();
+        if (state_ != State::kClosed) {
+            finish_exchange();
+        }
+        return false;
+    }
+    return true;
+}
+
+void HttpSession::tunnel_pump() {
+    Exchange& x = *x_;
+    if (!x.in.empty()) {
+        x.to_server.append(x.in);
+        x.in.clear();
+    }
+    if (!x.resp.empty()) {
+        x.to_client.append(x.resp);
+        x.resp.clear();
+    }
+    flush_server();
+    flush_client();
+    if (state_ == State::kTunnel && client_eof_ && conn_ != nullptr &&
+        x.to_server_off == x.to_server.size()) {
+        shutdown(conn_->fd, SHUT_WR);
+    }
+}
+
+}  // namespace octane::proxy

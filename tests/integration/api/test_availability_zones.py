@@ -44,6 +44,7 @@ def test_profile_crud(c):
 ])
 def test_profile_validation(c, body, code, expect):
     before = h.list_all(c, AZP, "availability_zone_profiles")
+    body = dict(body, **({"name": h.uniq("x")} if "name" in body else {}))  # names need not be unique; keep cases independent
     fs = h.assert_fault(c.post(AZP, {"availability_zone_profile": body}), code)
     if expect:
         assert expect in fs, fs
@@ -90,3 +91,17 @@ def test_az_validation(c):
                    contains="availability_zone_profile_id")
     h.assert_fault(c.post(AZ, {"availability_zone": {"name": h.uniq("az"), "availability_zone_profile_id": "x"}}),
                    400, contains="availability_zone_profile_id")
+
+
+def test_profile_names_need_not_be_unique(c):
+    """Reference: two AZ profiles with the same name are both created (only AZ names are unique)."""
+    name = h.uniq("same")
+    ids = []
+    for _ in range(2):
+        r = c.post(AZP, {"availability_zone_profile": {"name": name, "provider_name": "amphora",
+                                                       "availability_zone_data": "{}"}})
+        assert r.status == 201, r
+        ids.append(r.json["availability_zone_profile"]["id"])
+    assert ids[0] != ids[1]
+    for i in ids:
+        assert c.delete("%s/%s" % (AZP, i)).status == 204

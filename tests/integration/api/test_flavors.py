@@ -58,6 +58,7 @@ def test_profile_crud(c):
 ])
 def test_profile_validation(c, body, code, expect):
     before = h.list_all(c, FP, "flavorprofiles")
+    body = dict(body, **({"name": h.uniq("x")} if "name" in body else {}))  # names need not be unique; keep cases independent
     fs = h.assert_fault(c.post(FP, {"flavorprofile": body}), code)
     if expect:
         assert expect in fs, fs
@@ -121,3 +122,13 @@ def test_flavor_with_unknown_profile(c):
     r = c.post(FL, {"flavor": {"name": h.uniq("f"), "flavor_profile_id": NIL[:-1] + "1"}})
     assert r.status in (400, 404), r
     h.assert_fault(r, r.status)
+
+
+def test_profile_names_need_not_be_unique(c):
+    """Reference: two flavor profiles with the same name are both created (only flavor names are unique)."""
+    name = h.uniq("same")
+    a = make_profile(c, name=name)
+    b = make_profile(c, name=name)
+    assert a["id"] != b["id"]
+    for p in (a, b):
+        assert c.delete("%s/%s" % (FP, p["id"])).status == 204

@@ -64,6 +64,21 @@ def test_create_with_vip_address_and_fields(c):
     assert got["admin_state_up"] is False and got["vip_address"] == "10.0.0.5"
 
 
+def test_vip_network_only_and_ipv6_address(c):
+    """noop network driver (reference): a network alone gets an invented subnet and 198.51.100.1."""
+    net = "22222222-2222-3333-4444-555555555555"
+    r = c.post(LB, {"loadbalancer": {"vip_network_id": net}})
+    assert r.status == 201, r
+    lb = r.json["loadbalancer"]
+    assert lb["vip_network_id"] == net and lb["vip_address"] == "198.51.100.1"
+    assert h.UUID_RE.match(lb["vip_subnet_id"]) and h.UUID_RE.match(lb["vip_port_id"])
+    r = c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, "vip_address": "2001:db8::5"}})
+    assert r.status == 201, r
+    assert r.json["loadbalancer"]["vip_address"] == "2001:db8::5"
+    for x in (lb["id"], r.json["loadbalancer"]["id"]):
+        assert h.wait_lb(c, x)["provisioning_status"] == "ACTIVE"
+
+
 def test_vip_port_ids_are_distinct_per_lb(c):
     a = h.create_lb(c)
     b = h.create_lb(c)

@@ -8,24 +8,6 @@
 namespace octane::proxy::config {
 namespace {
 
-void check_condition(const ProxySection& p, const Condition& c, const Location& loc,
-                     Diagnostics& diag) {
-    for (const auto& group : c.or_groups) {
-        for (const auto& term : group) {
-            if (term.acl_name.empty()) {
-                continue;
-            }
-            bool found = false;
-            for (const auto& acl : p.acls) {
-                found = found || acl.name == term.acl_name;
-            }
-            if (!found) {
-                diag.error(loc, "no such ACL : '" + term.acl_name + "'");
-            }
-        }
-    }
-}
-
 void check_backend_ref(const Config& cfg, const ProxySection& fe, const std::string& name,
                        const Location& loc, Diagnostics& diag) {
     const ProxySection* be = cfg.find_backend(name);
@@ -46,15 +28,9 @@ void check_frontend(const Config& cfg, const ProxySection& p, Diagnostics& diag)
     if (p.kind == SectionKind::kFrontend && !p.default_backend.empty()) {
         check_backend_ref(cfg, p, p.default_backend, p.default_backend_loc, diag);
     }
+    // ACL names in conditions are resolved by the L7 rule compiler (check_l7_rules).
     for (const auto& u : p.use_backends) {
         check_backend_ref(cfg, p, u.backend, u.loc, diag);
-        check_condition(p, u.cond, u.loc, diag);
-    }
-    for (const auto& r : p.http_request_rules) {
-        check_condition(p, r.cond, r.loc, diag);
-    }
-    for (const auto& r : p.redirects) {
-        check_condition(p, r.cond, r.loc, diag);
     }
     bool l7 = !p.http_request_rules.empty() || !p.redirects.empty();
     if (p.mode == Mode::kTcp && l7) {

@@ -73,7 +73,7 @@ TEST(Parser, L7RulesAndConditions) {
         "  use_backend be if unknown\n"
         "  http-request use-service prometheus-exporter if { path /metrics }\n"
         "backend be\n  mode http\n  server s 127.0.0.1:1\n");
-    EXPECT_TRUE(has_error(out, "t.cfg:9: no such ACL : 'unknown'"));
+    EXPECT_TRUE(has_error(out, "t.cfg:9: no such ACL: 'unknown'"));
     EXPECT_EQ(out.diag.errors().size(), 1u);
     const auto& fe = out.config.proxies[0];
     ASSERT_EQ(fe.http_request_rules.size(), 2u);

@@ -8,8 +8,9 @@ global `maxconn` is capped at 5000 (haproxy sizes its fd need from it), and the 
 server-state-file, log target and the TLS crt-list point into that directory; the crt-list names
 throwaway self-signed PEMs made with openssl. Nothing else is changed.
 
-Hook for the engine: when $OCTANE_BUILD_DIR/octane-proxy exists, the same copy must also pass
-`octane-proxy -c -L <peer> -f haproxy.cfg -f <user-group file>`.
+The engine: when $OCTANE_BUILD_DIR/octane-proxy exists, the same copy must also pass
+`octane-proxy -c -L <peer> -f haproxy.cfg -f <user-group file>`; features the engine reports as
+"not supported yet" are expected failures (listed by pytest -rx), any other error fails.
 """
 
 import json
@@ -73,10 +74,25 @@ def test_haproxy_accepts(name, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ALERT" not in result.stdout + result.stderr
 
-    engine = pathlib.Path(os.environ.get("OCTANE_BUILD_DIR", "/nonexistent")) / "octane-proxy"
-    if engine.exists():
-        result = subprocess.run([str(engine)] + args, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stdout + result.stderr
+
+ENGINE = pathlib.Path(os.environ.get("OCTANE_BUILD_DIR", "/nonexistent")) / "octane-proxy"
+
+
+@pytest.mark.skipif(not ENGINE.exists(), reason="octane-proxy not built in $OCTANE_BUILD_DIR")
+@pytest.mark.parametrize("name", CASES)
+def test_octane_proxy_accepts(name, tmp_path):
+    """The engine must accept every golden file; a feature it declares "not supported yet" (and
+    nothing else) makes the case an expected failure that names the feature."""
+    cfg, user_group = checked_copy(name, tmp_path)
+    args = ["-c", "-L", peer_name(name), "-f", str(cfg), "-f", str(user_group)]
+    result = subprocess.run([str(ENGINE)] + args, capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        alerts = [line for line in output.splitlines()
+                  if "ALERT" in line and "Fatal errors found" not in line]
+        if alerts and all("not supported yet" in line for line in alerts):
+            pytest.xfail("octane-proxy: " + "; ".join(a.split(": ", 1)[-1] for a in alerts))
+    assert result.returncode == 0, output
 
 
 def test_corpus_is_complete():

@@ -364,3 +364,63 @@ def test_nothing_changed(c, world):
     for k in world["before"]:
         assert after[k] == world["before"][k], "%s changed by the bad-input sweep" % k
     assert c.get("/").status == 200
+
+
+NASTY = [None, "", "x" * 300, -1, 0, 2 ** 31, 2 ** 63, -2 ** 63, 1.5, 1e308, True, False, [], {}, [None], {"a": [1]},
+         "\u0000", "\U0001F600", "../../etc/passwd", "%s%n", "' OR 1=1 --", "0" * 40, "10.0.0.1/33",
+         "00000000-0000-0000-0000-000000000000", "ROUND_ROBIN", "HTTP"]
+
+
+def test_mutation_fuzz_never_500(c, server):
+    """Seeded mutations of valid bodies (one field replaced by a nasty value, removed, or an unknown one
+    added): every answer is a 2xx or a 4xx with the fault body, never a 5xx; the server stays up."""
+    import random
+    rnd = random.Random(20261126)
+    lb = h.create_lb(c)
+    li = h.create_listener(c, lb["id"], "HTTP", 80)
+    pool = h.create_pool(c, lb["id"], "HTTP", listener_id=li["id"])
+    pol = h.create_l7policy(c, lb["id"], li["id"], "REJECT")
+    templates = [
+        ("POST", LB, "loadbalancer", {"name": "f", "vip_subnet_id": VIP, "admin_state_up": True, "tags": ["a"],
+                                      "vip_address": "10.0.0.9", "description": "d"}),
+        ("PUT", "%s/%s" % (LB, lb["id"]), "loadbalancer", {"name": "f", "admin_state_up": True, "tags": ["a"]}),
+        ("POST", LISTENERS, "listener", {"loadbalancer_id": lb["id"], "protocol": "TCP", "protocol_port": 81,
+                                         "connection_limit": 5, "timeout_client_data": 10, "allowed_cidrs": ["10.0.0.0/8"],
+                                         "insert_headers": {}}),
+        ("PUT", "%s/%s" % (LISTENERS, li["id"]), "listener", {"name": "f", "connection_limit": 5,
+                                                              "insert_headers": {"X-Forwarded-For": "true"}}),
+        ("POST", POOLS, "pool", {"loadbalancer_id": lb["id"], "protocol": "HTTP", "lb_algorithm": "ROUND_ROBIN",
+                                 "session_persistence": {"type": "APP_COOKIE", "cookie_name": "c"}}),
+        ("POST", "%s/%s/members" % (POOLS, pool["id"]), "member", {"address": "10.1.1.1", "protocol_port": 80,
+                                                                  "weight": 3, "monitor_port": 81, "backup": False}),
+        ("PUT", "%s/%s/members" % (POOLS, pool["id"]), "members", [{"address": "10.1.1.2", "protocol_port": 80}]),
+        ("POST", HMS, "healthmonitor", {"pool_id": pool["id"], "type": "HTTP", "delay": 5, "timeout": 3,
+                                        "max_retries": 3, "url_path": "/", "expected_codes": "200"}),
+        ("POST", L7P, "l7policy", {"listener_id": li["id"], "action": "REDIRECT_TO_URL",
+                                   "redirect_url": "http://a.example", "position": 1}),
+        ("POST", "%s/%s/rules" % (L7P, pol["id"]), "rule", {"type": "HEADER", "compare_type": "EQUAL_TO",
+                                                            "key": "X-A", "value": "v", "invert": False}),
+        ("PUT", "%s/%s" % (QUOTAS, c.project), "quota", {"loadbalancer": 5, "member": 10}),
+    ]
+    codes = {}
+    for i in range(500):
+        method, path, key, tmpl = rnd.choice(templates)
+        body = json.loads(json.dumps(tmpl))
+        target = body[0] if isinstance(body, list) else body
+        op = rnd.random()
+        field = rnd.choice(sorted(target))
+        if op < 0.7:
+            target[field] = rnd.choice(NASTY)
+        elif op < 0.85:
+            del target[field]
+        else:
+            target[rnd.choice(["bogus", "id", "provisioning_status", "pool_id", "project_id"])] = rnd.choice(NASTY)
+        r = c.request(method, path, body={key: body})
+        codes[r.status] = codes.get(r.status, 0) + 1
+        assert r.status < 500, (i, method, path, body, r)
+        if r.status >= 400:
+            h.assert_fault(r, r.status)
+        else:
+            h.wait_lb(c, lb["id"])
+    assert c.get("/").status == 200
+    print("fuzz status codes:", codes)

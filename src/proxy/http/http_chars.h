@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace octane::proxy::http {
@@ -52,6 +53,34 @@ inline bool is_value_char(char c) {
 }
 inline bool is_target_char(char c) {
     return detail::kTargetChar[static_cast<unsigned char>(c)];
+}
+
+// True iff every byte of `s` is a field-value byte. Eight bytes at a time: a word with no byte
+// below 0x20 and no 0x7f is all valid; otherwise the word is rechecked bytewise (HTAB is valid).
+inline bool all_value_chars(std::string_view s) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+        uint64_t x = w ^ (kOnes * 0x7f);
+        uint64_t is_del = (x - kOnes) & ~x & kHigh;
+        if ((below_space | is_del) != 0) {
+            for (size_t j = i; j < i + 8; ++j) {
+                if (!is_value_char(s[j])) {
+                    return false;
+                }
+            }
+        }
+    }
+    for (; i < s.size(); ++i) {
+        if (!is_value_char(s[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 inline char ascii_lower(char c) {

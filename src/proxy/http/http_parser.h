@@ -64,6 +64,7 @@ class HttpParser {
     enum class State : uint8_t { kStartLine, kHeaders, kDone, kFailed };
 
     Result<void, HttpErrc> on_line(std::string_view buffer, uint32_t begin, uint32_t end);
+    Result<void, HttpErrc> on_line_checked(std::string_view buffer, uint32_t begin, uint32_t end);
     Result<void, HttpErrc> on_request_line(std::string_view buffer, uint32_t begin, uint32_t end);
     Result<void, HttpErrc> on_status_line(std::string_view buffer, uint32_t begin, uint32_t end);
     Result<void, HttpErrc> on_header_line(std::string_view buffer, uint32_t begin, uint32_t end);

@@ -190,7 +190,7 @@ struct ProxySection {
     bool http_keep_alive = true;
     bool http_server_close = false;
     bool splice_request = false, splice_response = false, splice_auto = false;
-    bool log = true;
+    bool log = false;  // set by `log global` / `log <target>`, cleared by `no log`
     std::string log_format;
     std::optional<Millis> inspect_delay;
     BalanceAlgo balance = BalanceAlgo::kRoundRobin;
@@ -198,6 +198,9 @@ struct ProxySection {
     bool load_server_state = false;
     std::string http_reuse;
     HttpCheck httpchk;
+    bool external_check = false;   // option external-check
+    std::string external_command;  // external-check command <path>
+    bool ssl_hello_check = false;  // option ssl-hello-chk
     CookiePersistence cookie;
     StickTable stick_table;
     std::vector<StickRule> stick_rules;

@@ -168,8 +168,12 @@ void kw_option(ProxySection& p, const LineContext& ctx, bool negate) {
         // Logging/keepalive hints with no effect on forwarding decisions.
     } else if (o == "httpchk" && !negate && (sec & (kD | kB))) {
         kw_httpchk(p, ctx, i + 1);
-    } else if (o == "external-check" || o == "ssl-hello-chk" || o == "mysql-check" ||
-               o == "pgsql-check" || o == "redis-check" || o == "smtpchk" || o == "ldap-check") {
+    } else if (o == "external-check" && (sec & (kD | kB))) {
+        p.external_check = v;
+    } else if (o == "ssl-hello-chk" && (sec & (kD | kB))) {
+        p.ssl_hello_check = v;
+    } else if (o == "mysql-check" || o == "pgsql-check" || o == "redis-check" || o == "smtpchk" ||
+               o == "ldap-check") {
         ctx.error("'option " + o + "' is not supported yet");
     } else {
         ctx.error("unknown option '" + o + "' in '" + section_name(p) + "' section");
@@ -434,7 +438,13 @@ const struct {
      }},
     {"description", kAll, [](ProxySection&, const LineContext&) {}},
     {"external-check", kD | kB,
-     [](ProxySection&, const LineContext& c) { c.error("'external-check' is not supported yet"); }},
+     [](ProxySection& p, const LineContext& c) {
+         if (c.words.size() >= 3 && c.words[1] == "command") {
+             p.external_command = c.words[2];
+         } else if (c.words.size() < 3 || c.words[1] != "path") {
+             c.error("'external-check' expects 'command <path>' or 'path <PATH>'");
+         }
+     }},
 };
 
 }  // namespace

@@ -67,6 +67,14 @@ void check_backend(const Config& cfg, const ProxySection& p, Diagnostics& diag) 
                                     "' has no 'cookie' directive");
         }
     }
+    if (p.external_check && p.external_command.empty()) {
+        diag.error(p.loc, "proxy '" + p.name +
+                              "' : 'option external-check' without 'external-check command'");
+    }
+    if (p.external_check && !cfg.global.external_check) {
+        diag.error(p.loc, "proxy '" + p.name +
+                              "' : 'option external-check' needs 'external-check' in 'global'");
+    }
     if (p.httpchk.expect_set && !p.httpchk.enabled) {
         diag.warning(p.loc,
                      "proxy '" + p.name + "' : 'http-check expect' without 'option httpchk'");

@@ -65,6 +65,57 @@ std::string build_http_check_request(const config::HttpCheck& hc) {
     return req;
 }
 
+std::string build_tls_client_hello() {
+    auto u16 = [](std::string& s, unsigned v) {
+        s.push_back(static_cast<char>((v >> 8) & 0xff));
+        s.push_back(static_cast<char>(v & 0xff));
+    };
+    std::string body;
+    u16(body, 0x0303);              // client_version TLS 1.2
+    for (int i = 0; i < 32; ++i) {  // random: any value will do for a probe
+        body.push_back(static_cast<char>(0x5a ^ i));
+    }
+    body.push_back(0);  // no session id
+    const unsigned suites[] = {0xc02f, 0xc030, 0xc02b, 0xc02c, 0x009c, 0x009d, 0x002f, 0x0035};
+    u16(body, sizeof(suites) / sizeof(suites[0]) * 2);
+    for (unsigned s : suites) {
+        u16(body, s);
+    }
+    body.push_back(1);  // one compression method: null
+    body.push_back(0);
+    std::string ext;
+    u16(ext, 0x000a);  // supported_groups: x25519, secp256r1, secp384r1
+    u16(ext, 8);
+    u16(ext, 6);
+    u16(ext, 0x001d);
+    u16(ext, 0x0017);
+    u16(ext, 0x0018);
+    u16(ext, 0x000b);  // ec_point_formats: uncompressed
+    u16(ext, 2);
+    ext.push_back(1);
+    ext.push_back(0);
+    u16(ext, 0x000d);  // signature_algorithms
+    const unsigned sigs[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0201};
+    u16(ext, 2 + static_cast<unsigned>(sizeof(sigs) / sizeof(sigs[0])) * 2);
+    u16(ext, static_cast<unsigned>(sizeof(sigs) / sizeof(sigs[0])) * 2);
+    for (unsigned s : sigs) {
+        u16(ext, s);
+    }
+    u16(body, static_cast<unsigned>(ext.size()));
+    body += ext;
+    std::string hs;
+    hs.push_back(1);  // ClientHello
+    hs.push_back(static_cast<char>((body.size() >> 16) & 0xff));
+    u16(hs, static_cast<unsigned>(body.size() & 0xffff));
+    hs += body;
+    std::string rec;
+    rec.push_back(0x16);  // handshake record
+    u16(rec, 0x0301);
+    u16(rec, static_cast<unsigned>(hs.size()));
+    rec += hs;
+    return rec;
+}
+
 int parse_status_line(std::string_view data, bool* malformed) {
     *malformed = false;
     size_t eol = data.find('\n');

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <regex.h>
 
@@ -14,7 +15,9 @@
 
 namespace octane::proxy::health {
 
-enum class CheckKind { kTcp, kHttp };
+// kSslHello: `option ssl-hello-chk` (a TLS ClientHello must get a handshake record back);
+// kExternal: `option external-check` (a program decides by its exit status).
+enum class CheckKind { kTcp, kHttp, kSslHello, kExternal };
 
 // A compiled `http-check expect` rule. POSIX ERE (regcomp) stands in for HAProxy's PCRE: the
 // patterns Octavia renders ("200|201|202") mean the same in both.
@@ -47,12 +50,18 @@ struct CheckSpec {
     int64_t downinter_ms = 2000;
     int64_t connect_timeout_ms = 2000;
     int64_t read_timeout_ms = 2000;
-    std::string request;  // HTTP request bytes
+    std::string request;            // HTTP request / TLS ClientHello bytes
+    std::vector<std::string> argv;  // external check: program and its arguments
+    std::vector<std::string> env;   // external check: NAME=value entries
     std::shared_ptr<HttpExpect> expect;
 };
 
 // Builds the HTTP check request as HAProxy sends it for `option httpchk` + `http-check send`.
 std::string build_http_check_request(const config::HttpCheck& hc);
+
+// A TLS 1.2 ClientHello record, as `option ssl-hello-chk` probes with (HAProxy sends an SSLv3
+// hello; servers that refuse SSLv3 answer TLS 1.2 instead, so we speak that).
+std::string build_tls_client_hello();
 
 // Parses "HTTP/1.x NNN ..." from the start of a response; returns -1 while incomplete or on a
 // malformed status line (`*malformed` tells which).

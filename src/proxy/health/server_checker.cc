@@ -2,8 +2,12 @@
 
 #include <cerrno>
 
+#include <signal.h>
+#include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "proxy/io/socket_ops.h"
@@ -22,6 +26,10 @@ ServerChecker::~ServerChecker() {
     if (fd_ >= 0) {
         close(fd_);
     }
+    if (pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
 }
 
 void ServerChecker::start(int64_t delay_ms) {
@@ -34,6 +42,13 @@ void ServerChecker::on_timer(Timer&) {
         return;
     }
     // A probe outlived its timeout.
+    if (pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        finish(false, "PROCTOUT", 0);
+        return;
+    }
     finish(false, phase_ == Phase::kConnecting ? "L4TOUT" : "L7TOUT", 0);
 }
 
@@ -41,6 +56,10 @@ void ServerChecker::launch() {
     started_ms_ = loop_.now();
     sent_ = 0;
     response_.clear();
+    if (spec_.kind == CheckKind::kExternal) {
+        launch_external();
+        return;
+    }
     auto fd = start_connect(spec_.target);
     if (!fd) {
         finish(false, "L4CON", 0);
@@ -52,8 +71,54 @@ void ServerChecker::launch() {
     loop_.arm_in(timer_, spec_.connect_timeout_ms);
 }
 
+void ServerChecker::launch_external() {
+    std::vector<char*> argv;
+    for (auto& a : spec_.argv) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : spec_.env) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0) {
+        finish(false, "PROCERR", 0);
+        return;
+    }
+    pid_ = pid;
+    // A pidfd turns the child's exit into an ordinary readable event: no SIGCHLD handler.
+    int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (pfd < 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        finish(false, "PROCERR", 0);
+        return;
+    }
+    fd_ = pfd;
+    phase_ = Phase::kReading;
+    loop_.add(fd_, EPOLLIN, this);
+    loop_.arm_in(timer_, spec_.read_timeout_ms);
+}
+
+void ServerChecker::on_external_exit() {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) {
+        return;
+    }
+    pid_ = -1;
+    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    finish(ok, ok ? "PROCOK" : "PROCERR", WIFEXITED(status) ? WEXITSTATUS(status) : 0);
+}
+
 void ServerChecker::on_io(uint32_t events, unsigned) {
     if (fd_ < 0) {
+        return;
+    }
+    if (spec_.kind == CheckKind::kExternal) {
+        on_external_exit();
         return;
     }
     if (phase_ == Phase::kConnecting) {
@@ -99,6 +164,17 @@ bool ServerChecker::send_request() {
 }
 
 void ServerChecker::on_readable() {
+    if (spec_.kind == CheckKind::kSslHello) {
+        char b[512];
+        ssize_t n = recv(fd_, b, sizeof(b), 0);
+        if (n < 0 && errno == EAGAIN) {
+            return;
+        }
+        // A handshake record (server hello) passes; an alert, garbage or a close fails.
+        bool ok = n > 0 && static_cast<unsigned char>(b[0]) == 0x16;
+        finish(ok, ok ? "L6OK" : "L6RSP", 0);
+        return;
+    }
     char buf[4096];
     bool eof = false;
     while (true) {
@@ -138,7 +214,7 @@ void ServerChecker::on_readable() {
 
 void ServerChecker::finish(bool passed, const char* status, int code) {
     if (fd_ >= 0) {
-        close(fd_);
+        loop_.close_fd(fd_);
         fd_ = -1;
     }
     phase_ = Phase::kIdle;

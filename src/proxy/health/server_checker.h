@@ -45,6 +45,8 @@ class ServerChecker final : public IoHandler, public TimerHandler {
   private:
     enum class Phase { kIdle, kConnecting, kSending, kReading };
     void launch();
+    void launch_external();
+    void on_external_exit();
     void finish(bool passed, const char* status, int code);
     void on_readable();
     bool send_request();
@@ -56,6 +58,7 @@ class ServerChecker final : public IoHandler, public TimerHandler {
     Timer timer_;
     Phase phase_ = Phase::kIdle;
     int fd_ = -1;
+    int pid_ = -1;  // external check child
     int64_t started_ms_ = 0;
     size_t sent_ = 0;
     std::string response_;

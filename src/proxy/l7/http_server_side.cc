@@ -112,7 +112,7 @@ void HttpSession::on_connected() {
 
 void HttpSession::drop_conn(ServerConn* c) {
     if (c->fd >= 0) {
-        close(c->fd);
+        worker_.loop().close_fd(c->fd);
         c->fd = -1;
     }
     if (c == conn_) {

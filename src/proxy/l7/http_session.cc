@@ -38,6 +38,7 @@ HttpSession::HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoi
 HttpSession::~HttpSession() = default;
 
 void HttpSession::start() {
+    worker_.link(this);
     worker_.loop().add(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP, this);
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_request, ms_or(t.client, 0)));
@@ -247,6 +248,13 @@ void HttpSession::flush_client() {
     }
 }
 
+void HttpSession::on_soft_stop() {
+    if (state_ == State::kIdle) {
+        close_session();
+    }
+    // Otherwise finish_exchange() sees worker_.stopping() and closes after the response.
+}
+
 void HttpSession::reset_for_next() {
     Exchange& x = *x_;
     x.req_parser.reset();
@@ -278,7 +286,7 @@ void HttpSession::finish_exchange() {
         log->write(rec);
     }
     bool reuse = x.req_done && x.req_keep_alive && x.resp_keep_alive && !client_eof_ &&
-                 x.resp_body.kind() != http::BodyKind::kUntilClose;
+                 !worker_.stopping() && x.resp_body.kind() != http::BodyKind::kUntilClose;
     release_server();
     if (!reuse) {
         x.close_after_flush = true;
@@ -299,12 +307,13 @@ void HttpSession::close_session() {
         return;
     }
     state_ = State::kClosed;
+    worker_.unlink(this);
     worker_.loop().cancel(timer_);
-    close(fd_);
+    worker_.loop().close_fd(fd_);
     release_server();
     for (auto& c : conns_) {
         if (c->fd >= 0) {
-            close(c->fd);
+            worker_.loop().close_fd(c->fd);
             c->fd = -1;
         }
     }

@@ -19,6 +19,7 @@
 #include "proxy/io/address.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
+#include "proxy/runtime/worker.h"
 
 namespace octane::proxy {
 
@@ -35,7 +36,10 @@ struct ServerConn final : public IoHandler {
     void on_io(uint32_t events, unsigned tag) override;
 };
 
-class HttpSession final : public IoHandler, public TimerHandler, public Deferred {
+class HttpSession final : public IoHandler,
+                          public TimerHandler,
+                          public Deferred,
+                          public SoftStoppable {
   public:
     HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
     ~HttpSession() override;
@@ -44,6 +48,8 @@ class HttpSession final : public IoHandler, public TimerHandler, public Deferred
     void on_io(uint32_t events, unsigned tag) override;  // client socket
     void on_timer(Timer& timer) override;
     void on_server_io(ServerConn& conn, uint32_t events);
+    // Idle keep-alive: close now; mid-exchange: close once the response is delivered.
+    void on_soft_stop() override;
 
   private:
     enum class State : uint8_t { kIdle, kHead, kConnecting, kForward, kTunnel, kClosing, kClosed };

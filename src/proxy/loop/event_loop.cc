@@ -138,3 +138,14 @@ void EventLoop::run() {
 }
 
 }  // namespace octane::proxy
+
+namespace octane::proxy {
+
+void EventLoop::close_fd(int fd) {
+    if (explicit_del_) {
+        epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+    }
+    close(fd);
+}
+
+}  // namespace octane::proxy

@@ -44,6 +44,18 @@ class EventLoop {
     bool add(int fd, uint32_t events, IoHandler* handler, unsigned tag = 0);
     bool modify(int fd, uint32_t events, IoHandler* handler, unsigned tag = 0);
     void remove(int fd);
+    // Closes a registered fd. With explicit deregistration on (the process spawns external-check
+    // programs), the fd leaves epoll first: a child between fork and exec holds a copy of every
+    // descriptor, and epoll would keep reporting a closed-but-still-open socket to a freed
+    // handler. Without children, close() alone deregisters and saves a syscall.
+    void close_fd(int fd);
+    void set_explicit_deregistration(bool on) { explicit_del_ = on; }
+    // The deregistration half of close_fd(), for callers that close in their own way.
+    void remove_if_explicit(int fd) {
+        if (explicit_del_) {
+            remove(fd);
+        }
+    }
 
     // Monotonic milliseconds, cached once per iteration.
     int64_t now() const { return now_ms_; }
@@ -70,6 +82,7 @@ class EventLoop {
     int wakefd_ = -1;
     int64_t now_ms_ = 0;
     bool stopping_ = false;
+    bool explicit_del_ = false;
     TimerHeap timers_;
     std::vector<Deferred*> graveyard_;
     std::mutex posted_mu_;

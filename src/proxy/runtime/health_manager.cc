@@ -53,7 +53,10 @@ Result<void> HealthManager::init() {
                 continue;
             }
             health::CheckSpec spec;
-            spec.kind = p.httpchk.enabled ? health::CheckKind::kHttp : health::CheckKind::kTcp;
+            spec.kind = p.external_check    ? health::CheckKind::kExternal
+                        : p.ssl_hello_check ? health::CheckKind::kSslHello
+                        : p.httpchk.enabled ? health::CheckKind::kHttp
+                                            : health::CheckKind::kTcp;
             spec.target = sl.endpoint;
             if (sl.check_addr) {
                 spec.target = *sl.check_addr;
@@ -72,6 +75,18 @@ Result<void> HealthManager::init() {
                 p.timeouts.check ? std::min(connect, spec.inter_ms) : spec.inter_ms;
             spec.read_timeout_ms = p.timeouts.check ? p.timeouts.check->count() : spec.inter_ms;
             spec.expect = std::make_shared<health::HttpExpect>();
+            if (spec.kind == health::CheckKind::kExternal) {
+                // HAProxy's contract: <proxy_addr> <proxy_port> <server_addr> <server_port>,
+                // NOT_USED for a backend without listeners, plus HAPROXY_* variables.
+                std::string addr = spec.target.host_string();
+                std::string port = std::to_string(spec.target.port());
+                spec.argv = {p.external_command, "NOT_USED", "NOT_USED", addr, port};
+                spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                            "HAPROXY_PROXY_NAME=" + p.name, "HAPROXY_SERVER_NAME=" + sl.name,
+                            "HAPROXY_SERVER_ADDR=" + addr, "HAPROXY_SERVER_PORT=" + port};
+            } else if (spec.kind == health::CheckKind::kSslHello) {
+                spec.request = health::build_tls_client_hello();
+            }
             if (spec.kind == health::CheckKind::kHttp) {
                 spec.request = health::build_http_check_request(p.httpchk);
                 std::string err;

@@ -186,6 +186,13 @@ int run_process(const Options& opt) {
     for (int i = 0; i < snap->nbthread; ++i) {
         workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
     }
+    bool spawns = false;
+    for (const auto& p : snap->config.proxies) {
+        spawns = spawns || p.external_check;
+    }
+    for (auto& w : workers) {
+        w->loop().set_explicit_deregistration(spawns);
+    }
     HandoffServer handoff(workers[0]->loop());
     size_t next = 0;
     for (const auto& l : *listeners) {
@@ -206,8 +213,10 @@ int run_process(const Options& opt) {
     StatsCommands commands(*snap, info, stopping, access_log);
     std::vector<std::unique_ptr<StatsServer>> stats;
     for (const auto& s : global.stats_sockets) {
+        bool admin = s.level == "admin";
         auto srv = std::make_unique<StatsServer>(
-            workers[0]->loop(), [&commands](const std::string& c) { return commands.run(c); });
+            workers[0]->loop(),
+            [&commands, admin](const std::string& c) { return commands.run(c, admin); });
         if (auto r = srv->listen(s.path, s.mode); !r) {
             std::fprintf(stderr, "[ALERT] %s: %s\n", s.loc.str().c_str(),
                          r.error().message.c_str());

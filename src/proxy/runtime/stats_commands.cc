@@ -26,7 +26,7 @@ ServerState* StatsCommands::find_server(const std::string& ref, BackendState** b
     return nullptr;
 }
 
-std::string StatsCommands::run(const std::string& command) {
+std::string StatsCommands::run(const std::string& command, bool admin) {
     ProcessInfo info = info_;
     info.stopping = stopping_.load();
     info.dropped_logs = log_.dropped();
@@ -43,6 +43,9 @@ std::string StatsCommands::run(const std::string& command) {
         return render_show_info(snap_, info);
     }
     if (w.size() == 3 && (w[0] == "disable" || w[0] == "enable") && w[1] == "server") {
+        if (!admin) {
+            return "Permission denied\n\n";
+        }
         BackendState* be = nullptr;
         ServerState* s = find_server(w[2], &be);
         if (s == nullptr) {

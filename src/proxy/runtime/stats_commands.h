@@ -17,7 +17,8 @@ class StatsCommands {
     StatsCommands(Snapshot& snap, const ProcessInfo& info, const std::atomic<bool>& stopping,
                   const AccessLog& log)
         : snap_(snap), info_(info), stopping_(stopping), log_(log) {}
-    std::string run(const std::string& command);
+    // `admin`: the socket was declared `level admin` (server state changes allowed).
+    std::string run(const std::string& command, bool admin);
 
   private:
     ServerState* find_server(const std::string& be_slash_srv, BackendState** be);

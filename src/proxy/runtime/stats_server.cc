@@ -76,7 +76,7 @@ class StatsConn final : public IoHandler, public Deferred {
     }
     void finish() {
         done_ = true;
-        close(fd_);
+        loop_.close_fd(fd_);
         fd_ = -1;
         loop_.defer_delete(this);
     }

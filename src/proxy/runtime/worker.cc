@@ -16,7 +16,7 @@ void Listener::on_io(uint32_t, unsigned) {
 
 void Listener::close_fd() {
     if (fd_ >= 0) {
-        close(fd_);
+        worker_.loop().close_fd(fd_);
         fd_ = -1;
     }
 }
@@ -85,10 +85,37 @@ void Worker::soft_stop() {
         for (auto& l : listeners_) {
             l->close_fd();
         }
+        // Sessions may unlink themselves while reacting: walk with the next pointer saved.
+        for (SoftStoppable* s = stoppables_; s != nullptr;) {
+            SoftStoppable* next = s->next_;
+            s->on_soft_stop();
+            s = next;
+        }
         if (sessions() == 0) {
             loop_.stop();
         }
     });
+}
+
+void Worker::link(SoftStoppable* s) {
+    s->prev_ = nullptr;
+    s->next_ = stoppables_;
+    if (stoppables_ != nullptr) {
+        stoppables_->prev_ = s;
+    }
+    stoppables_ = s;
+}
+
+void Worker::unlink(SoftStoppable* s) {
+    if (s->prev_ != nullptr) {
+        s->prev_->next_ = s->next_;
+    } else if (stoppables_ == s) {
+        stoppables_ = s->next_;
+    }
+    if (s->next_ != nullptr) {
+        s->next_->prev_ = s->prev_;
+    }
+    s->prev_ = s->next_ = nullptr;
 }
 
 void Worker::session_closed() {

@@ -16,6 +16,21 @@ namespace octane::proxy {
 class AccessLog;
 class Worker;
 
+// Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
+// active ones after their response). Intrusive list: registration costs no allocation.
+class SoftStoppable {
+  public:
+    virtual void on_soft_stop() = 0;
+
+  protected:
+    ~SoftStoppable() = default;
+
+  private:
+    friend class Worker;
+    SoftStoppable* prev_ = nullptr;
+    SoftStoppable* next_ = nullptr;
+};
+
 class Listener final : public IoHandler {
   public:
     Listener(Worker& w, FrontendState& fe, int fd) : worker_(w), fe_(fe), fd_(fd) {}
@@ -59,6 +74,9 @@ class Worker {
     void session_closed();
     int64_t sessions() const { return sessions_.load(std::memory_order_relaxed); }
     void note_paused() { any_paused_ = true; }
+    bool stopping() const { return stopping_; }
+    void link(SoftStoppable* s);
+    void unlink(SoftStoppable* s);
 
   private:
     void resume_paused();
@@ -74,6 +92,7 @@ class Worker {
     std::atomic<int64_t> sessions_{0};
     bool stopping_ = false;
     bool any_paused_ = false;
+    SoftStoppable* stoppables_ = nullptr;
 };
 
 }  // namespace octane::proxy

@@ -112,7 +112,7 @@ void TcpSession::on_connect_result(int err) {
     Counters::add(srv_->counters.econ, 1);
     Counters::add(be_->counters.econ, 1);
     if (server_.fd >= 0) {
-        close(server_.fd);
+        worker_.loop().close_fd(server_.fd);
         server_.fd = -1;
     }
     retry_or_fail();
@@ -405,12 +405,13 @@ void TcpSession::close_session(bool error) {
     state_ = State::kClosed;
     worker_.loop().cancel(timer_);
     if (error && was_established) {
+        worker_.loop().remove_if_explicit(client_.fd);
         close_reset(client_.fd);
     } else {
-        close(client_.fd);
+        worker_.loop().close_fd(client_.fd);
     }
     if (server_.fd >= 0) {
-        close(server_.fd);
+        worker_.loop().close_fd(server_.fd);
     }
     release_flow(c2s_);
     release_flow(s2c_);

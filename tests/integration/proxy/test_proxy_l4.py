@@ -199,3 +199,32 @@ def test_corpus_files_pass_check_mode():
                            capture_output=True, text=True, timeout=30)
         if r.returncode != 0:
             assert "not supported yet" in r.stderr, (name, r.stderr)
+
+
+def test_external_check_drives_server_state(tmp_path):
+    """`option external-check` as Octavia renders it for PING monitors: the program's exit status
+    decides; here it passes while a flag file exists."""
+    one, two = TcpBackend("one"), TcpBackend("two")
+    flag = tmp_path / "s1-up"
+    flag.write_text("")
+    script = tmp_path / "check.sh"
+    script.write_text(f"#!/bin/sh\n[ \"$4\" != \"{one.port}\" ] || [ -e {flag} ]\n")
+    script.chmod(0o755)
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    cfg = l4_config(port, [one, two], sock, check=True).replace(
+        "global\n", "global\n    external-check\n").replace(
+        "    option allbackups\n",
+        f"    option allbackups\n    option external-check\n    external-check command {script}\n")
+    eng = Engine("octane", cfg)
+    try:
+        eng.start(wait_socket=sock)
+        wait_until(lambda: show_stat(sock)[("be", "s1")]["status"] == "UP", 10, "s1 UP")
+        flag.unlink()
+        wait_until(lambda: show_stat(sock)[("be", "s1")]["status"] == "DOWN", 10, "s1 DOWN")
+        assert [tcp_hello(port) for _ in range(3)] == ["two"] * 3
+        assert show_stat(sock)[("be", "s2")]["status"] == "UP"
+    finally:
+        eng.stop()
+        one.stop()
+        two.stop()

@@ -123,3 +123,21 @@ def test_server_error_statuses_are_counted(backends, tmp_path):
         wait_until(lambda: show_stat(sock)[("fe", "FRONTEND")]["hrsp_5xx"] == "1", 5, "5xx count")
     finally:
         eng.stop()
+
+
+def test_soft_stop_closes_idle_keepalive_and_exits(backends, tmp_path):
+    """SIGUSR1: listeners close, an idle keep-alive connection is closed, the process exits 0."""
+    import signal
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l7_config(port, backends, sock))
+    try:
+        p = eng.start(wait_socket=sock)
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert http_get(port, "/a", sock=c)[0] == 200
+        p.send_signal(signal.SIGUSR1)
+        assert p.wait(timeout=10) == 0
+        assert c.recv(100) == b""
+        c.close()
+    finally:
+        eng.stop()

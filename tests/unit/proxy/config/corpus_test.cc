@@ -13,8 +13,6 @@ namespace {
 
 const std::set<std::string> kNotSupportedYet = {
     "hm_https.cfg",              // check-ssl
-    "hm_ping.cfg",               // external-check
-    "hm_tls_hello.cfg",          // ssl-hello-chk
     "pool_tls_enabled.cfg",      // ssl to servers
     "terminated_https_sni.cfg",  // ssl crt-list bind
 };

@@ -237,10 +237,23 @@ void TcpSession::drive() {
         close_session(true);
         return;
     }
-    bool c2s_done = client_.eof && server_.shut_wr;
-    bool s2c_done = server_.eof && client_.shut_wr;
+    bool c2s_flushed = c2s_.len == 0 && c2s_.in_pipe == 0;
+    bool s2c_flushed = s2c_.len == 0 && s2c_.in_pipe == 0;
+    bool c2s_done = client_.eof && c2s_flushed;
+    bool s2c_done = server_.eof && s2c_flushed;
     if (c2s_done && s2c_done) {
+        // Both sides finished: close() sends the FINs, no shutdown() needed.
         close_session(false);
+        return;
+    }
+    // Half-close: forward a FIN once everything before it was delivered.
+    if (c2s_done && !server_.shut_wr) {
+        shutdown(server_.fd, SHUT_WR);
+        server_.shut_wr = true;
+    }
+    if (s2c_done && !client_.shut_wr) {
+        shutdown(client_.fd, SHUT_WR);
+        client_.shut_wr = true;
     }
 }
 
@@ -279,11 +292,6 @@ bool TcpSession::pump(Side& from, Side& to, Flow& f) {
     bool ok = f.splice ? pump_splice(from, to, f) : pump_copy(from, to, f);
     if (!ok) {
         return false;
-    }
-    if (from.eof && f.len == 0 && f.in_pipe == 0 && !to.shut_wr) {
-        // Half-close: forward the FIN once everything before it was delivered.
-        shutdown(to.fd, SHUT_WR);
-        to.shut_wr = true;
     }
     return true;
 }

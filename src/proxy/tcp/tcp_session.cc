@@ -30,6 +30,9 @@ bool is_again(int e) {
     return e == EAGAIN || e == EWOULDBLOCK;
 }
 
+// Consecutive full 16 KiB reads after which a direction switches to splice(2).
+constexpr uint8_t kAutoSpliceAfter = 4;
+
 }  // namespace
 
 TcpSession::TcpSession(Worker& worker, FrontendState& fe, int client_fd, const Endpoint& peer)
@@ -330,6 +333,11 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
         }
         if (static_cast<size_t>(n) < kIoBufferSize) {
             from.readable = false;  // short read: the socket is drained, the next edge wakes us
+            f.full_reads = 0;
+        } else if (++f.full_reads >= kAutoSpliceAfter) {
+            // A bulk transfer (HAProxy's splice-auto): move the rest kernel-side, no copies.
+            f.splice = true;
+            return pump_splice(from, to, f);
         }
     }
     return true;

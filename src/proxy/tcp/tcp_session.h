@@ -43,7 +43,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         uint32_t len = 0;
         Pipe pipe;
         uint32_t in_pipe = 0;
-        bool splice = false;  // this direction moves data with splice(2)
+        bool splice = false;     // this direction moves data with splice(2)
+        uint8_t full_reads = 0;  // consecutive buffer-filling reads: a bulk transfer
         int64_t bytes = 0;
     };
 

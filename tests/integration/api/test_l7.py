@@ -270,3 +270,17 @@ def test_rule_limit_50_optional(c, lb, http_listener):
     if r.status == 201:
         pytest.skip("server has no 50-rule limit (optional)")
     h.assert_fault(r, 409, "Too many rules on L7 policy %s" % pol["id"])
+
+
+def test_url_policy_with_pool_id_drops_the_pool(c, lb, http_listener):
+    """Reference (Octavia 11, probed): REDIRECT_TO_URL with a redirect_pool_id as well is accepted (201)
+    and the pool is forced to null (spec §2.8 'forced null'; the spec's 400 for this combination is
+    from a newer Octavia, the reference wins)."""
+    pool = h.create_pool(c, lb["id"], "HTTP")
+    r = c.post(L7P, {"l7policy": {"listener_id": http_listener["id"], "action": "REDIRECT_TO_URL",
+                                  "redirect_url": "http://a.example", "redirect_pool_id": pool["id"]}})
+    assert r.status == 201, r
+    p = r.json["l7policy"]
+    assert p["redirect_pool_id"] is None and p["redirect_url"] == "http://a.example"
+    assert p["redirect_http_code"] == 302
+    h.wait_lb(c, lb["id"])

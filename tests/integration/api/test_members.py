@@ -191,3 +191,19 @@ def test_batch_on_unknown_pool(c):
     nil = "00000000-0000-0000-0000-000000000000"
     r = c.put(mpath(nil), {"members": []})
     h.assert_parent_404(r, "Pool %s not found." % nil)
+
+
+def test_batch_update_of_existing_member_fields(c, lb):
+    """Reference (Octavia 11, probed): a batch item for an existing member keeps its id, name and tags,
+    takes the given weight, and resets backup / admin_state_up to their defaults and monitor_* to null."""
+    p = h.create_pool(c, lb["id"], "HTTP")
+    m = h.create_member(c, lb["id"], p["id"], "10.5.0.1", 80, name="keep", weight=7, backup=True, monitor_port=81,
+                        monitor_address="10.9.9.9", tags=["t"], admin_state_up=False)
+    r = c.put(mpath(p["id"]), {"members": [{"address": "10.5.0.1", "protocol_port": 80, "weight": 4}]})
+    assert r.status == 202, r
+    h.wait_lb(c, lb["id"])
+    got = h.wait_active(c, mpath(p["id"], m["id"]))
+    assert {k: got[k] for k in ("id", "name", "weight", "backup", "monitor_port", "monitor_address", "tags",
+                                "admin_state_up")} == \
+        {"id": m["id"], "name": "keep", "weight": 4, "backup": False, "monitor_port": None, "monitor_address": None,
+         "tags": ["t"], "admin_state_up": True}

@@ -51,6 +51,8 @@ def test_put_get_list_delete(c):
     rows = [x for x in h.list_all(c, QUOTAS, "quotas") if x["project_id"] == p]
     assert len(rows) == 1, rows
     assert rows[0]["tenant_id"] == p and value(rows[0], "loadbalancer") == 5
+    # the list shows stored values: never-set ones are null (reference), not the default
+    assert rows[0]["listener"] is None and rows[0]["pool"] is None, rows[0]
     assert "quotas_links" in c.get(QUOTAS).json
     # project filter
     r = c.get(QUOTAS, params={"project_id": p})

@@ -98,6 +98,8 @@ class OctaneProcess:
         args = [self.binary, self.mode, "--state-dir", self.state_dir,
                 "--amphora-driver", "noop", "--network-driver", "noop"]
         if self.mode in ("serve", "api"):
+            args += ["--auth-strategy", "noauth"]
+        if self.mode in ("serve", "api"):
             args += ["--bind-host", "127.0.0.1", "--bind-port", "0"]
         if self.lease_seconds is not None and self.mode in ("serve", "worker"):
             args += ["--worker-lease-seconds", str(self.lease_seconds)]

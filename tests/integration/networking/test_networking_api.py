@@ -1,0 +1,274 @@
+"""The built-in Neutron v2.0 subset (IPAM in the database) and the local network driver, over real
+HTTP against `octane serve` defaults: first-start networks, filters and fields, fixed IPs
+(duplicate, out of subnet, exhausted pools), in-use deletions, IPv6, floating IPs, concurrency,
+and the load-balancer API's subresource validation and VIP ports."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "identity"))
+import cloud as c  # noqa: E402
+
+NET = "/networking/v2.0"
+LB = "/v2.0/lbaas/loadbalancers"
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    state = str(tmp_path_factory.mktemp("octane-networking"))
+    s = c.start(state)
+    c.add_user(state, "demo", "demo", "demo-pw", "member")
+    s.admin = c.token(s.base_url, "admin", c.admin_password(state), "admin")
+    s.demo = c.token(s.base_url, "demo", "demo-pw", "demo")
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+def api(srv, method, path, tok=None, **kw):
+    return c.call(method, srv.base_url + path, tok or srv.admin, **kw)
+
+
+def neutron_error(r, status, kind):
+    assert r.status_code == status, (r.status_code, r.text)
+    err = r.json()["NeutronError"]
+    assert set(err) == {"type", "message", "detail"}
+    assert err["type"] == kind, err
+    return err["message"]
+
+
+def make_net(srv, cidr, pools=None, tok=None, **subnet_extra):
+    net = api(srv, "POST", NET + "/networks", tok, json={"network": {"name": "n-" + uuid.uuid4().hex[:6]}})
+    assert net.status_code == 201, net.text
+    body = {"network_id": net.json()["network"]["id"], "cidr": cidr,
+            "ip_version": 6 if ":" in cidr else 4, **subnet_extra}
+    if pools:
+        body["allocation_pools"] = pools
+    sub = api(srv, "POST", NET + "/subnets", tok, json={"subnet": body})
+    assert sub.status_code == 201, sub.text
+    return net.json()["network"], sub.json()["subnet"]
+
+
+def port(srv, network_id, tok=None, **extra):
+    return api(srv, "POST", NET + "/ports", tok, json={"port": {"network_id": network_id, **extra}})
+
+
+def test_first_start_networks(srv):
+    nets = {n["name"]: n for n in api(srv, "GET", NET + "/networks").json()["networks"]}
+    assert nets["selfservice"]["shared"] is True and nets["selfservice"]["router:external"] is False
+    assert nets["provider"]["router:external"] is True
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"]
+    assert len(subnet) == 1
+    assert subnet[0]["cidr"] == "127.10.0.0/16" and subnet[0]["gateway_ip"] == "127.10.0.1"
+    assert subnet[0]["allocation_pools"] == [{"start": "127.10.0.2", "end": "127.10.255.254"}]
+    assert subnet[0]["network_id"] == nets["selfservice"]["id"]
+    assert nets["selfservice"]["subnets"] == [subnet[0]["id"]]
+    # both client look-ups: by name and by id; fields selection
+    assert api(srv, "GET", NET + "/subnets?id=" + subnet[0]["id"]).json()["subnets"][0]["name"] == "selfservice"
+    only = api(srv, "GET", NET + "/networks?name=provider&fields=id&fields=name").json()["networks"]
+    assert only == [{"id": nets["provider"]["id"], "name": "provider"}]
+    assert api(srv, "GET", NET + "/networks?router:external=True").json()["networks"][0]["name"] == "provider"
+    assert api(srv, "GET", NET + "/subnets?name=nothing").json()["subnets"] == []
+    # the second project sees the shared and the external network, and the shared subnet
+    names = sorted(n["name"] for n in api(srv, "GET", NET + "/networks", srv.demo).json()["networks"])
+    assert names == ["provider", "selfservice"]
+    assert [s["name"] for s in api(srv, "GET", NET + "/subnets", srv.demo).json()["subnets"]] == ["selfservice"]
+
+
+def test_errors_and_auth(srv):
+    neutron_error(api(srv, "GET", NET + "/networks/" + str(uuid.uuid4())), 404, "NetworkNotFound")
+    neutron_error(api(srv, "GET", NET + "/subnets/nope"), 404, "SubnetNotFound")
+    neutron_error(api(srv, "GET", NET + "/ports/nope"), 404, "PortNotFound")
+    neutron_error(api(srv, "GET", NET + "/floatingips/nope"), 404, "FloatingIPNotFound")
+    neutron_error(api(srv, "GET", NET + "/routers"), 404, "HTTPNotFound")
+    r = c.call("GET", srv.base_url + NET + "/networks")
+    assert r.status_code == 401 and "WWW-Authenticate" in r.headers
+    neutron_error(api(srv, "POST", NET + "/networks", json={"network": {"bogus": 1}}), 400, "HTTPBadRequest")
+    neutron_error(api(srv, "POST", NET + "/networks", data="nope"), 400, "HTTPBadRequest")
+    neutron_error(api(srv, "POST", NET + "/networks", srv.demo,
+                      json={"network": {"name": "x", "router:external": True}}), 403, "HTTPForbidden")
+    net, _ = make_net(srv, "10.99.0.0/24")
+    for bad in ({"cidr": "10.99.1.0/33", "ip_version": 4}, {"cidr": "10.99.1.0/24", "ip_version": 6},
+                {"cidr": "10.99.1.0/24", "ip_version": 4, "gateway_ip": "10.98.0.1"},
+                {"cidr": "10.99.1.0/24", "ip_version": 4,
+                 "allocation_pools": [{"start": "10.99.2.1", "end": "10.99.2.9"}]},
+                {"cidr": "10.99.0.128/25", "ip_version": 4}):  # overlaps the first subnet
+        r = api(srv, "POST", NET + "/subnets", json={"subnet": {"network_id": net["id"], **bad}})
+        assert r.status_code == 400, (bad, r.text)
+        assert "NeutronError" in r.json()
+
+
+def test_fixed_ips_duplicate_and_out_of_subnet(srv):
+    net, sub = make_net(srv, "10.50.0.0/24")
+    r = port(srv, net["id"], fixed_ips=[{"subnet_id": sub["id"], "ip_address": "10.50.0.10"}])
+    assert r.status_code == 201, r.text
+    p = r.json()["port"]
+    assert p["fixed_ips"] == [{"subnet_id": sub["id"], "ip_address": "10.50.0.10"}]
+    assert p["mac_address"].startswith("fa:16:3e:")
+    msg = neutron_error(port(srv, net["id"], fixed_ips=[{"ip_address": "10.50.0.10"}]), 409,
+                        "IpAddressAlreadyAllocated")
+    assert "10.50.0.10" in msg
+    neutron_error(port(srv, net["id"], fixed_ips=[{"subnet_id": sub["id"], "ip_address": "10.51.0.3"}]),
+                  400, "InvalidIpForSubnet")
+    neutron_error(port(srv, net["id"], fixed_ips=[{"ip_address": "10.51.0.3"}]), 400, "InvalidIpForNetwork")
+    neutron_error(port(srv, net["id"], fixed_ips=[{"subnet_id": sub["id"], "ip_address": "10.50.0.255"}]),
+                  400, "InvalidIpForSubnet")
+    neutron_error(port(srv, net["id"], mac_address=p["mac_address"]), 409, "MacAddressInUse")
+    neutron_error(port(srv, str(uuid.uuid4())), 404, "NetworkNotFound")
+    # nothing half-written: still exactly one port on the network
+    assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1
+    found = api(srv, "GET", NET + "/ports?fixed_ips=ip_address%3D10.50.0.10").json()["ports"]
+    assert [x["id"] for x in found] == [p["id"]]
+
+
+def test_exhausted_pool_and_reuse(srv):
+    net, sub = make_net(srv, "10.60.0.0/29", pools=[{"start": "10.60.0.2", "end": "10.60.0.4"}])
+    ports = [port(srv, net["id"]) for _ in range(3)]
+    assert [p.status_code for p in ports] == [201] * 3
+    addresses = [p.json()["port"]["fixed_ips"][0]["ip_address"] for p in ports]
+    assert addresses == ["10.60.0.2", "10.60.0.3", "10.60.0.4"]
+    neutron_error(port(srv, net["id"]), 409, "IpAddressGenerationFailure")
+    assert api(srv, "DELETE", NET + "/ports/" + ports[1].json()["port"]["id"]).status_code == 204
+    again = port(srv, net["id"])
+    assert again.status_code == 201
+    assert again.json()["port"]["fixed_ips"][0]["ip_address"] == "10.60.0.3"
+
+
+def test_concurrent_allocations_never_collide(srv):
+    net, _ = make_net(srv, "10.70.0.0/28")  # 13 usable addresses
+    results = []
+    lock = threading.Lock()
+
+    def worker():
+        r = port(srv, net["id"])
+        with lock:
+            results.append(r)
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    ok = [r.json()["port"]["fixed_ips"][0]["ip_address"] for r in results if r.status_code == 201]
+    failed = [r for r in results if r.status_code != 201]
+    assert len(ok) == 13 and len(set(ok)) == 13
+    assert all(r.status_code == 409 for r in failed) and len(failed) == 3
+
+
+def test_in_use_deletions(srv):
+    net, sub = make_net(srv, "10.80.0.0/24")
+    p = port(srv, net["id"]).json()["port"]
+    neutron_error(api(srv, "DELETE", NET + "/subnets/" + sub["id"]), 409, "SubnetInUse")
+    neutron_error(api(srv, "DELETE", NET + "/networks/" + net["id"]), 409, "NetworkInUse")
+    assert api(srv, "GET", NET + "/subnets/" + sub["id"]).status_code == 200
+    assert api(srv, "DELETE", NET + "/ports/" + p["id"]).status_code == 204
+    assert api(srv, "DELETE", NET + "/subnets/" + sub["id"]).status_code == 204
+    assert api(srv, "GET", NET + "/networks/" + net["id"]).json()["network"]["subnets"] == []
+    assert api(srv, "DELETE", NET + "/networks/" + net["id"]).status_code == 204
+    neutron_error(api(srv, "GET", NET + "/networks/" + net["id"]), 404, "NetworkNotFound")
+
+
+def test_ipv6_and_dual_stack(srv):
+    net, v4 = make_net(srv, "10.90.0.0/24")
+    v6 = api(srv, "POST", NET + "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "fd00:90::/64", "ip_version": 6}}).json()["subnet"]
+    assert v6["gateway_ip"] == "fd00:90::1"
+    p = port(srv, net["id"]).json()["port"]
+    assert [ip["ip_address"] for ip in p["fixed_ips"]] == ["10.90.0.2", "fd00:90::2"]
+    p6 = port(srv, net["id"], fixed_ips=[{"ip_address": "fd00:90::abcd"}]).json()["port"]
+    assert p6["fixed_ips"] == [{"subnet_id": v6["id"], "ip_address": "fd00:90::abcd"}]
+
+
+def test_floating_ips(srv):
+    provider = api(srv, "GET", NET + "/networks?name=provider").json()["networks"][0]
+    net, _ = make_net(srv, "10.40.0.0/24", tok=srv.demo)
+    target = port(srv, net["id"], srv.demo).json()["port"]
+    fip = api(srv, "POST", NET + "/floatingips", srv.demo,
+              json={"floatingip": {"floating_network_id": provider["id"]}})
+    assert fip.status_code == 201, fip.text
+    fip = fip.json()["floatingip"]
+    assert fip["floating_ip_address"].startswith("127.20.") and fip["status"] == "DOWN"
+    assert fip["port_id"] is None
+    r = api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo,
+            json={"floatingip": {"port_id": target["id"]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["floatingip"]["fixed_ip_address"] == target["fixed_ips"][0]["ip_address"]
+    assert r.json()["floatingip"]["status"] == "ACTIVE"
+    found = api(srv, "GET", NET + "/floatingips?floating_ip_address=" + fip["floating_ip_address"], srv.demo)
+    assert [f["id"] for f in found.json()["floatingips"]] == [fip["id"]]
+    r = api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo, json={"floatingip": {"port_id": None}})
+    assert r.json()["floatingip"]["port_id"] is None and r.json()["floatingip"]["status"] == "DOWN"
+    # associate at creation; the same fixed IP cannot get two floating IPs
+    second = api(srv, "POST", NET + "/floatingips", srv.demo, json={"floatingip": {
+        "floating_network_id": provider["id"], "port_id": target["id"]}}).json()["floatingip"]
+    assert second["port_id"] == target["id"]
+    neutron_error(api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo,
+                      json={"floatingip": {"port_id": target["id"]}}), 409, "FloatingIPPortAlreadyAssociated")
+    neutron_error(api(srv, "POST", NET + "/floatingips", srv.demo, json={"floatingip": {
+        "floating_network_id": net["id"]}}), 400, "BadRequest")
+    # the floating IP's own port cannot be deleted directly; deleting the fixed port disassociates
+    fport = api(srv, "GET", NET + "/ports?device_id=" + fip["id"]).json()["ports"][0]
+    neutron_error(api(srv, "DELETE", NET + "/ports/" + fport["id"]), 409, "DeviceOwnerFloatingIP")
+    assert api(srv, "DELETE", NET + "/ports/" + target["id"], srv.demo).status_code == 204
+    assert api(srv, "GET", NET + "/floatingips/" + second["id"], srv.demo).json()["floatingip"]["port_id"] is None
+    for f in (fip, second):
+        assert api(srv, "DELETE", NET + "/floatingips/" + f["id"], srv.demo).status_code == 204
+    neutron_error(api(srv, "GET", NET + "/ports/" + fport["id"]), 404, "PortNotFound")
+    # another project does not see the floating IPs or ports of the first
+    assert api(srv, "GET", NET + "/ports?network_id=" + net["id"]).status_code == 200
+    assert api(srv, "GET", NET + "/ports", srv.demo).json()["ports"] == []
+
+
+def test_load_balancer_vip_validation_and_port(srv):
+    missing = str(uuid.uuid4())
+    for key, kind in (("vip_subnet_id", "Subnet"), ("vip_network_id", "Network"), ("vip_port_id", "Port")):
+        r = api(srv, "POST", LB, json={"loadbalancer": {key: missing}})
+        assert r.status_code == 400, r.text
+        assert r.json()["faultstring"] == "%s %s not found." % (kind, missing)
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"][0]
+    lb = api(srv, "POST", LB, json={"loadbalancer": {"name": "v", "vip_subnet_id": subnet["id"]}}).json()["loadbalancer"]
+    vip = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).json()["port"]
+    assert vip["fixed_ips"] == [{"subnet_id": subnet["id"], "ip_address": lb["vip_address"]}]
+    assert vip["device_owner"] == "Octavia" and vip["device_id"] == "lb-" + lb["id"]
+    assert lb["vip_network_id"] == subnet["network_id"]
+    # a VIP address already in use is refused; by network it picks the IPv4 subnet
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": subnet["id"], "vip_address": lb["vip_address"]}})
+    assert r.status_code == 409, r.text
+    by_net = api(srv, "POST", LB, json={"loadbalancer": {"vip_network_id": subnet["network_id"]}})
+    assert by_net.status_code == 201 and by_net.json()["loadbalancer"]["vip_subnet_id"] == subnet["id"]
+    # member subnet_id is validated too
+    pool = api(srv, "POST", "/v2.0/lbaas/pools", json={"pool": {
+        "loadbalancer_id": by_net.json()["loadbalancer"]["id"], "protocol": "TCP",
+        "lb_algorithm": "ROUND_ROBIN"}})
+    deadline = time.monotonic() + 30
+    while pool.status_code == 409 and time.monotonic() < deadline:  # LB still PENDING_CREATE
+        time.sleep(0.05)
+        pool = api(srv, "POST", "/v2.0/lbaas/pools", json={"pool": {
+            "loadbalancer_id": by_net.json()["loadbalancer"]["id"], "protocol": "TCP",
+            "lb_algorithm": "ROUND_ROBIN"}})
+    assert pool.status_code == 201, pool.text
+    r = api(srv, "POST", "/v2.0/lbaas/pools/%s/members" % pool.json()["pool"]["id"], json={"member": {
+        "address": "127.10.3.3", "protocol_port": 22, "subnet_id": missing}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Subnet %s not found." % missing
+    # deleting the load balancer frees the port
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = api(srv, "GET", LB + "/" + lb["id"]).json()["loadbalancer"]["provisioning_status"]
+        if status == "ACTIVE":
+            break
+        time.sleep(0.05)
+    assert api(srv, "DELETE", LB + "/" + lb["id"]).status_code == 204
+    deadline = time.monotonic() + 30
+    code = 200
+    while time.monotonic() < deadline and code == 200:
+        code = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).status_code
+        time.sleep(0.05)
+    assert code == 404

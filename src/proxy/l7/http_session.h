@@ -74,6 +74,9 @@ class HttpSession final : public IoHandler,
     void on_server_failure(bool connect_phase);
     void read_server();
     void read_server_once();
+    // Relays body bytes read into `data` straight to the client; returns 1 to keep reading,
+    // 0 when the exchange finished, -1 when the session closed.
+    int relay_body_chunk(const char* data, size_t n);
     void process_response();
     bool on_response_head();
     void flush_server();

@@ -141,3 +141,40 @@ def test_soft_stop_closes_idle_keepalive_and_exits(backends, tmp_path):
         c.close()
     finally:
         eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_slowloris_head_gets_408(kind, backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    cfg = l7_config(port, backends, sock).replace("    timeout client 10s\n",
+                                                 "    timeout client 10s\n    timeout http-request 500ms\n")
+    eng = Engine(kind, cfg)
+    try:
+        eng.start(wait_socket=sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ")
+            data = s.recv(4096)  # blocks until the proxy answers on its own timer
+            assert data.startswith(b"HTTP/1.1 408"), data
+    finally:
+        eng.stop()
+
+
+def test_access_log_uses_octavia_log_format(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    log_file = tmp_path / "access.log"
+    cfg = l7_config(port, backends, sock).replace(
+        "    default_backend be\n",
+        "    default_backend be\n    log global\n"
+        "    log-format proj\\ lb\\ %f\\ %ci\\ %ST\\ %b\\ %s\\ %{+Q}r\n")
+    eng = Engine("octane", cfg, extra_args=["--log", f"file:{log_file}"])
+    try:
+        eng.start(wait_socket=sock)
+        assert http_get(port, "/logged")[0] == 200
+        wait_until(lambda: log_file.exists() and "/logged" in log_file.read_text(), 5, "log line")
+        line = log_file.read_text().strip().splitlines()[-1]
+        assert line.startswith("proj lb fe 127.0.0.1 200 be s")
+        assert line.endswith('"GET /logged HTTP/1.1"')
+    finally:
+        eng.stop()

@@ -141,9 +141,13 @@ Result<std::map<std::string, std::vector<std::string>>> children_by_parent(
     if (by_lb && child != Kind::kListener && child != Kind::kPool) {
         column = "parent_id";
     }
+    // A listener's L7 policies are listed in evaluation order.
+    std::string order = child == Kind::kL7Policy
+                            ? "json_extract(attrs, '$.position'), created_at, id"
+                            : "created_at, id";
     auto rows = store.database().query("SELECT id, " + column + " FROM " +
                                            std::string(model::table_of(child)) + " WHERE " +
-                                           column + " IN (" + in + ") ORDER BY created_at, id",
+                                           column + " IN (" + in + ") ORDER BY " + order,
                                        params);
     if (!rows) {
         return Unexpected(rows.error());

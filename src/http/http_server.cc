@@ -71,7 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
             return close();
         }
         if (ec == bhttp::error::body_limit) {
-            return write_error(413, "Request Entity Too Large");
+            return write_error(413, "Request is too large.");
         }
         if (ec) {
             return write_error(400, "Malformed HTTP request");

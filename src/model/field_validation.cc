@@ -50,7 +50,7 @@ std::string join(const std::vector<std::string>& values) {
 
 ApiResult<json> check_string(const FieldSpec& f, const json& v) {
     if (!v.is_string()) {
-        return wrong_type(f, v, "<class 'str'>");
+        return bad(f, v, "Value should be string");
     }
     if (v.get_ref<const std::string&>().size() > f.max_length) {
         return bad(
@@ -140,6 +140,10 @@ ApiResult<json> check_list(const FieldSpec& f, const json& v) {
         }
         auto checked = validate_value(item, element);
         if (!checked) {
+            // WSME reports the whole list as the value.
+            if (item.type == FieldType::kString && !element.is_string()) {
+                return bad(f, v, "Value should be string");
+            }
             return Unexpected(checked.error());
         }
         out.push_back(*checked);

@@ -34,9 +34,19 @@ bool regex_compiles(const std::string& value) {
     }
 }
 
+// Octavia's HTTP header value rule: visible characters without '"', ',', ';' and '\\', or a
+// double-quoted string of visible characters.
 bool header_value_ok(const std::string& value) {
-    for (unsigned char c : value) {
-        if (c < 0x20 || c == 0x7f) {
+    if (value.empty()) {
+        return false;
+    }
+    bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
+    for (size_t i = quoted ? 1 : 0; i < value.size() - (quoted ? 1 : 0); ++i) {
+        unsigned char c = static_cast<unsigned char>(value[i]);
+        if (c < 0x21 || c > 0x7e) {
+            return false;
+        }
+        if (!quoted && (c == '"' || c == ',' || c == ';' || c == '\\')) {
             return false;
         }
     }
@@ -354,9 +364,8 @@ ApiResult<void> check_l7rule(const json& rule) {
         if (!token_ok(key)) {
             return rule_error("invalid characters in key");
         }
-        bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
         if (compare != "REGEX" &&
-            !(type == "HEADER" ? (header_value_ok(value) || quoted) : cookie_value_ok(value))) {
+            !(type == "HEADER" ? header_value_ok(value) : cookie_value_ok(value))) {
             return rule_error("invalid characters in value");
         }
     } else if (type == "SSL_CONN_HAS_CERT") {

@@ -112,6 +112,9 @@ ApiResult<http::HttpResponse> failover_amphora(Call& call) {
 ApiResult<http::HttpResponse> amphora_stats(Call& call) {
     auto amphora = load_amphora(call);
     if (!amphora) {
+        if (amphora.error().status == 404) {
+            return api_error(404, "Amphora stats for " + call.param("id") + " not found.");
+        }
         return Unexpected(amphora.error());
     }
     auto rows = call.api.db.query(

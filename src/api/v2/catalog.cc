@@ -90,6 +90,56 @@ ApiResult<json> load_row(Call& call, const Catalog& c, const std::string& key) {
     return render_row(c, rows->front());
 }
 
+// The amphora provider's schemas for flavor and availability zone metadata.
+ApiResult<void> check_provider_data(const Catalog& c, const json& attrs) {
+    if (!c.parent_table.empty()) {
+        return {};
+    }
+    if (attrs.contains("provider_name") && attrs["provider_name"].is_string()) {
+        std::string provider = attrs["provider_name"];
+        if (provider != "amphora" && provider != "octavia") {
+            return api_error(400, "Provider '" + provider + "' is not enabled.");
+        }
+    }
+    const char* field =
+        c.spec.wrapper == "flavorprofile" ? "flavor_data" : "availability_zone_data";
+    if (!attrs.contains(field) || !attrs[field].is_string()) {
+        return {};
+    }
+    json data = json::parse(attrs[field].get<std::string>(), nullptr, false);
+    auto unsupported = [](const std::string& what) {
+        return api_error(501, "Provider 'amphora' does not support a requested option: " + what);
+    };
+    for (const auto& [key, value] : data.items()) {
+        bool ok;
+        if (key == "loadbalancer_topology") {
+            ok = value == "SINGLE" || value == "ACTIVE_STANDBY";
+        } else if (key == "sriov_vip" || key == "allow_member_sriov") {
+            ok = value.is_boolean();
+        } else if (key == "compute_flavor" || key == "amp_image_tag" || key == "compute_zone" ||
+                   key == "management_network" || key == "volume_zone" || key == "volume_type" ||
+                   key == "amp_network") {
+            ok = value.is_string();
+            bool known = c.spec.wrapper == "flavorprofile"
+                             ? (key == "compute_flavor" || key == "amp_image_tag")
+                             : (key != "compute_flavor" && key != "amp_image_tag");
+            if (!known) {
+                return unsupported("Additional properties are not allowed ('" + key +
+                                   "' was unexpected)");
+            }
+        } else if (key == "valid_vip_networks") {
+            ok = value.is_array() && c.spec.wrapper != "flavorprofile";
+        } else {
+            return unsupported("Additional properties are not allowed ('" + key +
+                               "' was unexpected)");
+        }
+        if (!ok) {
+            return unsupported(value.dump() + " is not valid for '" + key + "'");
+        }
+    }
+    return {};
+}
+
 ApiResult<void> check_parent(Call& call, const Catalog& c, const json& attrs) {
     if (c.parent_table.empty()) {
         return {};
@@ -106,9 +156,10 @@ ApiResult<void> check_parent(Call& call, const Catalog& c, const json& attrs) {
     return {};
 }
 
+// Flavor and availability zone names are unique; profile names are not.
 ApiResult<void> check_unique_name(Call& call, const Catalog& c, const json& attrs,
                                   const std::string& self) {
-    if (!attrs.contains("name") || !attrs["name"].is_string()) {
+    if (c.parent_table.empty() || !attrs.contains("name") || !attrs["name"].is_string()) {
         return {};
     }
     auto rows = call.api.db.query(
@@ -118,8 +169,9 @@ ApiResult<void> check_unique_name(Call& call, const Catalog& c, const json& attr
         return storage_error(rows.error());
     }
     if (!rows->empty()) {
-        return api_error(409, "A " + std::string(c.spec.wrapper == "flavor" ? "flavor" : "name") +
-                                  " of " + attrs["name"].get<std::string>() + " already exists.");
+        return api_error(
+            409, "A " + std::string(c.spec.wrapper == "flavor" ? "flavor" : "availability zone") +
+                     " of " + attrs["name"].get<std::string>() + " already exists.");
     }
     return {};
 }
@@ -206,6 +258,9 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
             return Unexpected(attrs.error());
         }
         std::string key = c.keyed_by_name ? (*attrs)["name"].get<std::string>() : make_uuid();
+        if (auto ok = check_provider_data(c, *attrs); !ok) {
+            return Unexpected(ok.error());
+        }
         auto done = in_transaction(call, [&]() -> ApiResult<void> {
             if (auto ok = check_parent(call, c, *attrs); !ok) {
                 return ok;
@@ -213,10 +268,7 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
             if (auto ok = check_unique_name(call, c, *attrs, key); !ok) {
                 return ok;
             }
-            auto existing = call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
-            if (existing && !existing->empty()) {
-                return api_error(409, "A name of " + key + " already exists.");
-            }
+
             auto inserted = call.api.db.exec(
                 "INSERT INTO " + c.table + " (id, created_at, attrs) VALUES (?, ?, ?)",
                 {key, call.api.now(), attrs->dump()});
@@ -289,6 +341,9 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
                 merged[k] = v;
             }
             if (auto ok = check_unique_name(call, c, merged, key); !ok) {
+                return ok;
+            }
+            if (auto ok = check_provider_data(c, merged); !ok) {
                 return ok;
             }
             auto saved = call.api.db.exec("UPDATE " + c.table + " SET attrs = ? WHERE id = ?",

@@ -17,12 +17,13 @@ const model::ResourceSpec& spec() {
 }
 
 ApiResult<void> lock_for_monitor_change(Call& call, const TreeObject& pool) {
+    // The parent's own state is checked first, as Octavia does.
+    if (auto ok = require_active(pool, Kind::kPool); !ok) {
+        return ok;
+    }
     auto locked = lock_load_balancer(call, pool.load_balancer_id);
     if (!locked) {
         return Unexpected(locked.error());
-    }
-    if (auto ok = require_active(pool, Kind::kPool); !ok) {
-        return ok;
     }
     auto users = listeners_using_pool(call, pool);
     if (!users) {

@@ -31,12 +31,13 @@ ApiResult<TreeObject> load_rule(Call& call, const TreeObject& policy) {
 }
 
 ApiResult<void> lock_for_rule_change(Call& call, const TreeObject& policy) {
+    // The parent's own state is checked first, as Octavia does.
+    if (auto ok = require_active(policy, Kind::kL7Policy); !ok) {
+        return ok;
+    }
     auto locked = lock_load_balancer(call, policy.load_balancer_id);
     if (!locked) {
         return Unexpected(locked.error());
-    }
-    if (auto ok = require_active(policy, Kind::kL7Policy); !ok) {
-        return ok;
     }
     if (auto marked = mark_pending_update(call, Kind::kListener, {policy.parent_id}); !marked) {
         return marked;

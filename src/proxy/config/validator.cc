@@ -54,13 +54,6 @@ void check_backend(const Config& cfg, const ProxySection& p, Diagnostics& diag) 
                                   p.stick_table.peers + "'");
         }
     }
-    for (const auto& r : p.stick_rules) {
-        if (r.fetch != "src") {
-            diag.warning(r.loc, "proxy '" + p.name + "' : 'stick' on '" + r.fetch +
-                                    "' is accepted but not applied yet (APP_COOKIE persistence); "
-                                    "requests are balanced normally");
-        }
-    }
     if (!p.stick_rules.empty() && !p.stick_table.enabled) {
         diag.error(p.stick_rules.front().loc,
                    "proxy '" + p.name + "' : 'stick' rule without a 'stick-table'");

@@ -172,6 +172,13 @@ bool HttpSession::on_request_head() {
         }
         x.insert_cookie = ck.insert && chosen == nullptr;
     }
+    if (chosen == nullptr && !be_->stick_cookie_match.empty()) {
+        bool found = false;
+        std::string_view v = find_cookie(x.headers, be_->stick_cookie_match, &found);
+        if (found) {
+            chosen = be_->take_by_stick_cookie(std::string(v));
+        }
+    }
     x.headers.serialize(x.to_server);
     x.in.erase(0, head.head_bytes);
     x.req_body.start(head);

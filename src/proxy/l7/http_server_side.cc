@@ -357,6 +357,21 @@ bool HttpSession::on_response_head() {
     if (srv_ != nullptr) {
         srv_->counters.count_status(head.status);
     }
+    if (!be_->stick_cookie_store.empty() && srv_ != nullptr) {
+        // `stick store-response res.cook(N)`: remember which server issued cookie N=value.
+        http::MessageView view(x.resp, head);
+        const std::string& name = be_->stick_cookie_store;
+        view.for_each("Set-Cookie", [&](std::string_view v) {
+            if (v.size() > name.size() && v.compare(0, name.size(), name) == 0 &&
+                v[name.size()] == '=') {
+                std::string_view value = v.substr(name.size() + 1);
+                value = value.substr(0, value.find(';'));
+                be_->store_stick_cookie(std::string(value), srv_);
+                return false;
+            }
+            return true;
+        });
+    }
     const config::CookiePersistence& ck = be_->cfg->cookie;
     if ((x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) ||
         head.drop_content_length) {

@@ -97,6 +97,23 @@ ServerState* BackendState::by_cookie(std::string_view value) {
     return nullptr;
 }
 
+ServerState* BackendState::take_by_stick_cookie(const std::string& value) {
+    std::lock_guard<std::mutex> lock(mu);
+    int id = cookie_stick ? cookie_stick->lookup(value) : -1;
+    if (id < 0 || !lb->is_up(id)) {
+        return nullptr;
+    }
+    lb->take(id);
+    return servers[id].get();
+}
+
+void BackendState::store_stick_cookie(const std::string& value, ServerState* s) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (cookie_stick) {
+        cookie_stick->store(value, s->id);
+    }
+}
+
 void BackendState::release(ServerState* s) {
     std::lock_guard<std::mutex> lock(mu);
     lb->drop(s->id);
@@ -180,10 +197,29 @@ std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
                 be->lb->set_up(s->id, s->status.load() == ServerStatus::kUp);
             }
             for (const auto& r : p.stick_rules) {
+                auto cookie_name = [&r](const char* prefix) {
+                    return r.fetch.rfind(prefix, 0) == 0
+                               ? r.fetch.substr(9, r.fetch.size() - 10)  // "req.cook(" is 9 chars
+                               : std::string();
+                };
+                if (r.kind == config::StickKind::kMatch || r.kind == config::StickKind::kOn) {
+                    if (auto n = cookie_name("req.cook("); !n.empty()) {
+                        be->stick_cookie_match = n;
+                    }
+                }
+                if (r.kind == config::StickKind::kStoreResponse) {
+                    if (auto n = cookie_name("res.cook("); !n.empty()) {
+                        be->stick_cookie_store = n;
+                    }
+                }
                 if (r.fetch == "src" && r.kind != config::StickKind::kStoreResponse) {
                     be->stick = std::make_unique<StickTable>(
                         static_cast<size_t>(p.stick_table.size > 0 ? p.stick_table.size : 1024));
                 }
+            }
+            if (!be->stick_cookie_match.empty() || !be->stick_cookie_store.empty()) {
+                be->cookie_stick = std::make_unique<StickTable>(
+                    static_cast<size_t>(p.stick_table.size > 0 ? p.stick_table.size : 1024));
             }
             be->rules = compile_rules(p, nullptr);
             snap->backend_by_name[p.name] = be.get();

@@ -48,7 +48,11 @@ struct BackendState {
     // Balancer and stick table are shared by all threads: guarded by mu.
     std::mutex mu;
     std::unique_ptr<balance::Balancer> lb;
-    std::unique_ptr<StickTable> stick;     // null without `stick on src`
+    std::unique_ptr<StickTable> stick;  // null without `stick on src`
+    // APP_COOKIE persistence: `stick match req.cook(N)` + `stick store-response res.cook(N)`.
+    std::string stick_cookie_match;  // N of req.cook(N), empty when absent
+    std::string stick_cookie_store;  // N of res.cook(N), empty when absent
+    std::unique_ptr<StickTable> cookie_stick;
     std::unique_ptr<http::L7Rules> rules;  // backend http-request lines (header insertion)
 
     // Thread-safe pick; returns a server with a taken connection slot, or nullptr.
@@ -58,6 +62,9 @@ struct BackendState {
     ServerState* take_specific(ServerState* s);
     // The server whose `cookie` value is `value`, or nullptr.
     ServerState* by_cookie(std::string_view value);
+    // APP_COOKIE persistence: the server stored for `value` if still up (slot taken), or null.
+    ServerState* take_by_stick_cookie(const std::string& value);
+    void store_stick_cookie(const std::string& value, ServerState* s);
     // Thread-safe status change; updates the balancer.
     void set_server_up(ServerState* s, bool up, int64_t now_unix);
     int active_up() const;

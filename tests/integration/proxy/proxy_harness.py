@@ -124,7 +124,11 @@ class HttpBackend(TcpBackend):
                 if path.startswith("/status/"):
                     status = path[len("/status/"):] + " X"
                 body = f"{self.name.decode()} {path} xff={xff}".encode()
-                c.sendall(f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+                extra = ""
+                if path.startswith("/login"):
+                    extra = f"Set-Cookie: JSESSIONID=sess-{self.name.decode()}; path=/\r\n"
+                c.sendall(f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}\r\n".encode()
+                          + body)
         except OSError:
             pass
         finally:

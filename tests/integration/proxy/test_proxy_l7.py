@@ -178,3 +178,26 @@ def test_access_log_uses_octavia_log_format(backends, tmp_path):
         assert line.endswith('"GET /logged HTTP/1.1"')
     finally:
         eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_app_cookie_stick_table(kind, backends, tmp_path):
+    """APP_COOKIE persistence as Octavia renders it: the server that set JSESSIONID keeps it."""
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    cfg = l7_config(port, backends, sock).replace(
+        "    cookie SRV insert indirect nocache\n",
+        "    stick-table type string len 64 size 10k\n"
+        "    stick store-response res.cook(JSESSIONID)\n"
+        "    stick match req.cook(JSESSIONID)\n")
+    eng = Engine(kind, cfg)
+    try:
+        eng.start(wait_socket=sock)
+        status, hdrs, body = http_get(port, "/login")
+        owner = body.split(" ")[0]
+        assert hdrs["set-cookie"].startswith(f"JSESSIONID=sess-{owner}")
+        for _ in range(4):
+            got = http_get(port, "/app", {"Cookie": f"JSESSIONID=sess-{owner}"})[2]
+            assert got.startswith(owner + " "), got
+    finally:
+        eng.stop()

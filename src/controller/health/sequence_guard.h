@@ -23,6 +23,9 @@ class SequenceGuard {
     Verdict check(const std::string& amphora_id, int64_t seq);
     // Forget an amphora (deleted or failed over).
     void forget(const std::string& amphora_id);
+    // Whether a seq of this amphora was seen since start (if not, the caller may seed the guard
+    // with the last seq it stored, so a restart of the receiver does not reopen replays).
+    bool knows(const std::string& amphora_id) const { return last_seq_.count(amphora_id) > 0; }
 
     static constexpr int64_t kRestartSeq = 1;
 

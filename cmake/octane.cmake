@@ -2,6 +2,11 @@
 
 set(OCTANE_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wno-missing-field-initializers)
 
+if(OCTANE_FUZZ)
+  # Coverage feedback needs the libraries instrumented, not only the fuzz harnesses.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 if(OCTANE_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
@@ -61,6 +66,10 @@ function(octane_add_fuzzer name)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   set_property(GLOBAL APPEND PROPERTY OCTANE_fuzz_TESTS ${name})
-  add_test(NAME ${name} COMMAND ${name} -max_total_time=${ARG_SECONDS} -rss_limit_mb=1024 ${ARG_CORPUS})
+  # libFuzzer writes new inputs into its first corpus folder: a scratch folder in the build tree,
+  # so the seed corpus in the source tree stays as committed.
+  set(scratch ${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus)
+  add_test(NAME ${name}
+           COMMAND /bin/sh -c "mkdir -p '${scratch}' && exec '$<TARGET_FILE:${name}>' -max_total_time=${ARG_SECONDS} -rss_limit_mb=1024 '${scratch}' ${ARG_CORPUS}")
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 300)
 endfunction()

@@ -1,0 +1,65 @@
+#pragma once
+
+// The Octavia amphora agent REST API (spec §7.1) as one handler for http::TlsServer: routing in
+// agent_api.cc, load balancer and certificate calls in loadbalancer_handlers.cc, host, interface,
+// plug and config calls in host_handlers.cc. Handler bodies follow Octavia's agent: handled
+// outcomes are {"message", "details"}, unknown routes {"error", "http_code"}.
+//
+// What this agent does where Octavia's would touch the host: plug vip/network answer 202 when the
+// address is already local (any 127.0.0.0/8 VIP: the loopback carries it) or a NIC with the MAC
+// exists, and 404 "No suitable network interface found" otherwise, configuring nothing (no netns,
+// no extra NICs: the `local` network driver); interface rules are validated and stored in
+// <state>/interface-rules/, not loaded into nftables; UDP/SCTP listeners and VRRP answer 400.
+
+#include <mutex>
+#include <string>
+
+#include "agent/agent_options.h"
+#include "agent/engine_supervisor.h"
+#include "agent/heartbeat_sender.h"
+#include "http/http_message.h"
+
+namespace octane::agent {
+
+class AgentApi {
+  public:
+    AgentApi(AgentOptions options, std::string engine_version, EngineSupervisor& engines,
+             HeartbeatSender& heartbeat);
+
+    http::HttpResponse handle(const http::HttpRequest& request);
+
+  private:
+    using Segments = std::vector<std::string>;
+
+    http::HttpResponse route_loadbalancer(const http::HttpRequest& request, const Segments& s);
+    http::HttpResponse upload_config(const std::string& amphora_id, const std::string& lb_id,
+                                     const std::string& body);
+    http::HttpResponse get_config(const std::string& lb_id);
+    http::HttpResponse lb_action(const std::string& lb_id, const std::string& action);
+    http::HttpResponse delete_lb(const std::string& lb_id);
+    http::HttpResponse certificate(const std::string& method, const std::string& lb_id,
+                                   const std::string& filename, const std::string& body);
+    http::HttpResponse list_listeners();
+
+    http::HttpResponse info();
+    http::HttpResponse details();
+    http::HttpResponse get_interface(const std::string& ip);
+    http::HttpResponse put_rules(const std::string& ip, const std::string& body);
+    http::HttpResponse plug_vip(const std::string& ip, const std::string& body);
+    http::HttpResponse plug_network(const std::string& body);
+    http::HttpResponse put_config(const std::string& body);
+    http::HttpResponse put_server_certificate(const std::string& body);
+
+    std::mutex options_mutex_;  // guards options_ against PUT /1.0/config
+    AgentOptions options_;
+    std::string engine_version_;
+    std::string peer_name_;
+    EngineSupervisor& engines_;
+    HeartbeatSender& heartbeat_;
+};
+
+// {"message": m, "details": d} with the given status.
+http::HttpResponse agent_message(int status, const std::string& message,
+                                 const std::string& details = "");
+
+}  // namespace octane::agent

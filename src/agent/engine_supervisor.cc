@@ -1,0 +1,273 @@
+#include "agent/engine_supervisor.h"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+
+#include "agent/process.h"
+
+namespace octane::agent {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kFailedReloadWindow = std::chrono::seconds(3);
+constexpr auto kStableRun = std::chrono::seconds(10);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+
+std::chrono::milliseconds backoff(int crashes) {
+    if (crashes <= 1) {
+        return std::chrono::milliseconds(0);
+    }
+    auto delay = std::chrono::milliseconds(100) * (1 << std::min(crashes - 2, 6));
+    return std::min(delay, kMaxBackoff);
+}
+
+std::string describe(int status) {
+    if (WIFEXITED(status)) {
+        return "exited with " + std::to_string(WEXITSTATUS(status));
+    }
+    if (WIFSIGNALED(status)) {
+        return "killed by signal " + std::to_string(WTERMSIG(status));
+    }
+    return "ended";
+}
+
+}  // namespace
+
+EngineSupervisor::EngineSupervisor(EngineSupervisorOptions options)
+    : options_(std::move(options)) {}
+
+EngineSupervisor::~EngineSupervisor() {
+    stop_all();
+}
+
+std::string EngineSupervisor::lb_dir(const std::string& lb_id) const {
+    return options_.state_dir + "/" + lb_id;
+}
+
+std::string EngineSupervisor::config_path(const std::string& lb_id) const {
+    return lb_dir(lb_id) + "/haproxy.cfg";
+}
+
+void EngineSupervisor::start() {
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& lb_id : configured_lbs()) {
+            std::error_code ec;
+            if (!fs::exists(lb_dir(lb_id) + "/stopped", ec)) {
+                engines_[lb_id].wanted = true;  // the monitor starts it
+            }
+        }
+    }
+    monitor_ = std::thread([this] { monitor(); });
+}
+
+Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t replaces) {
+    std::string dir = lb_dir(lb_id);
+    std::string pid_file = dir + "/haproxy.pid";
+    std::vector<std::string> argv{options_.engine, "-db", "-f", config_path(lb_id), "-p", pid_file};
+    if (!options_.peer_name.empty()) {
+        argv.insert(argv.end(), {"-L", options_.peer_name});
+    }
+    if (replaces != 0) {
+        argv.insert(argv.end(), {"-sf", std::to_string(replaces)});
+    }
+    auto pid = spawn_process(argv, {.output_file = dir + "/engine.log"});
+    if (!pid) {
+        return pid;
+    }
+    // In the foreground the engine may not write its pidfile; ours is the truth either way.
+    std::ofstream(pid_file, std::ios::trunc) << *pid << "\n";
+    spdlog::info("engine of {} started, pid {}{}", lb_id, *pid,
+                 replaces != 0 ? " (reload of " + std::to_string(replaces) + ")" : "");
+    return pid;
+}
+
+Result<void> EngineSupervisor::start_lb(const std::string& lb_id) {
+    std::lock_guard lock(mutex_);
+    std::error_code ec;
+    if (!fs::exists(config_path(lb_id), ec)) {
+        return make_error("No loadbalancer with UUID: " + lb_id, kNoSuchLoadBalancer);
+    }
+    fs::remove(lb_dir(lb_id) + "/stopped", ec);
+    Engine& engine = engines_[lb_id];
+    engine.wanted = true;
+    engine.crashes = 0;
+    if (engine.current != 0 || stopping_) {
+        return {};
+    }
+    auto pid = spawn_locked(lb_id, 0);
+    if (!pid) {
+        return Unexpected(pid.error());
+    }
+    engine.current = *pid;
+    engine.started = Clock::now();
+    return {};
+}
+
+Result<void> EngineSupervisor::reload_lb(const std::string& lb_id) {
+    std::unique_lock lock(mutex_);
+    auto it = engines_.find(lb_id);
+    if (it == engines_.end() || it->second.current == 0) {
+        lock.unlock();
+        return start_lb(lb_id);
+    }
+    std::error_code ec;
+    if (!fs::exists(config_path(lb_id), ec)) {
+        return make_error("No loadbalancer with UUID: " + lb_id, kNoSuchLoadBalancer);
+    }
+    Engine& engine = it->second;
+    auto pid = spawn_locked(lb_id, engine.current);
+    if (!pid) {
+        return Unexpected(pid.error());
+    }
+    engine.retiring.push_back(engine.current);
+    engine.current = *pid;
+    engine.started = Clock::now();
+    engine.crashes = 0;
+    return {};
+}
+
+void EngineSupervisor::stop_engine_locked(const std::string& lb_id, Engine& engine) {
+    engine.wanted = false;
+    for (pid_t pid : engine.retiring) {
+        stop_process(pid, SIGTERM, options_.stop_grace);
+    }
+    engine.retiring.clear();
+    if (engine.current != 0) {
+        stop_process(engine.current, SIGTERM, options_.stop_grace);
+        spdlog::info("engine of {} stopped, pid {}", lb_id, engine.current);
+        engine.current = 0;
+    }
+    std::error_code ec;
+    fs::remove(lb_dir(lb_id) + "/haproxy.pid", ec);
+}
+
+Result<void> EngineSupervisor::stop_lb(const std::string& lb_id) {
+    std::lock_guard lock(mutex_);
+    std::error_code ec;
+    auto it = engines_.find(lb_id);
+    if (it == engines_.end() && !fs::exists(config_path(lb_id), ec)) {
+        return make_error("No loadbalancer with UUID: " + lb_id, kNoSuchLoadBalancer);
+    }
+    if (it != engines_.end()) {
+        stop_engine_locked(lb_id, it->second);
+    }
+    std::ofstream(lb_dir(lb_id) + "/stopped", std::ios::trunc) << "stopped\n";
+    return {};
+}
+
+void EngineSupervisor::remove_lb(const std::string& lb_id) {
+    std::lock_guard lock(mutex_);
+    auto it = engines_.find(lb_id);
+    if (it != engines_.end()) {
+        stop_engine_locked(lb_id, it->second);
+        engines_.erase(it);
+    }
+}
+
+void EngineSupervisor::stop_all() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            return;
+        }
+        stopping_ = true;
+        for (auto& [lb_id, engine] : engines_) {
+            stop_engine_locked(lb_id, engine);
+        }
+    }
+    wake_.notify_all();
+    if (monitor_.joinable()) {
+        monitor_.join();
+    }
+}
+
+void EngineSupervisor::check_locked(const std::string& lb_id, Engine& engine) {
+    int status = 0;
+    std::erase_if(engine.retiring, [&](pid_t pid) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        return r == pid || (r == -1 && errno == ECHILD);
+    });
+    auto now = Clock::now();
+    if (engine.current != 0) {
+        pid_t r = waitpid(engine.current, &status, WNOHANG);
+        if (r == 0) {
+            if (engine.crashes > 0 && now - engine.started > kStableRun) {
+                engine.crashes = 0;
+            }
+            return;
+        }
+        spdlog::warn("engine of {} (pid {}) {}", lb_id, engine.current, describe(status));
+        engine.current = 0;
+        if (!engine.retiring.empty() && now - engine.started < kFailedReloadWindow) {
+            engine.current = engine.retiring.back();  // the reload failed: keep the old one
+            engine.retiring.pop_back();
+            spdlog::warn("reload of {} failed; pid {} keeps serving", lb_id, engine.current);
+            return;
+        }
+        if (engine.wanted) {
+            engine.crashes++;
+            engine.next_restart = now + backoff(engine.crashes);
+        }
+    }
+    if (engine.wanted && engine.current == 0 && now >= engine.next_restart) {
+        auto pid = spawn_locked(lb_id, 0);
+        if (pid) {
+            engine.current = *pid;
+            engine.started = now;
+        } else {
+            spdlog::error("cannot start the engine of {}: {}", lb_id, pid.error().message);
+            engine.crashes++;
+            engine.next_restart = now + backoff(engine.crashes);
+        }
+    }
+}
+
+void EngineSupervisor::monitor() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        for (auto& [lb_id, engine] : engines_) {
+            check_locked(lb_id, engine);
+        }
+        wake_.wait_for(lock, options_.monitor_period);
+    }
+}
+
+std::optional<pid_t> EngineSupervisor::pid_of(const std::string& lb_id) const {
+    std::lock_guard lock(mutex_);
+    auto it = engines_.find(lb_id);
+    if (it == engines_.end() || it->second.current == 0) {
+        return std::nullopt;
+    }
+    return it->second.current;
+}
+
+std::vector<RunningEngine> EngineSupervisor::running() const {
+    std::lock_guard lock(mutex_);
+    std::vector<RunningEngine> out;
+    for (const auto& [lb_id, engine] : engines_) {
+        if (engine.current != 0) {
+            out.push_back({lb_id, engine.current, config_path(lb_id)});
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> EngineSupervisor::configured_lbs() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(options_.state_dir, ec)) {
+        if (entry.is_directory(ec) && fs::exists(entry.path() / "haproxy.cfg", ec)) {
+            out.push_back(entry.path().filename().string());
+        }
+    }
+    return out;
+}
+
+}  // namespace octane::agent

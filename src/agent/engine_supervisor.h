@@ -1,0 +1,103 @@
+#pragma once
+
+// One engine process (octane-proxy or haproxy, same command line) per load balancer, run in the
+// foreground (`-db`) as the agent's child so the agent sees it exit:
+//   start:  <engine> -db -f <state>/<lb>/haproxy.cfg -p <state>/<lb>/haproxy.pid -L <peer>
+//   reload: the same plus `-sf <old pid>`: the new process binds, then tells the old one to finish
+//           its connections and exit (graceful; connections in flight are not cut)
+//   stop:   SIGTERM, SIGKILL after a grace period
+// A monitor thread reaps exits: an engine that dies while wanted is restarted (backoff 0, 0.1 s,
+// 0.2 s ... 5 s while it keeps crashing); a reloaded engine that dies within seconds while its
+// predecessor is still alive is a failed reload, and the predecessor stays in charge.
+//
+// Why not `-D` + pidfile: a daemonised engine is not our child, so its crash is only noticed by
+// polling its pid, and a recycled pid could be mistaken for it. Engines die with the agent
+// (PR_SET_PDEATHSIG): an amphora killed with -9 leaves nothing bound to its VIP.
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "common/result.h"
+
+namespace octane::agent {
+
+struct EngineSupervisorOptions {
+    std::string engine;     // path of octane-proxy or haproxy
+    std::string state_dir;  // <state_dir>/<lb_id>/haproxy.cfg ...
+    std::string peer_name;  // -L value (wire::peer_name of the amphora id)
+    std::chrono::milliseconds monitor_period{50};
+    std::chrono::milliseconds stop_grace{5000};
+};
+
+struct RunningEngine {
+    std::string lb_id;
+    pid_t pid = 0;
+    std::string config_path;
+};
+
+// Error::code of start/reload when the load balancer has no configuration.
+inline constexpr int kNoSuchLoadBalancer = 404;
+
+class EngineSupervisor {
+  public:
+    explicit EngineSupervisor(EngineSupervisorOptions options);
+    ~EngineSupervisor();
+    EngineSupervisor(const EngineSupervisor&) = delete;
+    EngineSupervisor& operator=(const EngineSupervisor&) = delete;
+
+    // Starts the monitor thread and the engines of every LB that has a config and was not
+    // stopped on purpose (a `stopped` marker in its directory).
+    void start();
+
+    std::string config_path(const std::string& lb_id) const;
+    std::string lb_dir(const std::string& lb_id) const;
+
+    // Starts the engine when it is not running (no-op otherwise).
+    Result<void> start_lb(const std::string& lb_id);
+    // Graceful reload on the current config; a stopped LB is started.
+    Result<void> reload_lb(const std::string& lb_id);
+    // Stops the engine and keeps it stopped (also across agent restarts).
+    Result<void> stop_lb(const std::string& lb_id);
+    // Stops the engine and forgets the LB (the caller removes its files).
+    void remove_lb(const std::string& lb_id);
+
+    // Stops every engine and the monitor; later calls are no-ops. For agent shutdown.
+    void stop_all();
+
+    std::optional<pid_t> pid_of(const std::string& lb_id) const;
+    std::vector<RunningEngine> running() const;
+    // Load balancers this agent knows (running or not), by directory with a haproxy.cfg.
+    std::vector<std::string> configured_lbs() const;
+
+  private:
+    struct Engine {
+        pid_t current = 0;
+        std::chrono::steady_clock::time_point started{};
+        std::vector<pid_t> retiring;  // predecessors finishing their connections after -sf
+        bool wanted = false;
+        int crashes = 0;
+        std::chrono::steady_clock::time_point next_restart{};
+    };
+
+    Result<pid_t> spawn_locked(const std::string& lb_id, pid_t replaces);
+    void monitor();
+    void check_locked(const std::string& lb_id, Engine& engine);
+    void stop_engine_locked(const std::string& lb_id, Engine& engine);
+
+    EngineSupervisorOptions options_;
+    mutable std::mutex mutex_;  // guards engines_ and stopping_
+    std::condition_variable wake_;
+    std::map<std::string, Engine> engines_;
+    bool stopping_ = false;
+    std::thread monitor_;
+};
+
+}  // namespace octane::agent

@@ -25,9 +25,19 @@ HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 def build_dir():
     build = os.environ.get("OCTANE_BUILD_DIR")
     for d in ([build] if build else []) + [os.path.join(SRC, "build-agent"), os.path.join(SRC, "build")]:
-        if d and os.path.exists(os.path.join(d, "octane")):
+        if d and os.path.exists(os.path.join(d, "tests", "octane_pki_issue")):
             return os.path.abspath(d)
-    raise RuntimeError("octane binary not found (set OCTANE_BUILD_DIR)")
+    raise RuntimeError("tests/octane_pki_issue not found (set OCTANE_BUILD_DIR)")
+
+
+def agent_command():
+    """`octane agent` when build/octane has it, else the same code as tests/octane-agent-test."""
+    octane = os.path.join(build_dir(), "octane")
+    if os.path.exists(octane):
+        probe = subprocess.run([octane, "agent", "--help"], capture_output=True)
+        if probe.returncode == 0:
+            return [octane, "agent"]
+    return [os.path.join(build_dir(), "tests", "octane-agent-test"), "agent"]
 
 
 def wait_until(cond, timeout=10.0, what="condition"):
@@ -141,11 +151,11 @@ class Agent:
         self.pki = pki
         self.log = open(os.path.join(state_dir, "..", "agent.log"), "w")
         self.proc = subprocess.Popen(
-            [os.path.join(build_dir(), "octane"), "agent", "--amphora-id", amphora_id,
+            agent_command() + ["--amphora-id", amphora_id,
              "--state-dir", state_dir, "--bind-host", "127.0.0.1", "--bind-port", "0",
              "--server-cert", pki.server_pem, "--client-ca", pki.ca_pem, "--engine", engine,
              "--heartbeat-key", key, "--controller", f"127.0.0.1:{heartbeat_port}",
-             "--heartbeat-interval", "0.3", "--debug"],
+             "--heartbeat-interval", "0.3", "--debug"]),
             stdout=self.log, stderr=subprocess.STDOUT)
         port_file = os.path.join(state_dir, "agent.port")
         wait_until(lambda: os.path.exists(port_file) or self.proc.poll() is not None, 10, "agent.port")

@@ -33,21 +33,26 @@ def env(request):
     root = h.short_tempdir()
     state = os.path.join(root, "s")
     os.makedirs(state)
-    amphora_id = str(uuid.uuid4())
-    pki = h.Pki(root, amphora_id)
-    sink = h.HeartbeatSink()
-    agent = h.Agent(engine, amphora_id, sink.port, KEY, state, pki)
-    backends = [h.TcpBackend("1"), h.TcpBackend("2")]
     ids = {"lb": str(uuid.uuid4()), "listener": str(uuid.uuid4()), "pool": str(uuid.uuid4()),
            "m1": str(uuid.uuid4()), "m2": str(uuid.uuid4())}
+    backends = [h.TcpBackend("1"), h.TcpBackend("2")]
     frontend_port = h.free_port()
     config = h.tcp_config(state, ids["lb"], ids["listener"], ids["pool"], frontend_port,
                           [(ids["m1"], backends[0].port), (ids["m2"], backends[1].port)])
     if "octane-proxy" in os.path.basename(engine):
-        check = subprocess.run([engine, "-c", "-f", "/dev/stdin"], input=config, text=True,
-                               capture_output=True)
+        probe = os.path.join(root, "probe.cfg")
+        with open(probe, "w") as f:
+            f.write(config)
+        check = subprocess.run([engine, "-c", "-f", probe], text=True, capture_output=True)
         if check.returncode != 0:
+            for b in backends:
+                b.close()
+            shutil.rmtree(root, ignore_errors=True)
             pytest.skip(f"octane-proxy does not run the test config: {check.stdout}{check.stderr}")
+    amphora_id = str(uuid.uuid4())
+    pki = h.Pki(root, amphora_id)
+    sink = h.HeartbeatSink()
+    agent = h.Agent(engine, amphora_id, sink.port, KEY, state, pki)
     env = dict(engine=engine, root=root, state=state, agent=agent, sink=sink, ids=ids,
                port=frontend_port, config=config, amphora_id=amphora_id)
     yield env

@@ -155,7 +155,7 @@ class Agent:
              "--state-dir", state_dir, "--bind-host", "127.0.0.1", "--bind-port", "0",
              "--server-cert", pki.server_pem, "--client-ca", pki.ca_pem, "--engine", engine,
              "--heartbeat-key", key, "--controller", f"127.0.0.1:{heartbeat_port}",
-             "--heartbeat-interval", "0.3", "--debug"]),
+             "--heartbeat-interval", "0.3", "--debug"],
             stdout=self.log, stderr=subprocess.STDOUT)
         port_file = os.path.join(state_dir, "agent.port")
         wait_until(lambda: os.path.exists(port_file) or self.proc.poll() is not None, 10, "agent.port")

@@ -1,5 +1,5 @@
-// `octane-agent-test`: the `octane agent` subcommand alone (same code: agent/agent_command.h), so the
-// agent scenarios run without linking the whole control plane. `octane agent` is what ships.
+// `octane-agent-test`: the `octane agent` subcommand alone (same code: agent/agent_command.h), so
+// the agent scenarios run without linking the whole control plane. `octane agent` is what ships.
 
 #include <CLI/CLI.hpp>
 

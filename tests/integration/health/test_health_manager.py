@@ -16,11 +16,10 @@ import heartbeats as hb
 import octane_server as h
 from octane_server import AMPS, LB, LISTENERS, POOLS
 
-pytestmark = pytest.mark.needs_process
 
 KEY = "test-heartbeat-key-" + uuid.uuid4().hex[:8]
 MAX_DATAGRAM = 8192
-SERVE_ARGS = ["--auth-strategy", "noauth", "--health-bind-port", "0", "--heartbeat-key", KEY,
+SERVE_ARGS = ["--health-bind-port", "0", "--heartbeat-key", KEY,
               "--health-check-interval", "1", "--health-max-datagram", str(MAX_DATAGRAM)]
 
 

@@ -5,9 +5,12 @@
 #include <functional>
 #include <string>
 
+#include "api/request_context.h"
 #include "common/clock.h"
+#include "common/result.h"
 #include "db/object_store.h"
 #include "drivers/network_driver.h"
+#include "http/http_message.h"
 
 namespace octane::api {
 
@@ -19,6 +22,11 @@ struct ApiSettings {
     bool healthcheck_enabled = false;
 };
 
+// The auth strategy: the caller's RequestContext for a request, or the response refusing it
+// (Keystone's 401 with WWW-Authenticate). Empty = noauth (X-Project-Id, every caller admin).
+using Authenticator =
+    std::function<Result<RequestContext, http::HttpResponse>(const http::HttpRequest&)>;
+
 struct ApiContext {
     db::Database& db;
     db::ObjectStore& store;
@@ -26,6 +34,7 @@ struct ApiContext {
     const Clock& clock;
     ApiSettings settings;
     std::function<void()> notify_worker;  // wakes an in-process worker; may be empty
+    Authenticator authenticate;           // empty = noauth
 
     std::string now() const { return format_timestamp(clock.now()); }
 };

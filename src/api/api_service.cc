@@ -182,10 +182,24 @@ http::HttpResponse ApiService::handle(const http::HttpRequest& request) {
                                      {"request_id", request_id}}})}};
         response = json_response(406, body);
     } else {
-        RequestContext context = noauth_context(request);
-        context.request_id = request_id;
+        std::string path = canonical_path(request.path);
+        // The version document and the health check are public, as in Octavia.
+        bool public_path = path == "/" || path.empty() || path == "/healthcheck";
+        std::optional<RequestContext> context;
+        if (!api_.authenticate) {
+            context = noauth_context(request);
+        } else if (public_path) {
+            context = RequestContext{};
+        } else if (auto authenticated = api_.authenticate(request); authenticated) {
+            context = std::move(*authenticated);
+        } else {
+            response = std::move(authenticated.error());
+        }
         try {
-            response = dispatch(request, canonical_path(request.path), context);
+            if (context) {
+                context->request_id = request_id;
+                response = dispatch(request, path, *context);
+            }
         } catch (const std::exception& e) {
             spdlog::error("{} {} {}: unhandled: {}", request_id, request.method, request.target,
                           e.what());

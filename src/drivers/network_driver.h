@@ -38,6 +38,9 @@ class NetworkDriver {
     virtual ~NetworkDriver() = default;
     virtual Result<Vip, NetworkError> allocate_vip(const VipRequest& request) = 0;
     virtual Result<void> deallocate_vip(const std::string& load_balancer_id, const Vip& vip) = 0;
+    // Member subnet_id validation (400 "Subnet <id> not found."); drivers that know no subnets
+    // (noop) accept every id.
+    virtual Result<void, NetworkError> check_subnet(const std::string& /*subnet_id*/) { return {}; }
 };
 
 }  // namespace octane::drivers

@@ -22,6 +22,7 @@ int cli_main(int argc, char** argv) {
         {"serve", "all-in-one: API + worker over an embedded database", Role::kAllInOne, {}},
         {"api", "the Octavia v2 API daemon alone", Role::kApiOnly, {}},
         {"worker", "the controller worker daemon alone", Role::kWorkerOnly, {}},
+        {"health", "the health manager daemon alone (heartbeats, failover)", Role::kHealthOnly, {}},
     };
     for (auto& command : commands) {
         auto* sub = app.add_subcommand(command.name, command.help);

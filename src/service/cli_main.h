@@ -2,7 +2,7 @@
 
 namespace octane::service {
 
-// The `octane` command line: subcommands serve | api | worker.
+// The `octane` command line: subcommands serve | api | worker | health.
 int cli_main(int argc, char** argv);
 
 }  // namespace octane::service

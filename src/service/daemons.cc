@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 
 #include <signal.h>
@@ -9,6 +10,8 @@
 
 #include "api/api_service.h"
 #include "common/logging.h"
+#include "controller/health/health_manager.h"
+#include "controller/health/heartbeat_key.h"
 #include "controller/worker/worker.h"
 #include "db/schema.h"
 #include "db/sqlite_database.h"
@@ -48,6 +51,36 @@ Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
     return {};
 }
 
+// The health manager of serve and health: options mapped, key file read or created, started.
+Result<std::unique_ptr<controller::health::HealthManager>> start_health_manager(
+    const ServiceOptions& options, db::Database& db, const Clock& clock,
+    std::function<void()> notify_worker) {
+    controller::health::HealthManagerOptions h;
+    h.heartbeat_key = options.heartbeat_key;
+    if (h.heartbeat_key.empty()) {
+        auto key = controller::health::load_or_create_heartbeat_key(options.state_dir);
+        if (!key) {
+            return Unexpected(key.error());
+        }
+        h.heartbeat_key = *key;
+    }
+    h.bind_ip = options.health_bind_ip;
+    h.bind_port = static_cast<uint16_t>(options.health_bind_port);
+    h.heartbeat_timeout = std::chrono::seconds(options.heartbeat_timeout);
+    h.check_interval = std::chrono::seconds(options.health_check_interval);
+    h.max_datagram = static_cast<size_t>(options.health_max_datagram);
+    // noop amphorae have no agent: only those that did report are watched for silence.
+    h.fail_over_never_seen =
+        options.amphora_driver != "noop" && options.amphora_driver != "amphora_noop_driver";
+    h.state_dir = options.state_dir;
+    auto manager = std::make_unique<controller::health::HealthManager>(db, clock, std::move(h),
+                                                                       std::move(notify_worker));
+    if (auto started = manager->start(); !started) {
+        return Unexpected(started.error());
+    }
+    return manager;
+}
+
 }  // namespace
 
 int run_daemon(Role role, const ServiceOptions& options) {
@@ -79,7 +112,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
     db::ObjectStore store(**database);
 
     std::unique_ptr<controller::Worker> worker;
-    if (role != Role::kApiOnly) {
+    if (role == Role::kAllInOne || role == Role::kWorkerOnly) {
         controller::WorkerOptions worker_options;
         worker_options.lease_ms = options.worker_lease_seconds * 1000;
         worker_options.poll_ms = options.worker_poll_ms;
@@ -99,7 +132,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
     }
     api::ApiService service(context);
     std::unique_ptr<http::HttpServer> server;
-    if (role != Role::kWorkerOnly) {
+    if (role == Role::kAllInOne || role == Role::kApiOnly) {
         http::HttpServerOptions http_options;
         http_options.bind_host = options.bind_host;
         http_options.bind_port = static_cast<uint16_t>(options.bind_port);
@@ -121,9 +154,31 @@ int run_daemon(Role role, const ServiceOptions& options) {
     if (worker) {
         spdlog::info("worker running (lease {} s)", options.worker_lease_seconds);
     }
+    // In serve, a health manager that cannot start (its port taken by another controller on this
+    // host) leaves the API and worker running, with a loud error; `octane health` fails instead.
+    std::unique_ptr<controller::health::HealthManager> health;
+    if (role == Role::kAllInOne || role == Role::kHealthOnly) {
+        std::function<void()> notify;
+        if (worker) {
+            notify = [w = worker.get()] { w->notify(); };
+        }
+        auto started = start_health_manager(options, **database, clock, std::move(notify));
+        if (started) {
+            health = std::move(*started);
+        } else if (role == Role::kHealthOnly) {
+            spdlog::critical("{}", started.error().message);
+            return 1;
+        } else {
+            spdlog::error("health manager not started; amphora health and failover are off: {}",
+                          started.error().message);
+        }
+    }
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {} received, shutting down", received);
+    if (health) {
+        health->stop();
+    }
     if (server) {
         server->stop();
     }

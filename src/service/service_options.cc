@@ -49,6 +49,22 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
                    "how long a worker's claim on a load balancer lasts");
     app.add_option("--worker-poll-ms", raw.worker_poll_ms, "worker poll interval");
+    app.add_option("--health-bind-ip", raw.health_bind_ip,
+                   "heartbeat UDP address (health_manager.bind_ip, default 127.0.0.1)");
+    app.add_option("--health-bind-port", raw.health_bind_port,
+                   "heartbeat UDP port, 0 = any (health_manager.bind_port, default 5555)");
+    app.add_option("--heartbeat-key", raw.heartbeat_key,
+                   "heartbeat HMAC key (health_manager.heartbeat_key; default: generated into "
+                   "<state dir>/heartbeat.key)");
+    app.add_option("--heartbeat-timeout", raw.heartbeat_timeout,
+                   "seconds of silence before an amphora is failed over "
+                   "(health_manager.heartbeat_timeout, default 60)");
+    app.add_option("--health-check-interval", raw.health_check_interval,
+                   "seconds between stale-amphora checks (health_manager.health_check_interval, "
+                   "default 3)");
+    app.add_option("--health-max-datagram", raw.health_max_datagram,
+                   "largest heartbeat datagram accepted, bytes (health_manager.max_datagram_size, "
+                   "default 65536)");
     app.add_option("--pagination-max-limit", raw.pagination_max_limit,
                    "largest page (api_settings.pagination_max_limit)");
     app.add_option("--max-request-body-size", raw.max_request_body_size,
@@ -85,6 +101,8 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     o.network_driver =
         pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
     o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
+    o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
+    o.heartbeat_key = pick(raw.heartbeat_key, "health_manager", "heartbeat_key", "");
     o.log_file = pick(raw.log_file, "DEFAULT", "log_file", "");
     o.debug = raw.debug || to_bool(ini.get("DEFAULT", "debug").value_or("false"));
     o.healthcheck_enabled =
@@ -101,6 +119,11 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {raw.api_threads, "api_settings", "api_threads", &threads},
         {raw.worker_lease_seconds, "controller_worker", "lease_seconds", &o.worker_lease_seconds},
         {raw.worker_poll_ms, "controller_worker", "poll_interval_ms", &o.worker_poll_ms},
+        {raw.health_bind_port, "health_manager", "bind_port", &o.health_bind_port},
+        {raw.heartbeat_timeout, "health_manager", "heartbeat_timeout", &o.heartbeat_timeout},
+        {raw.health_check_interval, "health_manager", "health_check_interval",
+         &o.health_check_interval},
+        {raw.health_max_datagram, "health_manager", "max_datagram_size", &o.health_max_datagram},
         {raw.pagination_max_limit, "api_settings", "pagination_max_limit", &o.pagination_max_limit},
         {raw.max_request_body_size, "oslo_middleware", "max_request_body_size",
          &o.max_request_body_size},
@@ -133,6 +156,14 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     }
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1) {
         return make_error("lease, poll interval and page limit must be positive");
+    }
+    if (o.health_bind_port < 0 || o.health_bind_port > 65535) {
+        return make_error("health_manager.bind_port must be 0..65535");
+    }
+    if (o.heartbeat_timeout < 1 || o.health_check_interval < 1 || o.health_max_datagram < 64) {
+        return make_error(
+            "health_manager: heartbeat_timeout and health_check_interval must be at least 1 s, "
+            "max_datagram_size at least 64 bytes");
     }
     return o;
 }

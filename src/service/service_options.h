@@ -24,6 +24,15 @@ struct ServiceOptions {
     std::string network_driver = "noop";
     int64_t worker_lease_seconds = 30;
     int64_t worker_poll_ms = 200;
+    // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
+    // <state_dir>/health.port; an empty key = <state_dir>/heartbeat.key, generated on first start;
+    // timeout and interval in seconds; larger datagrams than max_datagram are dropped.
+    std::string health_bind_ip = "127.0.0.1";
+    int64_t health_bind_port = 5555;
+    std::string heartbeat_key;
+    int64_t heartbeat_timeout = 60;
+    int64_t health_check_interval = 3;
+    int64_t health_max_datagram = 65536;
     int64_t pagination_max_limit = 1000;
     int64_t max_request_body_size = 114688;
     std::string api_base_uri;
@@ -40,6 +49,8 @@ struct RawFlags {
     std::string config_file, state_dir, bind_host, bind_port, api_threads, auth_strategy,
         database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
         pagination_max_limit, max_request_body_size, api_base_uri, log_file;
+    std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
+        health_check_interval, health_max_datagram;
     bool debug = false;
 };
 

@@ -75,6 +75,12 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!attrs) {
         return Unexpected(attrs.error());
     }
+    if (attrs->contains("subnet_id") && (*attrs)["subnet_id"].is_string()) {
+        auto known = call.api.network.check_subnet((*attrs)["subnet_id"].get<std::string>());
+        if (!known) {
+            return api_error(known.error().status, known.error().message);
+        }
+    }
     TreeObject member;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = pool_of(call, Rule::kWrite);

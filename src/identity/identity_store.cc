@@ -1,0 +1,374 @@
+#include "identity/identity_store.h"
+
+#include "common/strings.h"
+#include "identity/password_hash.h"
+
+namespace octane::identity {
+namespace {
+
+Project project_of(const db::Row& row) {
+    return {row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4) != 0};
+}
+
+User user_of(const db::Row& row) {
+    return {row.text(0), row.text(1), row.text(2), row.optional_text(3), row.integer(4) != 0};
+}
+
+constexpr const char* kProjectColumns = "id, name, domain_id, description, enabled";
+constexpr const char* kUserColumns = "id, name, domain_id, default_project_id, enabled";
+
+Unexpected<Error> unauthorized() {
+    return make_error("The request you have made requires authentication.", 401);
+}
+
+}  // namespace
+
+std::optional<std::string> domain_id_of(const std::optional<std::string>& id,
+                                        const std::optional<std::string>& name) {
+    if (id) {
+        return *id == kDefaultDomainId ? id : std::nullopt;
+    }
+    if (name) {
+        if (*name == kDefaultDomainName) {
+            return std::string(kDefaultDomainId);
+        }
+        return std::nullopt;
+    }
+    return std::string(kDefaultDomainId);
+}
+
+Result<Project> IdentityStore::create_project(const std::string& name,
+                                              const std::string& description) {
+    if (name.empty() || name.size() > 64) {
+        return make_error("Project name must be 1 to 64 characters.", 400);
+    }
+    Project p{random_hex(16), name, kDefaultDomainId, description, true};
+    auto done = db_.exec(
+        "INSERT INTO identity_projects (id, name, domain_id, description, enabled) VALUES"
+        " (?, ?, ?, ?, 1)",
+        {p.id, p.name, p.domain_id, p.description});
+    if (!done) {
+        if (find_project(name).has_value() && find_project(name)->has_value()) {
+            return make_error(
+                "Conflict occurred attempting to store project - it is not permitted"
+                " to have two projects with the same name in the same domain : " +
+                    name + ".",
+                409);
+        }
+        return Unexpected(done.error());
+    }
+    return p;
+}
+
+Result<User> IdentityStore::create_user(const std::string& name, const std::string& password,
+                                        const std::optional<std::string>& default_project_id) {
+    if (name.empty() || name.size() > 255) {
+        return make_error("User name must be 1 to 255 characters.", 400);
+    }
+    if (password.empty()) {
+        return make_error("A password is required.", 400);
+    }
+    User u{random_hex(16), name, kDefaultDomainId, default_project_id, true};
+    db::Value project = nullptr;
+    if (default_project_id) {
+        project = *default_project_id;
+    }
+    auto done = db_.exec(
+        "INSERT INTO identity_users (id, name, domain_id, password_hash, default_project_id,"
+        " enabled) VALUES (?, ?, ?, ?, ?, 1)",
+        {u.id, u.name, u.domain_id, hash_password(password), project});
+    if (!done) {
+        auto existing = find_user(name);
+        if (existing && existing->has_value()) {
+            return make_error(
+                "Conflict occurred attempting to store user - Duplicate entry found"
+                " with name " +
+                    name + " at domain ID default.",
+                409);
+        }
+        return Unexpected(done.error());
+    }
+    return u;
+}
+
+Result<Role> IdentityStore::ensure_role(const std::string& name) {
+    if (name.empty() || name.size() > 255) {
+        return make_error("Role name must be 1 to 255 characters.", 400);
+    }
+    auto inserted = db_.exec(
+        "INSERT INTO identity_roles (id, name) SELECT ?, ? WHERE NOT EXISTS"
+        " (SELECT 1 FROM identity_roles WHERE name = ?)",
+        {random_hex(16), name, name});
+    if (!inserted) {
+        return Unexpected(inserted.error());
+    }
+    auto rows = db_.query("SELECT id, name FROM identity_roles WHERE name = ?", {name});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return make_error("Could not find role: " + name + ".", 404);
+    }
+    return Role{rows->front().text(0), rows->front().text(1)};
+}
+
+Result<void> IdentityStore::assign_role(const std::string& user, const std::string& project,
+                                        const std::string& role) {
+    return db_.transaction([&]() -> Result<void> {
+        auto u = find_user(user);
+        if (!u) {
+            return Unexpected(u.error());
+        }
+        if (!u->has_value()) {
+            return make_error("Could not find user: " + user + ".", 404);
+        }
+        auto p = find_project(project);
+        if (!p) {
+            return Unexpected(p.error());
+        }
+        if (!p->has_value()) {
+            return make_error("Could not find project: " + project + ".", 404);
+        }
+        auto r = ensure_role(role);
+        if (!r) {
+            return Unexpected(r.error());
+        }
+        auto done = db_.exec(
+            "INSERT OR IGNORE INTO identity_role_assignments (user_id, project_id, role_id)"
+            " VALUES (?, ?, ?)",
+            {(*u)->id, (*p)->id, r->id});
+        if (!done) {
+            return Unexpected(done.error());
+        }
+        return {};
+    });
+}
+
+Result<std::optional<Project>> IdentityStore::find_project(const std::string& id_or_name) {
+    auto rows = db_.query(std::string("SELECT ") + kProjectColumns +
+                              " FROM identity_projects WHERE id = ? OR name = ? ORDER BY"
+                              " id = ? DESC LIMIT 1",
+                          {id_or_name, id_or_name, id_or_name});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<Project>{};
+    }
+    return std::optional<Project>{project_of(rows->front())};
+}
+
+Result<std::vector<Project>> IdentityStore::list_projects(const std::optional<std::string>& name) {
+    auto rows = name ? db_.query(std::string("SELECT ") + kProjectColumns +
+                                     " FROM identity_projects WHERE name = ? ORDER BY name",
+                                 {*name})
+                     : db_.query(std::string("SELECT ") + kProjectColumns +
+                                 " FROM identity_projects ORDER BY name");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<Project> out;
+    for (const auto& row : *rows) {
+        out.push_back(project_of(row));
+    }
+    return out;
+}
+
+Result<std::optional<User>> IdentityStore::find_user(const std::string& id_or_name) {
+    auto rows = db_.query(std::string("SELECT ") + kUserColumns +
+                              " FROM identity_users WHERE id = ? OR name = ? ORDER BY"
+                              " id = ? DESC LIMIT 1",
+                          {id_or_name, id_or_name, id_or_name});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<User>{};
+    }
+    return std::optional<User>{user_of(rows->front())};
+}
+
+Result<std::vector<User>> IdentityStore::list_users(const std::optional<std::string>& name) {
+    auto rows = name ? db_.query(std::string("SELECT ") + kUserColumns +
+                                     " FROM identity_users WHERE name = ? ORDER BY name",
+                                 {*name})
+                     : db_.query(std::string("SELECT ") + kUserColumns +
+                                 " FROM identity_users ORDER BY name");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<User> out;
+    for (const auto& row : *rows) {
+        out.push_back(user_of(row));
+    }
+    return out;
+}
+
+Result<std::vector<Role>> IdentityStore::list_roles() {
+    auto rows = db_.query("SELECT id, name FROM identity_roles ORDER BY name");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<Role> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1)});
+    }
+    return out;
+}
+
+Result<std::vector<Role>> IdentityStore::roles_of(const std::string& user_id,
+                                                  const std::string& project_id) {
+    auto rows = db_.query(
+        "SELECT r.id, r.name FROM identity_role_assignments a JOIN identity_roles r ON"
+        " r.id = a.role_id WHERE a.user_id = ? AND a.project_id = ? ORDER BY r.name",
+        {user_id, project_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<Role> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1)});
+    }
+    return out;
+}
+
+Result<std::vector<Project>> IdentityStore::projects_of(const std::string& user_id) {
+    auto rows = db_.query(
+        "SELECT DISTINCT p.id, p.name, p.domain_id, p.description, p.enabled FROM"
+        " identity_role_assignments a JOIN identity_projects p ON p.id = a.project_id WHERE"
+        " a.user_id = ? ORDER BY p.name",
+        {user_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<Project> out;
+    for (const auto& row : *rows) {
+        out.push_back(project_of(row));
+    }
+    return out;
+}
+
+Result<User> IdentityStore::authenticate(const std::string& user_id_or_name,
+                                         const std::string& password) {
+    auto rows = db_.query(std::string("SELECT ") + kUserColumns +
+                              ", password_hash FROM identity_users WHERE id = ? OR name = ?"
+                              " ORDER BY id = ? DESC LIMIT 1",
+                          {user_id_or_name, user_id_or_name, user_id_or_name});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        // Same work as a real check, so timing does not reveal which users exist.
+        (void)verify_password(password, hash_password("unused"));
+        return unauthorized();
+    }
+    User user = user_of(rows->front());
+    if (!verify_password(password, rows->front().text(5)) || !user.enabled) {
+        return unauthorized();
+    }
+    return user;
+}
+
+Result<IssuedToken> IdentityStore::issue_token(const User& user,
+                                               const std::optional<Project>& project) {
+    IssuedToken issued;
+    issued.info.user = user;
+    issued.info.project = project;
+    if (project) {
+        auto roles = roles_of(user.id, project->id);
+        if (!roles) {
+            return Unexpected(roles.error());
+        }
+        if (roles->empty() || !project->enabled) {
+            return make_error("User " + user.id + " has no access to project " + project->id, 401);
+        }
+        issued.info.roles = std::move(*roles);
+    }
+    issued.token = new_token();
+    issued.info.audit_id = random_hex(11);
+    issued.info.issued_ms = to_unix_millis(clock_.now());
+    issued.info.expires_ms = issued.info.issued_ms + token_ttl_ms_;
+    db::Value project_id = nullptr;
+    if (project) {
+        project_id = project->id;
+    }
+    auto done = db_.exec(
+        "INSERT INTO identity_tokens (digest, user_id, project_id, audit_id, issued_ms,"
+        " expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        {token_digest(issued.token), user.id, project_id, issued.info.audit_id,
+         issued.info.issued_ms, issued.info.expires_ms});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    // Expired tokens are useless; drop them now and then so the table stays small.
+    (void)db_.exec("DELETE FROM identity_tokens WHERE expires_ms < ?",
+                   {issued.info.issued_ms - 86400000});
+    return issued;
+}
+
+Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
+    auto not_found = make_error("Could not find token: " + token + ".", 404);
+    if (token.empty() || token.size() > 512) {
+        return not_found;
+    }
+    auto rows = db_.query(
+        "SELECT user_id, project_id, audit_id, issued_ms, expires_ms, revoked FROM"
+        " identity_tokens WHERE digest = ?",
+        {token_digest(token)});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return not_found;
+    }
+    const auto& row = rows->front();
+    TokenInfo info;
+    info.audit_id = row.text(2);
+    info.issued_ms = row.integer(3);
+    info.expires_ms = row.integer(4);
+    if (row.integer(5) != 0 || info.expires_ms <= to_unix_millis(clock_.now())) {
+        return not_found;
+    }
+    auto user = find_user(row.text(0));
+    if (!user) {
+        return Unexpected(user.error());
+    }
+    if (!user->has_value() || !(*user)->enabled) {
+        return not_found;
+    }
+    info.user = **user;
+    if (auto project_id = row.optional_text(1)) {
+        auto project = find_project(*project_id);
+        if (!project) {
+            return Unexpected(project.error());
+        }
+        if (!project->has_value()) {
+            return not_found;
+        }
+        info.project = **project;
+        auto roles = roles_of(info.user.id, info.project->id);
+        if (!roles) {
+            return Unexpected(roles.error());
+        }
+        if (roles->empty()) {
+            return not_found;  // role assignments removed since issue
+        }
+        info.roles = std::move(*roles);
+    }
+    return info;
+}
+
+Result<void> IdentityStore::revoke_token(const std::string& token) {
+    auto valid = validate_token(token);
+    if (!valid) {
+        return Unexpected(valid.error());
+    }
+    auto done =
+        db_.exec("UPDATE identity_tokens SET revoked = 1 WHERE digest = ?", {token_digest(token)});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
+}
+
+}  // namespace octane::identity

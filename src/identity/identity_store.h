@@ -1,0 +1,87 @@
+#pragma once
+
+// Projects, users, roles and tokens of the built-in Keystone, over the Database seam. Failures
+// carry the HTTP status Keystone would answer in Error::code (400, 401, 404, 409).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "db/database.h"
+
+namespace octane::identity {
+
+inline constexpr const char* kDefaultDomainId = "default";
+inline constexpr const char* kDefaultDomainName = "Default";
+
+struct Project {
+    std::string id, name, domain_id, description;
+    bool enabled = true;
+};
+
+struct User {
+    std::string id, name, domain_id;
+    std::optional<std::string> default_project_id;
+    bool enabled = true;
+};
+
+struct Role {
+    std::string id, name;
+};
+
+struct TokenInfo {
+    User user;
+    std::optional<Project> project;
+    std::vector<Role> roles;
+    std::string audit_id;
+    int64_t issued_ms = 0;
+    int64_t expires_ms = 0;
+};
+
+struct IssuedToken {
+    std::string token;  // the secret, shown once in X-Subject-Token
+    TokenInfo info;
+};
+
+// "Default"/"default" name the one domain; anything else is unknown.
+std::optional<std::string> domain_id_of(const std::optional<std::string>& id,
+                                        const std::optional<std::string>& name);
+
+class IdentityStore {
+  public:
+    IdentityStore(db::Database& db, const Clock& clock, int64_t token_ttl_seconds)
+        : db_(db), clock_(clock), token_ttl_ms_(token_ttl_seconds * 1000) {}
+
+    Result<Project> create_project(const std::string& name, const std::string& description = "");
+    Result<User> create_user(const std::string& name, const std::string& password,
+                             const std::optional<std::string>& default_project_id);
+    Result<Role> ensure_role(const std::string& name);
+    // Role by name, project and user by id or name (default domain).
+    Result<void> assign_role(const std::string& user, const std::string& project,
+                             const std::string& role);
+
+    Result<std::optional<Project>> find_project(const std::string& id_or_name);
+    Result<std::vector<Project>> list_projects(const std::optional<std::string>& name);
+    Result<std::optional<User>> find_user(const std::string& id_or_name);
+    Result<std::vector<User>> list_users(const std::optional<std::string>& name);
+    Result<std::vector<Role>> list_roles();
+    Result<std::vector<Role>> roles_of(const std::string& user_id, const std::string& project_id);
+    Result<std::vector<Project>> projects_of(const std::string& user_id);
+
+    // Password check; 401 for an unknown user, a wrong password or a disabled user.
+    Result<User> authenticate(const std::string& user_id_or_name, const std::string& password);
+    // 401 when the user has no role on the project.
+    Result<IssuedToken> issue_token(const User& user, const std::optional<Project>& project);
+    // 404 "Could not find token" for unknown, expired or revoked tokens.
+    Result<TokenInfo> validate_token(const std::string& token);
+    Result<void> revoke_token(const std::string& token);
+
+  private:
+    db::Database& db_;
+    const Clock& clock_;
+    int64_t token_ttl_ms_;
+};
+
+}  // namespace octane::identity

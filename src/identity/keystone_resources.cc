@@ -1,0 +1,280 @@
+// The project/user/role/domain calls of KeystoneService (everything but tokens and discovery).
+
+#include "common/strings.h"
+#include "identity/keystone_service.h"
+#include "identity/keystone_views.h"
+
+namespace octane::identity {
+namespace {
+
+using nlohmann::json;
+
+bool is_admin(const TokenInfo& info) {
+    for (const auto& role : info.roles) {
+        if (role.name == "admin") {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<std::string> query_value(const http::HttpRequest& request, const std::string& key) {
+    for (const auto& [name, value] : request.query_params) {
+        if (name == key) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+http::HttpResponse forbidden(const std::string& action) {
+    return keystone_error(
+        403, "You are not authorized to perform the requested action: " + action + ".");
+}
+
+http::HttpResponse failed(const Error& error) {
+    int status = error.code >= 400 && error.code < 500 ? error.code : 500;
+    return keystone_error(status, status == 500 ? "An unexpected error prevented the server from"
+                                                  " fulfilling your request."
+                                                : error.message);
+}
+
+json domain_json(const std::string& base) {
+    return {{"id", kDefaultDomainId},
+            {"name", kDefaultDomainName},
+            {"description", "The default domain"},
+            {"enabled", true},
+            {"tags", json::array()},
+            {"options", json::object()},
+            {"links", {{"self", base + "/identity/v3/domains/default"}}}};
+}
+
+Result<json> body_object(const http::HttpRequest& request, const char* key) {
+    json doc = json::parse(request.body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains(key) || !doc[key].is_object()) {
+        return make_error(std::string("Invalid input for field '") + key + "': '" + key +
+                              "' is a required property.",
+                          400);
+    }
+    return doc[key];
+}
+
+}  // namespace
+
+http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
+                                              const std::string& path, const TokenInfo& caller) {
+    const std::string url = base(request);
+    const bool admin = is_admin(caller);
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    auto parts = split(path, '/');  // "", "v3", collection, id, ...
+    if (parts.size() < 3 || parts[1] != "v3") {
+        return keystone_error(404, "The resource could not be found.");
+    }
+    const std::string& collection = parts[2];
+    auto mine = store_.projects_of(caller.user.id);
+    if (!mine) {
+        return failed(mine.error());
+    }
+    auto visible = [&](const Project& p) {
+        if (admin) {
+            return true;
+        }
+        for (const auto& own : *mine) {
+            if (own.id == p.id) {
+                return true;
+            }
+        }
+        return false;
+    };
+    if (collection == "auth" && parts.size() == 4 && read) {
+        if (parts[3] == "projects") {
+            json list = json::array();
+            for (const auto& p : *mine) {
+                list.push_back(project_json(p, url));
+            }
+            return keystone_json(200, {{"projects", list}, {"links", json::object()}});
+        }
+        if (parts[3] == "catalog") {
+            return keystone_json(200, {{"catalog", catalog(url)}, {"links", json::object()}});
+        }
+    }
+    if (collection == "domains" && read) {
+        bool match =
+            parts.size() == 3
+                ? query_value(request, "name").value_or(kDefaultDomainName) == kDefaultDomainName
+                : parts.size() == 4 &&
+                      (parts[3] == kDefaultDomainId || parts[3] == kDefaultDomainName);
+        if (parts.size() == 3) {
+            json list = match ? json::array({domain_json(url)}) : json::array();
+            return keystone_json(200, {{"domains", list}, {"links", json::object()}});
+        }
+        if (match) {
+            return keystone_json(200, {{"domain", domain_json(url)}});
+        }
+        return keystone_error(404, "Could not find domain: " + parts.back() + ".");
+    }
+    if (collection == "projects") {
+        if (parts.size() == 3 && read) {
+            auto list = store_.list_projects(query_value(request, "name"));
+            if (!list) {
+                return failed(list.error());
+            }
+            json out = json::array();
+            for (const auto& p : *list) {
+                if (visible(p)) {
+                    out.push_back(project_json(p, url));
+                }
+            }
+            return keystone_json(200, {{"projects", out}, {"links", json::object()}});
+        }
+        if (parts.size() == 3 && request.method == "POST") {
+            if (!admin) {
+                return forbidden("identity:create_project");
+            }
+            auto given = body_object(request, "project");
+            if (!given) {
+                return failed(given.error());
+            }
+            auto created = store_.create_project((*given).value("name", ""),
+                                                 (*given).value("description", ""));
+            if (!created) {
+                return failed(created.error());
+            }
+            return keystone_json(201, {{"project", project_json(*created, url)}});
+        }
+        if (parts.size() == 4 && read) {
+            auto found = store_.find_project(parts[3]);
+            if (!found) {
+                return failed(found.error());
+            }
+            if (!found->has_value() || (**found).id != parts[3]) {
+                return keystone_error(404, "Could not find project: " + parts[3] + ".");
+            }
+            if (!visible(**found)) {
+                return forbidden("identity:get_project");
+            }
+            return keystone_json(200, {{"project", project_json(**found, url)}});
+        }
+        // PUT /v3/projects/{project}/users/{user}/roles/{role}
+        if (parts.size() == 8 && parts[4] == "users" && parts[6] == "roles" &&
+            request.method == "PUT") {
+            if (!admin) {
+                return forbidden("identity:create_grant");
+            }
+            auto roles = store_.list_roles();
+            if (!roles) {
+                return failed(roles.error());
+            }
+            std::string role_name;
+            for (const auto& role : *roles) {
+                if (role.id == parts[7]) {
+                    role_name = role.name;
+                }
+            }
+            if (role_name.empty()) {
+                return keystone_error(404, "Could not find role: " + parts[7] + ".");
+            }
+            if (auto done = store_.assign_role(parts[5], parts[3], role_name); !done) {
+                return failed(done.error());
+            }
+            http::HttpResponse ok;
+            ok.status = 204;
+            ok.content_type.clear();
+            return ok;
+        }
+    }
+    if (collection == "users") {
+        if (parts.size() == 3 && read) {
+            if (!admin) {
+                return forbidden("identity:list_users");
+            }
+            auto list = store_.list_users(query_value(request, "name"));
+            if (!list) {
+                return failed(list.error());
+            }
+            json out = json::array();
+            for (const auto& u : *list) {
+                out.push_back(user_json(u, url));
+            }
+            return keystone_json(200, {{"users", out}, {"links", json::object()}});
+        }
+        if (parts.size() == 3 && request.method == "POST") {
+            if (!admin) {
+                return forbidden("identity:create_user");
+            }
+            auto given = body_object(request, "user");
+            if (!given) {
+                return failed(given.error());
+            }
+            std::optional<std::string> project;
+            if ((*given).contains("default_project_id") &&
+                (*given)["default_project_id"].is_string()) {
+                project = (*given)["default_project_id"].get<std::string>();
+            }
+            auto created = store_.create_user((*given).value("name", ""),
+                                              (*given).value("password", ""), project);
+            if (!created) {
+                return failed(created.error());
+            }
+            return keystone_json(201, {{"user", user_json(*created, url)}});
+        }
+        if (parts.size() >= 4 && read && (admin || parts[3] == caller.user.id)) {
+            auto found = store_.find_user(parts[3]);
+            if (!found) {
+                return failed(found.error());
+            }
+            if (!found->has_value() || (**found).id != parts[3]) {
+                return keystone_error(404, "Could not find user: " + parts[3] + ".");
+            }
+            if (parts.size() == 4) {
+                return keystone_json(200, {{"user", user_json(**found, url)}});
+            }
+            if (parts.size() == 5 && parts[4] == "projects") {
+                auto projects = store_.projects_of(parts[3]);
+                if (!projects) {
+                    return failed(projects.error());
+                }
+                json out = json::array();
+                for (const auto& p : *projects) {
+                    out.push_back(project_json(p, url));
+                }
+                return keystone_json(200, {{"projects", out}, {"links", json::object()}});
+            }
+        } else if (parts.size() >= 4 && read) {
+            return forbidden("identity:get_user");
+        }
+    }
+    if (collection == "roles" && parts.size() == 3) {
+        if (read) {
+            auto list = store_.list_roles();
+            if (!list) {
+                return failed(list.error());
+            }
+            auto name = query_value(request, "name");
+            json out = json::array();
+            for (const auto& role : *list) {
+                if (!name || *name == role.name) {
+                    out.push_back(role_json(role, url));
+                }
+            }
+            return keystone_json(200, {{"roles", out}, {"links", json::object()}});
+        }
+        if (request.method == "POST") {
+            if (!admin) {
+                return forbidden("identity:create_role");
+            }
+            auto given = body_object(request, "role");
+            if (!given) {
+                return failed(given.error());
+            }
+            auto role = store_.ensure_role((*given).value("name", ""));
+            if (!role) {
+                return failed(role.error());
+            }
+            return keystone_json(201, {{"role", role_json(*role, url)}});
+        }
+    }
+    return keystone_error(404, "The resource could not be found.");
+}
+
+}  // namespace octane::identity

@@ -1,0 +1,155 @@
+#include "identity/keystone_views.h"
+
+#include <ctime>
+
+#include "common/uuid.h"
+
+namespace octane::identity {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRegion = "RegionOne";
+
+std::string title_of(int status) {
+    switch (status) {
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Request Entity Too Large";
+        default:
+            return "Internal Server Error";
+    }
+}
+
+json domain_ref(const std::string& domain_id) {
+    return {{"id", domain_id}, {"name", kDefaultDomainName}};
+}
+
+json service(const std::string& type, const std::string& name, const std::string& url) {
+    std::string id = make_name_uuid("octane-service:" + type);
+    json endpoints = json::array();
+    for (const char* interface : {"public", "internal", "admin"}) {
+        endpoints.push_back({{"id", make_name_uuid(id + interface)},
+                             {"interface", interface},
+                             {"region", kRegion},
+                             {"region_id", kRegion},
+                             {"url", url}});
+    }
+    return {{"id", id}, {"type", type}, {"name", name}, {"endpoints", endpoints}};
+}
+
+}  // namespace
+
+std::string keystone_time(int64_t unix_ms) {
+    std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
+    char micro[16];
+    std::snprintf(micro, sizeof(micro), ".%06dZ", static_cast<int>(unix_ms % 1000) * 1000);
+    return std::string(buffer) + micro;
+}
+
+json version_v3(const std::string& base) {
+    return {
+        {"id", "v3.14"},
+        {"status", "stable"},
+        {"updated", "2020-04-07T00:00:00Z"},
+        {"links", json::array({{{"rel", "self"}, {"href", base + "/identity/v3/"}}})},
+        {"media-types", json::array({{{"base", "application/json"},
+                                      {"type", "application/vnd.openstack.identity-v3+json"}}})}};
+}
+
+json catalog(const std::string& base) {
+    return json::array({service("identity", "keystone", base + "/identity/v3"),
+                        service("load-balancer", "octavia", base),
+                        service("network", "neutron", base + "/networking")});
+}
+
+json token_body(const TokenInfo& info, const std::string& base,
+                const std::vector<std::string>& methods) {
+    json token = {{"methods", methods},
+                  {"user",
+                   {{"id", info.user.id},
+                    {"name", info.user.name},
+                    {"domain", domain_ref(info.user.domain_id)},
+                    {"password_expires_at", nullptr}}},
+                  {"audit_ids", json::array({info.audit_id})},
+                  {"expires_at", keystone_time(info.expires_ms)},
+                  {"issued_at", keystone_time(info.issued_ms)}};
+    if (info.project) {
+        token["project"] = {{"id", info.project->id},
+                            {"name", info.project->name},
+                            {"domain", domain_ref(info.project->domain_id)}};
+        token["is_domain"] = false;
+        json roles = json::array();
+        for (const auto& role : info.roles) {
+            roles.push_back({{"id", role.id}, {"name", role.name}});
+        }
+        token["roles"] = roles;
+        token["catalog"] = catalog(base);
+    }
+    return {{"token", token}};
+}
+
+json project_json(const Project& project, const std::string& base) {
+    return {{"id", project.id},
+            {"name", project.name},
+            {"domain_id", project.domain_id},
+            {"description", project.description},
+            {"enabled", project.enabled},
+            {"is_domain", false},
+            {"parent_id", project.domain_id},
+            {"tags", json::array()},
+            {"options", json::object()},
+            {"links", {{"self", base + "/identity/v3/projects/" + project.id}}}};
+}
+
+json user_json(const User& user, const std::string& base) {
+    json out = {{"id", user.id},
+                {"name", user.name},
+                {"domain_id", user.domain_id},
+                {"enabled", user.enabled},
+                {"password_expires_at", nullptr},
+                {"options", json::object()},
+                {"links", {{"self", base + "/identity/v3/users/" + user.id}}}};
+    if (user.default_project_id) {
+        out["default_project_id"] = *user.default_project_id;
+    }
+    return out;
+}
+
+json role_json(const Role& role, const std::string& base) {
+    return {{"id", role.id},
+            {"name", role.name},
+            {"domain_id", nullptr},
+            {"description", nullptr},
+            {"options", json::object()},
+            {"links", {{"self", base + "/identity/v3/roles/" + role.id}}}};
+}
+
+http::HttpResponse keystone_json(int status, const json& body) {
+    http::HttpResponse response;
+    response.status = status;
+    response.body = body.dump();
+    return response;
+}
+
+http::HttpResponse keystone_error(int status, const std::string& message) {
+    return keystone_json(
+        status, {{"error", {{"code", status}, {"title", title_of(status)}, {"message", message}}}});
+}
+
+}  // namespace octane::identity

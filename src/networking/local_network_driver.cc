@@ -1,0 +1,139 @@
+#include "networking/local_network_driver.h"
+
+#include "networking/cidr.h"
+
+namespace octane::networking {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kVipOwner = "Octavia";
+
+Unexpected<drivers::NetworkError> invalid_subresource(const std::string& what,
+                                                      const std::string& id) {
+    return Unexpected(drivers::NetworkError{400, what + " " + id + " not found."});
+}
+
+Result<drivers::Vip, drivers::NetworkError> vip_of(const json& port,
+                                                   const std::optional<std::string>& subnet_id) {
+    for (const auto& ip : port["fixed_ips"]) {
+        if (!subnet_id || ip["subnet_id"] == *subnet_id) {
+            return drivers::Vip{ip["ip_address"].get<std::string>(), port["id"].get<std::string>(),
+                                ip["subnet_id"].get<std::string>(),
+                                port["network_id"].get<std::string>()};
+        }
+    }
+    return Unexpected(drivers::NetworkError{
+        400, "Port " + port["id"].get<std::string>() + " has no fixed IP on the VIP subnet."});
+}
+
+}  // namespace
+
+Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
+    const drivers::VipRequest& request) {
+    if (request.port_id) {
+        auto port = store_.get(NetKind::kPort, *request.port_id);
+        if (!port) {
+            return invalid_subresource("Port", *request.port_id);
+        }
+        return vip_of(*port, request.subnet_id);
+    }
+    std::string network_id;
+    std::optional<std::string> subnet_id = request.subnet_id;
+    if (subnet_id) {
+        auto subnet = store_.get(NetKind::kSubnet, *subnet_id);
+        if (!subnet) {
+            return invalid_subresource("Subnet", *subnet_id);
+        }
+        network_id = (*subnet)["network_id"].get<std::string>();
+        if (request.network_id && *request.network_id != network_id) {
+            return Unexpected(drivers::NetworkError{400, "Validation failure: Subnet " +
+                                                             *subnet_id + " is not in network " +
+                                                             *request.network_id + "."});
+        }
+    } else {
+        auto network = store_.get(NetKind::kNetwork, *request.network_id);
+        if (!network) {
+            return invalid_subresource("Network", *request.network_id);
+        }
+        network_id = *request.network_id;
+        // Octavia picks a subnet of the network: the one holding vip_address, else the first
+        // IPv4 subnet, else the first one.
+        auto address = request.address ? parse_ip(*request.address) : std::nullopt;
+        std::optional<std::string> v6;
+        for (const auto& id : (*network)["subnets"]) {
+            auto subnet = store_.get(NetKind::kSubnet, id.get<std::string>());
+            if (!subnet) {
+                continue;
+            }
+            auto cidr = parse_cidr((*subnet)["cidr"].get<std::string>());
+            if (address ? (cidr && cidr->contains(*address)) : (*subnet)["ip_version"] == 4) {
+                subnet_id = id.get<std::string>();
+                break;
+            }
+            if (!v6) {
+                v6 = id.get<std::string>();
+            }
+        }
+        if (!subnet_id && !address) {
+            subnet_id = v6;
+        }
+        if (!subnet_id) {
+            return Unexpected(drivers::NetworkError{
+                400, "Validation failure: Supplied network does not contain a subnet" +
+                         std::string(address ? " for the VIP address." : ".")});
+        }
+    }
+    json body = {{"network_id", network_id},
+                 {"name", "octavia-lb-" + request.load_balancer_id},
+                 {"description", ""},
+                 {"project_id", request.project_id},
+                 {"tenant_id", request.project_id},
+                 {"tags", json::array()},
+                 {"device_owner", kVipOwner},
+                 {"device_id", "lb-" + request.load_balancer_id},
+                 {"admin_state_up", false},
+                 {"binding:vnic_type", "normal"},
+                 {"port_security_enabled", true},
+                 {"security_groups", json::array()},
+                 {"allowed_address_pairs", json::array()},
+                 {"extra_dhcp_opts", json::array()}};
+    auto port = store_.create_port(body, {FixedIpRequest{subnet_id, request.address}});
+    if (!port) {
+        int status = port.error().status;
+        if (port.error().type == "IpAddressAlreadyAllocated") {
+            return Unexpected(
+                drivers::NetworkError{409, "IP address " + request.address.value_or("") +
+                                               " already allocated in subnet " + *subnet_id});
+        }
+        return Unexpected(drivers::NetworkError{status >= 500 ? 500 : 400, port.error().message});
+    }
+    return vip_of(*port, subnet_id);
+}
+
+Result<void, drivers::NetworkError> LocalNetworkDriver::check_subnet(const std::string& subnet_id) {
+    if (!store_.get(NetKind::kSubnet, subnet_id)) {
+        return invalid_subresource("Subnet", subnet_id);
+    }
+    return {};
+}
+
+Result<void> LocalNetworkDriver::deallocate_vip(const std::string& load_balancer_id,
+                                                const drivers::Vip& vip) {
+    auto port = store_.get(NetKind::kPort, vip.port_id);
+    if (!port) {
+        return {};  // already gone
+    }
+    // Only the port this driver made for the load balancer; a user's vip_port_id stays.
+    if ((*port).value("device_owner", "") != kVipOwner ||
+        (*port).value("device_id", "") != "lb-" + load_balancer_id) {
+        return {};
+    }
+    auto removed = store_.remove(NetKind::kPort, vip.port_id);
+    if (!removed && removed.error().status != 404) {
+        return make_error("cannot delete VIP port " + vip.port_id + ": " + removed.error().message);
+    }
+    return {};
+}
+
+}  // namespace octane::networking

@@ -1,0 +1,248 @@
+#include "networking/network_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/uuid.h"
+#include "networking/cidr.h"
+#include "networking/ipam.h"
+
+namespace octane::networking {
+namespace {
+
+using nlohmann::json;
+
+const char* table_of(NetKind kind) {
+    switch (kind) {
+        case NetKind::kNetwork:
+            return "net_networks";
+        case NetKind::kSubnet:
+            return "net_subnets";
+        case NetKind::kPort:
+            return "net_ports";
+        case NetKind::kFloatingIp:
+            return "net_floatingips";
+    }
+    return "";
+}
+
+const char* not_found_type(NetKind kind) {
+    switch (kind) {
+        case NetKind::kNetwork:
+            return "NetworkNotFound";
+        case NetKind::kSubnet:
+            return "SubnetNotFound";
+        case NetKind::kPort:
+            return "PortNotFound";
+        case NetKind::kFloatingIp:
+            return "FloatingIPNotFound";
+    }
+    return "";
+}
+
+std::string not_found_message(NetKind kind, const std::string& id) {
+    switch (kind) {
+        case NetKind::kNetwork:
+            return "Network " + id + " could not be found.";
+        case NetKind::kSubnet:
+            return "Subnet " + id + " could not be found.";
+        case NetKind::kPort:
+            return "Port " + id + " could not be found.";
+        case NetKind::kFloatingIp:
+            return "Floating IP " + id + " could not be found";
+    }
+    return "";
+}
+
+Unexpected<NetError> db_failure(const Error& error) {
+    spdlog::error("networking storage: {}", error.message);
+    return net_error(500, "HTTPInternalServerError", "Request Failed: internal server error.");
+}
+
+// Runs body in one write transaction, carrying a NetError out of it.
+template <typename Body>
+NetResult<void> in_transaction(db::Database& db, Body body) {
+    std::optional<NetError> failure;
+    auto done = db.transaction([&]() -> Result<void> {
+        NetResult<void> outcome = body();
+        if (!outcome) {
+            failure = outcome.error();
+            return make_error("rolled back: " + outcome.error().message);
+        }
+        return {};
+    });
+    if (failure) {
+        return Unexpected(*failure);
+    }
+    if (!done) {
+        return db_failure(done.error());
+    }
+    return {};
+}
+
+}  // namespace
+
+NetError not_found_error(NetKind kind, const std::string& id) {
+    return {404, not_found_type(kind), not_found_message(kind, id)};
+}
+
+const char* kind_name(NetKind kind) {
+    switch (kind) {
+        case NetKind::kNetwork:
+            return "network";
+        case NetKind::kSubnet:
+            return "subnet";
+        case NetKind::kPort:
+            return "port";
+        case NetKind::kFloatingIp:
+            return "floatingip";
+    }
+    return "";
+}
+
+std::string neutron_time(const std::string& octavia_time) {
+    return octavia_time + "Z";
+}
+
+Result<void> migrate_networking(db::Database& db) {
+    static const char* const kStatements[] = {
+        "CREATE TABLE IF NOT EXISTS net_networks (id TEXT PRIMARY KEY, network_id TEXT,"
+        " project_id TEXT, attrs TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS net_subnets (id TEXT PRIMARY KEY, network_id TEXT NOT NULL,"
+        " project_id TEXT, attrs TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS net_ports (id TEXT PRIMARY KEY, network_id TEXT NOT NULL,"
+        " project_id TEXT, mac_address TEXT NOT NULL UNIQUE, attrs TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS net_floatingips (id TEXT PRIMARY KEY, network_id TEXT NOT"
+        " NULL, project_id TEXT, attrs TEXT NOT NULL)",
+        // One row per address in use: the primary key is the "never twice" guarantee.
+        "CREATE TABLE IF NOT EXISTS net_ip_allocations (network_id TEXT NOT NULL, ip_address"
+        " TEXT NOT NULL, subnet_id TEXT NOT NULL, port_id TEXT NOT NULL, PRIMARY KEY"
+        " (network_id, ip_address))",
+        "CREATE INDEX IF NOT EXISTS net_ip_allocations_subnet ON net_ip_allocations"
+        " (subnet_id)",
+        "CREATE INDEX IF NOT EXISTS net_ip_allocations_port ON net_ip_allocations (port_id)",
+    };
+    return db.transaction([&]() -> Result<void> {
+        for (const char* statement : kStatements) {
+            if (auto done = db.exec(statement, {}); !done) {
+                return Unexpected(done.error());
+            }
+        }
+        return {};
+    });
+}
+
+std::string NetworkStore::now() const {
+    return neutron_time(format_timestamp(clock_.now()));
+}
+
+NetResult<json> NetworkStore::get(NetKind kind, const std::string& id) {
+    auto rows =
+        db_.query(std::string("SELECT attrs FROM ") + table_of(kind) + " WHERE id = ?", {id});
+    if (!rows) {
+        return db_failure(rows.error());
+    }
+    if (rows->empty()) {
+        return net_error(404, not_found_type(kind), not_found_message(kind, id));
+    }
+    return json::parse(rows->front().text(0));
+}
+
+NetResult<std::vector<json>> NetworkStore::list(NetKind kind) {
+    auto rows = db_.query(std::string("SELECT attrs FROM ") + table_of(kind) + " ORDER BY rowid");
+    if (!rows) {
+        return db_failure(rows.error());
+    }
+    std::vector<json> out;
+    for (const auto& row : *rows) {
+        out.push_back(json::parse(row.text(0)));
+    }
+    return out;
+}
+
+NetResult<void> NetworkStore::save(NetKind kind, const json& object, bool insert) {
+    std::string network_id = kind == NetKind::kNetwork ? object["id"].get<std::string>()
+                             : kind == NetKind::kFloatingIp
+                                 ? object["floating_network_id"].get<std::string>()
+                                 : object["network_id"].get<std::string>();
+    Result<int64_t> done = 0;
+    if (!insert) {
+        done = db_.exec(std::string("UPDATE ") + table_of(kind) + " SET attrs = ? WHERE id = ?",
+                        {object.dump(), object["id"].get<std::string>()});
+    } else if (kind == NetKind::kPort) {
+        done = db_.exec(
+            "INSERT INTO net_ports (id, network_id, project_id, mac_address, attrs) VALUES"
+            " (?, ?, ?, ?, ?)",
+            {object["id"].get<std::string>(), network_id, object["project_id"].get<std::string>(),
+             object["mac_address"].get<std::string>(), object.dump()});
+    } else {
+        done = db_.exec(std::string("INSERT INTO ") + table_of(kind) +
+                            " (id, network_id, project_id, attrs) VALUES (?, ?, ?, ?)",
+                        {object["id"].get<std::string>(), network_id,
+                         object["project_id"].get<std::string>(), object.dump()});
+    }
+    if (!done) {
+        if (kind == NetKind::kPort && insert) {
+            return net_error(409, "MacAddressInUse",
+                             "Unable to complete operation for network " + network_id +
+                                 ". The mac address " + object["mac_address"].get<std::string>() +
+                                 " is in use.");
+        }
+        return db_failure(done.error());
+    }
+    return {};
+}
+
+NetResult<json> NetworkStore::create_network(const json& body) {
+    json network = body;
+    network["id"] = make_uuid();
+    network["subnets"] = json::array();
+    network["status"] = "ACTIVE";
+    network["created_at"] = network["updated_at"] = now();
+    network["revision_number"] = 1;
+    if (auto saved = save(NetKind::kNetwork, network, true); !saved) {
+        return Unexpected(saved.error());
+    }
+    return network;
+}
+
+NetResult<json> NetworkStore::create_subnet(const json& body) {
+    json subnet = body;
+    auto done = in_transaction(db_, [&]() -> NetResult<void> {
+        auto network = get(NetKind::kNetwork, subnet["network_id"].get<std::string>());
+        if (!network) {
+            return Unexpected(network.error());
+        }
+        auto cidr = parse_cidr(subnet["cidr"].get<std::string>());
+        auto siblings = db_.query("SELECT attrs FROM net_subnets WHERE network_id = ?",
+                                  {subnet["network_id"].get<std::string>()});
+        if (!siblings) {
+            return db_failure(siblings.error());
+        }
+        for (const auto& row : *siblings) {
+            json other = json::parse(row.text(0));
+            auto other_cidr = parse_cidr(other["cidr"].get<std::string>());
+            if (other_cidr && overlaps(*cidr, *other_cidr)) {
+                return net_error(
+                    400, "BadRequest",
+                    "Invalid input for operation: Requested subnet with cidr: " + cidr->text() +
+                        " for network: " + subnet["network_id"].get<std::string>() +
+                        " overlaps with another subnet.");
+            }
+        }
+        subnet["id"] = make_uuid();
+        subnet["created_at"] = subnet["updated_at"] = now();
+        subnet["revision_number"] = 0;
+        if (auto saved = save(NetKind::kSubnet, subnet, true); !saved) {
+            return saved;
+        }
+        (*network)["subnets"].push_back(subnet["id"]);
+        (*network)["updated_at"] = now();
+        return save(NetKind::kNetwork, *network, false);
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return subnet;
+}
+
+}  // namespace octane::networking

@@ -1,0 +1,359 @@
+#include "networking/neutron_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "common/strings.h"
+#include "networking/neutron_bodies.h"
+
+namespace octane::networking {
+namespace {
+
+using nlohmann::json;
+
+http::HttpResponse respond(int status, const json& body) {
+    http::HttpResponse response;
+    response.status = status;
+    response.body = body.dump();
+    return response;
+}
+
+http::HttpResponse fault(const NetError& error) {
+    return respond(error.status, neutron_error_body(error));
+}
+
+bool is_admin(const identity::Caller& caller) {
+    return std::find(caller.roles.begin(), caller.roles.end(), "admin") != caller.roles.end();
+}
+
+std::optional<NetKind> kind_of(const std::string& collection) {
+    if (collection == "networks") {
+        return NetKind::kNetwork;
+    }
+    if (collection == "subnets") {
+        return NetKind::kSubnet;
+    }
+    if (collection == "ports") {
+        return NetKind::kPort;
+    }
+    if (collection == "floatingips") {
+        return NetKind::kFloatingIp;
+    }
+    return std::nullopt;
+}
+
+std::string scalar_text(const json& value) {
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    if (value.is_boolean()) {
+        return value.get<bool>() ? "true" : "false";
+    }
+    if (value.is_null()) {
+        return "";
+    }
+    return value.dump();
+}
+
+// ?key=value filters (repeated keys: any of), fixed_ips=ip_address=X / subnet_id=X.
+bool matches(const json& object, const std::vector<std::pair<std::string, std::string>>& query) {
+    static const std::set<std::string> ignored = {"fields",   "limit",        "marker", "sort_key",
+                                                  "sort_dir", "page_reverse", "verbose"};
+    std::map<std::string, std::vector<std::string>> wanted;
+    for (const auto& [key, value] : query) {
+        if (!ignored.count(key)) {
+            wanted[key].push_back(value);
+        }
+    }
+    for (const auto& [key, values] : wanted) {
+        if (key == "fixed_ips") {
+            bool any = false;
+            for (const auto& value : values) {
+                auto eq = value.find('=');
+                if (eq == std::string::npos) {
+                    continue;
+                }
+                std::string field = value.substr(0, eq), want = value.substr(eq + 1);
+                for (const auto& ip : object.value("fixed_ips", json::array())) {
+                    any = any || scalar_text(ip.value(field, json(nullptr))) == want;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            continue;
+        }
+        if (!object.contains(key)) {
+            continue;  // unknown filters are ignored, as Neutron does without strict filtering
+        }
+        std::string have = to_lower(scalar_text(object[key]));
+        bool boolean = object[key].is_boolean();
+        bool any = false;
+        for (const auto& value : values) {
+            any = any || (boolean ? have == to_lower(value) : scalar_text(object[key]) == value);
+        }
+        if (!any) {
+            return false;
+        }
+    }
+    return true;
+}
+
+json select_fields(const json& object, const std::vector<std::pair<std::string, std::string>>& q) {
+    std::vector<std::string> fields;
+    for (const auto& [key, value] : q) {
+        if (key == "fields" && !value.empty()) {
+            fields.push_back(value);
+        }
+    }
+    if (fields.empty()) {
+        return object;
+    }
+    json out = json::object();
+    for (const auto& field : fields) {
+        if (object.contains(field)) {
+            out[field] = object[field];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
+    std::string path = request.path;
+    if (starts_with(path, "/networking")) {
+        path = path.substr(11);
+    }
+    while (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    if (path.size() > 5 && path.ends_with(".json")) {
+        path.resize(path.size() - 5);
+    }
+    http::HttpResponse response;
+    if (path.empty() || path == "/") {
+        std::string base =
+            public_base_.empty()
+                ? "http://" + (request.host.empty() ? std::string("127.0.0.1") : request.host)
+                : public_base_;
+        response = respond(
+            200, {{"versions",
+                   json::array({{{"id", "v2.0"},
+                                 {"status", "CURRENT"},
+                                 {"links", json::array({{{"href", base + "/networking/v2.0/"},
+                                                         {"rel", "self"}}})}}})}});
+    } else {
+        auto caller = authenticate_(request);
+        if (!caller) {
+            response = caller.error();
+        } else {
+            try {
+                response = route(request, path, *caller);
+            } catch (const std::exception& e) {
+                spdlog::error("networking {} {}: {}", request.method, request.target, e.what());
+                response = fault({500, "HTTPInternalServerError",
+                                  "Request Failed: internal server error while processing your"
+                                  " request."});
+            }
+        }
+    }
+    if (request.method == "HEAD") {
+        response.body.clear();
+    }
+    return response;
+}
+
+http::HttpResponse NeutronService::route(const http::HttpRequest& request, const std::string& path,
+                                         const identity::Caller& caller) {
+    auto parts = split(path, '/');  // "", "v2.0", collection, id
+    if (parts.size() < 2 || parts[1] != "v2.0" || parts.size() > 4) {
+        return fault({404, "HTTPNotFound", "The resource could not be found."});
+    }
+    if (parts.size() == 2) {
+        return respond(200, {{"resources", json::array()}});
+    }
+    if (parts[2] == "extensions" && parts.size() == 3) {
+        json list = json::array();
+        for (const char* alias :
+             {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
+              "binding", "fip-port-details", "ip-substring-filtering"}) {
+            list.push_back({{"alias", alias},
+                            {"name", alias},
+                            {"description", ""},
+                            {"updated", "2013-01-01T00:00:00-00:00"},
+                            {"links", json::array()}});
+        }
+        return respond(200, {{"extensions", list}});
+    }
+    auto kind = kind_of(parts[2]);
+    if (!kind) {
+        return fault({404, "HTTPNotFound", "The resource could not be found."});
+    }
+    const bool admin = is_admin(caller);
+    const std::string project = caller.project_id.value_or("");
+    const std::string singular = kind_name(*kind);
+    auto visible = [&](const json& object) {
+        if (admin || object.value("project_id", "") == project) {
+            return true;
+        }
+        if (*kind == NetKind::kNetwork) {
+            return object.value("shared", false) || object.value("router:external", false);
+        }
+        if (*kind == NetKind::kSubnet) {
+            auto network = store_.get(NetKind::kNetwork, object["network_id"].get<std::string>());
+            return network && (*network).value("shared", false);
+        }
+        return false;
+    };
+    auto writable = [&](const json& object) {
+        return admin || object.value("project_id", "") == project;
+    };
+    auto not_found = [&](const std::string& id) { return fault(not_found_error(*kind, id)); };
+    if (parts.size() == 3 && request.method == "GET") {
+        auto all = store_.list(*kind);
+        if (!all) {
+            return fault(all.error());
+        }
+        json out = json::array();
+        for (const auto& object : *all) {
+            if (visible(object) && matches(object, request.query_params)) {
+                out.push_back(select_fields(object, request.query_params));
+            }
+        }
+        return respond(200, {{std::string(parts[2]), out}});
+    }
+    if (parts.size() == 3 && request.method == "POST") {
+        json body = json::parse(request.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
+            return fault({400, "HTTPBadRequest",
+                          "Failed to parse request. Resource '" + singular + "' not found."});
+        }
+        auto input = validate_create(*kind, body[singular], project, admin);
+        if (!input) {
+            return fault(input.error());
+        }
+        // The parent network must be visible; ports and subnets on others' networks need it
+        // shared (ports) or owned (subnets).
+        std::string parent;
+        if (*kind == NetKind::kSubnet || *kind == NetKind::kPort) {
+            parent = input->attrs["network_id"].get<std::string>();
+        } else if (*kind == NetKind::kFloatingIp) {
+            parent = input->attrs["floating_network_id"].get<std::string>();
+        }
+        if (!parent.empty()) {
+            auto network = store_.get(NetKind::kNetwork, parent);
+            bool shared =
+                network &&
+                (admin || (*network).value("project_id", "") == project ||
+                 (*kind != NetKind::kSubnet && ((*network).value("shared", false) ||
+                                                (*network).value("router:external", false))));
+            if (!network || !shared) {
+                return fault(
+                    {404, "NetworkNotFound", "Network " + parent + " could not be found."});
+            }
+        }
+        NetResult<json> created = json();
+        switch (*kind) {
+            case NetKind::kNetwork:
+                created = store_.create_network(input->attrs);
+                break;
+            case NetKind::kSubnet:
+                created = store_.create_subnet(input->attrs);
+                break;
+            case NetKind::kPort:
+                created = store_.create_port(input->attrs, input->fixed_ips);
+                break;
+            case NetKind::kFloatingIp:
+                if (input->attrs["port_id"].is_string()) {
+                    auto port =
+                        store_.get(NetKind::kPort, input->attrs["port_id"].get<std::string>());
+                    if (!port || !writable(*port)) {
+                        return fault({404, "PortNotFound",
+                                      "Port " + input->attrs["port_id"].get<std::string>() +
+                                          " could not be found."});
+                    }
+                }
+                created = store_.create_floatingip(input->attrs);
+                break;
+        }
+        if (!created) {
+            return fault(created.error());
+        }
+        return respond(201, {{singular, *created}});
+    }
+    if (parts.size() != 4) {
+        return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
+    }
+    const std::string& id = parts[3];
+    auto object = store_.get(*kind, id);
+    if (!object || !visible(*object)) {
+        return not_found(id);
+    }
+    if (request.method == "GET" || request.method == "HEAD") {
+        return respond(200, {{singular, select_fields(*object, request.query_params)}});
+    }
+    if (!writable(*object)) {
+        return not_found(id);
+    }
+    if (request.method == "DELETE") {
+        if (*kind == NetKind::kPort &&
+            (*object).value("device_owner", "") == "network:floatingip") {
+            return fault({409, "DeviceOwnerFloatingIP",
+                          "Port " + id +
+                              " cannot be deleted directly via the port API: has device"
+                              " owner network:floatingip."});
+        }
+        if (auto removed = store_.remove(*kind, id); !removed) {
+            return fault(removed.error());
+        }
+        http::HttpResponse gone;
+        gone.status = 204;
+        gone.content_type.clear();
+        return gone;
+    }
+    if (request.method == "PUT") {
+        json body = json::parse(request.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
+            return fault({400, "HTTPBadRequest",
+                          "Failed to parse request. Resource '" + singular + "' not found."});
+        }
+        auto changes = validate_update(*kind, body[singular], admin);
+        if (!changes) {
+            return fault(changes.error());
+        }
+        if (*kind == NetKind::kFloatingIp && changes->contains("port_id")) {
+            std::optional<std::string> port_id, fixed;
+            if ((*changes)["port_id"].is_string()) {
+                port_id = (*changes)["port_id"].get<std::string>();
+                auto port = store_.get(NetKind::kPort, *port_id);
+                if (!port || !writable(*port)) {
+                    return fault(
+                        {404, "PortNotFound", "Port " + *port_id + " could not be found."});
+                }
+            } else if (!(*changes)["port_id"].is_null()) {
+                return fault({400, "HTTPBadRequest", "Invalid input for port_id."});
+            }
+            if (changes->contains("fixed_ip_address") &&
+                (*changes)["fixed_ip_address"].is_string()) {
+                fixed = (*changes)["fixed_ip_address"].get<std::string>();
+            }
+            auto updated = store_.associate_floatingip(id, port_id, fixed);
+            if (!updated) {
+                return fault(updated.error());
+            }
+            return respond(200, {{singular, *updated}});
+        }
+        auto updated = store_.update(*kind, id, *changes);
+        if (!updated) {
+            return fault(updated.error());
+        }
+        return respond(200, {{singular, *updated}});
+    }
+    return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
+}
+
+}  // namespace octane::networking

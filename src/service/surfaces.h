@@ -1,0 +1,40 @@
+#pragma once
+
+// The identity and networking surfaces of `octane serve|api` and the auth strategy feeding the
+// load-balancer API's RequestContext: built-in Keystone at /identity (and /v3), built-in Neutron at
+// /networking, or an external Keystone ([keystone_authtoken] auth_url) validating tokens.
+
+#include <memory>
+
+#include "api/api_context.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "drivers/network_driver.h"
+#include "http/http_server.h"
+#include "service/service_options.h"
+
+namespace octane::service {
+
+class Surfaces {
+  public:
+    // Runs the identity and networking migrations.
+    static Result<std::unique_ptr<Surfaces>> create(db::Database& db, const Clock& clock,
+                                                    const ServiceOptions& options);
+    ~Surfaces();
+
+    // The local network driver, or nullptr when the options ask for noop.
+    drivers::NetworkDriver* network_driver();
+    // Empty under noauth.
+    api::Authenticator authenticator();
+    // First-start data once the API port is known: admin user, admin-openrc, default networks.
+    Result<void> bootstrap(const std::string& host, uint16_t port);
+    // /identity, /v3 and /networking go to their surfaces, the rest to api.
+    http::Handler wrap(http::Handler api);
+
+  private:
+    struct Impl;
+    explicit Surfaces(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace octane::service

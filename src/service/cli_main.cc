@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "service/daemons.h"
+#include "service/identity_commands.h"
 
 namespace octane::service {
 
@@ -28,10 +29,14 @@ int cli_main(int argc, char** argv) {
         auto* sub = app.add_subcommand(command.name, command.help);
         add_flags(*sub, command.flags);
     }
+    IdentityCommands identity_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (int code = 0; identity_commands.run(&code)) {
+        return code;
     }
     for (auto& command : commands) {
         if (app.got_subcommand(command.name)) {

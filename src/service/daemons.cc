@@ -18,6 +18,7 @@
 #include "drivers/amphora_driver.h"
 #include "drivers/noop_network_driver.h"
 #include "http/http_server.h"
+#include "service/surfaces.h"
 
 namespace octane::service {
 namespace {
@@ -107,7 +108,14 @@ int run_daemon(Role role, const ServiceOptions& options) {
         return 1;
     }
     SystemClock clock;
-    drivers::NoopNetworkDriver network;
+    auto surfaces = Surfaces::create(**database, clock, options);
+    if (!surfaces) {
+        spdlog::critical("identity/networking setup failed: {}", surfaces.error().message);
+        return 1;
+    }
+    drivers::NoopNetworkDriver noop_network;
+    drivers::NetworkDriver& network =
+        (*surfaces)->network_driver() ? *(*surfaces)->network_driver() : noop_network;
     drivers::NoopAmphoraDriver amphorae;
     db::ObjectStore store(**database);
 
@@ -127,6 +135,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
     settings.api_base_uri = options.api_base_uri;
     settings.healthcheck_enabled = options.healthcheck_enabled;
     api::ApiContext context{**database, store, network, clock, settings, {}};
+    context.authenticate = (*surfaces)->authenticator();
     if (worker) {
         context.notify_worker = [w = worker.get()] { w->notify(); };
     }
@@ -139,9 +148,15 @@ int run_daemon(Role role, const ServiceOptions& options) {
         http_options.threads = options.api_threads;
         http_options.max_body_bytes = static_cast<size_t>(options.max_request_body_size);
         server = std::make_unique<http::HttpServer>(
-            http_options, [&service](const http::HttpRequest& r) { return service.handle(r); });
+            http_options, (*surfaces)->wrap([&service](const http::HttpRequest& r) {
+                return service.handle(r);
+            }));
         if (auto started = server->start(); !started) {
             spdlog::critical("{}", started.error().message);
+            return 1;
+        }
+        if (auto ready = (*surfaces)->bootstrap(options.bind_host, server->port()); !ready) {
+            spdlog::critical("first-start setup failed: {}", ready.error().message);
             return 1;
         }
         if (auto written = write_port_file(options.state_dir, server->port()); !written) {

@@ -39,13 +39,16 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--bind-host", raw.bind_host, "API listen address (api_settings.bind_host)");
     app.add_option("--bind-port", raw.bind_port, "API port, 0 = any (api_settings.bind_port)");
     app.add_option("--api-threads", raw.api_threads, "API server threads");
-    app.add_option("--auth-strategy", raw.auth_strategy, "noauth (api_settings.auth_strategy)");
+    app.add_option("--auth-strategy", raw.auth_strategy,
+                   "keystone (default) | noauth (api_settings.auth_strategy)");
     app.add_option("--database-connection", raw.database_connection,
                    "database URL, sqlite:///path (database.connection)");
     app.add_option("--amphora-driver", raw.amphora_driver,
                    "amphora driver: noop (controller_worker.amphora_driver)");
     app.add_option("--network-driver", raw.network_driver,
-                   "network driver: noop (controller_worker.network_driver)");
+                   "network driver: local (default) | noop (controller_worker.network_driver)");
+    app.add_option("--token-expiration", raw.token_expiration,
+                   "built-in identity token lifetime in seconds (token.expiration)");
     app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
                    "how long a worker's claim on a load balancer lasts");
     app.add_option("--worker-poll-ms", raw.worker_poll_ms, "worker poll interval");
@@ -101,6 +104,25 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     o.network_driver =
         pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
     o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
+    struct TextOption {
+        std::string* target;
+        const char* section;
+        const char* key;
+    };
+    TextOption texts[] = {
+        {&o.keystone_www_authenticate_uri, "keystone_authtoken", "www_authenticate_uri"},
+        {&o.keystone_auth_url, "keystone_authtoken", "auth_url"},
+        {&o.keystone_username, "keystone_authtoken", "username"},
+        {&o.keystone_password, "keystone_authtoken", "password"},
+        {&o.keystone_project_name, "keystone_authtoken", "project_name"},
+        {&o.keystone_user_domain_name, "keystone_authtoken", "user_domain_name"},
+        {&o.keystone_project_domain_name, "keystone_authtoken", "project_domain_name"},
+        {&o.selfservice_cidr, "networking", "selfservice_cidr"},
+        {&o.provider_cidr, "networking", "provider_cidr"},
+    };
+    for (auto& text : texts) {
+        *text.target = ini.get(text.section, text.key).value_or(*text.target);
+    }
     o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
     o.heartbeat_key = pick(raw.heartbeat_key, "health_manager", "heartbeat_key", "");
     o.log_file = pick(raw.log_file, "DEFAULT", "log_file", "");
@@ -113,6 +135,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         const char* key;
         int64_t* target;
     };
+    static const std::string kNoFlag;
     int64_t port = o.bind_port, threads = o.api_threads;
     IntOption ints[] = {
         {raw.bind_port, "api_settings", "bind_port", &port},
@@ -127,6 +150,8 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {raw.pagination_max_limit, "api_settings", "pagination_max_limit", &o.pagination_max_limit},
         {raw.max_request_body_size, "oslo_middleware", "max_request_body_size",
          &o.max_request_body_size},
+        {raw.token_expiration, "token", "expiration", &o.token_expiration},
+        {kNoFlag, "keystone_authtoken", "token_cache_time", &o.keystone_cache_seconds},
     };
     for (auto& option : ints) {
         auto text = pick(option.flag, option.section, option.key, "");
@@ -144,15 +169,23 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     }
     o.bind_port = static_cast<int>(port);
     o.api_threads = static_cast<int>(std::max<int64_t>(1, threads));
-    if (o.auth_strategy != "noauth") {
+    if (o.auth_strategy != "noauth" && o.auth_strategy != "keystone") {
         return make_error("auth_strategy '" + o.auth_strategy +
-                          "' is not supported yet (supported: noauth)");
+                          "' is not supported (supported: keystone, noauth)");
     }
-    for (const auto* driver : {&o.amphora_driver, &o.network_driver}) {
-        if (*driver != "noop" && *driver != "amphora_noop_driver" &&
-            *driver != "network_noop_driver") {
-            return make_error("driver '" + *driver + "' is not supported yet (supported: noop)");
-        }
+    if (o.amphora_driver != "noop" && o.amphora_driver != "amphora_noop_driver") {
+        return make_error("driver '" + o.amphora_driver +
+                          "' is not supported yet (supported: noop)");
+    }
+    if (o.network_driver == "network_noop_driver") {
+        o.network_driver = "noop";
+    }
+    if (o.network_driver != "noop" && o.network_driver != "local") {
+        return make_error("network driver '" + o.network_driver +
+                          "' is not supported (supported: local, noop)");
+    }
+    if (o.token_expiration < 1 || o.keystone_cache_seconds < 0) {
+        return make_error("token expiration must be positive");
     }
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1) {
         return make_error("lease, poll interval and page limit must be positive");

@@ -18,10 +18,21 @@ struct ServiceOptions {
     std::string bind_host = "127.0.0.1";
     int bind_port = 9876;
     int api_threads = 2;
-    std::string auth_strategy = "noauth";
+    // keystone (built-in identity, or an external one when [keystone_authtoken] auth_url is set)
+    // | noauth
+    std::string auth_strategy = "keystone";
     std::string database_connection;  // empty = sqlite:///<state_dir>/octane.db
     std::string amphora_driver = "noop";
-    std::string network_driver = "noop";
+    std::string network_driver = "local";  // local (built-in Neutron subset, IPAM) | noop
+    int64_t token_expiration = 3600;       // [token] expiration, seconds
+    // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
+    std::string keystone_www_authenticate_uri, keystone_auth_url, keystone_username,
+        keystone_password, keystone_project_name, keystone_user_domain_name,
+        keystone_project_domain_name;
+    int64_t keystone_cache_seconds = 300;  // [keystone_authtoken] token_cache_time
+    // [networking] CIDRs of the networks created on first start (loopback ranges by default).
+    std::string selfservice_cidr = "127.10.0.0/16";
+    std::string provider_cidr = "127.20.0.0/16";
     int64_t worker_lease_seconds = 30;
     int64_t worker_poll_ms = 200;
     // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
@@ -48,7 +59,7 @@ void add_flags(CLI::App& app, RawFlags& raw);
 struct RawFlags {
     std::string config_file, state_dir, bind_host, bind_port, api_threads, auth_strategy,
         database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
-        pagination_max_limit, max_request_body_size, api_base_uri, log_file;
+        pagination_max_limit, max_request_body_size, api_base_uri, log_file, token_expiration;
     std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
         health_check_interval, health_max_datagram;
     bool debug = false;

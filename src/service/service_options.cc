@@ -104,6 +104,8 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     o.network_driver =
         pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
     o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
+    o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
+    o.heartbeat_key = pick(raw.heartbeat_key, "health_manager", "heartbeat_key", "");
     struct TextOption {
         std::string* target;
         const char* section;
@@ -123,8 +125,6 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     for (auto& text : texts) {
         *text.target = ini.get(text.section, text.key).value_or(*text.target);
     }
-    o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
-    o.heartbeat_key = pick(raw.heartbeat_key, "health_manager", "heartbeat_key", "");
     o.log_file = pick(raw.log_file, "DEFAULT", "log_file", "");
     o.debug = raw.debug || to_bool(ini.get("DEFAULT", "debug").value_or("false"));
     o.healthcheck_enabled =

@@ -205,15 +205,14 @@ void HttpServer::stop() {
         return;
     }
     impl_->running = false;
-    asio::post(impl_->io, [this] {
-        beast::error_code ignored;
-        impl_->acceptor.close(ignored);
-    });
     impl_->io.stop();
     for (auto& t : impl_->threads) {
         t.join();
     }
     impl_->threads.clear();
+    // Closed after the threads are gone: a close posted to a stopping io_context may never run.
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
 }
 
 }  // namespace octane::http

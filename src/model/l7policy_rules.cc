@@ -19,13 +19,8 @@ Unexpected<ApiError> invalid_args(const std::string& message) {
 // Octavia's sanitize_l7policy_api_args: a redirect field given on update switches the action;
 // each action requires its argument and forces the others to null.
 ApiResult<void> normalize_l7policy(json& policy, bool on_update, const json& update) {
-    int redirect_args = (present(update, "redirect_pool_id") || present(update, "redirect_pool")) +
-                        present(update, "redirect_url") + present(update, "redirect_prefix");
-    if (redirect_args > 1) {
-        return invalid_args(
-            "Cannot specify more than one of redirect_pool_id, redirect_url and "
-            "redirect_prefix");
-    }
+    // The reference accepts several redirect arguments at once; the action decides which one
+    // stays (the others are forced to null below). Newer Octavia answers 400 instead.
     if (on_update && !present(update, "action")) {
         if (present(update, "redirect_pool_id")) {
             policy["action"] = "REDIRECT_TO_POOL";

@@ -114,17 +114,17 @@ ApiResult<void> check_listener(const json& l) {
     std::string protocol = text_of(l, "protocol");
     bool has_certs = is_set(l, "default_tls_container_ref") || is_set(l, "sni_container_refs");
     if ((protocol == "UDP" || protocol == "SCTP") &&
-        (has_certs || is_set(l, "client_ca_tls_container_ref") || is_set(l, "insert_headers"))) {
+        (has_certs || is_set(l, "client_ca_tls_container_ref"))) {
         return validation_failure(protocol + " protocol listener does not support TLS.");
     }
     if (has_certs && protocol != "TERMINATED_HTTPS" && protocol != "PROMETHEUS") {
-        return api_error(400, "Certificate container references are not allowed on " + protocol +
-                                  " protocol listeners.");
+        return validation_failure("Certificate container references are not allowed on " +
+                                  protocol + " protocol listeners.");
     }
     if (protocol == "TERMINATED_HTTPS" && !has_certs) {
-        return api_error(400,
-                         "An SNI or default certificate container reference must be provided "
-                         "for TERMINATED_HTTPS protocol listeners.");
+        return validation_failure(
+            "An SNI or default certificate container reference must be provided for "
+            "TERMINATED_HTTPS protocol listeners.");
     }
     if (is_set(l, "client_ca_tls_container_ref") && !has_certs) {
         return validation_failure(
@@ -221,8 +221,8 @@ ApiResult<json> normalize_session_persistence(const json& sp, const std::string&
         }
         if (type != "APP_COOKIE") {
             return validation_failure(
-                "Field \"cookie_name\" can only be specified when using the "
-                "\"APP_COOKIE\" session persistence type.");
+                "Field \"cookie_name\" can only be specified with session persistence of type "
+                "\"APP_COOKIE\".");
         }
     } else if (type == "APP_COOKIE") {
         return validation_failure(
@@ -231,8 +231,8 @@ ApiResult<json> normalize_session_persistence(const json& sp, const std::string&
     }
     bool datagram = pool_protocol == "UDP" || pool_protocol == "SCTP";
     if (datagram && type != "SOURCE_IP") {
-        return validation_failure("Session persistence of type " + type + " is not supported for " +
-                                  pool_protocol + " protocol pools.");
+        return validation_failure("Session persistence of type " + type +
+                                  " is not supported for UDP/SCTP protocol pools.");
     }
     if (!datagram &&
         (!out["persistence_timeout"].is_null() || !out["persistence_granularity"].is_null())) {
@@ -311,10 +311,13 @@ ApiResult<void> check_health_monitor(const json& hm, const std::string& pool_pro
                                                 "Value should be a valid hostname"));
         }
         if (!is_set(hm, "http_version")) {
-            return validation_failure("http_version 1.1 is required when domain_name is set.");
+            return validation_failure(
+                "'http_version' must be specified when 'domain_name' is provided.");
         }
         if (hm["http_version"].get<double>() != 1.1) {
-            return validation_failure("http_version 1.0 is invalid when domain_name is set.");
+            return api_error(400,
+                             "http_version 1.0 is not a valid option for health monitors HTTP 1.1 "
+                             "domain name health check");
         }
     }
     return {};
@@ -347,55 +350,58 @@ ApiResult<void> check_l7rule(const json& rule) {
         }
     }
     if (compare == "REGEX" && !regex_compiles(value)) {
-        return rule_error("invalid regex: " + value);
+        return api_error(400, "Error parsing L7Rule: Unable to parse regular expression: " + value);
     }
     if (type == "HOST_NAME" || type == "PATH") {
         if (compare != "REGEX" && !header_value_ok(value)) {
-            return rule_error("invalid characters in value");
+            return api_error(400, "Error parsing L7Rule: Invalid characters in comparison value");
         }
     } else if (type == "FILE_TYPE") {
         if (compare != "REGEX" && compare != "EQUAL_TO") {
-            return rule_error(compare + " is not a valid compare type for FILE_TYPE rules");
+            return rule_error("invalid comparison type for rule type");
         }
     } else if (type == "HEADER" || type == "COOKIE") {
         if (!has_key) {
-            return rule_error("key is required for " + type + " rules");
+            return rule_error("L7 rule type requires a key");
         }
         if (!token_ok(key)) {
             return rule_error("invalid characters in key");
         }
         if (compare != "REGEX" &&
             !(type == "HEADER" ? header_value_ok(value) : cookie_value_ok(value))) {
-            return rule_error("invalid characters in value");
+            return api_error(400, "Error parsing L7Rule: Invalid characters in comparison value");
         }
     } else if (type == "SSL_CONN_HAS_CERT") {
         if (has_key) {
-            return rule_error("key must not be set for SSL_CONN_HAS_CERT rules");
+            return rule_error("L7rule type SSL_CONN_HAS_CERT does not use the \"key\" field.");
         }
         if (compare != "EQUAL_TO") {
-            return rule_error("SSL_CONN_HAS_CERT rules only support EQUAL_TO");
+            return rule_error("invalid comparison type for rule type");
         }
         std::string lower = value;
         for (char& c : lower) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         if (lower != "true") {
-            return rule_error("value must be true for SSL_CONN_HAS_CERT rules");
+            return rule_error("L7rule value " + value + " is not a boolean True string.");
         }
     } else if (type == "SSL_VERIFY_RESULT") {
         if (has_key) {
-            return rule_error("key must not be set for SSL_VERIFY_RESULT rules");
+            return rule_error("L7rule type SSL_VERIFY_RESULT does not use the \"key\" field.");
         }
         if (compare != "EQUAL_TO") {
-            return rule_error("SSL_VERIFY_RESULT rules only support EQUAL_TO");
+            return rule_error("invalid comparison type for rule type");
         }
         if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
-            return rule_error("value must be a non-negative integer");
+            return rule_error("L7rule type SSL_VERIFY_RESULT needs a int value, which is >= 0");
         }
     } else if (type == "SSL_DN_FIELD") {
         static const std::regex kField("^[a-zA-Z][A-Za-z0-9-]*$");
-        if (!has_key || !std::regex_match(key, kField)) {
-            return rule_error("invalid key for SSL_DN_FIELD rules");
+        if (!has_key) {
+            return rule_error("L7rule type SSL_DN_FIELD needs to specify a key and a value.");
+        }
+        if (!std::regex_match(key, kField)) {
+            return rule_error("Invalid L7rule distinguished name field.");
         }
     }
     return {};

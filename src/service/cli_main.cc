@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agent/agent_command.h"
 #include "service/daemons.h"
 #include "service/identity_commands.h"
 
@@ -30,6 +31,8 @@ int cli_main(int argc, char** argv) {
         add_flags(*sub, command.flags);
     }
     IdentityCommands identity_commands(app);
+    agent::AgentFlags agent_flags;
+    agent::add_agent_command(app, agent_flags);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -37,6 +40,9 @@ int cli_main(int argc, char** argv) {
     }
     if (int code = 0; identity_commands.run(&code)) {
         return code;
+    }
+    if (app.got_subcommand("agent")) {
+        return agent::run_agent(agent_flags);
     }
     for (auto& command : commands) {
         if (app.got_subcommand(command.name)) {

@@ -16,6 +16,7 @@
 #include "db/schema.h"
 #include "db/sqlite_database.h"
 #include "drivers/amphora_driver.h"
+#include "drivers/local_amphora_driver.h"
 #include "drivers/noop_network_driver.h"
 #include "http/http_server.h"
 #include "service/surfaces.h"
@@ -50,6 +51,30 @@ Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
         return make_error("cannot write " + final_path + ": " + ec.message());
     }
     return {};
+}
+
+// The `local` amphora driver: agents are `octane agent` processes of this very binary, running
+// the octane-proxy built beside it, reporting to this controller's health manager.
+Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
+    const ServiceOptions& options) {
+    if (options.amphora_driver != "local") {
+        return std::unique_ptr<drivers::LocalAmphoraDriver>();
+    }
+    drivers::LocalAmphoraOptions local;
+    std::error_code ec;
+    local.state_dir = std::filesystem::absolute(options.state_dir, ec).string();
+    local.octane_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    local.engine_binary =
+        (std::filesystem::path(local.octane_binary).parent_path() / "octane-proxy").string();
+    auto key = options.heartbeat_key.empty()
+                   ? controller::health::load_or_create_heartbeat_key(options.state_dir)
+                   : Result<std::string>(options.heartbeat_key);
+    if (!key) {
+        return Unexpected(key.error());
+    }
+    local.heartbeat_key = *key;
+    local.controllers = {options.health_bind_ip + ":" + std::to_string(options.health_bind_port)};
+    return drivers::LocalAmphoraDriver::create(std::move(local));
 }
 
 // The health manager of serve and health: options mapped, key file read or created, started.
@@ -116,7 +141,14 @@ int run_daemon(Role role, const ServiceOptions& options) {
     drivers::NoopNetworkDriver noop_network;
     drivers::NetworkDriver& network =
         (*surfaces)->network_driver() ? *(*surfaces)->network_driver() : noop_network;
-    drivers::NoopAmphoraDriver amphorae;
+    drivers::NoopAmphoraDriver noop_amphorae;
+    auto local_amphorae = make_local_amphora_driver(options);
+    if (!local_amphorae) {
+        spdlog::critical("amphora driver setup failed: {}", local_amphorae.error().message);
+        return 1;
+    }
+    drivers::AmphoraDriver& amphorae =
+        *local_amphorae ? static_cast<drivers::AmphoraDriver&>(**local_amphorae) : noop_amphorae;
     db::ObjectStore store(**database);
 
     std::unique_ptr<controller::Worker> worker;
@@ -180,6 +212,12 @@ int run_daemon(Role role, const ServiceOptions& options) {
         auto started = start_health_manager(options, **database, clock, std::move(notify));
         if (started) {
             health = std::move(*started);
+            if (*local_amphorae) {
+                // Agents report to the port actually bound (the option may be 0).
+                (*local_amphorae)
+                    ->set_controllers(
+                        {options.health_bind_ip + ":" + std::to_string(health->port())});
+            }
         } else if (role == Role::kHealthOnly) {
             spdlog::critical("{}", started.error().message);
             return 1;

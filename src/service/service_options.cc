@@ -44,7 +44,7 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--database-connection", raw.database_connection,
                    "database URL, sqlite:///path (database.connection)");
     app.add_option("--amphora-driver", raw.amphora_driver,
-                   "amphora driver: noop (controller_worker.amphora_driver)");
+                   "amphora driver: noop | local (controller_worker.amphora_driver)");
     app.add_option("--network-driver", raw.network_driver,
                    "network driver: local (default) | noop (controller_worker.network_driver)");
     app.add_option("--token-expiration", raw.token_expiration,
@@ -173,9 +173,10 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         return make_error("auth_strategy '" + o.auth_strategy +
                           "' is not supported (supported: keystone, noauth)");
     }
-    if (o.amphora_driver != "noop" && o.amphora_driver != "amphora_noop_driver") {
-        return make_error("driver '" + o.amphora_driver +
-                          "' is not supported yet (supported: noop)");
+    if (o.amphora_driver != "noop" && o.amphora_driver != "amphora_noop_driver" &&
+        o.amphora_driver != "local") {
+        return make_error("amphora driver '" + o.amphora_driver +
+                          "' is not supported (supported: noop, local)");
     }
     if (o.network_driver == "network_noop_driver") {
         o.network_driver = "noop";

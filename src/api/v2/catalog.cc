@@ -52,13 +52,13 @@ const Catalog& zones() {
                            Rule::kRead,
                            "availability_zone_profiles",
                            "availability_zone_profile_id",
-                           "Availability zone profile"};
+                           "Availability Zone Profile"};
     return c;
 }
 const Catalog& zone_profiles() {
     static const Catalog c{model::availability_zone_profile_spec(),
                            "availability_zone_profiles",
-                           "Availability zone profile",
+                           "Availability Zone Profile",
                            false,
                            Rule::kAdmin,
                            "",
@@ -264,6 +264,16 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
         auto done = in_transaction(call, [&]() -> ApiResult<void> {
             if (auto ok = check_parent(call, c, *attrs); !ok) {
                 return ok;
+            }
+            if (c.keyed_by_name) {
+                auto existing =
+                    call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
+                if (!existing) {
+                    return storage_error(existing.error());
+                }
+                if (!existing->empty()) {
+                    return api_error(409, "A availability zone of " + key + " already exists.");
+                }
             }
             if (auto ok = check_unique_name(call, c, *attrs, key); !ok) {
                 return ok;

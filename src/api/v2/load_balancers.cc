@@ -76,9 +76,12 @@ ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
         if (!rows) {
             return storage_error(rows.error());
         }
-        if (rows->empty() ||
-            !json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+        if (rows->empty()) {
             return model::validation_failure("Invalid flavor_id.");
+        }
+        if (!json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+            return api_error(400,
+                             "The selected flavor is not allowed in this deployment: " + *flavor);
         }
     }
     if (auto zone = optional_text(attrs, "availability_zone")) {
@@ -86,9 +89,12 @@ ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
         if (!rows) {
             return storage_error(rows.error());
         }
-        if (rows->empty() ||
-            !json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+        if (rows->empty()) {
             return model::validation_failure("Invalid availability zone.");
+        }
+        if (!json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+            return api_error(
+                400, "The selected availability_zone is not allowed in this deployment: " + *zone);
         }
     }
     return {};

@@ -23,12 +23,13 @@ ApiResult<TreeObject> pool_of(Call& call, Rule rule) {
 // Member changes need the load balancer lock and the pool ACTIVE; the pool and the listeners
 // that use it are re-rendered with the change.
 ApiResult<void> lock_for_member_change(Call& call, const TreeObject& pool) {
+    // The parent's own state is checked first, as Octavia does.
+    if (auto ok = require_active(pool, Kind::kPool); !ok) {
+        return ok;
+    }
     auto locked = lock_load_balancer(call, pool.load_balancer_id);
     if (!locked) {
         return Unexpected(locked.error());
-    }
-    if (auto ok = require_active(pool, Kind::kPool); !ok) {
-        return ok;
     }
     auto users = listeners_using_pool(call, pool);
     if (!users) {
@@ -206,6 +207,7 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         }
     }
     std::vector<json> wanted;
+    std::vector<json> given_items;
     std::set<std::string> keys;
     for (const auto& item : (*body)["members"]) {
         if (!item.is_object()) {
@@ -222,6 +224,7 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
                 "request.");
         }
         wanted.push_back(std::move(*attrs));
+        given_items.push_back(item);
     }
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = pool_of(call, Rule::kWrite);
@@ -238,7 +241,8 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         }
         bool changed = false;
         std::vector<std::function<ApiResult<void>()>> steps;
-        for (const auto& attrs : wanted) {
+        for (size_t i = 0; i < wanted.size(); ++i) {
+            const json& attrs = wanted[i];
             auto it = current.find(member_key(attrs));
             changed = true;
             if (it == current.end()) {
@@ -251,10 +255,16 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
                 });
                 continue;
             }
+            // As the reference: the listed member's settings are reset to what the item says
+            // (defaults when absent), but its name and tags only change when given.
             TreeObject updated = it->second;
-            for (const char* key : {"name", "admin_state_up", "weight", "backup", "monitor_address",
-                                    "monitor_port", "tags"}) {
-                updated.attrs[key] = attrs[key];
+            for (const char* key : {"admin_state_up", "weight", "backup", "monitor_address",
+                                    "monitor_port", "name", "tags"}) {
+                bool keep = (std::string(key) == "name" || std::string(key) == "tags") &&
+                            !given_items[i].contains(key);
+                if (!keep) {
+                    updated.attrs[key] = attrs[key];
+                }
             }
             updated.provisioning_status = model::kPendingUpdate;
             updated.updated_at = call.api.now();

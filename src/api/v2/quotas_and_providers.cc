@@ -70,13 +70,20 @@ ApiResult<http::HttpResponse> list_quotas(Call& call) {
     if (!rows) {
         return storage_error(rows.error());
     }
+    // The list shows what each project set; values never set are null (the defaults apply).
     json items = json::array();
     for (const auto& row : *rows) {
-        auto q = stored_quota(call, row.text(0));
-        if (!q) {
-            return Unexpected(q.error());
+        auto stored =
+            call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {row.text(0)});
+        if (!stored) {
+            return storage_error(stored.error());
         }
-        items.push_back(with_aliases(*q, row.text(0)));
+        json q = default_quota();
+        json custom = stored->empty() ? json::object() : json::parse(stored->front().text(0));
+        for (auto it = q.begin(); it != q.end(); ++it) {
+            it.value() = custom.contains(it.key()) ? custom[it.key()] : json(nullptr);
+        }
+        items.push_back(with_aliases(q, row.text(0)));
     }
     return json_response(200, {{"quotas", items}, {"quotas_links", json::array()}});
 }

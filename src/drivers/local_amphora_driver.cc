@@ -1,0 +1,294 @@
+#include "drivers/local_amphora_driver.h"
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <pwd.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/strings.h"
+#include "drivers/local_process.h"
+#include "http/https_client.h"
+#include "pki/certificate_authority.h"
+#include "render/haproxy_config.h"
+
+namespace octane::drivers {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr auto kAgentStartTimeout = std::chrono::seconds(15);
+constexpr auto kCertValidity = std::chrono::hours(24 * 365 * 2);
+
+// compute_id of a local amphora: "local:<pid>:<management port>".
+struct Location {
+    pid_t pid = 0;
+    uint16_t port = 0;
+};
+
+std::string location_text(const Location& l) {
+    return "local:" + std::to_string(l.pid) + ":" + std::to_string(l.port);
+}
+
+Result<Location> parse_location(const std::string& compute_id) {
+    auto parts = split(compute_id, ':');
+    if (parts.size() != 3 || parts[0] != "local") {
+        return make_error("not a local amphora: " + compute_id);
+    }
+    try {
+        return Location{static_cast<pid_t>(std::stol(parts[1])),
+                        static_cast<uint16_t>(std::stoul(parts[2]))};
+    } catch (const std::exception&) {
+        return make_error("malformed compute id " + compute_id);
+    }
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string text;
+    std::getline(in, text);
+    return text;
+}
+
+}  // namespace
+
+struct LocalAmphoraDriver::Impl {
+    std::mutex mutex;  // guards options.controllers, set from the main thread
+    LocalAmphoraOptions options;
+    std::optional<pki::CertificateAuthority> ca;
+    std::optional<http::HttpsClient> client;
+
+    std::string amphora_dir(const std::string& id) const {
+        return options.state_dir + "/amphorae/" + id;
+    }
+
+    Result<http::HttpsResponse> call(const std::string& amphora_id, const Location& where,
+                                     const std::string& method, const std::string& target,
+                                     const std::string& body = {},
+                                     const std::string& content_type = {}) const {
+        http::HttpsRequest request;
+        request.method = method;
+        request.host = "127.0.0.1";
+        request.port = where.port;
+        request.target = target;
+        request.expected_server_name = amphora_id;
+        request.body = body;
+        request.content_type = content_type;
+        return client->request(request);
+    }
+
+    // Waits until the agent wrote its port and answers GET / over mutual TLS.
+    Result<Location> wait_for_agent(const std::string& amphora_id, pid_t pid) const {
+        std::string port_file = amphora_dir(amphora_id) + "/agent.port";
+        auto deadline = std::chrono::steady_clock::now() + kAgentStartTimeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (!process_alive(pid)) {
+                return make_error("amphora agent " + amphora_id + " exited at start (see " +
+                                  amphora_dir(amphora_id) + "/agent.log)");
+            }
+            std::string port = read_file(port_file);
+            if (!port.empty()) {
+                Location where{pid, static_cast<uint16_t>(std::stoul(port))};
+                auto answer = call(amphora_id, where, "GET", "/");
+                if (answer && answer->status == 200) {
+                    return where;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return make_error("amphora agent " + amphora_id + " did not come up in time");
+    }
+
+    render::RenderContext render_context(const std::string& amphora_id,
+                                         const std::string& lb_id) const {
+        render::RenderContext ctx;
+        ctx.amphora_id = amphora_id;
+        ctx.base_dir = amphora_dir(amphora_id);
+        // sun_path holds 107 bytes; the state directory may be long.
+        ctx.stats_socket =
+            "/tmp/octane-" + amphora_id.substr(0, 8) + "-" + lb_id.substr(0, 8) + ".sock";
+        ctx.log_target = "127.0.0.1:514";
+        // The engine runs as the controller's own user: a local amphora is not a VM of its own.
+        if (const passwd* self = getpwuid(geteuid()); self != nullptr) {
+            ctx.user = self->pw_name;
+        }
+        return ctx;
+    }
+};
+
+LocalAmphoraDriver::LocalAmphoraDriver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LocalAmphoraDriver::~LocalAmphoraDriver() = default;
+
+Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
+    LocalAmphoraOptions options) {
+    auto impl = std::make_unique<Impl>();
+    impl->options = std::move(options);
+    std::string pki_dir = impl->options.state_dir + "/pki";
+    auto ca = pki::CertificateAuthority::open_or_create({pki_dir});
+    if (!ca) {
+        return Unexpected(ca.error());
+    }
+    auto client_cert = ca->issue_client_cert("octane-controller", kCertValidity, pki_dir);
+    if (!client_cert) {
+        return Unexpected(client_cert.error());
+    }
+    http::HttpsClientOptions client_options;
+    client_options.ca_file = ca->ca_cert_path();
+    client_options.cert_file = client_cert->cert_path;
+    client_options.key_file = client_cert->key_path;
+    client_options.connect_timeout = std::chrono::milliseconds(2000);
+    client_options.read_timeout = std::chrono::milliseconds(30000);
+    auto client = http::HttpsClient::create(client_options);
+    if (!client) {
+        return Unexpected(client.error());
+    }
+    impl->ca.emplace(std::move(*ca));
+    impl->client.emplace(std::move(*client));
+    return std::unique_ptr<LocalAmphoraDriver>(new LocalAmphoraDriver(std::move(impl)));
+}
+
+Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id, const json&) {
+    std::string dir = impl_->amphora_dir(amphora_id);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return make_error("cannot create " + dir + ": " + ec.message());
+    }
+    auto cert = impl_->ca->issue_amphora_cert(amphora_id, "127.0.0.1", kCertValidity, dir);
+    if (!cert) {
+        return Unexpected(cert.error());
+    }
+    LocalAmphoraOptions o;
+    {
+        std::lock_guard lock(impl_->mutex);
+        o = impl_->options;
+    }
+    std::vector<std::string> argv = {o.octane_binary,
+                                     "agent",
+                                     "--amphora-id",
+                                     amphora_id,
+                                     "--state-dir",
+                                     dir,
+                                     "--bind-host",
+                                     "127.0.0.1",
+                                     "--bind-port",
+                                     "0",
+                                     "--server-cert",
+                                     cert->cert_path,
+                                     "--server-key",
+                                     cert->key_path,
+                                     "--client-ca",
+                                     impl_->ca->ca_cert_path(),
+                                     "--engine",
+                                     o.engine_binary,
+                                     "--heartbeat-interval",
+                                     std::to_string(o.heartbeat_interval_s)};
+    if (!o.heartbeat_key.empty()) {
+        argv.insert(argv.end(), {"--heartbeat-key", o.heartbeat_key});
+    }
+    for (const auto& controller : o.controllers) {
+        argv.insert(argv.end(), {"--controller", controller});
+    }
+    auto pid = spawn_detached(argv, dir + "/agent.log");
+    if (!pid) {
+        return Unexpected(pid.error());
+    }
+    auto where = impl_->wait_for_agent(amphora_id, *pid);
+    if (!where) {
+        stop_process(*pid, std::chrono::seconds(2));
+        return Unexpected(where.error());
+    }
+    spdlog::info("amphora {} started: agent pid {} on 127.0.0.1:{}", amphora_id, *pid, where->port);
+    AmphoraInfo info;
+    info.id = amphora_id;
+    info.compute_id = location_text(*where);
+    info.lb_network_ip = "127.0.0.1";
+    info.cert_expiration = format_timestamp(cert->not_after);
+    info.compute_flavor = "local-process";
+    return info;
+}
+
+Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& load_balancer) {
+    auto where = parse_location(amphora.compute_id);
+    if (!where) {
+        return Unexpected(where.error());
+    }
+    std::string lb_id = load_balancer.value("id", "");
+    bool serves_something = false;
+    for (const auto& listener : load_balancer.value("listeners", json::array())) {
+        std::string protocol = listener.value("protocol", "");
+        serves_something = serves_something || (protocol != "UDP" && protocol != "SCTP");
+    }
+    if (!serves_something) {
+        auto removed = impl_->call(amphora.id, *where, "DELETE", "/1.0/listeners/" + lb_id);
+        if (!removed) {
+            return Unexpected(removed.error());
+        }
+        return {};
+    }
+    auto config =
+        render::render_haproxy_cfg(load_balancer, impl_->render_context(amphora.id, lb_id));
+    if (!config) {
+        return make_error("render failed: " + config.error().message);
+    }
+    auto uploaded = impl_->call(amphora.id, *where, "PUT",
+                                "/1.0/loadbalancer/" + amphora.id + "/" + lb_id + "/haproxy",
+                                *config, "text/plain");
+    if (!uploaded) {
+        return Unexpected(uploaded.error());
+    }
+    if (uploaded->status != 202) {
+        return make_error("agent refused the configuration (" + std::to_string(uploaded->status) +
+                          "): " + uploaded->body);
+    }
+    auto reloaded =
+        impl_->call(amphora.id, *where, "PUT", "/1.0/loadbalancer/" + lb_id + "/reload");
+    if (!reloaded) {
+        return Unexpected(reloaded.error());
+    }
+    if (reloaded->status != 202) {
+        return make_error("agent reload failed (" + std::to_string(reloaded->status) +
+                          "): " + reloaded->body);
+    }
+    return {};
+}
+
+void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->options.controllers = std::move(controllers);
+}
+
+Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
+    auto where = parse_location(amphora.compute_id);
+    if (where) {
+        // The agent stops its engines on SIGTERM; a dead agent's engines are found by pid files.
+        stop_process(where->pid, std::chrono::seconds(5));
+    }
+    std::string dir = impl_->amphora_dir(amphora.id);
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+        if (entry.path().extension() == ".pid") {
+            std::string pid_text = read_file(entry.path().string());
+            try {
+                stop_process(static_cast<pid_t>(std::stol(pid_text)), std::chrono::seconds(5));
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    fs::remove_all(dir, ec);
+    // The stats sockets live in /tmp (sun_path is short): /tmp/octane-<amphora>-<lb>.sock.
+    std::string prefix = "octane-" + amphora.id.substr(0, 8) + "-";
+    for (const auto& entry : fs::directory_iterator("/tmp", ec)) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+            fs::remove(entry.path(), ec);
+        }
+    }
+    return {};
+}
+
+}  // namespace octane::drivers

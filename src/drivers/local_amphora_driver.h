@@ -1,0 +1,45 @@
+#pragma once
+
+// The `local` amphora driver: an amphora is an `octane agent` process on this host, with its own
+// management port on 127.0.0.1 and a server certificate from the controller's CA. The controller
+// renders the load balancer's haproxy.cfg and drives the agent over its REST API with mutual TLS,
+// exactly as Octavia drives an amphora VM; only the "compute" part (boot a VM) becomes "start a
+// process". An agent is never restarted by the driver: a dead one is replaced by failover.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/amphora_driver.h"
+
+namespace octane::drivers {
+
+struct LocalAmphoraOptions {
+    std::string state_dir;      // amphorae live in <state_dir>/amphorae/<amphora id>
+    std::string octane_binary;  // runs `<octane_binary> agent ...`
+    std::string engine_binary;  // octane-proxy (or haproxy) inside each amphora
+    std::string heartbeat_key;
+    std::vector<std::string> controllers;  // health manager ip:port
+    double heartbeat_interval_s = 1.0;
+};
+
+class LocalAmphoraDriver final : public AmphoraDriver {
+  public:
+    // Opens (or creates) the CA and the controller's client certificate under <state_dir>/pki.
+    static Result<std::unique_ptr<LocalAmphoraDriver>> create(LocalAmphoraOptions options);
+    ~LocalAmphoraDriver() override;
+
+    Result<AmphoraInfo> create_amphora(const std::string& amphora_id,
+                                       const nlohmann::json& load_balancer) override;
+    Result<void> apply(const AmphoraInfo& amphora, const nlohmann::json& load_balancer) override;
+    Result<void> delete_amphora(const AmphoraInfo& amphora) override;
+    // Where new agents send heartbeats (set once the health manager knows its port).
+    void set_controllers(std::vector<std::string> controllers);
+
+  private:
+    struct Impl;
+    explicit LocalAmphoraDriver(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace octane::drivers

@@ -1,0 +1,104 @@
+#include "drivers/local_process.h"
+
+#include <cerrno>
+#include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace octane::drivers {
+
+bool process_alive(pid_t pid) {
+    if (pid <= 0) {
+        return false;
+    }
+    if (kill(pid, 0) == -1 && errno == ESRCH) {
+        return false;
+    }
+    // A zombie still answers kill(0); /proc/<pid>/stat says 'Z'.
+    std::string stat_path = "/proc/" + std::to_string(pid) + "/stat";
+    int fd = open(stat_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        return false;
+    }
+    char buffer[512] = {};
+    ssize_t n = read(fd, buffer, sizeof buffer - 1);
+    close(fd);
+    std::string stat(buffer, n > 0 ? static_cast<size_t>(n) : 0);
+    size_t paren = stat.rfind(')');
+    return !(paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z');
+}
+
+Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) == -1) {
+        return make_error("pipe failed");
+    }
+    pid_t child = fork();
+    if (child == -1) {
+        close(report[0]);
+        close(report[1]);
+        return make_error("fork failed");
+    }
+    if (child == 0) {
+        // Intermediate child: new session, fork the daemon, report its pid, exit.
+        setsid();
+        pid_t daemon_pid = fork();
+        if (daemon_pid == 0) {
+            sigset_t none;
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, nullptr);
+            int in = open("/dev/null", O_RDONLY);
+            int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
+            if (in >= 0) {
+                dup2(in, 0);
+            }
+            if (out >= 0) {
+                dup2(out, 1);
+                dup2(out, 2);
+            }
+            std::vector<char*> args;
+            for (const auto& a : argv) {
+                args.push_back(const_cast<char*>(a.c_str()));
+            }
+            args.push_back(nullptr);
+            execv(args[0], args.data());
+            _exit(127);
+        }
+        ssize_t ignored = write(report[1], &daemon_pid, sizeof daemon_pid);
+        (void)ignored;
+        _exit(daemon_pid > 0 ? 0 : 1);
+    }
+    close(report[1]);
+    pid_t daemon_pid = -1;
+    ssize_t got = read(report[0], &daemon_pid, sizeof daemon_pid);
+    close(report[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (got != sizeof daemon_pid || daemon_pid <= 0) {
+        return make_error("could not start " + argv[0]);
+    }
+    return daemon_pid;
+}
+
+void stop_process(pid_t pid, std::chrono::milliseconds grace) {
+    if (!process_alive(pid)) {
+        return;
+    }
+    kill(pid, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    while (process_alive(pid) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (process_alive(pid)) {
+        kill(pid, SIGKILL);
+        auto hard_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (process_alive(pid) && std::chrono::steady_clock::now() < hard_deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+}
+
+}  // namespace octane::drivers

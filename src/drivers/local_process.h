@@ -1,0 +1,24 @@
+#pragma once
+
+// Starting and stopping the detached processes of the local drivers, by PID.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "common/result.h"
+
+namespace octane::drivers {
+
+// Starts argv as a daemon (own session, reparented to init, stdin from /dev/null, stdout and
+// stderr appended to log_path) and returns its PID.
+Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path);
+
+// SIGTERM, then SIGKILL after grace; returns once the process is gone (or was already).
+void stop_process(pid_t pid, std::chrono::milliseconds grace);
+
+bool process_alive(pid_t pid);
+
+}  // namespace octane::drivers

@@ -58,7 +58,6 @@ FieldSpec tenant_id() {
 
 constexpr auto M = OnPost::kMandatory;
 constexpr auto O = OnPost::kOptional;
-constexpr auto X = OnPost::kForbidden;
 constexpr auto PO = OnPut::kOptional;
 constexpr auto PX = OnPut::kForbidden;
 

@@ -97,7 +97,7 @@ Result<void> pool_listeners(db::ObjectStore& store, const std::vector<db::TreeOb
         }
         std::map<std::string, std::vector<std::string>> users;
         for (const auto& l : *listeners) {
-            const auto& pool = l.attrs["default_pool_id"];
+            const json pool = l.attrs.value("default_pool_id", json());
             if (pool.is_string()) {
                 users[pool.get<std::string>()].push_back(l.id);
             }
@@ -107,7 +107,7 @@ Result<void> pool_listeners(db::ObjectStore& store, const std::vector<db::TreeOb
             with_rules.insert(r.parent_id);
         }
         for (const auto& p : *policies) {
-            const auto& pool = p.attrs["redirect_pool_id"];
+            const json pool = p.attrs.value("redirect_pool_id", json());
             if (pool.is_string() && p.attrs.value("admin_state_up", true) &&
                 with_rules.count(p.id)) {
                 auto& list = users[pool.get<std::string>()];

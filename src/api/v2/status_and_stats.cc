@@ -9,7 +9,7 @@ namespace {
 using nlohmann::json;
 
 std::string name_of(const TreeObject& o) {
-    const auto& name = o.attrs["name"];
+    const json name = o.attrs.value("name", json());
     return name.is_string() ? name.get<std::string>() : "";
 }
 
@@ -24,7 +24,7 @@ json pool_status(const TreeObject& pool, const std::vector<TreeObject>& members,
         if (hm.parent_id == pool.id) {
             out["health_monitor"] = {{"id", hm.id},
                                      {"name", name_of(hm)},
-                                     {"type", hm.attrs["type"]},
+                                     {"type", hm.attrs.value("type", json())},
                                      {"provisioning_status", hm.provisioning_status},
                                      {"operating_status", hm.operating_status}};
         }
@@ -35,8 +35,8 @@ json pool_status(const TreeObject& pool, const std::vector<TreeObject>& members,
                                       {"name", name_of(m)},
                                       {"operating_status", m.operating_status},
                                       {"provisioning_status", m.provisioning_status},
-                                      {"address", m.attrs["address"]},
-                                      {"protocol_port", m.attrs["protocol_port"]}});
+                                      {"address", m.attrs.value("address", json())},
+                                      {"protocol_port", m.attrs.value("protocol_port", json())}});
         }
     }
     return out;

@@ -98,7 +98,7 @@ std::vector<StatusChange> plan_success(const LoadBalancerTree& t) {
         if (gone.count(l.id)) {
             continue;
         }
-        const auto& pool = l.attrs["default_pool_id"];
+        const json pool = l.attrs.value("default_pool_id", json());
         if (pool.is_string() && gone.count(pool.get<std::string>())) {
             json attrs = l.attrs;
             attrs["default_pool_id"] = nullptr;

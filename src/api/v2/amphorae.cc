@@ -103,9 +103,7 @@ ApiResult<http::HttpResponse> failover_amphora(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(202);
 }
 

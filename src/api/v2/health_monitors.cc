@@ -36,18 +36,11 @@ ApiResult<void> lock_for_monitor_change(Call& call, const TreeObject& pool) {
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "healthmonitor", "health_monitor_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "healthmonitor", "health_monitor_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    nlohmann::json* attrs = &body->attrs;
     TreeObject monitor;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = load(call, Kind::kPool, (*attrs)["pool_id"]);
@@ -70,25 +63,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kHealthMonitor, monitor, "healthmonitor", 201);
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "healthmonitor", "health_monitor_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "healthmonitor", "health_monitor_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject monitor;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto loaded = load_authorized(call, Kind::kHealthMonitor, call.param("id"), Rule::kWrite);
@@ -141,9 +125,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kHealthMonitor, monitor, "healthmonitor");
 }
 
@@ -170,9 +152,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 

@@ -78,18 +78,11 @@ ApiResult<int64_t> place(Call& call, const std::string& listener_id, const std::
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "l7policy", "l7policy_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "l7policy", "l7policy_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    nlohmann::json* attrs = &body->attrs;
     TreeObject policy;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto listener = load(call, Kind::kListener, (*attrs)["listener_id"]);
@@ -116,25 +109,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kL7Policy, policy, "l7policy", 201);
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "l7policy", "l7policy_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "l7policy", "l7policy_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject policy;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto loaded = load_authorized(call, Kind::kL7Policy, call.param("id"), Rule::kWrite);
@@ -181,9 +165,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kL7Policy, policy, "l7policy");
 }
 
@@ -211,9 +193,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 

@@ -63,9 +63,7 @@ ApiResult<http::HttpResponse> change(Call& call, Change&& body, int status) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     if (status == 204) {
         return empty_response(204);
     }
@@ -73,18 +71,11 @@ ApiResult<http::HttpResponse> change(Call& call, Change&& body, int status) {
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "rule", "rule_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "rule", "rule_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    nlohmann::json* attrs = &body->attrs;
     return change(
         call,
         [&](const TreeObject& policy) -> ApiResult<TreeObject> {
@@ -97,18 +88,11 @@ ApiResult<http::HttpResponse> create(Call& call) {
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "rule", "rule_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "rule", "rule_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     return change(
         call,
         [&](const TreeObject& policy) -> ApiResult<TreeObject> {

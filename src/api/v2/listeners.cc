@@ -73,18 +73,11 @@ ApiResult<void> check_default_pool(Call& call, const std::string& lb_id, const j
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "listener", "listener_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "listener", "listener_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    nlohmann::json* attrs = &body->attrs;
     TreeObject listener;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto lb = load(call, Kind::kLoadBalancer, (*attrs)["loadbalancer_id"]);
@@ -111,25 +104,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kListener, listener, "listener", 201);
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "listener", "listener_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "listener", "listener_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject listener;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto loaded = load_authorized(call, Kind::kListener, call.param("id"), Rule::kWrite);
@@ -163,9 +147,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kListener, listener, "listener");
 }
 
@@ -189,9 +171,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 

@@ -127,18 +127,12 @@ ApiResult<json> check_additional_vips(const json& given, const std::string& prim
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "loadbalancer", "load_balancer");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "loadbalancer", "load_balancer");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    const nlohmann::json* given = &body->given;
+    nlohmann::json* attrs = &body->attrs;
     auto project = project_for_create(call, *given);
     if (!project) {
         return Unexpected(project.error());
@@ -207,9 +201,7 @@ ApiResult<http::HttpResponse> create(Call& call) {
     }
     // Rendered before the worker is woken, so the answer shows the state as created.
     auto full = render_full_graph(call, lb);
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     if (!full) {
         return Unexpected(full.error());
     }
@@ -219,18 +211,11 @@ ApiResult<http::HttpResponse> create(Call& call) {
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "loadbalancer", "load_balancer");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "loadbalancer", "load_balancer");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject lb;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto loaded = load_authorized(call, Kind::kLoadBalancer, call.param("id"), Rule::kWrite);
@@ -255,9 +240,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kLoadBalancer, lb, "loadbalancer", 200);
 }
 
@@ -304,9 +287,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 
@@ -338,9 +319,7 @@ ApiResult<http::HttpResponse> failover(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(202);
 }
 

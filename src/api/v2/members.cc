@@ -101,25 +101,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kMember, member, "member", 201);
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "member", "member_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "member", "member_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject member;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = pool_of(call, Rule::kWrite);
@@ -147,9 +138,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kMember, member, "member");
 }
 
@@ -176,9 +165,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 
@@ -306,9 +293,7 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(202);
 }
 

@@ -36,18 +36,11 @@ void apply_tls_defaults(json& attrs) {
 }
 
 ApiResult<http::HttpResponse> create(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPost, "pool", "pool_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "pool", "pool_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto attrs = model::validate_fields(spec(), *given, model::Mode::kPost, spec().post_argument);
-    if (!attrs) {
-        return Unexpected(attrs.error());
-    }
+    nlohmann::json* attrs = &body->attrs;
     if ((*attrs)["loadbalancer_id"].is_null() && (*attrs)["listener_id"].is_null()) {
         return model::validation_failure(
             "Must provide at least one of: loadbalancer_id, "
@@ -88,25 +81,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kPool, pool, "pool", 201);
 }
 
 ApiResult<http::HttpResponse> update(Call& call) {
-    auto body = parse_body(call);
+    auto body = read_body(call, spec(), model::Mode::kPut, "pool", "pool_");
     if (!body) {
         return Unexpected(body.error());
     }
-    auto given = model::unwrap(*body, "pool", "pool_");
-    if (!given) {
-        return Unexpected(given.error());
-    }
-    auto changes = model::validate_fields(spec(), *given, model::Mode::kPut, spec().put_argument);
-    if (!changes) {
-        return Unexpected(changes.error());
-    }
+    nlohmann::json* changes = &body->attrs;
     TreeObject pool;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto loaded = load_authorized(call, Kind::kPool, call.param("id"), Rule::kWrite);
@@ -158,9 +142,7 @@ ApiResult<http::HttpResponse> update(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return show(call, Kind::kPool, pool, "pool");
 }
 
@@ -200,9 +182,7 @@ ApiResult<http::HttpResponse> remove(Call& call) {
     if (!done) {
         return Unexpected(done.error());
     }
-    if (call.api.notify_worker) {
-        call.api.notify_worker();
-    }
+    wake_worker(call);
     return empty_response(204);
 }
 

@@ -35,6 +35,25 @@ ApiResult<void> in_transaction(Call& call, const std::function<ApiResult<void>()
     return {};
 }
 
+ApiResult<ValidatedBody> read_body(const Call& call, const model::ResourceSpec& spec,
+                                   model::Mode mode, const std::string& wrapper,
+                                   const std::string& argument) {
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    auto given = model::unwrap(*body, wrapper, argument);
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    auto attrs = model::validate_fields(
+        spec, *given, mode, mode == model::Mode::kPost ? spec.post_argument : spec.put_argument);
+    if (!attrs) {
+        return Unexpected(attrs.error());
+    }
+    return ValidatedBody{std::move(*given), std::move(*attrs)};
+}
+
 ApiResult<TreeObject> load(Call& call, Kind kind, const std::string& id) {
     auto found = call.api.store.get(kind, id);
     if (!found) {

@@ -11,6 +11,8 @@
 #include "api/list_query.h"
 #include "api/policy.h"
 #include "db/object_store.h"
+#include "model/field_spec.h"
+#include "model/field_validation.h"
 
 namespace octane::api::v2 {
 
@@ -53,6 +55,22 @@ ApiResult<http::HttpResponse> list(Call& call, Kind kind, const std::string& plu
                                    const std::string& links_key, const std::string& scope_where,
                                    const std::vector<db::Value>& scope_params,
                                    bool scoped_by_parent);
+
+// A request body {"<wrapper>": {...}} parsed, unwrapped and validated against spec.
+struct ValidatedBody {
+    nlohmann::json given;  // the object under the wrapper, as sent
+    nlohmann::json attrs;  // validate_fields() of it
+};
+ApiResult<ValidatedBody> read_body(const Call& call, const model::ResourceSpec& spec,
+                                   model::Mode mode, const std::string& wrapper,
+                                   const std::string& argument);
+
+// Wakes an in-process worker after a committed change (a no-op for the split API daemon).
+inline void wake_worker(const Call& call) {
+    if (call.api.notify_worker) {
+        call.api.notify_worker();
+    }
+}
 
 // Storage failure → 500 fault.
 Unexpected<model::ApiError> storage_error(const Error& error);

@@ -9,6 +9,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/beast_request.h"
+
 namespace octane::http {
 namespace {
 
@@ -18,28 +20,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(120);
-
-HttpRequest to_request(const bhttp::request<bhttp::string_body>& in) {
-    HttpRequest out;
-    out.method = std::string(in.method_string());
-    out.target = std::string(in.target());
-    size_t q = out.target.find('?');
-    out.path = percent_decode(out.target.substr(0, q), false);
-    if (q != std::string::npos) {
-        out.query = out.target.substr(q + 1);
-        out.query_params = parse_query(out.query);
-    }
-    for (const auto& field : in) {
-        std::string name(field.name_string());
-        for (char& c : name) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        out.headers[name] = std::string(field.value());
-    }
-    out.host = std::string(in[bhttp::field::host]);
-    out.body = in.body();
-    return out;
-}
 
 std::string fault_json(const std::string& text) {
     return std::string(R"({"faultcode": "Client", "faultstring": ")") + text +

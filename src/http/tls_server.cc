@@ -12,6 +12,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "http/beast_request.h"
+
 namespace octane::http {
 namespace {
 
@@ -24,29 +26,6 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kIdleTimeout = std::chrono::seconds(180);  // Octavia agent_request_read_timeout
-
-// Same conversion as http_server.cc (kept private there): Beast request -> HttpRequest.
-HttpRequest to_request(const bhttp::request<bhttp::string_body>& in) {
-    HttpRequest out;
-    out.method = std::string(in.method_string());
-    out.target = std::string(in.target());
-    size_t q = out.target.find('?');
-    out.path = percent_decode(out.target.substr(0, q), false);
-    if (q != std::string::npos) {
-        out.query = out.target.substr(q + 1);
-        out.query_params = parse_query(out.query);
-    }
-    for (const auto& field : in) {
-        std::string name(field.name_string());
-        for (char& c : name) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        out.headers[name] = std::string(field.value());
-    }
-    out.host = std::string(in[bhttp::field::host]);
-    out.body = in.body();
-    return out;
-}
 
 // The agent's framework error body (Octavia: {"error": ..., "http_code": N}).
 std::string error_json(int status, const std::string& text) {

@@ -73,6 +73,7 @@ Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
         return Unexpected(key.error());
     }
     local.heartbeat_key = *key;
+    local.heartbeat_interval_s = static_cast<double>(options.heartbeat_interval);
     local.controllers = {options.health_bind_ip + ":" + std::to_string(options.health_bind_port)};
     return drivers::LocalAmphoraDriver::create(std::move(local));
 }
@@ -237,6 +238,12 @@ int run_daemon(Role role, const ServiceOptions& options) {
     }
     if (worker) {
         worker->stop();
+    }
+    if (*local_amphorae) {
+        // As Octavia's amphorae outlive a controller restart, local ones keep serving their VIPs;
+        // failover or a delete of their load balancer is what stops them.
+        spdlog::info("local amphorae keep running (their processes are listed by `openstack "
+                     "loadbalancer amphora list`, compute_id local:<pid>:<port>)");
     }
     return 0;
 }

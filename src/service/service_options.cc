@@ -44,7 +44,7 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--database-connection", raw.database_connection,
                    "database URL, sqlite:///path (database.connection)");
     app.add_option("--amphora-driver", raw.amphora_driver,
-                   "amphora driver: noop | local (controller_worker.amphora_driver)");
+                   "amphora driver: local (default) | noop (controller_worker.amphora_driver)");
     app.add_option("--network-driver", raw.network_driver,
                    "network driver: local (default) | noop (controller_worker.network_driver)");
     app.add_option("--token-expiration", raw.token_expiration,
@@ -62,6 +62,9 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--heartbeat-timeout", raw.heartbeat_timeout,
                    "seconds of silence before an amphora is failed over "
                    "(health_manager.heartbeat_timeout, default 60)");
+    app.add_option("--heartbeat-interval", raw.heartbeat_interval,
+                   "seconds between heartbeats of local amphorae (health_manager.heartbeat_interval, "
+                   "default 1)");
     app.add_option("--health-check-interval", raw.health_check_interval,
                    "seconds between stale-amphora checks (health_manager.health_check_interval, "
                    "default 3)");
@@ -144,6 +147,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {raw.worker_poll_ms, "controller_worker", "poll_interval_ms", &o.worker_poll_ms},
         {raw.health_bind_port, "health_manager", "bind_port", &o.health_bind_port},
         {raw.heartbeat_timeout, "health_manager", "heartbeat_timeout", &o.heartbeat_timeout},
+        {raw.heartbeat_interval, "health_manager", "heartbeat_interval", &o.heartbeat_interval},
         {raw.health_check_interval, "health_manager", "health_check_interval",
          &o.health_check_interval},
         {raw.health_max_datagram, "health_manager", "max_datagram_size", &o.health_max_datagram},
@@ -194,9 +198,11 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     if (o.health_bind_port < 0 || o.health_bind_port > 65535) {
         return make_error("health_manager.bind_port must be 0..65535");
     }
-    if (o.heartbeat_timeout < 1 || o.health_check_interval < 1 || o.health_max_datagram < 64) {
+    if (o.heartbeat_timeout < 1 || o.health_check_interval < 1 || o.heartbeat_interval < 1 ||
+        o.health_max_datagram < 64) {
         return make_error(
-            "health_manager: heartbeat_timeout and health_check_interval must be at least 1 s, "
+            "health_manager: heartbeat_timeout, heartbeat_interval and health_check_interval must "
+            "be at least 1 s, "
             "max_datagram_size at least 64 bytes");
     }
     return o;

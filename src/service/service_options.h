@@ -22,7 +22,8 @@ struct ServiceOptions {
     // | noauth
     std::string auth_strategy = "keystone";
     std::string database_connection;  // empty = sqlite:///<state_dir>/octane.db
-    std::string amphora_driver = "noop";
+    // local: an amphora is an `octane agent` process running octane-proxy on this host | noop
+    std::string amphora_driver = "local";
     std::string network_driver = "local";  // local (built-in Neutron subset, IPAM) | noop
     int64_t token_expiration = 3600;       // [token] expiration, seconds
     // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
@@ -42,6 +43,7 @@ struct ServiceOptions {
     int64_t health_bind_port = 5555;
     std::string heartbeat_key;
     int64_t heartbeat_timeout = 60;
+    int64_t heartbeat_interval = 1;  // how often local amphorae send a heartbeat, seconds
     int64_t health_check_interval = 3;
     int64_t health_max_datagram = 65536;
     int64_t pagination_max_limit = 1000;
@@ -61,7 +63,7 @@ struct RawFlags {
         database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
         pagination_max_limit, max_request_body_size, api_base_uri, log_file, token_expiration;
     std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
-        health_check_interval, health_max_datagram;
+        health_check_interval, health_max_datagram, heartbeat_interval;
     bool debug = false;
 };
 

@@ -23,11 +23,13 @@ HTTP
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import tempfile
@@ -215,6 +217,73 @@ class OctaneProcess:
             return data[-n:].decode("utf-8", "replace")
         except OSError:
             return "(no log)"
+
+
+def local_amphora_pids(state_dir: str) -> dict[str, int]:
+    """amphora id -> agent PID of the live `local` amphorae recorded in a state dir's database.
+
+    A PID counts only while /proc says it is still `octane agent --amphora-id <that id>`, so a
+    recycled PID is never mistaken for one of ours.
+    """
+    db_path = os.path.join(state_dir, "octane.db")
+    if not os.path.exists(db_path):
+        return {}
+    db = sqlite3.connect(db_path, timeout=10)
+    try:
+        rows = db.execute("SELECT id, json_extract(attrs, '$.compute_id') FROM amphorae").fetchall()
+    finally:
+        db.close()
+    found = {}
+    for amphora_id, compute_id in rows:
+        parts = (compute_id or "").split(":")
+        if len(parts) != 3 or parts[0] != "local":
+            continue
+        pid = int(parts[1])
+        if amphora_id in process_argv(pid):
+            found[amphora_id] = pid
+    return found
+
+
+def process_argv(pid: int) -> list[str]:
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def stop_pid(pid: int, deadline_s: float = STOP_DEADLINE_S) -> None:
+    """SIGTERM, a bounded wait for the PID to vanish, then SIGKILL."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if not os.path.exists("/proc/%d" % pid) or _zombie(pid):
+            return
+        time.sleep(POLL_S)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def stop_local_amphorae(state_dir: str) -> list[int]:
+    """Stops the agents (their engines die with them) that `octane serve` started for a state dir:
+    local amphorae outlive the controller by design, so a test that ends must end them."""
+    amphorae = local_amphora_pids(state_dir)
+    for amphora_id, pid in amphorae.items():
+        stop_pid(pid)
+        # the engines' stats sockets (/tmp: sun_path is short), as the driver's delete removes them
+        for path in glob.glob("/tmp/octane-%s-*.sock" % amphora_id[:8]):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+    return list(amphorae.values())
 
 
 def make_state_dir(prefix: str = "octane-test-") -> str:

@@ -11,7 +11,6 @@ Octavia); a wrong password gets 401.
 from __future__ import annotations
 
 import os
-import shlex
 import stat
 import subprocess
 import sys
@@ -56,17 +55,6 @@ MEMBER_LIST = ["id", "name", "project_id", "provisioning_status", "address", "pr
 # Fields of the seed's newer Octavia that 11.0.0 lacks (README of the reference).
 NEWER_FIELDS = {"vip_vnic_type", "hsts_max_age", "hsts_include_subdomains", "hsts_preload",
                 "vip_sg_ids"}
-
-
-def read_openrc(path: str) -> dict[str, str]:
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("export "):
-                key, _, value = line[len("export "):].partition("=")
-                env[key] = shlex.split(value)[0] if value else ""
-    return env
 
 
 def show_fields(text: str) -> dict[str, str]:
@@ -122,15 +110,6 @@ def cloud(tmp_path_factory):
         srv.stop()
 
 
-def token_for(base: str, env: dict[str, str]) -> str:
-    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": env["OS_USERNAME"], "domain": {"name": "Default"}, "password": env["OS_PASSWORD"]}}},
-        "scope": {"project": {"name": env["OS_PROJECT_NAME"], "domain": {"name": "Default"}}}}}
-    r = requests.post(base + "/identity/v3/auth/tokens", json=body, timeout=10)
-    assert r.status_code == 201, r.text
-    return r.headers["X-Subject-Token"]
-
-
 def wait_active(base: str, token: str, path: str, key: str):
     deadline = time.monotonic() + ACTIVE_DEADLINE_S
     last = None
@@ -148,7 +127,7 @@ def wait_active(base: str, token: str, path: str, key: str):
 def test_seed_commands_verbatim(cloud):
     openrc = os.path.join(cloud.state_dir, "admin-openrc")
     assert stat.S_IMODE(os.stat(openrc).st_mode) == 0o600
-    env = read_openrc(openrc)
+    env = h.read_openrc(openrc)
     assert env["OS_AUTH_URL"] == cloud.base_url + "/identity/v3"
     for key, value in {"OS_USERNAME": "admin", "OS_PROJECT_NAME": "admin",
                        "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
@@ -157,7 +136,7 @@ def test_seed_commands_verbatim(cloud):
         assert env[key] == value, key
     cli = Cli(env)
     base = cloud.base_url
-    token = token_for(base, env)
+    token = h.keystone_token(base, env)
 
     out = cli.run("loadbalancer", "create", "--name", "lb", "--vip-subnet-id", "selfservice").stdout
     lb = show_fields(out)

@@ -121,14 +121,8 @@ class Api:
     """HTTP with a Keystone token from admin-openrc, for polling and checks."""
 
     def __init__(self, base: str, env: dict[str, str]):
-        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": env["OS_USERNAME"], "domain": {"name": "Default"},
-            "password": env["OS_PASSWORD"]}}},
-            "scope": {"project": {"name": env["OS_PROJECT_NAME"], "domain": {"name": "Default"}}}}}
-        r = requests.post(base + "/identity/v3/auth/tokens", json=body, timeout=10)
-        assert r.status_code == 201, r.text
         self.base = base
-        self.headers = {"X-Auth-Token": r.headers["X-Subject-Token"]}
+        self.headers = {"X-Auth-Token": h.keystone_token(base, env)}
 
     def get(self, path: str) -> requests.Response:
         return requests.get(self.base + path, headers=self.headers, timeout=10)
@@ -172,17 +166,6 @@ class Cli:
 
     def json(self, *args: str):
         return json.loads(self.run(*args, "-f", "json"))
-
-
-def read_openrc(path: str) -> dict[str, str]:
-    env = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("export "):
-                key, _, value = line[len("export "):].partition("=")
-                env[key] = value.strip("'\"")
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +243,7 @@ def alternates(names: list[str], expected: set[str]) -> bool:
 
 
 def test_seed_load_balancer_carries_traffic(cloud):
-    env = read_openrc(os.path.join(cloud.state_dir, "admin-openrc"))
+    env = h.read_openrc(os.path.join(cloud.state_dir, "admin-openrc"))
     cli = Cli(env)
     api = Api(cloud.base_url, env)
 

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import shlex
 import signal
 import sqlite3
 import socket
@@ -284,6 +285,28 @@ def stop_local_amphorae(state_dir: str) -> list[int]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
     return list(amphorae.values())
+
+
+def read_openrc(path: str) -> dict[str, str]:
+    """The OS_* variables of an admin-openrc written by `octane serve`."""
+    env = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("export "):
+                key, _, value = line[len("export "):].partition("=")
+                env[key] = shlex.split(value)[0] if value else ""
+    return env
+
+
+def keystone_token(base_url: str, env: dict[str, str]) -> str:
+    """A project-scoped token from the built-in identity for the user of an openrc."""
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": env["OS_USERNAME"], "domain": {"name": "Default"}, "password": env["OS_PASSWORD"]}}},
+        "scope": {"project": {"name": env["OS_PROJECT_NAME"], "domain": {"name": "Default"}}}}}
+    r = requests.post(base_url + "/identity/v3/auth/tokens", json=body, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.headers["X-Subject-Token"]
 
 
 def make_state_dir(prefix: str = "octane-test-") -> str:

@@ -82,7 +82,11 @@ int run_agent(const AgentFlags& flags) {
     }
     std::string engine_version = probe_engine_version(o.engine);
     EngineSupervisor engines(
-        {.engine = o.engine, .state_dir = o.state_dir, .peer_name = wire::peer_name(o.amphora_id)});
+        {.engine = o.engine,
+         .state_dir = o.state_dir,
+         .peer_name = wire::peer_name(o.amphora_id),
+         // haproxy notifies only as a systemd service (-Ws); octane-proxy always does.
+         .wait_ready = std::filesystem::path(o.engine).filename() == "octane-proxy"});
     HeartbeatSender heartbeat(o.amphora_id, o.state_dir + "/stats_counters.json",
                               {o.controllers, o.heartbeat_key, o.heartbeat_interval}, engines);
     AgentApi api(o, engine_version, engines, heartbeat);

@@ -3,11 +3,13 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
 #include "agent/process.h"
+#include "agent/ready_listener.h"
 
 namespace octane::agent {
 namespace {
@@ -18,6 +20,26 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kFailedReloadWindow = std::chrono::seconds(3);
 constexpr auto kStableRun = std::chrono::seconds(10);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+constexpr size_t kMaxEngineMessage = 4096;
+
+uintmax_t file_size_or_zero(const std::string& path) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+// What an engine wrote to its log since `offset` (its messages of this start), bounded.
+std::string read_from(const std::string& path, uintmax_t offset, size_t limit) {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::string text(limit, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(limit));
+    text.resize(static_cast<size_t>(in.gcount()));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    return text.empty() ? "(no output)" : text;
+}
 
 std::chrono::milliseconds backoff(int crashes) {
     if (crashes <= 1) {
@@ -77,9 +99,34 @@ Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t rep
     if (replaces != 0) {
         argv.insert(argv.end(), {"-sf", std::to_string(replaces)});
     }
-    auto pid = spawn_process(argv, {.output_file = dir + "/engine.log"});
+    SpawnOptions spawn{.output_file = dir + "/engine.log"};
+    std::optional<ReadyListener> ready;
+    if (options_.wait_ready) {
+        auto opened = ReadyListener::open();
+        if (!opened) {
+            return Unexpected(opened.error());
+        }
+        ready.emplace(std::move(*opened));
+        spawn.extra_env.push_back(ready->environment_entry());
+    }
+    auto log_start = file_size_or_zero(spawn.output_file);
+    auto pid = spawn_process(argv, spawn);
     if (!pid) {
         return pid;
+    }
+    if (ready) {
+        int status = 0;
+        switch (ready->wait(*pid, options_.ready_timeout, &status)) {
+            case Readiness::kReady:
+                break;
+            case Readiness::kExited:
+                return make_error("engine " + describe(status) + ": " +
+                                  read_from(spawn.output_file, log_start, kMaxEngineMessage));
+            case Readiness::kTimedOut:
+                spdlog::warn("engine of {} (pid {}) not ready after {} ms; taken as started", lb_id,
+                             *pid, options_.ready_timeout.count());
+                break;
+        }
     }
     // In the foreground the engine may not write its pidfile; ours is the truth either way.
     std::ofstream(pid_file, std::ios::trunc) << *pid << "\n";
@@ -103,6 +150,9 @@ Result<void> EngineSupervisor::start_lb(const std::string& lb_id) {
     }
     auto pid = spawn_locked(lb_id, 0);
     if (!pid) {
+        // The monitor keeps trying (the port may be freed), but with a back-off, not in a loop.
+        engine.crashes = std::max(engine.crashes, 1) + 1;
+        engine.next_restart = Clock::now() + backoff(engine.crashes);
         return Unexpected(pid.error());
     }
     engine.current = *pid;

@@ -35,6 +35,10 @@ struct EngineSupervisorOptions {
     std::string peer_name;  // -L value (wire::peer_name of the amphora id)
     std::chrono::milliseconds monitor_period{50};
     std::chrono::milliseconds stop_grace{5000};
+    // Engines that speak the readiness notification (octane-proxy): a start or reload returns
+    // once the new engine serves, or fails with its messages when it exits first.
+    bool wait_ready = false;
+    std::chrono::milliseconds ready_timeout{10000};
 };
 
 struct RunningEngine {
@@ -87,6 +91,8 @@ class EngineSupervisor {
         std::chrono::steady_clock::time_point next_restart{};
     };
 
+    // Starts an engine (taking over from `replaces` with -sf); with wait_ready, only returns it
+    // once it serves, and an engine that exited instead is reaped and reported as the error.
     Result<pid_t> spawn_locked(const std::string& lb_id, pid_t replaces);
     void monitor();
     void check_locked(const std::string& lb_id, Engine& engine);

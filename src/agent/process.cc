@@ -25,8 +25,29 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
     return out;
 }
 
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+    std::vector<std::string> out;
+    auto overridden = [&extra](const char* entry) {
+        for (const auto& e : extra) {
+            size_t eq = e.find('=');
+            if (eq != std::string::npos && std::strncmp(entry, e.c_str(), eq + 1) == 0) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        if (!overridden(*e)) {
+            out.emplace_back(*e);
+        }
+    }
+    out.insert(out.end(), extra.begin(), extra.end());
+    return out;
+}
+
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(char** argv, int out_fd, bool die_with_parent, pid_t parent) {
+[[noreturn]] void exec_child(char** argv, char** envp, int out_fd, bool die_with_parent,
+                             pid_t parent) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -45,7 +66,7 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
         dup2(out_fd, STDOUT_FILENO);
         dup2(out_fd, STDERR_FILENO);
     }
-    execv(argv[0], argv);
+    execve(argv[0], argv, envp);
     const char message[] = "exec failed\n";
     ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
     (void)ignored;
@@ -81,10 +102,13 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
         out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     }
     auto args = c_argv(argv);
+    // The environment is built before fork: setenv is not async-signal-safe.
+    std::vector<std::string> env_strings = child_environment(options.extra_env);
+    auto envp = c_argv(env_strings);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        exec_child(args.data(), out_fd, options.die_with_parent, parent);
+        exec_child(args.data(), envp.data(), out_fd, options.die_with_parent, parent);
     }
     int saved = errno;
     if (out_fd != -1) {
@@ -106,7 +130,7 @@ Result<CommandOutcome> run_command(const std::vector<std::string>& argv,
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        exec_child(args.data(), pipe_fds[1], true, parent);
+        exec_child(args.data(), environ, pipe_fds[1], true, parent);
     }
     close(pipe_fds[1]);
     if (pid == -1) {

@@ -16,8 +16,9 @@
 namespace octane::agent {
 
 struct SpawnOptions {
-    std::string output_file;      // stdout+stderr appended here; empty = /dev/null
-    bool die_with_parent = true;  // PR_SET_PDEATHSIG(SIGKILL), bound to the calling thread
+    std::string output_file;             // stdout+stderr appended here; empty = /dev/null
+    bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL), bound to the calling thread
+    std::vector<std::string> extra_env;  // "NAME=value" added to (or replacing in) our environment
 };
 
 // Starts argv[0] with argv; returns the child's pid. The caller must reap it (waitpid).

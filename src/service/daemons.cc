@@ -242,8 +242,9 @@ int run_daemon(Role role, const ServiceOptions& options) {
     if (*local_amphorae) {
         // As Octavia's amphorae outlive a controller restart, local ones keep serving their VIPs;
         // failover or a delete of their load balancer is what stops them.
-        spdlog::info("local amphorae keep running (their processes are listed by `openstack "
-                     "loadbalancer amphora list`, compute_id local:<pid>:<port>)");
+        spdlog::info(
+            "local amphorae keep running (their processes are listed by `openstack "
+            "loadbalancer amphora list`, compute_id local:<pid>:<port>)");
     }
     return 0;
 }

@@ -62,9 +62,10 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--heartbeat-timeout", raw.heartbeat_timeout,
                    "seconds of silence before an amphora is failed over "
                    "(health_manager.heartbeat_timeout, default 60)");
-    app.add_option("--heartbeat-interval", raw.heartbeat_interval,
-                   "seconds between heartbeats of local amphorae (health_manager.heartbeat_interval, "
-                   "default 1)");
+    app.add_option(
+        "--heartbeat-interval", raw.heartbeat_interval,
+        "seconds between heartbeats of local amphorae (health_manager.heartbeat_interval, "
+        "default 1)");
     app.add_option("--health-check-interval", raw.health_check_interval,
                    "seconds between stale-amphora checks (health_manager.health_check_interval, "
                    "default 3)");

@@ -176,16 +176,14 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
             if (auto gone = amphorae_.delete_amphora(amphora); !gone) {
                 return gone;
             }
-            auto marked =
-                db_.exec("UPDATE amphorae SET status = 'DELETED', updated_at = ? WHERE id = ?",
-                         {format_timestamp(clock_.now()), amphora.id});
-            if (!marked) {
-                return Unexpected(marked.error());
+            if (auto marked = mark_amphora_deleted(amphora.id); !marked) {
+                return marked;
             }
         }
         current->clear();
     }
-    if (current->empty()) {
+    bool booted_now = current->empty();
+    if (booted_now) {
         auto created = create_amphora(tree, graph);
         if (!created) {
             return Unexpected(created.error());
@@ -194,8 +192,32 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
     }
     for (const auto& amphora : *current) {
         if (auto applied = amphorae_.apply(amphora, graph); !applied) {
+            if (booted_now) {
+                // Revert, as Octavia's create and failover flows do: an amphora that never
+                // served is removed rather than left running without a configuration.
+                retire_amphora(amphora);
+            }
             return applied;
         }
+    }
+    return {};
+}
+
+void Worker::retire_amphora(const drivers::AmphoraInfo& amphora) {
+    if (auto gone = amphorae_.delete_amphora(amphora); !gone) {
+        spdlog::error("worker: cannot remove amphora {}: {}", amphora.id, gone.error().message);
+    }
+    if (auto marked = mark_amphora_deleted(amphora.id); !marked) {
+        spdlog::error("worker: cannot mark amphora {} DELETED: {}", amphora.id,
+                      marked.error().message);
+    }
+}
+
+Result<void> Worker::mark_amphora_deleted(const std::string& amphora_id) {
+    auto marked = db_.exec("UPDATE amphorae SET status = 'DELETED', updated_at = ? WHERE id = ?",
+                           {format_timestamp(clock_.now()), amphora_id});
+    if (!marked) {
+        return Unexpected(marked.error());
     }
     return {};
 }

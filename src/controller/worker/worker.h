@@ -45,6 +45,9 @@ class Worker {
     Result<std::vector<drivers::AmphoraInfo>> amphorae_of(const std::string& lb_id);
     Result<drivers::AmphoraInfo> create_amphora(const LoadBalancerTree& tree,
                                                 const nlohmann::json& graph);
+    // Removes an amphora that never served (revert of a failed create or failover).
+    void retire_amphora(const drivers::AmphoraInfo& amphora);
+    Result<void> mark_amphora_deleted(const std::string& amphora_id);
 
     db::Database& db_;
     db::ObjectStore store_;

@@ -20,6 +20,7 @@
 #include "proxy/runtime/fd_limits.h"
 #include "proxy/runtime/handoff.h"
 #include "proxy/runtime/health_manager.h"
+#include "proxy/runtime/ready_notify.h"
 #include "proxy/runtime/stats_commands.h"
 #include "proxy/runtime/stats_server.h"
 #include "proxy/runtime/worker.h"
@@ -248,6 +249,7 @@ int run_process(const Options& opt) {
     for (int pid : opt.hard_stop_pids) {
         kill(pid, SIGTERM);
     }
+    notify_ready();
 
     while (running.load() > 0) {
         timespec ts{0, 100'000'000};

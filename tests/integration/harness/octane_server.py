@@ -348,11 +348,13 @@ class Resp:
 
 
 class Client:
-    """JSON client for one base URL; sends X-Project-Id (noauth)."""
+    """JSON client for one base URL; sends X-Project-Id (noauth) or, given one, a Keystone token."""
 
-    def __init__(self, base_url: str, project: str | None = DEFAULT_PROJECT, timeout: float = 30):
+    def __init__(self, base_url: str, project: str | None = DEFAULT_PROJECT, timeout: float = 30,
+                 token: str | None = None):
         self.base = base_url.rstrip("/")
-        self.project = project
+        self.project = None if token else project
+        self.token = token
         self.timeout = timeout
         self.s = requests.Session()
 
@@ -363,6 +365,8 @@ class Client:
         h = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.project:
             h["X-Project-Id"] = self.project
+        if self.token:
+            h["X-Auth-Token"] = self.token
         if extra:
             h.update(extra)
         return h

@@ -17,6 +17,7 @@ stops it and every amphora it started (by PID) at the end.
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import sys
@@ -231,6 +232,7 @@ def main():
             members.stop()
         srv.stop(check=False)
         h.stop_local_amphorae(state)
+        shutil.rmtree(state, ignore_errors=True)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(result, f, indent=2)

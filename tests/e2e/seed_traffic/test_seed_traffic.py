@@ -281,6 +281,16 @@ def run_seed(cloud, cli: Cli, api: Api, servers: list[NameServer], member_port: 
         api.wait_active("/v2.0/lbaas/pools/%s/members/%s" % (pool["id"], member["id"]), "member")
     api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
 
+    # The seed's `cat /var/lib/octavia/<lb-id>/haproxy.cfg` moment.
+    amphora = amphora_of(api, lb_id)
+    with open(os.path.join(cloud.state_dir, "amphorae", amphora["id"], lb_id,
+                           "haproxy.cfg")) as f:
+        config = f.read()
+    assert "frontend %s" % listener["id"] in config, config
+    assert "bind %s:%d" % (vip, listen_port) in config, config
+    for server in servers:
+        assert " %s:%d " % (server.address, member_port) in config, config
+
     # The seed's check: successive connections land on alternate members.
     names = [ask(vip, listen_port) for _ in range(10)]
     assert alternates(names, {"member-1", "member-2"}), names

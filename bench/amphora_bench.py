@@ -109,6 +109,16 @@ def graph_body(subnet_id, members, name):
                                                     for s in members.socks]}}]}}
 
 
+def wait_active(api, lb_id, poll_s):
+    """The engine serves a moment before the worker records ACTIVE; a delete needs ACTIVE."""
+    while True:
+        lb = api.call("GET", "/v2/lbaas/loadbalancers/" + lb_id)["loadbalancer"]
+        if lb["provisioning_status"] == "ACTIVE":
+            return
+        assert lb["provisioning_status"].startswith("PENDING_"), lb
+        time.sleep(poll_s)
+
+
 def wait_gone(api, lb_id, poll_s):
     while True:
         check_deadline()
@@ -145,6 +155,7 @@ def measure_first_byte(api, subnet_id, members, runs, poll_s):
             check_deadline()
             time.sleep(poll_s)
         times.append((time.perf_counter() - t0) * 1000.0)
+        wait_active(api, lb["id"], poll_s)
         api.call("DELETE", "/v2/lbaas/loadbalancers/%s?cascade=true" % lb["id"], expect=(204,))
         wait_gone(api, lb["id"], poll_s)
     return times
@@ -172,6 +183,8 @@ def measure_live(api, state_dir, subnet_id, members, count, poll_s):
         per_amphora.append({"agent_rss": a_rss, "agent_pss": a_pss, "engine_rss": e_rss,
                             "engine_pss": e_pss})
     assert len(per_amphora) == count, (len(per_amphora), count)
+    for lb in lbs:
+        wait_active(api, lb["id"], poll_s)
     for lb in lbs:
         api.call("DELETE", "/v2/lbaas/loadbalancers/%s?cascade=true" % lb["id"], expect=(204,))
     for lb in lbs:

@@ -157,6 +157,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
         controller::WorkerOptions worker_options;
         worker_options.lease_ms = options.worker_lease_seconds * 1000;
         worker_options.poll_ms = options.worker_poll_ms;
+        worker_options.threads = static_cast<int>(options.worker_threads);
         worker = std::make_unique<controller::Worker>(**database, amphorae, network, clock,
                                                       worker_options);
         worker->start();

@@ -52,6 +52,9 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
                    "how long a worker's claim on a load balancer lasts");
     app.add_option("--worker-poll-ms", raw.worker_poll_ms, "worker poll interval");
+    app.add_option("--worker-threads", raw.worker_threads,
+                   "load balancers a worker carries out at once (controller_worker.workers, "
+                   "default 4)");
     app.add_option("--health-bind-ip", raw.health_bind_ip,
                    "heartbeat UDP address (health_manager.bind_ip, default 127.0.0.1)");
     app.add_option("--health-bind-port", raw.health_bind_port,
@@ -146,6 +149,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {raw.api_threads, "api_settings", "api_threads", &threads},
         {raw.worker_lease_seconds, "controller_worker", "lease_seconds", &o.worker_lease_seconds},
         {raw.worker_poll_ms, "controller_worker", "poll_interval_ms", &o.worker_poll_ms},
+        {raw.worker_threads, "controller_worker", "workers", &o.worker_threads},
         {raw.health_bind_port, "health_manager", "bind_port", &o.health_bind_port},
         {raw.heartbeat_timeout, "health_manager", "heartbeat_timeout", &o.heartbeat_timeout},
         {raw.heartbeat_interval, "health_manager", "heartbeat_interval", &o.heartbeat_interval},
@@ -193,8 +197,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     if (o.token_expiration < 1 || o.keystone_cache_seconds < 0) {
         return make_error("token expiration must be positive");
     }
-    if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1) {
-        return make_error("lease, poll interval and page limit must be positive");
+    if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1 ||
+        o.worker_threads < 1 || o.worker_threads > 64) {
+        return make_error("lease, poll interval and page limit must be positive, workers 1..64");
     }
     if (o.health_bind_port < 0 || o.health_bind_port > 65535) {
         return make_error("health_manager.bind_port must be 0..65535");

@@ -36,6 +36,7 @@ struct ServiceOptions {
     std::string provider_cidr = "127.20.0.0/16";
     int64_t worker_lease_seconds = 30;
     int64_t worker_poll_ms = 200;
+    int64_t worker_threads = 4;  // [controller_worker] workers: load balancers handled at once
     // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
     // <state_dir>/health.port; an empty key = <state_dir>/heartbeat.key, generated on first start;
     // timeout and interval in seconds; larger datagrams than max_datagram are dropped.
@@ -61,7 +62,8 @@ void add_flags(CLI::App& app, RawFlags& raw);
 struct RawFlags {
     std::string config_file, state_dir, bind_host, bind_port, api_threads, auth_strategy,
         database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
-        pagination_max_limit, max_request_body_size, api_base_uri, log_file, token_expiration;
+        worker_threads, pagination_max_limit, max_request_body_size, api_base_uri, log_file,
+        token_expiration;
     std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
         health_check_interval, health_max_datagram, heartbeat_interval;
     bool debug = false;

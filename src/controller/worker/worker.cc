@@ -26,15 +26,22 @@ Worker::~Worker() {
 
 void Worker::start() {
     stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+        threads_.emplace_back([this] { run(); });
+    }
 }
 
 void Worker::stop() {
     stopping_ = true;
-    notify();
-    if (thread_.joinable()) {
-        thread_.join();
+    {
+        std::lock_guard lock(mutex_);
+        pending_signal_ = true;
     }
+    wake_.notify_all();
+    for (auto& thread : threads_) {
+        thread.join();
+    }
+    threads_.clear();
 }
 
 void Worker::notify() {

@@ -2,13 +2,15 @@
 
 // The controller worker: claims load balancers with pending changes (lease.h), carries the change
 // out through the amphora and network drivers, and writes spec §3's final states
-// (completion.h). Runs on its own thread; wakes on notify() or every poll interval, so a worker
-// in another process than the API still sees new work.
+// (completion.h). Runs `threads` threads, each on its own load balancer (the lease keeps two off
+// the same one), so one slow amphora boot does not hold up the others; they wake on notify() or
+// every poll interval, so a worker in another process than the API still sees new work.
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/clock.h"
 #include "controller/worker/completion.h"
@@ -22,6 +24,7 @@ namespace octane::controller {
 struct WorkerOptions {
     int64_t lease_ms = 30000;
     int64_t poll_ms = 200;
+    int threads = 1;
 };
 
 class Worker {
@@ -60,7 +63,7 @@ class Worker {
     std::condition_variable wake_;
     bool pending_signal_ = false;  // guarded by mutex_
     std::atomic<bool> stopping_{false};
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
 }  // namespace octane::controller

@@ -7,7 +7,8 @@ Figures (every loop bounded in count and time, one global deadline):
      byte arrives through the VIP; --runs runs, each load balancer cascade-deleted (untimed) before
      the next: p50 / p99 / max.
   2. 200 live: --live load balancers created back to back (graph create), all serving (each VIP
-     answered once), then per amphora the RSS and PSS of its agent and its engine (/proc).
+     answered once), then per amphora the RSS and PSS of its agent and its engine (/proc), and the
+     CPU of `octane serve` and of all agents over --window seconds of idling (heartbeats only).
 
 Usage:
   bench/amphora_bench.py [--runs 50] [--live 200] [--out FILE.json]
@@ -161,7 +162,21 @@ def measure_first_byte(api, subnet_id, members, runs, poll_s):
     return times
 
 
-def measure_live(api, state_dir, subnet_id, members, count, poll_s):
+def cpu_seconds(pid):
+    """utime + stime of a process, seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu_percent(pids, seconds):
+    """CPU used by these processes while nothing but heartbeats and health checks happen."""
+    before = sum(cpu_seconds(p) for p in pids)
+    time.sleep(seconds)  # a measurement window, not a wait for a condition
+    return 100.0 * (sum(cpu_seconds(p) for p in pids) - before) / seconds
+
+
+def measure_live(api, state_dir, subnet_id, members, count, poll_s, serve_pid, window_s):
     t0 = time.perf_counter()
     lbs = [api.call("POST", "/v2/lbaas/loadbalancers",
                     graph_body(subnet_id, members, "live-%d" % i), expect=(201,))["loadbalancer"]
@@ -185,11 +200,14 @@ def measure_live(api, state_dir, subnet_id, members, count, poll_s):
     assert len(per_amphora) == count, (len(per_amphora), count)
     for lb in lbs:
         wait_active(api, lb["id"], poll_s)
+    agents = list(h.local_amphora_pids(state_dir).values())
+    cpu = {"serve_percent": idle_cpu_percent([serve_pid], window_s),
+           "all_agents_percent": idle_cpu_percent(agents, window_s)}
     for lb in lbs:
         api.call("DELETE", "/v2/lbaas/loadbalancers/%s?cascade=true" % lb["id"], expect=(204,))
     for lb in lbs:
         wait_gone(api, lb["id"], poll_s)
-    return all_serving_s, per_amphora
+    return all_serving_s, per_amphora, cpu
 
 
 def main():
@@ -198,6 +216,8 @@ def main():
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--live", type=int, default=200)
     ap.add_argument("--poll-ms", type=float, default=2.0)
+    ap.add_argument("--window", type=float, default=5.0,
+                    help="seconds over which idle CPU of serve and agents is measured")
     ap.add_argument("--max-seconds", type=float, default=1800)
     ap.add_argument("--out")
     args = ap.parse_args()
@@ -228,18 +248,24 @@ def main():
               flush=True)
 
         if args.live > 0:
-            serving_s, per = measure_live(api, state, subnet["id"], members, args.live, poll_s)
+            serving_s, per, cpu = measure_live(api, state, subnet["id"], members, args.live,
+                                               poll_s, srv.pid, args.window)
             summary = {k: statistics.mean(p[k] for p in per) for k in per[0]}
             result["live"] = {"load_balancers": args.live, "all_serving_s": serving_s,
                               "mean_kib_per_amphora": summary,
                               "max_total_rss_kib": max(p["agent_rss"] + p["engine_rss"]
-                                                       for p in per)}
+                                                       for p in per),
+                              "idle_cpu": cpu}
             print("%d live load balancers, all serving after %.1f s; per amphora (mean KiB): "
                   "agent RSS %.0f PSS %.0f, engine RSS %.0f PSS %.0f, total RSS %.0f PSS %.0f"
                   % (args.live, serving_s, summary["agent_rss"], summary["agent_pss"],
                      summary["engine_rss"], summary["engine_pss"],
                      summary["agent_rss"] + summary["engine_rss"],
                      summary["agent_pss"] + summary["engine_pss"]), flush=True)
+            print("idle with %d amphorae heartbeating every second: octane serve %.1f%% CPU, "
+                  "all agents %.1f%% CPU (over %.0f s each)"
+                  % (args.live, cpu["serve_percent"], cpu["all_agents_percent"], args.window),
+                  flush=True)
     finally:
         if members:
             members.stop()

@@ -24,6 +24,8 @@ using nlohmann::json;
 
 constexpr auto kAgentStartTimeout = std::chrono::seconds(15);
 constexpr auto kCertValidity = std::chrono::hours(24 * 365 * 2);
+constexpr int kAgentCallAttempts = 3;
+constexpr auto kAgentRetryDelay = std::chrono::milliseconds(100);
 
 // compute_id of a local amphora: "local:<pid>:<management port>".
 struct Location {
@@ -70,7 +72,8 @@ struct LocalAmphoraDriver::Impl {
     Result<http::HttpsResponse> call(const std::string& amphora_id, const Location& where,
                                      const std::string& method, const std::string& target,
                                      const std::string& body = {},
-                                     const std::string& content_type = {}) const {
+                                     const std::string& content_type = {},
+                                     int attempts = kAgentCallAttempts) const {
         http::HttpsRequest request;
         request.method = method;
         request.host = "127.0.0.1";
@@ -79,7 +82,15 @@ struct LocalAmphoraDriver::Impl {
         request.expected_server_name = amphora_id;
         request.body = body;
         request.content_type = content_type;
-        return client->request(request);
+        // Every agent call is idempotent (PUT of a whole config, reload, DELETE, GET), so a
+        // transport failure (agent busy accepting, a reset) is retried, as Octavia's amphora
+        // driver does; an HTTP answer, even an error, is final.
+        Result<http::HttpsResponse> answer = client->request(request);
+        for (int attempt = 1; !answer && attempt < attempts; ++attempt) {
+            std::this_thread::sleep_for(kAgentRetryDelay * attempt);
+            answer = client->request(request);
+        }
+        return answer;
     }
 
     // Waits until the agent wrote its port and answers GET / over mutual TLS.
@@ -94,7 +105,8 @@ struct LocalAmphoraDriver::Impl {
             std::string port = read_file(port_file);
             if (!port.empty()) {
                 Location where{pid, static_cast<uint16_t>(std::stoul(port))};
-                auto answer = call(amphora_id, where, "GET", "/");
+                // The caller's loop is the retry here.
+                auto answer = call(amphora_id, where, "GET", "/", {}, {}, 1);
                 if (answer && answer->status == 200) {
                     return where;
                 }

@@ -277,7 +277,7 @@ void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
 
 Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
     auto where = parse_location(amphora.compute_id);
-    if (where) {
+    if (where && process_matches(where->pid, amphora.id)) {
         // The agent stops its engines on SIGTERM; a dead agent's engines are found by pid files.
         stop_process(where->pid, std::chrono::seconds(5));
     }
@@ -287,7 +287,11 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
         if (entry.path().extension() == ".pid") {
             std::string pid_text = read_file(entry.path().string());
             try {
-                stop_process(static_cast<pid_t>(std::stol(pid_text)), std::chrono::seconds(5));
+                auto pid = static_cast<pid_t>(std::stol(pid_text));
+                // An engine runs `-f <amphora dir>/<lb id>/haproxy.cfg`.
+                if (process_matches(pid, dir)) {
+                    stop_process(pid, std::chrono::seconds(5));
+                }
             } catch (const std::exception&) {
             }
         }

@@ -1,6 +1,8 @@
 #include "drivers/local_process.h"
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <fcntl.h>
@@ -99,6 +101,15 @@ void stop_process(pid_t pid, std::chrono::milliseconds grace) {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     }
+}
+
+bool process_matches(pid_t pid, const std::string& marker) {
+    if (pid <= 0 || !process_alive(pid)) {
+        return false;
+    }
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return cmdline.find(marker) != std::string::npos;
 }
 
 }  // namespace octane::drivers

@@ -21,4 +21,8 @@ void stop_process(pid_t pid, std::chrono::milliseconds grace);
 
 bool process_alive(pid_t pid);
 
+// Whether pid is alive and its command line contains `marker` (an amphora id, a config path): a
+// PID recorded before a restart may since belong to an unrelated process, which must be left be.
+bool process_matches(pid_t pid, const std::string& marker);
+
 }  // namespace octane::drivers

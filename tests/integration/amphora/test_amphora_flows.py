@@ -9,7 +9,7 @@ it: the agent reports the engine's own error once the engine has exited, instead
   - a listener added to a serving load balancer that cannot bind: the listener ERROR, the load
     balancer ACTIVE again, the same amphora, and the old listener still serving.
   - `amphora show` is truthful: ALLOCATED, STANDALONE, the VIP as ha_ip, a certificate that expires
-    in the future, the agent's management address.
+    in the future, the agent's management address; an amphora failover replaces it on the VIP.
 """
 from __future__ import annotations
 
@@ -160,6 +160,25 @@ def test_listener_that_cannot_bind_goes_error_while_the_load_balancer_keeps_serv
         peer_seen = member_server.accept()
         peer_seen[0].close()
         assert c.getpeername() == (lb["vip_address"], 8080)
+
+    # The blocked listener is deleted (an ERROR object may be), then an operator's failover
+    # (`openstack loadbalancer amphora failover`): a new amphora on the same VIP, the old agent
+    # gone, the listener serving again. (With the blocked listener kept, the new amphora could
+    # not bind it either and the failover would end in ERROR, as Octavia's does.)
+    r = client.delete(listener_path)
+    assert r.status == 204, r
+    h.wait_gone(client, listener_path, timeout=WAIT_S)
+    wait_status(client, lb_path, "ACTIVE")
+    old_pid = agent_pid(shown)
+    r = client.put("%s/%s/failover" % (h.AMPS, before[0]["id"]))
+    assert r.status == 202, r
+    wait_status(client, lb_path, "ACTIVE")
+    replaced = amphorae_of(client, lb["id"])
+    assert len(replaced) == 1 and replaced[0]["id"] != before[0]["id"], replaced
+    assert replaced[0]["ha_ip"] == lb["vip_address"] and replaced[0]["status"] == "ALLOCATED"
+    assert before[0]["id"] not in h.process_argv(old_pid)
+    with socket.create_connection((lb["vip_address"], 8080), timeout=5):
+        member_server.accept()[0].close()
 
     r = client.delete(lb_path, params={"cascade": "true"})
     assert r.status == 204, r

@@ -178,8 +178,10 @@ def cloud(tmp_path_factory):
     try:
         yield srv
     finally:
-        srv.stop()
-        h.stop_local_amphorae(state)
+        try:
+            srv.stop()
+        finally:
+            h.stop_local_amphorae(state)
 
 
 def member_addresses(api: Api, count: int) -> list[str]:

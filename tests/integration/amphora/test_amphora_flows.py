@@ -40,8 +40,10 @@ def cloud(tmp_path_factory):
         yield srv, client
         client.close()
     finally:
-        srv.stop()
-        h.stop_local_amphorae(state)
+        try:
+            srv.stop()
+        finally:
+            h.stop_local_amphorae(state)
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
@@ -31,41 +32,6 @@ ApiResult<void> check_provider(Call& call, json& attrs) {
     std::string provider = attrs["provider"];
     if (provider != "amphora" && provider != "octavia") {
         return api_error(400, "Provider '" + provider + "' is not enabled.");
-    }
-    return {};
-}
-
-// Octavia's quota check when auth is on: the project's load balancers in use against its quota
-// (-1 = unlimited, the default when no quota row exists).
-ApiResult<void> check_quota(Call& call, const std::string& project) {
-    if (!call.context.enforce_quota) {
-        return {};
-    }
-    auto quota = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
-    if (!quota) {
-        return storage_error(quota.error());
-    }
-    int64_t limit = -1;
-    if (!quota->empty()) {
-        json attrs = json::parse(quota->front().text(0), nullptr, false);
-        for (const char* key : {"loadbalancer", "load_balancer"}) {
-            if (attrs.is_object() && attrs.contains(key) && attrs[key].is_number_integer()) {
-                limit = attrs[key].get<int64_t>();
-            }
-        }
-    }
-    if (limit < 0) {
-        return {};
-    }
-    auto used = call.api.db.query(
-        "SELECT COUNT(*) FROM load_balancers WHERE project_id = ? AND provisioning_status <>"
-        " 'DELETED'",
-        {project});
-    if (!used) {
-        return storage_error(used.error());
-    }
-    if (used->front().integer(0) >= limit) {
-        return api_error(403, "Quota has been met for resources: Load Balancer");
     }
     return {};
 }
@@ -187,13 +153,16 @@ ApiResult<http::HttpResponse> create(Call& call) {
     lb.attrs["vip_vnic_type"] = "normal";
     lb.attrs["additional_vips"] = *additional;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
-        if (auto ok = check_quota(call, lb.project_id); !ok) {
+        if (auto ok = check_quota(call, lb.project_id, {{Kind::kLoadBalancer, 1}}); !ok) {
             return ok;
         }
         if (auto inserted = call.api.store.insert(Kind::kLoadBalancer, lb); !inserted) {
             return storage_error(inserted.error());
         }
-        return create_graph(call, lb, *given);
+        if (auto graph = create_graph(call, lb, *given); !graph) {
+            return graph;
+        }
+        return check_graph_quota(call, lb.project_id, lb.id);
     });
     if (!done) {
         (void)call.api.network.deallocate_vip(lb.id, *vip);

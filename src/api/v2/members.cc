@@ -230,6 +230,7 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         bool changed = false;
         int64_t added = 0;
         int64_t removed = 0;
+        std::set<std::string> new_subnets;  // of the members created; "" = none given
         std::vector<std::function<ApiResult<void>()>> steps;
         for (size_t i = 0; i < wanted.size(); ++i) {
             const json& attrs = wanted[i];
@@ -237,6 +238,10 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
             changed = true;
             if (it == current.end()) {
                 ++added;
+                auto subnet = attrs.find("subnet_id");
+                new_subnets.insert(subnet != attrs.end() && subnet->is_string()
+                                       ? subnet->get<std::string>()
+                                       : std::string());
                 steps.push_back([&call, &pool, attrs]() -> ApiResult<void> {
                     auto inserted = insert_member(call, *pool, attrs);
                     if (!inserted) {
@@ -288,10 +293,17 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         if (auto locked = lock_for_member_change(call, *pool); !locked) {
             return locked;
         }
-        // As Octavia: quota for the net growth.
+        // As Octavia: quota for the net growth, then the subnets of the new members only (an
+        // existing member's subnet is immutable).
         if (auto ok = check_quota(call, pool->project_id, {{Kind::kMember, added - removed}});
             !ok) {
             return ok;
+        }
+        new_subnets.erase("");
+        for (const auto& subnet : new_subnets) {
+            if (auto known = check_member_subnet(call, {{"subnet_id", subnet}}); !known) {
+                return known;
+            }
         }
         for (auto& step : steps) {
             if (auto ok = step(); !ok) {

@@ -272,3 +272,59 @@ def test_load_balancer_vip_validation_and_port(srv):
         code = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).status_code
         time.sleep(0.05)
     assert code == 404
+
+
+def wait_lb_active(srv, lb_id):
+    def active():
+        lb = api(srv, "GET", LB + "/" + lb_id).json()["loadbalancer"]
+        assert lb["provisioning_status"] != "ERROR", lb
+        return lb["provisioning_status"] == "ACTIVE"
+    c.h.poll_until(active, what="load balancer %s ACTIVE" % lb_id)
+
+
+def test_member_subnet_validated_on_batch_update(srv):
+    """PUT /pools/{id}/members validates the subnets of the members it creates (Octavia: 400
+    InvalidSubresource), and writes nothing when one is unknown."""
+    missing = str(uuid.uuid4())
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"][0]["id"]
+    lb = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": subnet}}).json()["loadbalancer"]
+    wait_lb_active(srv, lb["id"])
+    r = api(srv, "POST", "/v2.0/lbaas/pools", json={"pool": {
+        "loadbalancer_id": lb["id"], "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}})
+    assert r.status_code == 201, r.text
+    members = "/v2.0/lbaas/pools/%s/members" % r.json()["pool"]["id"]
+    wait_lb_active(srv, lb["id"])
+    good = {"address": "127.10.4.1", "protocol_port": 22, "subnet_id": subnet}
+    bad = {"address": "127.10.4.2", "protocol_port": 22, "subnet_id": missing}
+    r = api(srv, "PUT", members, json={"members": [good, bad]})
+    assert r.status_code == 400, r.text
+    assert r.json() == {"faultcode": "Client", "faultstring": "Subnet %s not found." % missing,
+                        "debuginfo": None}
+    assert api(srv, "GET", members).json()["members"] == []
+    assert api(srv, "GET", LB + "/" + lb["id"]).json()["loadbalancer"]["provisioning_status"] == "ACTIVE"
+    r = api(srv, "PUT", members, json={"members": [good]})
+    assert r.status_code == 202, r.text
+    wait_lb_active(srv, lb["id"])
+    assert [m["subnet_id"] for m in api(srv, "GET", members).json()["members"]] == [subnet]
+
+
+def test_member_subnet_validated_on_graph_create(srv):
+    missing = str(uuid.uuid4())
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"][0]["id"]
+    name = "graph-" + uuid.uuid4().hex[:6]
+    pool = {"name": "p", "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN", "members": [
+        {"address": "127.10.5.1", "protocol_port": 22, "subnet_id": subnet},
+        {"address": "127.10.5.2", "protocol_port": 22, "subnet_id": missing}]}
+    body = {"name": name, "vip_subnet_id": subnet, "pools": [pool],
+            "listeners": [{"protocol": "TCP", "protocol_port": 22, "default_pool": {"name": "p"}}]}
+    ports_before = len(api(srv, "GET", NET + "/ports").json()["ports"])
+    r = api(srv, "POST", LB, json={"loadbalancer": body})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Subnet %s not found." % missing
+    assert api(srv, "GET", LB + "?name=" + name).json()["loadbalancers"] == []
+    assert len(api(srv, "GET", NET + "/ports").json()["ports"]) == ports_before
+    pool["members"].pop()
+    r = api(srv, "POST", LB, json={"loadbalancer": body})
+    assert r.status_code == 201, r.text
+    (member,) = r.json()["loadbalancer"]["pools"][0]["members"]
+    assert member["subnet_id"] == subnet

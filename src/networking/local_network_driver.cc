@@ -100,13 +100,11 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
                  {"extra_dhcp_opts", json::array()}};
     auto port = store_.create_port(body, {FixedIpRequest{subnet_id, request.address}});
     if (!port) {
+        // Octavia answers with Neutron's own code and message (AllocateVIPException orig_code/
+        // orig_msg): 409 for an address in use or an exhausted subnet, 400 for one outside it.
         int status = port.error().status;
-        if (port.error().type == "IpAddressAlreadyAllocated") {
-            return Unexpected(
-                drivers::NetworkError{409, "IP address " + request.address.value_or("") +
-                                               " already allocated in subnet " + *subnet_id});
-        }
-        return Unexpected(drivers::NetworkError{status >= 500 ? 500 : 400, port.error().message});
+        return Unexpected(
+            drivers::NetworkError{status >= 500 ? 500 : status, port.error().message});
     }
     return vip_of(*port, subnet_id);
 }

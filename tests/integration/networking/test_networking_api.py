@@ -328,3 +328,17 @@ def test_member_subnet_validated_on_graph_create(srv):
     assert r.status_code == 201, r.text
     (member,) = r.json()["loadbalancer"]["pools"][0]["members"]
     assert member["subnet_id"] == subnet
+
+
+def test_load_balancer_on_an_exhausted_subnet(srv):
+    """Octavia passes Neutron's code and message through (AllocateVIPException orig_code): an
+    exhausted subnet is 409, and the refused create leaves no load balancer behind."""
+    net, sub = make_net(srv, "10.30.0.0/29", pools=[{"start": "10.30.0.2", "end": "10.30.0.2"}])
+    assert port(srv, net["id"]).status_code == 201
+    name = "full-" + uuid.uuid4().hex[:6]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"name": name, "vip_subnet_id": sub["id"]}})
+    assert r.status_code == 409, r.text
+    assert r.json() == {"faultcode": "Client", "debuginfo": None,
+                        "faultstring": "No more IP addresses available on network %s." % net["id"]}
+    assert api(srv, "GET", LB + "?name=" + name).json()["loadbalancers"] == []
+    assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1

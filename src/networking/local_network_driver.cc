@@ -1,6 +1,7 @@
 #include "networking/local_network_driver.h"
 
 #include "networking/cidr.h"
+#include "networking/vip_port.h"
 
 namespace octane::networking {
 namespace {
@@ -29,14 +30,32 @@ Result<drivers::Vip, drivers::NetworkError> vip_of(const json& port,
 
 }  // namespace
 
+// Octavia's order: the port exists, no device uses it, the subnet (if given) exists, then the
+// fixed IP that is the VIP.
+Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::existing_port_vip(
+    const drivers::VipRequest& request) {
+    auto port = store_.get(NetKind::kPort, *request.port_id);
+    if (!port) {
+        return invalid_subresource("Port", *request.port_id);
+    }
+    if (auto unused = check_port_unused(*port); !unused) {
+        return Unexpected(drivers::NetworkError{400, unused.error().message});
+    }
+    if (request.subnet_id && !store_.get(NetKind::kSubnet, *request.subnet_id)) {
+        return invalid_subresource("Subnet", *request.subnet_id);
+    }
+    auto chosen = choose_vip_fixed_ip(*port, request.subnet_id, request.address);
+    if (!chosen) {
+        return Unexpected(drivers::NetworkError{400, chosen.error().message});
+    }
+    return drivers::Vip{chosen->ip_address, *request.port_id, chosen->subnet_id,
+                        (*port)["network_id"].get<std::string>()};
+}
+
 Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
     const drivers::VipRequest& request) {
     if (request.port_id) {
-        auto port = store_.get(NetKind::kPort, *request.port_id);
-        if (!port) {
-            return invalid_subresource("Port", *request.port_id);
-        }
-        return vip_of(*port, request.subnet_id);
+        return existing_port_vip(request);
     }
     std::string network_id;
     std::optional<std::string> subnet_id = request.subnet_id;

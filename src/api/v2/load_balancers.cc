@@ -36,6 +36,27 @@ ApiResult<void> check_provider(Call& call, json& attrs) {
     return {};
 }
 
+// A port the user made carries no device_id after it became a VIP (Octavia leaves it so), so
+// the driver's in-use check cannot see a second load balancer on it: the live load balancers are
+// asked, inside the inserting transaction. The fault reads as Octavia's check_port_in_use.
+ApiResult<void> check_vip_port_free(Call& call, const std::optional<std::string>& port_id) {
+    if (!port_id) {
+        return {};
+    }
+    auto rows = call.api.db.query(
+        "SELECT id FROM load_balancers WHERE provisioning_status <> 'DELETED' AND"
+        " json_extract(attrs, '$.vip_port_id') = ? LIMIT 1",
+        {*port_id});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (!rows->empty()) {
+        return model::validation_failure("Port " + *port_id + " is already used by device lb-" +
+                                         rows->front().text(0) + " ");
+    }
+    return {};
+}
+
 ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
     if (auto flavor = optional_text(attrs, "flavor_id")) {
         auto rows = call.api.db.query("SELECT attrs FROM flavors WHERE id = ?", {*flavor});
@@ -154,6 +175,9 @@ ApiResult<http::HttpResponse> create(Call& call) {
     lb.attrs["additional_vips"] = *additional;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         if (auto ok = check_quota(call, lb.project_id, {{Kind::kLoadBalancer, 1}}); !ok) {
+            return ok;
+        }
+        if (auto ok = check_vip_port_free(call, vip_request.port_id); !ok) {
             return ok;
         }
         if (auto inserted = call.api.store.insert(Kind::kLoadBalancer, lb); !inserted) {

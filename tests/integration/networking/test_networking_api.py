@@ -342,3 +342,44 @@ def test_load_balancer_on_an_exhausted_subnet(srv):
                         "faultstring": "No more IP addresses available on network %s." % net["id"]}
     assert api(srv, "GET", LB + "?name=" + name).json()["loadbalancers"] == []
     assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1
+
+
+def test_load_balancer_on_an_existing_port(srv):
+    """vip_port_id as Octavia: the VIP is the port's fixed IP (chosen by subnet or address when the
+    port has several), a port a device uses is refused, and so is a second load balancer on a port
+    that is already a VIP: one address never serves two load balancers."""
+    net, v4 = make_net(srv, "10.31.0.0/24")
+    v6 = api(srv, "POST", NET + "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "fd00:31::/64", "ip_version": 6}}).json()["subnet"]
+    dual = port(srv, net["id"]).json()["port"]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == ("Validation failure: VIP port's subnet could not be determined. "
+                                       "Please specify either a VIP subnet or address.")
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_address": "10.31.0.200"}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Specified VIP address not found on the specified VIP port."
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_subnet_id": v6["id"]}})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    assert (lb["vip_port_id"], lb["vip_subnet_id"], lb["vip_network_id"]) == (dual["id"], v6["id"], net["id"])
+    assert lb["vip_address"] == [ip["ip_address"] for ip in dual["fixed_ips"] if ip["subnet_id"] == v6["id"]][0]
+    wait_lb_active(srv, lb["id"])
+    # a second load balancer on the same port is refused, whatever it names
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_subnet_id": v4["id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Port %s is already used by device lb-%s " % (
+        dual["id"], lb["id"])
+    # the VIP port Octane made for another load balancer (device_id lb-...) is in use too
+    own = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": v4["id"]}}).json()["loadbalancer"]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": own["vip_port_id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Port %s is already used by device lb-%s " % (
+        own["vip_port_id"], own["id"])
+    # deleting the load balancer leaves the user's port in place
+    assert api(srv, "DELETE", LB + "/" + lb["id"]).status_code == 204
+    c.h.poll_until(lambda: api(srv, "GET", LB + "/" + lb["id"]).status_code == 404, what="lb deleted")
+    assert api(srv, "GET", NET + "/ports/" + dual["id"]).status_code == 200
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_address": "fd00:31:0::" +
+                                                    dual["fixed_ips"][1]["ip_address"].split("::")[1]}})
+    assert r.status_code == 201, r.text

@@ -23,6 +23,10 @@ class LocalNetworkDriver final : public drivers::NetworkDriver {
     Result<drivers::Vip, drivers::NetworkError> existing_port_vip(
         const drivers::VipRequest& request);
 
+    Result<void, drivers::NetworkError> check_additional_subnets(const drivers::VipRequest& request,
+                                                                 const std::string& primary_subnet,
+                                                                 const std::string& network_id);
+
     NetworkStore& store_;
 };
 

@@ -383,3 +383,48 @@ def test_load_balancer_on_an_existing_port(srv):
     r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_address": "fd00:31:0::" +
                                                     dual["fixed_ips"][1]["ip_address"].split("::")[1]}})
     assert r.status_code == 201, r.text
+
+
+def test_additional_vips_are_addresses_of_the_vip_port(srv):
+    """additional_vips as Octavia with Neutron: each is a fixed IP of the VIP port on another
+    subnet of the VIP network (addresses handed out once); unknown subnets are InvalidSubresource,
+    subnets of another network or the primary one are refused, and a refused create holds no
+    address."""
+    net, v4 = make_net(srv, "10.32.0.0/24")
+    v6 = api(srv, "POST", NET + "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "fd00:32::/64", "ip_version": 6}}).json()["subnet"]
+    _, elsewhere = make_net(srv, "10.33.0.0/24")
+    missing = str(uuid.uuid4())
+
+    def create(*extras, **fields):
+        body = {"vip_subnet_id": v4["id"], "additional_vips": list(extras), **fields}
+        return api(srv, "POST", LB, json={"loadbalancer": body})
+
+    for extras, status, text in (
+            ([{"subnet_id": missing}], 400, "Subnet %s not found." % missing),
+            ([{"subnet_id": elsewhere["id"]}], 400, "Validation failure: All VIP subnets must belong to the same network."),
+            ([{"subnet_id": v4["id"]}], 400, "Validation failure: Duplicate VIP or additional VIP subnet(s) detected: " + v4["id"]),
+            ([{"subnet_id": v6["id"], "ip_address": "fd00:33::5"}], 400,
+             "IP address fd00:33::5 is not a valid IP for the specified subnet."),
+            ([{"subnet_id": v6["id"], "ip_address": "bogus"}], 400,
+             "Invalid input for field/attribute ip_address. Value: 'bogus'. Value should be IPv4 or IPv6 format")):
+        r = create(*extras)
+        assert r.status_code == status, (extras, r.text)
+        assert r.json()["faultstring"] == text, r.text
+    # a subnet of another network named through vip_network_id is refused the same way
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_network_id": net["id"],
+                                                    "additional_vips": [{"subnet_id": v4["id"]}]}})
+    assert r.status_code == 400 and "Duplicate VIP" in r.json()["faultstring"], r.text
+    assert api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"] == []
+    r = create({"subnet_id": v6["id"], "ip_address": "fd00:32::77"})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    assert lb["additional_vips"] == [{"subnet_id": v6["id"], "ip_address": "fd00:32::77",
+                                      "port_id": lb["vip_port_id"], "network_id": net["id"]}]
+    vip_port = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).json()["port"]
+    assert sorted(ip["ip_address"] for ip in vip_port["fixed_ips"]) == sorted([lb["vip_address"], "fd00:32::77"])
+    # the additional address is taken: neither a port nor another load balancer gets it
+    neutron_error(port(srv, net["id"], fixed_ips=[{"ip_address": "fd00:32::77"}]), 409, "IpAddressAlreadyAllocated")
+    r = create({"subnet_id": v6["id"], "ip_address": "fd00:32::77"})
+    assert r.status_code == 409, r.text
+    assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1

@@ -11,6 +11,7 @@
 #include "db/object_store.h"
 #include "drivers/network_driver.h"
 #include "http/http_message.h"
+#include "model/quota.h"
 
 namespace octane::api {
 
@@ -20,6 +21,7 @@ struct ApiSettings {
     std::string api_base_uri;  // overrides the request's scheme://host in links when set
     std::string default_provider = "amphora";
     bool healthcheck_enabled = false;
+    model::QuotaDefaults quota_defaults;  // [quotas] default_*_quota
 };
 
 // The auth strategy: the caller's RequestContext for a request, or the response refusing it

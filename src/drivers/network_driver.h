@@ -6,10 +6,24 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
 namespace octane::drivers {
+
+// One more address of the VIP (additional_vips): a fixed IP on another subnet of the VIP network.
+struct AdditionalVipRequest {
+    std::string subnet_id;
+    std::optional<std::string> address;
+    std::optional<std::string> port_id;
+};
+
+struct AdditionalVip {
+    std::string subnet_id;
+    std::string address;
+    std::optional<std::string> port_id;  // the VIP port that holds it, when the driver has ports
+};
 
 struct VipRequest {
     std::string load_balancer_id;
@@ -18,6 +32,7 @@ struct VipRequest {
     std::optional<std::string> port_id;
     std::optional<std::string> subnet_id;
     std::optional<std::string> network_id;
+    std::vector<AdditionalVipRequest> additional;  // subnets distinct from each other
 };
 
 struct Vip {
@@ -25,6 +40,7 @@ struct Vip {
     std::string port_id;
     std::string subnet_id;
     std::string network_id;
+    std::vector<AdditionalVip> additional;  // in the order requested
 };
 
 // Failures carry an HTTP status for the API (400 InvalidSubresource, 409 address in use).

@@ -15,6 +15,10 @@ Result<Vip, NetworkError> NoopNetworkDriver::allocate_vip(const VipRequest& requ
     vip.network_id = request.network_id.value_or(make_name_uuid("network-of:" + vip.subnet_id));
     // The reference noop driver hands every VIP the same documentation address.
     vip.address = request.address.value_or("198.51.100.1");
+    for (const auto& extra : request.additional) {
+        vip.additional.push_back(
+            {extra.subnet_id, extra.address.value_or(vip.address), extra.port_id});
+    }
     return vip;
 }
 

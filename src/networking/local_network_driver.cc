@@ -1,6 +1,7 @@
 #include "networking/local_network_driver.h"
 
 #include "networking/cidr.h"
+#include "networking/vip_port.h"
 
 namespace octane::networking {
 namespace {
@@ -27,16 +28,79 @@ Result<drivers::Vip, drivers::NetworkError> vip_of(const json& port,
         400, "Port " + port["id"].get<std::string>() + " has no fixed IP on the VIP subnet."});
 }
 
+// The VIP port's fixed IPs on the additional subnets, in the order requested.
+Result<std::vector<drivers::AdditionalVip>, drivers::NetworkError> additional_of(
+    const json& port, const std::vector<drivers::AdditionalVipRequest>& wanted) {
+    std::vector<drivers::AdditionalVip> out;
+    for (const auto& extra : wanted) {
+        auto chosen = choose_vip_fixed_ip(port, extra.subnet_id, std::nullopt);
+        if (!chosen) {
+            return Unexpected(drivers::NetworkError{400, chosen.error().message});
+        }
+        out.push_back({chosen->subnet_id, chosen->ip_address, port["id"].get<std::string>()});
+    }
+    return out;
+}
+
 }  // namespace
+
+// Octavia's _validate_subnets_share_network_but_no_duplicates: every additional subnet exists,
+// differs from the primary one and lies in the VIP network.
+Result<void, drivers::NetworkError> LocalNetworkDriver::check_additional_subnets(
+    const drivers::VipRequest& request, const std::string& primary_subnet,
+    const std::string& network_id) {
+    for (const auto& extra : request.additional) {
+        auto subnet = store_.get(NetKind::kSubnet, extra.subnet_id);
+        if (!subnet) {
+            return invalid_subresource("Subnet", extra.subnet_id);
+        }
+        if (extra.subnet_id == primary_subnet) {
+            return Unexpected(drivers::NetworkError{
+                400, "Validation failure: Duplicate VIP or additional VIP subnet(s) detected: " +
+                         extra.subnet_id});
+        }
+        if ((*subnet)["network_id"] != network_id) {
+            return Unexpected(drivers::NetworkError{
+                400, "Validation failure: All VIP subnets must belong to the same network."});
+        }
+    }
+    return {};
+}
+
+// Octavia's order: the port exists, no device uses it, the subnet (if given) exists, then the
+// fixed IP that is the VIP.
+Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::existing_port_vip(
+    const drivers::VipRequest& request) {
+    auto port = store_.get(NetKind::kPort, *request.port_id);
+    if (!port) {
+        return invalid_subresource("Port", *request.port_id);
+    }
+    if (auto unused = check_port_unused(*port); !unused) {
+        return Unexpected(drivers::NetworkError{400, unused.error().message});
+    }
+    if (request.subnet_id && !store_.get(NetKind::kSubnet, *request.subnet_id)) {
+        return invalid_subresource("Subnet", *request.subnet_id);
+    }
+    auto chosen = choose_vip_fixed_ip(*port, request.subnet_id, request.address);
+    if (!chosen) {
+        return Unexpected(drivers::NetworkError{400, chosen.error().message});
+    }
+    std::string network_id = (*port)["network_id"].get<std::string>();
+    if (auto ok = check_additional_subnets(request, chosen->subnet_id, network_id); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto additional = additional_of(*port, request.additional);
+    if (!additional) {
+        return Unexpected(additional.error());
+    }
+    return drivers::Vip{chosen->ip_address, *request.port_id, chosen->subnet_id, network_id,
+                        std::move(*additional)};
+}
 
 Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
     const drivers::VipRequest& request) {
     if (request.port_id) {
-        auto port = store_.get(NetKind::kPort, *request.port_id);
-        if (!port) {
-            return invalid_subresource("Port", *request.port_id);
-        }
-        return vip_of(*port, request.subnet_id);
+        return existing_port_vip(request);
     }
     std::string network_id;
     std::optional<std::string> subnet_id = request.subnet_id;
@@ -98,17 +162,31 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
                  {"security_groups", json::array()},
                  {"allowed_address_pairs", json::array()},
                  {"extra_dhcp_opts", json::array()}};
-    auto port = store_.create_port(body, {FixedIpRequest{subnet_id, request.address}});
-    if (!port) {
-        int status = port.error().status;
-        if (port.error().type == "IpAddressAlreadyAllocated") {
-            return Unexpected(
-                drivers::NetworkError{409, "IP address " + request.address.value_or("") +
-                                               " already allocated in subnet " + *subnet_id});
-        }
-        return Unexpected(drivers::NetworkError{status >= 500 ? 500 : 400, port.error().message});
+    if (auto ok = check_additional_subnets(request, *subnet_id, network_id); !ok) {
+        return Unexpected(ok.error());
     }
-    return vip_of(*port, subnet_id);
+    std::vector<FixedIpRequest> fixed_ips = {FixedIpRequest{subnet_id, request.address}};
+    for (const auto& extra : request.additional) {
+        fixed_ips.push_back(FixedIpRequest{extra.subnet_id, extra.address});
+    }
+    auto port = store_.create_port(body, fixed_ips);
+    if (!port) {
+        // Octavia answers with Neutron's own code and message (AllocateVIPException orig_code/
+        // orig_msg): 409 for an address in use or an exhausted subnet, 400 for one outside it.
+        int status = port.error().status;
+        return Unexpected(
+            drivers::NetworkError{status >= 500 ? 500 : status, port.error().message});
+    }
+    auto vip = vip_of(*port, subnet_id);
+    if (!vip) {
+        return vip;
+    }
+    auto additional = additional_of(*port, request.additional);
+    if (!additional) {
+        return Unexpected(additional.error());
+    }
+    vip->additional = std::move(*additional);
+    return vip;
 }
 
 Result<void, drivers::NetworkError> LocalNetworkDriver::check_subnet(const std::string& subnet_id) {

@@ -19,6 +19,14 @@ class LocalNetworkDriver final : public drivers::NetworkDriver {
     Result<void, drivers::NetworkError> check_subnet(const std::string& subnet_id) override;
 
   private:
+    // The VIP on a port the user made (vip_port_id).
+    Result<drivers::Vip, drivers::NetworkError> existing_port_vip(
+        const drivers::VipRequest& request);
+
+    Result<void, drivers::NetworkError> check_additional_subnets(const drivers::VipRequest& request,
+                                                                 const std::string& primary_subnet,
+                                                                 const std::string& network_id);
+
     NetworkStore& store_;
 };
 

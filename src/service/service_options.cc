@@ -31,6 +31,26 @@ bool to_bool(const std::string& text) {
     return s == "true" || s == "1" || s == "yes" || s == "on";
 }
 
+// [quotas] default_<resource>_quota: -1 (unlimited) .. 2000000000, as Octavia's quota values.
+Result<void> read_quota_defaults(const IniFile& ini, model::QuotaDefaults& defaults) {
+    for (model::Kind kind : model::kAllKinds) {
+        std::string key(model::quota_default_option(kind));
+        auto text = ini.get("quotas", key);
+        if (!text) {
+            continue;
+        }
+        auto value = to_int(*text, "quotas." + key);
+        if (!value) {
+            return Unexpected(value.error());
+        }
+        if (*value < model::kQuotaUnlimited || *value > model::kQuotaMax) {
+            return make_error("quotas." + key + " must be -1 (unlimited) .. 2000000000");
+        }
+        defaults.set(kind, *value);
+    }
+    return {};
+}
+
 }  // namespace
 
 void add_flags(CLI::App& app, RawFlags& raw) {
@@ -172,6 +192,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
             return Unexpected(value.error());
         }
         *option.target = *value;
+    }
+    if (auto quotas = read_quota_defaults(ini, o.quota_defaults); !quotas) {
+        return Unexpected(quotas.error());
     }
     if (port < 0 || port > 65535) {
         return make_error("bind_port must be 0..65535");

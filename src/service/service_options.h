@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "model/quota.h"
 
 namespace CLI {
 class App;
@@ -48,6 +49,7 @@ struct ServiceOptions {
     int64_t health_check_interval = 3;
     int64_t health_max_datagram = 65536;
     int64_t pagination_max_limit = 1000;
+    model::QuotaDefaults quota_defaults;  // [quotas] default_<resource>_quota, -1 = unlimited
     int64_t max_request_body_size = 114688;
     std::string api_base_uri;
     bool healthcheck_enabled = false;

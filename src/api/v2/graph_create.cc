@@ -96,6 +96,9 @@ ApiResult<TreeObject> create_pool(Call& call, const TreeObject& lb, const json& 
         if (!m_attrs) {
             return Unexpected(m_attrs.error());
         }
+        if (auto known = check_member_subnet(call, *m_attrs); !known) {
+            return Unexpected(known.error());
+        }
         if (auto added = insert_member(call, *pool, *m_attrs); !added) {
             return Unexpected(added.error());
         }

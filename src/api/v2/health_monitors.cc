@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -49,6 +50,9 @@ ApiResult<http::HttpResponse> create(Call& call) {
         }
         if (auto ok = authorize(call.context, Rule::kWrite, pool->project_id); !ok) {
             return Unexpected(ok.error());
+        }
+        if (auto ok = check_quota(call, pool->project_id, {{Kind::kHealthMonitor, 1}}); !ok) {
+            return ok;
         }
         if (auto locked = lock_for_monitor_change(call, *pool); !locked) {
             return locked;

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -90,6 +91,14 @@ ApiResult<http::HttpResponse> create(Call& call) {
             return Unexpected(listener.error());
         }
         if (auto ok = authorize(call.context, Rule::kWrite, listener->project_id); !ok) {
+            return ok;
+        }
+        // Rules given inline are created with the policy and count against their own quota.
+        auto inline_rules = attrs->value("rules", json::array());
+        auto rule_count = static_cast<int64_t>(inline_rules.is_array() ? inline_rules.size() : 0);
+        if (auto ok = check_quota(call, listener->project_id,
+                                  {{Kind::kL7Policy, 1}, {Kind::kL7Rule, rule_count}});
+            !ok) {
             return ok;
         }
         auto locked = lock_load_balancer(call, listener->load_balancer_id);

@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -79,6 +80,9 @@ ApiResult<http::HttpResponse> create(Call& call) {
     return change(
         call,
         [&](const TreeObject& policy) -> ApiResult<TreeObject> {
+            if (auto ok = check_quota(call, policy.project_id, {{Kind::kL7Rule, 1}}); !ok) {
+                return Unexpected(ok.error());
+            }
             if (auto locked = lock_for_rule_change(call, policy); !locked) {
                 return Unexpected(locked.error());
             }

@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -86,6 +87,9 @@ ApiResult<http::HttpResponse> create(Call& call) {
         }
         if (auto ok = authorize(call.context, Rule::kWrite, lb->project_id); !ok) {
             return Unexpected(ok.error());
+        }
+        if (auto ok = check_quota(call, lb->project_id, {{Kind::kListener, 1}}); !ok) {
+            return ok;
         }
         if (auto ok = model::check_listener(*attrs); !ok) {
             return Unexpected(ok.error());

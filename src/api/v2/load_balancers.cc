@@ -1,8 +1,10 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
 #include "common/uuid.h"
 #include "model/field_validation.h"
+#include "model/ip_address.h"
 #include "model/resource_specs.h"
 #include "model/statuses.h"
 
@@ -35,37 +37,23 @@ ApiResult<void> check_provider(Call& call, json& attrs) {
     return {};
 }
 
-// Octavia's quota check when auth is on: the project's load balancers in use against its quota
-// (-1 = unlimited, the default when no quota row exists).
-ApiResult<void> check_quota(Call& call, const std::string& project) {
-    if (!call.context.enforce_quota) {
+// A port the user made carries no device_id after it became a VIP (Octavia leaves it so), so
+// the driver's in-use check cannot see a second load balancer on it: the live load balancers are
+// asked, inside the inserting transaction. The fault reads as Octavia's check_port_in_use.
+ApiResult<void> check_vip_port_free(Call& call, const std::optional<std::string>& port_id) {
+    if (!port_id) {
         return {};
     }
-    auto quota = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
-    if (!quota) {
-        return storage_error(quota.error());
+    auto rows = call.api.db.query(
+        "SELECT id FROM load_balancers WHERE provisioning_status <> 'DELETED' AND"
+        " json_extract(attrs, '$.vip_port_id') = ? LIMIT 1",
+        {*port_id});
+    if (!rows) {
+        return storage_error(rows.error());
     }
-    int64_t limit = -1;
-    if (!quota->empty()) {
-        json attrs = json::parse(quota->front().text(0), nullptr, false);
-        for (const char* key : {"loadbalancer", "load_balancer"}) {
-            if (attrs.is_object() && attrs.contains(key) && attrs[key].is_number_integer()) {
-                limit = attrs[key].get<int64_t>();
-            }
-        }
-    }
-    if (limit < 0) {
-        return {};
-    }
-    auto used = call.api.db.query(
-        "SELECT COUNT(*) FROM load_balancers WHERE project_id = ? AND provisioning_status <>"
-        " 'DELETED'",
-        {project});
-    if (!used) {
-        return storage_error(used.error());
-    }
-    if (used->front().integer(0) >= limit) {
-        return api_error(403, "Quota has been met for resources: Load Balancer");
+    if (!rows->empty()) {
+        return model::validation_failure("Port " + *port_id + " is already used by device lb-" +
+                                         rows->front().text(0) + " ");
     }
     return {};
 }
@@ -100,28 +88,52 @@ ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
     return {};
 }
 
-ApiResult<json> check_additional_vips(const json& given, const std::string& primary_subnet) {
-    json out = json::array();
-    std::set<std::string> subnets = {primary_subnet};
-    for (const auto& vip : given) {
+// additional_vips as given: shape, known keys, subnets distinct from each other and from a given
+// vip_subnet_id. The network driver checks that they exist, share the VIP network and differ
+// from a subnet it picks itself; it runs before any address is taken.
+ApiResult<std::vector<drivers::AdditionalVipRequest>> parse_additional_vips(
+    const json& given, const std::optional<std::string>& primary_subnet) {
+    std::vector<drivers::AdditionalVipRequest> out;
+    std::set<std::string> subnets;
+    if (primary_subnet) {
+        subnets.insert(*primary_subnet);
+    }
+    for (const auto& vip : given.is_array() ? given : json::array()) {
         if (!vip.is_object() || !vip.contains("subnet_id") || !vip["subnet_id"].is_string() ||
             !is_uuid(vip["subnet_id"].get<std::string>())) {
             return api_error(
                 400, model::invalid_input("subnet_id", vip.dump(), "Value should be UUID format"));
         }
+        drivers::AdditionalVipRequest request{vip["subnet_id"].get<std::string>(), {}, {}};
         for (const auto& [key, value] : vip.items()) {
             if (key != "subnet_id" && key != "ip_address" && key != "port_id") {
                 return api_error(400, "Unknown attribute for argument additional_vips: " + key);
             }
         }
-        if (!subnets.insert(vip["subnet_id"].get<std::string>()).second) {
-            return model::validation_failure(
-                "Duplicate VIP or additional VIP subnet(s) detected: " +
-                vip["subnet_id"].get<std::string>());
+        if (auto address = optional_text(vip, "ip_address")) {
+            request.address = model::normalize_ip(*address);
+            if (!request.address) {
+                return api_error(400, model::invalid_input("ip_address", *address,
+                                                           "Value should be IPv4 or IPv6 format"));
+            }
         }
-        out.push_back({{"subnet_id", vip["subnet_id"]},
-                       {"ip_address", vip.value("ip_address", json(nullptr))},
-                       {"port_id", vip.value("port_id", json(nullptr))}});
+        request.port_id = optional_text(vip, "port_id");
+        if (!subnets.insert(request.subnet_id).second) {
+            return model::validation_failure(
+                "Duplicate VIP or additional VIP subnet(s) detected: " + request.subnet_id);
+        }
+        out.push_back(std::move(request));
+    }
+    return out;
+}
+
+json render_additional_vips(const drivers::Vip& vip) {
+    json out = json::array();
+    for (const auto& extra : vip.additional) {
+        out.push_back({{"subnet_id", extra.subnet_id},
+                       {"ip_address", extra.address},
+                       {"port_id", extra.port_id ? json(*extra.port_id) : json(nullptr)},
+                       {"network_id", vip.network_id}});
     }
     return out;
 }
@@ -157,19 +169,14 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (auto ok = check_catalog_refs(call, *attrs); !ok) {
         return Unexpected(ok.error());
     }
-    auto vip = call.api.network.allocate_vip(vip_request);
-    if (!vip) {
-        return api_error(vip.error().status, vip.error().message);
-    }
-    auto additional = check_additional_vips((*attrs)["additional_vips"], vip->subnet_id);
+    auto additional = parse_additional_vips((*attrs)["additional_vips"], vip_request.subnet_id);
     if (!additional) {
         return Unexpected(additional.error());
     }
-    for (auto& extra : *additional) {
-        extra["network_id"] = vip->network_id;
-        if (extra["ip_address"].is_null()) {
-            extra["ip_address"] = vip->address;
-        }
+    vip_request.additional = std::move(*additional);
+    auto vip = call.api.network.allocate_vip(vip_request);
+    if (!vip) {
+        return api_error(vip.error().status, vip.error().message);
     }
     TreeObject lb;
     lb.id = vip_request.load_balancer_id;
@@ -185,15 +192,21 @@ ApiResult<http::HttpResponse> create(Call& call) {
     lb.attrs["vip_subnet_id"] = vip->subnet_id;
     lb.attrs["vip_network_id"] = vip->network_id;
     lb.attrs["vip_vnic_type"] = "normal";
-    lb.attrs["additional_vips"] = *additional;
+    lb.attrs["additional_vips"] = render_additional_vips(*vip);
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
-        if (auto ok = check_quota(call, lb.project_id); !ok) {
+        if (auto ok = check_quota(call, lb.project_id, {{Kind::kLoadBalancer, 1}}); !ok) {
+            return ok;
+        }
+        if (auto ok = check_vip_port_free(call, vip_request.port_id); !ok) {
             return ok;
         }
         if (auto inserted = call.api.store.insert(Kind::kLoadBalancer, lb); !inserted) {
             return storage_error(inserted.error());
         }
-        return create_graph(call, lb, *given);
+        if (auto graph = create_graph(call, lb, *given); !graph) {
+            return graph;
+        }
+        return check_graph_quota(call, lb.project_id, lb.id);
     });
     if (!done) {
         (void)call.api.network.deallocate_vip(lb.id, *vip);

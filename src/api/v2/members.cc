@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -76,17 +77,17 @@ ApiResult<http::HttpResponse> create(Call& call) {
     if (!attrs) {
         return Unexpected(attrs.error());
     }
-    if (attrs->contains("subnet_id") && (*attrs)["subnet_id"].is_string()) {
-        auto known = call.api.network.check_subnet((*attrs)["subnet_id"].get<std::string>());
-        if (!known) {
-            return api_error(known.error().status, known.error().message);
-        }
+    if (auto known = check_member_subnet(call, *attrs); !known) {
+        return Unexpected(known.error());
     }
     TreeObject member;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = pool_of(call, Rule::kWrite);
         if (!pool) {
             return Unexpected(pool.error());
+        }
+        if (auto ok = check_quota(call, pool->project_id, {{Kind::kMember, 1}}); !ok) {
+            return ok;
         }
         if (auto locked = lock_for_member_change(call, *pool); !locked) {
             return locked;
@@ -227,12 +228,20 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
             current[member_key(m.attrs)] = m;
         }
         bool changed = false;
+        int64_t added = 0;
+        int64_t removed = 0;
+        std::set<std::string> new_subnets;  // of the members created; "" = none given
         std::vector<std::function<ApiResult<void>()>> steps;
         for (size_t i = 0; i < wanted.size(); ++i) {
             const json& attrs = wanted[i];
             auto it = current.find(member_key(attrs));
             changed = true;
             if (it == current.end()) {
+                ++added;
+                auto subnet = attrs.find("subnet_id");
+                new_subnets.insert(subnet != attrs.end() && subnet->is_string()
+                                       ? subnet->get<std::string>()
+                                       : std::string());
                 steps.push_back([&call, &pool, attrs]() -> ApiResult<void> {
                     auto inserted = insert_member(call, *pool, attrs);
                     if (!inserted) {
@@ -266,6 +275,7 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         if (!additive_only) {
             for (const auto& [key, m] : current) {
                 changed = true;
+                ++removed;
                 std::string id = m.id;
                 steps.push_back([&call, id]() -> ApiResult<void> {
                     auto set = call.api.store.set_provisioning_status(
@@ -283,6 +293,18 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         if (auto locked = lock_for_member_change(call, *pool); !locked) {
             return locked;
         }
+        // As Octavia: quota for the net growth, then the subnets of the new members only (an
+        // existing member's subnet is immutable).
+        if (auto ok = check_quota(call, pool->project_id, {{Kind::kMember, added - removed}});
+            !ok) {
+            return ok;
+        }
+        new_subnets.erase("");
+        for (const auto& subnet : new_subnets) {
+            if (auto known = check_member_subnet(call, {{"subnet_id", subnet}}); !known) {
+                return known;
+            }
+        }
         for (auto& step : steps) {
             if (auto ok = step(); !ok) {
                 return ok;
@@ -298,6 +320,18 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
 }
 
 }  // namespace
+
+ApiResult<void> check_member_subnet(Call& call, const json& attrs) {
+    auto it = attrs.find("subnet_id");
+    if (it == attrs.end() || !it->is_string()) {
+        return {};
+    }
+    auto known = call.api.network.check_subnet(it->get<std::string>());
+    if (!known) {
+        return api_error(known.error().status, known.error().message);
+    }
+    return {};
+}
 
 ApiResult<TreeObject> insert_member(Call& call, const TreeObject& pool, json attrs) {
     auto siblings = call.api.store.by_parent(Kind::kMember, pool.id);

@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "common/uuid.h"
@@ -66,6 +67,9 @@ ApiResult<http::HttpResponse> create(Call& call) {
         }
         if (auto ok = authorize(call.context, Rule::kWrite, lb->project_id); !ok) {
             return Unexpected(ok.error());
+        }
+        if (auto ok = check_quota(call, lb->project_id, {{Kind::kPool, 1}}); !ok) {
+            return ok;
         }
         auto locked = lock_load_balancer(call, lb_id);
         if (!locked) {

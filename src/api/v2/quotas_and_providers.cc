@@ -2,6 +2,7 @@
 #include "api/v2/support.h"
 #include "api/views.h"
 #include "model/field_validation.h"
+#include "model/quota.h"
 #include "model/resource_specs.h"
 
 namespace octane::api::v2 {
@@ -10,12 +11,11 @@ namespace {
 using model::api_error;
 using nlohmann::json;
 
-// Configured defaults (Octavia ships -1 = unlimited for every resource).
-json default_quota() {
+// The configured defaults ([quotas] default_*_quota; Octavia ships -1 = unlimited).
+json default_quota(const Call& call) {
     json q = json::object();
-    for (const char* key :
-         {"loadbalancer", "listener", "member", "pool", "healthmonitor", "l7policy", "l7rule"}) {
-        q[key] = -1;
+    for (Kind kind : model::kAllKinds) {
+        q[std::string(model::quota_key(kind))] = call.api.settings.quota_defaults.of(kind);
     }
     return q;
 }
@@ -34,7 +34,7 @@ ApiResult<json> stored_quota(Call& call, const std::string& project) {
     if (!rows) {
         return storage_error(rows.error());
     }
-    json q = default_quota();
+    json q = default_quota(call);
     if (!rows->empty()) {
         json custom = json::parse(rows->front().text(0));
         for (const auto& [key, value] : custom.items()) {
@@ -78,7 +78,7 @@ ApiResult<http::HttpResponse> list_quotas(Call& call) {
         if (!stored) {
             return storage_error(stored.error());
         }
-        json q = default_quota();
+        json q = default_quota(call);
         json custom = stored->empty() ? json::object() : json::parse(stored->front().text(0));
         for (auto it = q.begin(); it != q.end(); ++it) {
             it.value() = custom.contains(it.key()) ? custom[it.key()] : json(nullptr);
@@ -213,14 +213,15 @@ void add_quota_routes(ApiRouter& router, const std::string& prefix) {
     router.add("GET", prefix + "/quotas/{project_id}", show_quota);
     router.add("PUT", prefix + "/quotas/{project_id}", update_quota);
     router.add("DELETE", prefix + "/quotas/{project_id}", reset_quota);
-    router.add("GET", prefix + "/quotas/{project_id}/default",
-               [](Call& call) -> ApiResult<http::HttpResponse> {
-                   std::string project = call.param("project_id");
-                   if (auto ok = authorize(call.context, Rule::kReadQuota, project); !ok) {
-                       return Unexpected(ok.error());
-                   }
-                   return json_response(200, {{"quota", with_aliases(default_quota(), project)}});
-               });
+    router.add(
+        "GET", prefix + "/quotas/{project_id}/default",
+        [](Call& call) -> ApiResult<http::HttpResponse> {
+            std::string project = call.param("project_id");
+            if (auto ok = authorize(call.context, Rule::kReadQuota, project); !ok) {
+                return Unexpected(ok.error());
+            }
+            return json_response(200, {{"quota", with_aliases(default_quota(call), project)}});
+        });
 }
 
 void add_provider_routes(ApiRouter& router, const std::string& prefix) {

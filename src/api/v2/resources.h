@@ -28,6 +28,9 @@ model::ApiResult<db::TreeObject> insert_listener(Call& call, const db::TreeObjec
                                                  nlohmann::json attrs);
 model::ApiResult<db::TreeObject> insert_pool(Call& call, const db::TreeObject& lb,
                                              const db::TreeObject* listener, nlohmann::json attrs);
+// Member subnet_id (when given) must exist on the networking surface: else 400
+// InvalidSubresource "Subnet <id> not found.".
+model::ApiResult<void> check_member_subnet(Call& call, const nlohmann::json& attrs);
 model::ApiResult<db::TreeObject> insert_member(Call& call, const db::TreeObject& pool,
                                                nlohmann::json attrs);
 model::ApiResult<db::TreeObject> insert_health_monitor(Call& call, const db::TreeObject& pool,

@@ -50,6 +50,31 @@ def test_create_response_fields_and_defaults(c, project):
         assert done[k] == lb[k], k
 
 
+def test_additional_vips_with_the_noop_network(c):
+    """Without a networking surface (noop driver) the additional VIPs are echoed: the given address
+    (normalized) or the VIP's, no port, the VIP network; shape and duplicates checked first."""
+    other = "22222222-3333-4444-5555-666666666666"
+    third = "33333333-4444-5555-6666-777777777777"
+    r = c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, "additional_vips": [
+        {"subnet_id": other, "ip_address": "fd00:0::5"}, {"subnet_id": third}]}})
+    assert r.status == 201, r
+    lb = r.json["loadbalancer"]
+    assert lb["additional_vips"] == [
+        {"subnet_id": other, "ip_address": "fd00::5", "port_id": None, "network_id": lb["vip_network_id"]},
+        {"subnet_id": third, "ip_address": lb["vip_address"], "port_id": None,
+         "network_id": lb["vip_network_id"]}]
+    h.wait_lb(c, lb["id"])
+    for extras, text in (([{"subnet_id": SUBNET_ID}], "Validation failure: Duplicate VIP or additional VIP "
+                                                        "subnet(s) detected: " + SUBNET_ID),
+                         ([{"subnet_id": other}, {"subnet_id": other}],
+                          "Validation failure: Duplicate VIP or additional VIP subnet(s) detected: " + other),
+                         ([{"subnet_id": other, "ip_address": "x"}],
+                          "Invalid input for field/attribute ip_address. Value: 'x'. Value should be IPv4 or "
+                          "IPv6 format")):
+        h.assert_fault(c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, "additional_vips": extras}}),
+                       400, text)
+
+
 def test_create_with_vip_address_and_fields(c):
     r = c.post(LB, {"loadbalancer": {"name": "lb-b", "description": "d", "vip_subnet_id": SUBNET_ID,
                                      "vip_address": "10.0.0.5", "admin_state_up": False,

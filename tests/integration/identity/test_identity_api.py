@@ -269,3 +269,113 @@ def test_quota_enforced(srv, admin):
     # the refused create left no VIP port behind
     ports = c.call("GET", srv.base_url + "/networking/v2.0/ports?device_owner=Octavia", admin).json()["ports"]
     assert len([p for p in ports if p["project_id"] == project]) == 1
+
+
+def wait_lb_active(srv, tok, lb_id):
+    def active():
+        lb = c.call("GET", srv.base_url + LB + "/" + lb_id, tok).json()["loadbalancer"]
+        assert lb["provisioning_status"] != "ERROR", lb
+        return lb["provisioning_status"] == "ACTIVE"
+    c.h.poll_until(active, what="load balancer %s ACTIVE" % lb_id)
+
+
+def test_isolation_on_every_route(srv, admin):
+    """A token scoped to another project reaches none of a project's objects: lists leave them out,
+    each object, sub-collection and write is refused with Octavia's 403 policy fault, and the
+    networking surface hides the project's VIP port (404 as Neutron)."""
+    demo = c.token(srv.base_url, "demo", "demo-pw", "demo")
+    other = c.token(srv.base_url, "other", "other-pw", "other")
+    subnet = c.call("GET", srv.base_url + "/networking/v2.0/subnets?name=selfservice",
+                    demo).json()["subnets"][0]["id"]
+    graph = {"name": "iso", "vip_subnet_id": subnet,
+             "listeners": [{"name": "l", "protocol": "HTTP", "protocol_port": 80, "default_pool": {"name": "p"},
+                            "l7policies": [{"action": "REJECT", "rules": [
+                                {"type": "PATH", "compare_type": "STARTS_WITH", "value": "/x"}]}]}],
+             "pools": [{"name": "p", "protocol": "HTTP", "lb_algorithm": "ROUND_ROBIN",
+                        "healthmonitor": {"type": "HTTP", "delay": 5, "timeout": 3, "max_retries": 3},
+                        "members": [{"address": "127.10.6.1", "protocol_port": 80}]}]}
+    r = c.call("POST", srv.base_url + LB, demo, json={"loadbalancer": graph})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    wait_lb_active(srv, demo, lb["id"])
+    listener, pool = lb["listeners"][0], lb["pools"][0]
+    policy = listener["l7policies"][0]
+    member, hm, rule = pool["members"][0], pool["healthmonitor"], policy["rules"][0]
+    v2 = srv.base_url + "/v2/lbaas"
+    for plural, obj in (("loadbalancers", lb), ("listeners", listener), ("pools", pool),
+                        ("healthmonitors", hm), ("l7policies", policy)):
+        listed = c.call("GET", "%s/%s" % (v2, plural), other)
+        assert listed.status_code == 200 and obj["id"] not in [x["id"] for x in listed.json()[plural]]
+        assert obj["id"] in [x["id"] for x in c.call("GET", "%s/%s" % (v2, plural), demo).json()[plural]]
+    refused = [("GET", "/listeners/" + listener["id"]), ("GET", "/pools/" + pool["id"]),
+               ("GET", "/healthmonitors/" + hm["id"]), ("GET", "/l7policies/" + policy["id"]),
+               ("GET", "/pools/%s/members" % pool["id"]), ("GET", "/pools/%s/members/%s" % (pool["id"], member["id"])),
+               ("GET", "/l7policies/%s/rules" % policy["id"]),
+               ("GET", "/l7policies/%s/rules/%s" % (policy["id"], rule["id"])),
+               ("GET", "/loadbalancers/%s/status" % lb["id"]), ("GET", "/loadbalancers/%s/stats" % lb["id"]),
+               ("GET", "/listeners/%s/stats" % listener["id"]), ("GET", "/quotas/" + lb["project_id"]),
+               ("PUT", "/listeners/" + listener["id"], {"listener": {"name": "x"}}),
+               ("DELETE", "/pools/" + pool["id"]), ("DELETE", "/healthmonitors/" + hm["id"]),
+               ("PUT", "/pools/%s/members" % pool["id"], {"members": []}),
+               ("POST", "/listeners", {"listener": {"loadbalancer_id": lb["id"], "protocol": "TCP",
+                                                    "protocol_port": 22}}),
+               ("POST", "/pools/%s/members" % pool["id"], {"member": {"address": "127.10.6.2", "protocol_port": 80}}),
+               ("POST", "/l7policies/%s/rules" % policy["id"], {"rule": {
+                   "type": "PATH", "compare_type": "STARTS_WITH", "value": "/y"}})]
+    for method, path, *body in refused:
+        r = c.call(method, v2 + path, other, **({"json": body[0]} if body else {}))
+        assert r.status_code == 403, (method, path, r.status_code, r.text)
+        assert r.json()["faultstring"] == "Policy does not allow this request to be performed.", path
+    # nothing changed by the refusals
+    assert c.call("GET", v2 + "/listeners/" + listener["id"], demo).json()["listener"]["name"] == "l"
+    assert len(c.call("GET", v2 + "/pools/%s/members" % pool["id"], demo).json()["members"]) == 1
+    assert c.call("GET", srv.base_url + LB + "/" + lb["id"], demo).json()["loadbalancer"][
+        "provisioning_status"] == "ACTIVE"
+    # the VIP port is the project's: hidden from the other one, visible to its owner
+    port = srv.base_url + "/networking/v2.0/ports/" + lb["vip_port_id"]
+    assert c.call("GET", port, demo).status_code == 200
+    r = c.call("GET", port, other)
+    assert r.status_code == 404 and r.json()["NeutronError"]["type"] == "PortNotFound", r.text
+
+
+def token_method(tok, project=None):
+    body = {"auth": {"identity": {"methods": ["token"], "token": {"id": tok}}}}
+    if project:
+        body["auth"]["scope"] = {"project": {"name": project, "domain": {"name": "Default"}}}
+    return body
+
+
+def test_token_method_rescoping(srv, admin):
+    """keystoneauth's token plugin: an unscoped token is exchanged for a project-scoped one only
+    while it is valid and only for a project the user has a role on."""
+    url = srv.base_url + "/identity/v3/auth/tokens"
+    unscoped = c.issue(srv.base_url, "demo", "demo-pw").headers["X-Subject-Token"]
+    r = c.call("POST", url, json=token_method(unscoped, "demo"))
+    assert r.status_code == 201, r.text
+    assert r.json()["token"]["project"]["name"] == "demo" and r.json()["token"]["methods"] == ["token"]
+    assert c.call("GET", srv.base_url + LB, r.headers["X-Subject-Token"]).status_code == 200
+    c.assert_keystone_error(c.call("POST", url, json=token_method(unscoped, "other")), 401)  # no role
+    c.assert_keystone_error(c.call("POST", url, json=token_method("f" * 64, "demo")), 401)
+    c.assert_keystone_error(c.call("POST", url, json={"auth": {"identity": {
+        "methods": ["token"], "token": {}}}}), 400)
+    assert c.call("DELETE", url, admin, headers={"X-Subject-Token": unscoped}).status_code == 204
+    c.assert_keystone_error(c.call("POST", url, json=token_method(unscoped, "demo")), 401)  # revoked
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["project", "create", "p1"], "Conflict occurred attempting to store project"),
+    (["user", "create", "u1", "--password", "y"], "Duplicate entry found with name u1"),
+    (["user", "create", "u2", "--password", "y", "--project", "nope"], "no such project: nope"),
+    (["user", "create", "u3", "--password", ""], "A password is required."),
+    (["role", "add", "member", "--user", "nobody", "--project", "p1"], "Could not find user: nobody."),
+    (["role", "add", "member", "--user", "u1", "--project", "nope"], "Could not find project: nope."),
+])
+def test_identity_subcommands_refuse_bad_input(tmp_path, argv, message):
+    state = str(tmp_path)
+    c.octane(state, "project", "create", "p1")
+    c.octane(state, "user", "create", "u1", "--password", "x", "--project", "p1")
+    before = (c.octane(state, "project", "list"), c.octane(state, "user", "list"))
+    proc = c.subprocess.run([c.h.octane_binary(), *argv, "--state-dir", state], capture_output=True,
+                            text=True, timeout=30)
+    assert proc.returncode != 0 and message in proc.stderr, proc.stderr
+    assert (c.octane(state, "project", "list"), c.octane(state, "user", "list")) == before

@@ -272,3 +272,159 @@ def test_load_balancer_vip_validation_and_port(srv):
         code = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).status_code
         time.sleep(0.05)
     assert code == 404
+
+
+def wait_lb_active(srv, lb_id):
+    def active():
+        lb = api(srv, "GET", LB + "/" + lb_id).json()["loadbalancer"]
+        assert lb["provisioning_status"] != "ERROR", lb
+        return lb["provisioning_status"] == "ACTIVE"
+    c.h.poll_until(active, what="load balancer %s ACTIVE" % lb_id)
+
+
+def test_member_subnet_validated_on_batch_update(srv):
+    """PUT /pools/{id}/members validates the subnets of the members it creates (Octavia: 400
+    InvalidSubresource), and writes nothing when one is unknown."""
+    missing = str(uuid.uuid4())
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"][0]["id"]
+    lb = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": subnet}}).json()["loadbalancer"]
+    wait_lb_active(srv, lb["id"])
+    r = api(srv, "POST", "/v2.0/lbaas/pools", json={"pool": {
+        "loadbalancer_id": lb["id"], "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}})
+    assert r.status_code == 201, r.text
+    members = "/v2.0/lbaas/pools/%s/members" % r.json()["pool"]["id"]
+    wait_lb_active(srv, lb["id"])
+    good = {"address": "127.10.4.1", "protocol_port": 22, "subnet_id": subnet}
+    bad = {"address": "127.10.4.2", "protocol_port": 22, "subnet_id": missing}
+    r = api(srv, "PUT", members, json={"members": [good, bad]})
+    assert r.status_code == 400, r.text
+    assert r.json() == {"faultcode": "Client", "faultstring": "Subnet %s not found." % missing,
+                        "debuginfo": None}
+    assert api(srv, "GET", members).json()["members"] == []
+    assert api(srv, "GET", LB + "/" + lb["id"]).json()["loadbalancer"]["provisioning_status"] == "ACTIVE"
+    r = api(srv, "PUT", members, json={"members": [good]})
+    assert r.status_code == 202, r.text
+    wait_lb_active(srv, lb["id"])
+    assert [m["subnet_id"] for m in api(srv, "GET", members).json()["members"]] == [subnet]
+
+
+def test_member_subnet_validated_on_graph_create(srv):
+    missing = str(uuid.uuid4())
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice").json()["subnets"][0]["id"]
+    name = "graph-" + uuid.uuid4().hex[:6]
+    pool = {"name": "p", "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN", "members": [
+        {"address": "127.10.5.1", "protocol_port": 22, "subnet_id": subnet},
+        {"address": "127.10.5.2", "protocol_port": 22, "subnet_id": missing}]}
+    body = {"name": name, "vip_subnet_id": subnet, "pools": [pool],
+            "listeners": [{"protocol": "TCP", "protocol_port": 22, "default_pool": {"name": "p"}}]}
+    ports_before = len(api(srv, "GET", NET + "/ports").json()["ports"])
+    r = api(srv, "POST", LB, json={"loadbalancer": body})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Subnet %s not found." % missing
+    assert api(srv, "GET", LB + "?name=" + name).json()["loadbalancers"] == []
+    assert len(api(srv, "GET", NET + "/ports").json()["ports"]) == ports_before
+    pool["members"].pop()
+    r = api(srv, "POST", LB, json={"loadbalancer": body})
+    assert r.status_code == 201, r.text
+    (member,) = r.json()["loadbalancer"]["pools"][0]["members"]
+    assert member["subnet_id"] == subnet
+
+
+def test_load_balancer_on_an_exhausted_subnet(srv):
+    """Octavia passes Neutron's code and message through (AllocateVIPException orig_code): an
+    exhausted subnet is 409, and the refused create leaves no load balancer behind."""
+    net, sub = make_net(srv, "10.30.0.0/29", pools=[{"start": "10.30.0.2", "end": "10.30.0.2"}])
+    assert port(srv, net["id"]).status_code == 201
+    name = "full-" + uuid.uuid4().hex[:6]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"name": name, "vip_subnet_id": sub["id"]}})
+    assert r.status_code == 409, r.text
+    assert r.json() == {"faultcode": "Client", "debuginfo": None,
+                        "faultstring": "No more IP addresses available on network %s." % net["id"]}
+    assert api(srv, "GET", LB + "?name=" + name).json()["loadbalancers"] == []
+    assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1
+
+
+def test_load_balancer_on_an_existing_port(srv):
+    """vip_port_id as Octavia: the VIP is the port's fixed IP (chosen by subnet or address when the
+    port has several), a port a device uses is refused, and so is a second load balancer on a port
+    that is already a VIP: one address never serves two load balancers."""
+    net, v4 = make_net(srv, "10.31.0.0/24")
+    v6 = api(srv, "POST", NET + "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "fd00:31::/64", "ip_version": 6}}).json()["subnet"]
+    dual = port(srv, net["id"]).json()["port"]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == ("Validation failure: VIP port's subnet could not be determined. "
+                                       "Please specify either a VIP subnet or address.")
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_address": "10.31.0.200"}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Specified VIP address not found on the specified VIP port."
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_subnet_id": v6["id"]}})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    assert (lb["vip_port_id"], lb["vip_subnet_id"], lb["vip_network_id"]) == (dual["id"], v6["id"], net["id"])
+    assert lb["vip_address"] == [ip["ip_address"] for ip in dual["fixed_ips"] if ip["subnet_id"] == v6["id"]][0]
+    wait_lb_active(srv, lb["id"])
+    # a second load balancer on the same port is refused, whatever it names
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_subnet_id": v4["id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Port %s is already used by device lb-%s " % (
+        dual["id"], lb["id"])
+    # the VIP port Octane made for another load balancer (device_id lb-...) is in use too
+    own = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": v4["id"]}}).json()["loadbalancer"]
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": own["vip_port_id"]}})
+    assert r.status_code == 400, r.text
+    assert r.json()["faultstring"] == "Validation failure: Port %s is already used by device lb-%s " % (
+        own["vip_port_id"], own["id"])
+    # deleting the load balancer leaves the user's port in place
+    assert api(srv, "DELETE", LB + "/" + lb["id"]).status_code == 204
+    c.h.poll_until(lambda: api(srv, "GET", LB + "/" + lb["id"]).status_code == 404, what="lb deleted")
+    assert api(srv, "GET", NET + "/ports/" + dual["id"]).status_code == 200
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_port_id": dual["id"], "vip_address": "fd00:31:0::" +
+                                                    dual["fixed_ips"][1]["ip_address"].split("::")[1]}})
+    assert r.status_code == 201, r.text
+
+
+def test_additional_vips_are_addresses_of_the_vip_port(srv):
+    """additional_vips as Octavia with Neutron: each is a fixed IP of the VIP port on another
+    subnet of the VIP network (addresses handed out once); unknown subnets are InvalidSubresource,
+    subnets of another network or the primary one are refused, and a refused create holds no
+    address."""
+    net, v4 = make_net(srv, "10.32.0.0/24")
+    v6 = api(srv, "POST", NET + "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "fd00:32::/64", "ip_version": 6}}).json()["subnet"]
+    _, elsewhere = make_net(srv, "10.33.0.0/24")
+    missing = str(uuid.uuid4())
+
+    def create(*extras, **fields):
+        body = {"vip_subnet_id": v4["id"], "additional_vips": list(extras), **fields}
+        return api(srv, "POST", LB, json={"loadbalancer": body})
+
+    for extras, status, text in (
+            ([{"subnet_id": missing}], 400, "Subnet %s not found." % missing),
+            ([{"subnet_id": elsewhere["id"]}], 400, "Validation failure: All VIP subnets must belong to the same network."),
+            ([{"subnet_id": v4["id"]}], 400, "Validation failure: Duplicate VIP or additional VIP subnet(s) detected: " + v4["id"]),
+            ([{"subnet_id": v6["id"], "ip_address": "fd00:33::5"}], 400,
+             "IP address fd00:33::5 is not a valid IP for the specified subnet."),
+            ([{"subnet_id": v6["id"], "ip_address": "bogus"}], 400,
+             "Invalid input for field/attribute ip_address. Value: 'bogus'. Value should be IPv4 or IPv6 format")):
+        r = create(*extras)
+        assert r.status_code == status, (extras, r.text)
+        assert r.json()["faultstring"] == text, r.text
+    # a subnet of another network named through vip_network_id is refused the same way
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_network_id": net["id"],
+                                                    "additional_vips": [{"subnet_id": v4["id"]}]}})
+    assert r.status_code == 400 and "Duplicate VIP" in r.json()["faultstring"], r.text
+    assert api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"] == []
+    r = create({"subnet_id": v6["id"], "ip_address": "fd00:32::77"})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    assert lb["additional_vips"] == [{"subnet_id": v6["id"], "ip_address": "fd00:32::77",
+                                      "port_id": lb["vip_port_id"], "network_id": net["id"]}]
+    vip_port = api(srv, "GET", NET + "/ports/" + lb["vip_port_id"]).json()["port"]
+    assert sorted(ip["ip_address"] for ip in vip_port["fixed_ips"]) == sorted([lb["vip_address"], "fd00:32::77"])
+    # the additional address is taken: neither a port nor another load balancer gets it
+    neutron_error(port(srv, net["id"], fixed_ips=[{"ip_address": "fd00:32::77"}]), 409, "IpAddressAlreadyAllocated")
+    r = create({"subnet_id": v6["id"], "ip_address": "fd00:32::77"})
+    assert r.status_code == 409, r.text
+    assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1

@@ -1,0 +1,114 @@
+#include "api/v2/quota_check.h"
+
+#include <functional>
+
+#include "model/quota.h"
+
+namespace octane::api::v2 {
+namespace {
+
+using model::api_error;
+using nlohmann::json;
+
+ApiResult<json> stored_quota_row(Call& call, const std::string& project) {
+    auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (rows->empty()) {
+        return json(nullptr);
+    }
+    return json::parse(rows->front().text(0), nullptr, false);
+}
+
+ApiResult<int64_t> count(Call& call, Kind kind, const std::string& where,
+                         const std::vector<db::Value>& params) {
+    auto rows = call.api.db.query(
+        "SELECT COUNT(*) FROM " + std::string(model::table_of(kind)) + " WHERE " + where, params);
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    return rows->front().integer(0);
+}
+
+// How many objects of a kind the project has in use before the request, and how many it adds.
+struct Usage {
+    int64_t in_use;
+    int64_t adding;
+};
+
+// Checks kinds in order against the project's quota; usage_of is asked only about kinds with a
+// limit (so nothing is counted for unlimited ones).
+ApiResult<void> enforce(Call& call, const std::string& project, const std::vector<Kind>& kinds,
+                        const std::function<ApiResult<Usage>(Kind)>& usage_of) {
+    if (!call.context.enforce_quota) {
+        return {};
+    }
+    auto stored = stored_quota_row(call, project);
+    if (!stored) {
+        return Unexpected(stored.error());
+    }
+    std::vector<model::QuotaDemand> demands;
+    for (Kind kind : kinds) {
+        int64_t limit = model::effective_quota(*stored, kind, call.api.settings.quota_defaults);
+        if (limit == model::kQuotaUnlimited) {
+            continue;
+        }
+        auto usage = usage_of(kind);
+        if (!usage) {
+            return Unexpected(usage.error());
+        }
+        demands.push_back({kind, limit, usage->in_use, usage->adding});
+    }
+    if (auto kind = model::first_exceeded(demands)) {
+        return api_error(403, model::quota_met_message(*kind));
+    }
+    return {};
+}
+
+}  // namespace
+
+ApiResult<int64_t> quota_in_use(Call& call, Kind kind, const std::string& project) {
+    return count(call, kind, "project_id = ? AND provisioning_status <> 'DELETED'", {project});
+}
+
+ApiResult<void> check_quota(Call& call, const std::string& project,
+                            const std::vector<std::pair<Kind, int64_t>>& adding) {
+    std::vector<Kind> kinds;
+    for (const auto& [kind, n] : adding) {
+        if (n > 0) {
+            kinds.push_back(kind);
+        }
+    }
+    return enforce(call, project, kinds, [&](Kind kind) -> ApiResult<Usage> {
+        int64_t n = 0;
+        for (const auto& [k, count] : adding) {
+            n += k == kind ? count : 0;
+        }
+        auto in_use = quota_in_use(call, kind, project);
+        if (!in_use) {
+            return Unexpected(in_use.error());
+        }
+        return Usage{*in_use, n};
+    });
+}
+
+ApiResult<void> check_graph_quota(Call& call, const std::string& project,
+                                  const std::string& lb_id) {
+    // Octavia's order: pools, then each pool's health monitor and members, then listeners.
+    static const std::vector<Kind> kKinds = {Kind::kPool,     Kind::kHealthMonitor, Kind::kMember,
+                                             Kind::kListener, Kind::kL7Policy,      Kind::kL7Rule};
+    return enforce(call, project, kKinds, [&](Kind kind) -> ApiResult<Usage> {
+        auto added = count(call, kind, "load_balancer_id = ?", {lb_id});
+        if (!added) {
+            return Unexpected(added.error());
+        }
+        auto in_use = quota_in_use(call, kind, project);
+        if (!in_use) {
+            return Unexpected(in_use.error());
+        }
+        return Usage{*in_use - *added, *added};
+    });
+}
+
+}  // namespace octane::api::v2

@@ -326,7 +326,8 @@ ApiResult<void> check_member_subnet(Call& call, const json& attrs) {
     if (it == attrs.end() || !it->is_string()) {
         return {};
     }
-    auto known = call.api.network.check_subnet(it->get<std::string>());
+    auto known =
+        call.api.network.check_subnet(it->get<std::string>(), network_caller(call.context));
     if (!known) {
         return api_error(known.error().status, known.error().message);
     }

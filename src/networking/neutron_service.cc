@@ -285,7 +285,11 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         return respond(200, {{singular, select_fields(*object, request.query_params)}});
     }
     if (!writable(*object)) {
-        return not_found(id);
+        // Neutron hides what the caller cannot see (404 above); what it sees but does not own
+        // (a shared or external network, a shared subnet) is a policy refusal.
+        std::string action = request.method == "DELETE" ? "delete_" : "update_";
+        return fault(
+            {403, "HTTPForbidden", "(rule:" + action + singular + ") is disallowed by policy"});
     }
     if (request.method == "DELETE") {
         if (*kind == NetKind::kPort &&

@@ -468,3 +468,24 @@ def test_load_balancer_api_sees_only_what_neutron_shows_the_caller(srv):
     # and the admin reaches the demo subnet too
     r = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": sub["id"], "project_id": lb["project_id"]}})
     assert r.status_code == 201, r.text
+
+
+def test_shared_objects_are_read_only_to_other_projects(srv):
+    """Neutron answers 404 for what a project cannot see and 403 for what it sees but does not own
+    (the shared selfservice network and subnet, the external provider network); nothing changes."""
+    nets = {n["name"]: n for n in api(srv, "GET", NET + "/networks", srv.demo).json()["networks"]}
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice", srv.demo).json()["subnets"][0]
+    for method, path, body in (("DELETE", "/networks/" + nets["selfservice"]["id"], None),
+                               ("PUT", "/networks/" + nets["provider"]["id"], {"network": {"name": "mine"}}),
+                               ("DELETE", "/subnets/" + subnet["id"], None),
+                               ("PUT", "/subnets/" + subnet["id"], {"subnet": {"name": "mine"}})):
+        r = api(srv, method, NET + path, srv.demo, **({"json": body} if body else {}))
+        kind = path.split("/")[1][:-1]
+        action = "delete_" if method == "DELETE" else "update_"
+        assert neutron_error(r, 403, "HTTPForbidden") == "(rule:%s%s) is disallowed by policy" % (action, kind)
+    names = sorted(n["name"] for n in api(srv, "GET", NET + "/networks").json()["networks"])
+    assert "selfservice" in names and "provider" in names
+    assert api(srv, "GET", NET + "/subnets/" + subnet["id"]).json()["subnet"]["name"] == "selfservice"
+    # an admin's own private port stays invisible: 404, not 403
+    private = port(srv, nets["selfservice"]["id"]).json()["port"]
+    neutron_error(api(srv, "DELETE", NET + "/ports/" + private["id"], srv.demo), 404, "PortNotFound")

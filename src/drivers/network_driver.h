@@ -12,6 +12,14 @@
 
 namespace octane::drivers {
 
+// Who asks, as the networking service sees it (Octavia looks subnets, networks and ports up with
+// the user's own token): admin (role admin, or noauth) sees every object, others what Neutron
+// shows their project. The default is the unrestricted view of a service with no caller.
+struct NetworkCaller {
+    std::optional<std::string> project_id;
+    bool admin = true;
+};
+
 // One more address of the VIP (additional_vips): a fixed IP on another subnet of the VIP network.
 struct AdditionalVipRequest {
     std::string subnet_id;
@@ -33,6 +41,7 @@ struct VipRequest {
     std::optional<std::string> subnet_id;
     std::optional<std::string> network_id;
     std::vector<AdditionalVipRequest> additional;  // subnets distinct from each other
+    NetworkCaller caller;  // unknown or invisible subnets/networks/ports are "not found"
 };
 
 struct Vip {
@@ -54,9 +63,12 @@ class NetworkDriver {
     virtual ~NetworkDriver() = default;
     virtual Result<Vip, NetworkError> allocate_vip(const VipRequest& request) = 0;
     virtual Result<void> deallocate_vip(const std::string& load_balancer_id, const Vip& vip) = 0;
-    // Member subnet_id validation (400 "Subnet <id> not found."); drivers that know no subnets
-    // (noop) accept every id.
-    virtual Result<void, NetworkError> check_subnet(const std::string& /*subnet_id*/) { return {}; }
+    // Member subnet_id validation (400 "Subnet <id> not found." also when caller cannot see it);
+    // drivers that know no subnets (noop) accept every id.
+    virtual Result<void, NetworkError> check_subnet(const std::string& /*subnet_id*/,
+                                                    const NetworkCaller& /*caller*/) {
+        return {};
+    }
 };
 
 }  // namespace octane::drivers

@@ -2,6 +2,7 @@
 
 #include "networking/cidr.h"
 #include "networking/vip_port.h"
+#include "networking/visibility.h"
 
 namespace octane::networking {
 namespace {
@@ -44,13 +45,25 @@ Result<std::vector<drivers::AdditionalVip>, drivers::NetworkError> additional_of
 
 }  // namespace
 
+std::optional<json> LocalNetworkDriver::find(NetKind kind, const std::string& id,
+                                             const drivers::NetworkCaller& caller) {
+    auto object = store_.get(kind, id);
+    if (!object) {
+        return std::nullopt;
+    }
+    if (!visible_in(store_, caller, kind, *object)) {
+        return std::nullopt;
+    }
+    return std::move(*object);
+}
+
 // Octavia's _validate_subnets_share_network_but_no_duplicates: every additional subnet exists,
 // differs from the primary one and lies in the VIP network.
 Result<void, drivers::NetworkError> LocalNetworkDriver::check_additional_subnets(
     const drivers::VipRequest& request, const std::string& primary_subnet,
     const std::string& network_id) {
     for (const auto& extra : request.additional) {
-        auto subnet = store_.get(NetKind::kSubnet, extra.subnet_id);
+        auto subnet = find(NetKind::kSubnet, extra.subnet_id, request.caller);
         if (!subnet) {
             return invalid_subresource("Subnet", extra.subnet_id);
         }
@@ -71,14 +84,14 @@ Result<void, drivers::NetworkError> LocalNetworkDriver::check_additional_subnets
 // fixed IP that is the VIP.
 Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::existing_port_vip(
     const drivers::VipRequest& request) {
-    auto port = store_.get(NetKind::kPort, *request.port_id);
+    auto port = find(NetKind::kPort, *request.port_id, request.caller);
     if (!port) {
         return invalid_subresource("Port", *request.port_id);
     }
     if (auto unused = check_port_unused(*port); !unused) {
         return Unexpected(drivers::NetworkError{400, unused.error().message});
     }
-    if (request.subnet_id && !store_.get(NetKind::kSubnet, *request.subnet_id)) {
+    if (request.subnet_id && !find(NetKind::kSubnet, *request.subnet_id, request.caller)) {
         return invalid_subresource("Subnet", *request.subnet_id);
     }
     auto chosen = choose_vip_fixed_ip(*port, request.subnet_id, request.address);
@@ -97,57 +110,66 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::existing_port_vi
                         std::move(*additional)};
 }
 
+// Octavia's choice of the VIP subnet: the one given (it must be in vip_network_id when both are
+// given), else a subnet of the network: the one holding vip_address, else the first IPv4
+// subnet, else the first one. Only what the caller can see counts.
+Result<LocalNetworkDriver::VipPlace, drivers::NetworkError> LocalNetworkDriver::vip_place(
+    const drivers::VipRequest& request) {
+    if (request.subnet_id) {
+        auto subnet = find(NetKind::kSubnet, *request.subnet_id, request.caller);
+        if (!subnet) {
+            return invalid_subresource("Subnet", *request.subnet_id);
+        }
+        std::string network_id = (*subnet)["network_id"].get<std::string>();
+        if (request.network_id && *request.network_id != network_id) {
+            return Unexpected(
+                drivers::NetworkError{400, "Validation failure: Subnet " + *request.subnet_id +
+                                               " is not in network " + *request.network_id + "."});
+        }
+        return VipPlace{network_id, *request.subnet_id};
+    }
+    auto network = find(NetKind::kNetwork, *request.network_id, request.caller);
+    if (!network) {
+        return invalid_subresource("Network", *request.network_id);
+    }
+    auto address = request.address ? parse_ip(*request.address) : std::nullopt;
+    std::optional<std::string> chosen, v6;
+    for (const auto& id : (*network)["subnets"]) {
+        auto subnet = find(NetKind::kSubnet, id.get<std::string>(), request.caller);
+        if (!subnet) {
+            continue;
+        }
+        auto cidr = parse_cidr((*subnet)["cidr"].get<std::string>());
+        if (address ? (cidr && cidr->contains(*address)) : (*subnet)["ip_version"] == 4) {
+            chosen = id.get<std::string>();
+            break;
+        }
+        if (!v6) {
+            v6 = id.get<std::string>();
+        }
+    }
+    if (!chosen && !address) {
+        chosen = v6;
+    }
+    if (!chosen) {
+        return Unexpected(drivers::NetworkError{
+            400, "Validation failure: Supplied network does not contain a subnet" +
+                     std::string(address ? " for the VIP address." : ".")});
+    }
+    return VipPlace{*request.network_id, *chosen};
+}
+
 Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
     const drivers::VipRequest& request) {
     if (request.port_id) {
         return existing_port_vip(request);
     }
-    std::string network_id;
-    std::optional<std::string> subnet_id = request.subnet_id;
-    if (subnet_id) {
-        auto subnet = store_.get(NetKind::kSubnet, *subnet_id);
-        if (!subnet) {
-            return invalid_subresource("Subnet", *subnet_id);
-        }
-        network_id = (*subnet)["network_id"].get<std::string>();
-        if (request.network_id && *request.network_id != network_id) {
-            return Unexpected(drivers::NetworkError{400, "Validation failure: Subnet " +
-                                                             *subnet_id + " is not in network " +
-                                                             *request.network_id + "."});
-        }
-    } else {
-        auto network = store_.get(NetKind::kNetwork, *request.network_id);
-        if (!network) {
-            return invalid_subresource("Network", *request.network_id);
-        }
-        network_id = *request.network_id;
-        // Octavia picks a subnet of the network: the one holding vip_address, else the first
-        // IPv4 subnet, else the first one.
-        auto address = request.address ? parse_ip(*request.address) : std::nullopt;
-        std::optional<std::string> v6;
-        for (const auto& id : (*network)["subnets"]) {
-            auto subnet = store_.get(NetKind::kSubnet, id.get<std::string>());
-            if (!subnet) {
-                continue;
-            }
-            auto cidr = parse_cidr((*subnet)["cidr"].get<std::string>());
-            if (address ? (cidr && cidr->contains(*address)) : (*subnet)["ip_version"] == 4) {
-                subnet_id = id.get<std::string>();
-                break;
-            }
-            if (!v6) {
-                v6 = id.get<std::string>();
-            }
-        }
-        if (!subnet_id && !address) {
-            subnet_id = v6;
-        }
-        if (!subnet_id) {
-            return Unexpected(drivers::NetworkError{
-                400, "Validation failure: Supplied network does not contain a subnet" +
-                         std::string(address ? " for the VIP address." : ".")});
-        }
+    auto place = vip_place(request);
+    if (!place) {
+        return Unexpected(place.error());
     }
+    const std::string& network_id = place->network_id;
+    std::optional<std::string> subnet_id = place->subnet_id;
     json body = {{"network_id", network_id},
                  {"name", "octavia-lb-" + request.load_balancer_id},
                  {"description", ""},
@@ -189,8 +211,9 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
     return vip;
 }
 
-Result<void, drivers::NetworkError> LocalNetworkDriver::check_subnet(const std::string& subnet_id) {
-    if (!store_.get(NetKind::kSubnet, subnet_id)) {
+Result<void, drivers::NetworkError> LocalNetworkDriver::check_subnet(
+    const std::string& subnet_id, const drivers::NetworkCaller& caller) {
+    if (!find(NetKind::kSubnet, subnet_id, caller)) {
         return invalid_subresource("Subnet", subnet_id);
     }
     return {};

@@ -16,9 +16,19 @@ class LocalNetworkDriver final : public drivers::NetworkDriver {
         const drivers::VipRequest& request) override;
     Result<void> deallocate_vip(const std::string& load_balancer_id,
                                 const drivers::Vip& vip) override;
-    Result<void, drivers::NetworkError> check_subnet(const std::string& subnet_id) override;
+    Result<void, drivers::NetworkError> check_subnet(const std::string& subnet_id,
+                                                     const drivers::NetworkCaller& caller) override;
 
   private:
+    struct VipPlace {
+        std::string network_id;
+        std::string subnet_id;
+    };
+
+    // The object when it exists and caller may see it (Neutron's visibility).
+    std::optional<nlohmann::json> find(NetKind kind, const std::string& id,
+                                       const drivers::NetworkCaller& caller);
+    Result<VipPlace, drivers::NetworkError> vip_place(const drivers::VipRequest& request);
     // The VIP on a port the user made (vip_port_id).
     Result<drivers::Vip, drivers::NetworkError> existing_port_vip(
         const drivers::VipRequest& request);

@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "networking/neutron_bodies.h"
+#include "networking/visibility.h"
 
 namespace octane::networking {
 namespace {
@@ -196,22 +197,9 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
     const bool admin = is_admin(caller);
     const std::string project = caller.project_id.value_or("");
     const std::string singular = kind_name(*kind);
-    auto visible = [&](const json& object) {
-        if (admin || object.value("project_id", "") == project) {
-            return true;
-        }
-        if (*kind == NetKind::kNetwork) {
-            return object.value("shared", false) || object.value("router:external", false);
-        }
-        if (*kind == NetKind::kSubnet) {
-            auto network = store_.get(NetKind::kNetwork, object["network_id"].get<std::string>());
-            return network && (*network).value("shared", false);
-        }
-        return false;
-    };
-    auto writable = [&](const json& object) {
-        return admin || object.value("project_id", "") == project;
-    };
+    const drivers::NetworkCaller viewer{caller.project_id, admin};
+    auto visible = [&](const json& object) { return visible_in(store_, viewer, *kind, object); };
+    auto writable = [&](const json& object) { return writable_by(viewer, object); };
     auto not_found = [&](const std::string& id) { return fault(not_found_error(*kind, id)); };
     if (parts.size() == 3 && request.method == "GET") {
         auto all = store_.list(*kind);
@@ -297,7 +285,11 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         return respond(200, {{singular, select_fields(*object, request.query_params)}});
     }
     if (!writable(*object)) {
-        return not_found(id);
+        // Neutron hides what the caller cannot see (404 above); what it sees but does not own
+        // (a shared or external network, a shared subnet) is a policy refusal.
+        std::string action = request.method == "DELETE" ? "delete_" : "update_";
+        return fault(
+            {403, "HTTPForbidden", "(rule:" + action + singular + ") is disallowed by policy"});
     }
     if (request.method == "DELETE") {
         if (*kind == NetKind::kPort &&

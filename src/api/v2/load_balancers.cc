@@ -159,6 +159,7 @@ ApiResult<http::HttpResponse> create(Call& call) {
     vip_request.port_id = optional_text(*attrs, "vip_port_id");
     vip_request.subnet_id = optional_text(*attrs, "vip_subnet_id");
     vip_request.network_id = optional_text(*attrs, "vip_network_id");
+    vip_request.caller = network_caller(call.context);
     if (!vip_request.port_id && !vip_request.subnet_id && !vip_request.network_id) {
         return model::validation_failure(
             "VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.");

@@ -1,3 +1,7 @@
+#include <map>
+#include <set>
+#include <vector>
+
 #include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
@@ -174,8 +178,14 @@ std::string member_key(const json& attrs) {
     return attrs["address"].get<std::string>() + "/" + attrs["protocol_port"].dump();
 }
 
-// PUT /pools/{pool_id}/members: the list is the desired set, keyed by (address, port).
-ApiResult<http::HttpResponse> batch_update(Call& call) {
+// A batch member update as sent: the desired members (validated) and the items as given.
+struct BatchRequest {
+    std::vector<json> wanted;
+    std::vector<json> given;
+    bool additive_only = false;
+};
+
+ApiResult<BatchRequest> read_batch(const Call& call) {
     auto body = parse_body(call);
     if (!body) {
         return Unexpected(body.error());
@@ -188,14 +198,12 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
             return api_error(400, "Unknown attribute for argument members_: " + key);
         }
     }
-    bool additive_only = false;
+    BatchRequest out;
     for (const auto& [key, value] : call.request.query_params) {
         if (key == "additive_only") {
-            additive_only = parse_bool(value).value_or(false);
+            out.additive_only = parse_bool(value).value_or(false);
         }
     }
-    std::vector<json> wanted;
-    std::vector<json> given_items;
     std::set<std::string> keys;
     for (const auto& item : (*body)["members"]) {
         if (!item.is_object()) {
@@ -211,8 +219,103 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
                 "Member must be updated only once in the same "
                 "request.");
         }
-        wanted.push_back(std::move(*attrs));
-        given_items.push_back(item);
+        out.wanted.push_back(std::move(*attrs));
+        out.given.push_back(item);
+    }
+    return out;
+}
+
+// What a batch does to a pool's members, keyed by (address, port) as Octavia: listed and absent
+// ones are created, listed and present ones updated, present and unlisted ones deleted (unless
+// additive_only).
+struct BatchPlan {
+    std::vector<json> create;
+    std::vector<TreeObject> update;
+    std::vector<std::string> remove;
+
+    bool empty() const { return create.empty() && update.empty() && remove.empty(); }
+};
+
+BatchPlan plan_batch(const BatchRequest& request, const std::vector<TreeObject>& existing,
+                     const std::string& now) {
+    std::map<std::string, TreeObject> current;
+    for (const auto& m : existing) {
+        current[member_key(m.attrs)] = m;
+    }
+    BatchPlan plan;
+    for (size_t i = 0; i < request.wanted.size(); ++i) {
+        const json& attrs = request.wanted[i];
+        auto it = current.find(member_key(attrs));
+        if (it == current.end()) {
+            plan.create.push_back(attrs);
+            continue;
+        }
+        // As the reference: the listed member's settings are reset to what the item says
+        // (defaults when absent), but its name and tags only change when given.
+        TreeObject updated = it->second;
+        for (const char* key : {"admin_state_up", "weight", "backup", "monitor_address",
+                                "monitor_port", "name", "tags"}) {
+            bool keep = (std::string(key) == "name" || std::string(key) == "tags") &&
+                        !request.given[i].contains(key);
+            if (!keep) {
+                updated.attrs[key] = attrs[key];
+            }
+        }
+        updated.provisioning_status = model::kPendingUpdate;
+        updated.updated_at = now;
+        plan.update.push_back(std::move(updated));
+        current.erase(it);
+    }
+    if (!request.additive_only) {
+        for (const auto& [key, m] : current) {
+            plan.remove.push_back(m.id);
+        }
+    }
+    return plan;
+}
+
+// Inside the transaction, the pool locked. As Octavia: quota for the net growth, then the subnets
+// of the new members only (an existing member's subnet is immutable), then the writes.
+ApiResult<void> apply_batch(Call& call, const TreeObject& pool, const BatchPlan& plan) {
+    auto growth =
+        static_cast<int64_t>(plan.create.size()) - static_cast<int64_t>(plan.remove.size());
+    if (auto ok = check_quota(call, pool.project_id, {{Kind::kMember, growth}}); !ok) {
+        return ok;
+    }
+    std::set<std::string> checked;
+    for (const auto& attrs : plan.create) {
+        auto subnet = attrs.find("subnet_id");
+        if (subnet != attrs.end() && subnet->is_string() && checked.insert(*subnet).second) {
+            if (auto known = check_member_subnet(call, attrs); !known) {
+                return known;
+            }
+        }
+    }
+    for (const auto& attrs : plan.create) {
+        if (auto inserted = insert_member(call, pool, attrs); !inserted) {
+            return Unexpected(inserted.error());
+        }
+    }
+    for (const auto& member : plan.update) {
+        if (auto saved = call.api.store.update(Kind::kMember, member); !saved) {
+            return storage_error(saved.error());
+        }
+    }
+    for (const auto& id : plan.remove) {
+        auto set = call.api.store.set_provisioning_status(Kind::kMember, id, model::kPendingDelete,
+                                                          call.api.now());
+        if (!set) {
+            return storage_error(set.error());
+        }
+    }
+    return {};
+}
+
+// PUT /pools/{pool_id}/members: the list is the desired set.
+ApiResult<http::HttpResponse> batch_update(Call& call) {
+    auto request = read_batch(call);
+    if (!request) {
+        return Unexpected(request.error());
     }
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto pool = pool_of(call, Rule::kWrite);
@@ -223,94 +326,14 @@ ApiResult<http::HttpResponse> batch_update(Call& call) {
         if (!existing) {
             return storage_error(existing.error());
         }
-        std::map<std::string, TreeObject> current;
-        for (auto& m : *existing) {
-            current[member_key(m.attrs)] = m;
-        }
-        bool changed = false;
-        int64_t added = 0;
-        int64_t removed = 0;
-        std::set<std::string> new_subnets;  // of the members created; "" = none given
-        std::vector<std::function<ApiResult<void>()>> steps;
-        for (size_t i = 0; i < wanted.size(); ++i) {
-            const json& attrs = wanted[i];
-            auto it = current.find(member_key(attrs));
-            changed = true;
-            if (it == current.end()) {
-                ++added;
-                auto subnet = attrs.find("subnet_id");
-                new_subnets.insert(subnet != attrs.end() && subnet->is_string()
-                                       ? subnet->get<std::string>()
-                                       : std::string());
-                steps.push_back([&call, &pool, attrs]() -> ApiResult<void> {
-                    auto inserted = insert_member(call, *pool, attrs);
-                    if (!inserted) {
-                        return Unexpected(inserted.error());
-                    }
-                    return {};
-                });
-                continue;
-            }
-            // As the reference: the listed member's settings are reset to what the item says
-            // (defaults when absent), but its name and tags only change when given.
-            TreeObject updated = it->second;
-            for (const char* key : {"admin_state_up", "weight", "backup", "monitor_address",
-                                    "monitor_port", "name", "tags"}) {
-                bool keep = (std::string(key) == "name" || std::string(key) == "tags") &&
-                            !given_items[i].contains(key);
-                if (!keep) {
-                    updated.attrs[key] = attrs[key];
-                }
-            }
-            updated.provisioning_status = model::kPendingUpdate;
-            updated.updated_at = call.api.now();
-            current.erase(it);
-            steps.push_back([&call, updated]() -> ApiResult<void> {
-                if (auto saved = call.api.store.update(Kind::kMember, updated); !saved) {
-                    return storage_error(saved.error());
-                }
-                return {};
-            });
-        }
-        if (!additive_only) {
-            for (const auto& [key, m] : current) {
-                changed = true;
-                ++removed;
-                std::string id = m.id;
-                steps.push_back([&call, id]() -> ApiResult<void> {
-                    auto set = call.api.store.set_provisioning_status(
-                        Kind::kMember, id, model::kPendingDelete, call.api.now());
-                    if (!set) {
-                        return storage_error(set.error());
-                    }
-                    return {};
-                });
-            }
-        }
-        if (!changed) {
+        BatchPlan plan = plan_batch(*request, *existing, call.api.now());
+        if (plan.empty()) {
             return {};
         }
         if (auto locked = lock_for_member_change(call, *pool); !locked) {
             return locked;
         }
-        // As Octavia: quota for the net growth, then the subnets of the new members only (an
-        // existing member's subnet is immutable).
-        if (auto ok = check_quota(call, pool->project_id, {{Kind::kMember, added - removed}});
-            !ok) {
-            return ok;
-        }
-        new_subnets.erase("");
-        for (const auto& subnet : new_subnets) {
-            if (auto known = check_member_subnet(call, {{"subnet_id", subnet}}); !known) {
-                return known;
-            }
-        }
-        for (auto& step : steps) {
-            if (auto ok = step(); !ok) {
-                return ok;
-            }
-        }
-        return {};
+        return apply_batch(call, *pool, plan);
     });
     if (!done) {
         return Unexpected(done.error());
@@ -326,7 +349,8 @@ ApiResult<void> check_member_subnet(Call& call, const json& attrs) {
     if (it == attrs.end() || !it->is_string()) {
         return {};
     }
-    auto known = call.api.network.check_subnet(it->get<std::string>());
+    auto known =
+        call.api.network.check_subnet(it->get<std::string>(), network_caller(call.context));
     if (!known) {
         return api_error(known.error().status, known.error().message);
     }

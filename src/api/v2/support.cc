@@ -16,6 +16,10 @@ Unexpected<model::ApiError> storage_error(const Error& error) {
     return api_error(500, "An unknown exception occurred.");
 }
 
+drivers::NetworkCaller network_caller(const RequestContext& context) {
+    return {context.project_id, context.is_admin || context.roles.count("admin") > 0};
+}
+
 ApiResult<void> in_transaction(Call& call, const std::function<ApiResult<void>()>& body) {
     std::optional<model::ApiError> failure;
     auto done = call.api.db.transaction([&]() -> Result<void> {

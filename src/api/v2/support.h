@@ -11,6 +11,7 @@
 #include "api/list_query.h"
 #include "api/policy.h"
 #include "db/object_store.h"
+#include "drivers/network_driver.h"
 #include "model/field_spec.h"
 #include "model/field_validation.h"
 
@@ -71,6 +72,10 @@ inline void wake_worker(const Call& call) {
         call.api.notify_worker();
     }
 }
+
+// The caller as the networking service sees it (Octavia looks VIP and member subnets up with the
+// user's token): the project, and admin for the Keystone role admin or noauth.
+drivers::NetworkCaller network_caller(const RequestContext& context);
 
 // Storage failure → 500 fault.
 Unexpected<model::ApiError> storage_error(const Error& error);

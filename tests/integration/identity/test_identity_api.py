@@ -379,3 +379,51 @@ def test_identity_subcommands_refuse_bad_input(tmp_path, argv, message):
                             text=True, timeout=30)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr
     assert (c.octane(state, "project", "list"), c.octane(state, "user", "list")) == before
+
+
+def test_octavia_personas(srv, admin):
+    """Octavia's default policy personas (spec §5.3): load-balancer_member writes its project,
+    load-balancer_observer only reads it, load-balancer_global_observer reads every project,
+    load-balancer_quota_admin manages quotas only, load-balancer_admin does everything."""
+    personas = ["load-balancer_member", "load-balancer_observer", "load-balancer_global_observer",
+                "load-balancer_quota_admin", "load-balancer_admin"]
+    tok = {}
+    for role in personas:
+        user = role.replace("load-balancer_", "lb-")
+        c.add_user(srv.state_dir, "personas", user, user + "-pw", role)
+        tok[role] = c.token(srv.base_url, user, user + "-pw", "personas")
+    c.octane(srv.state_dir, "project", "create", "elsewhere")
+    other_project = c.call("GET", srv.base_url + "/identity/v3/projects?name=elsewhere",
+                           admin).json()["projects"][0]["id"]
+    subnet = c.call("GET", srv.base_url + "/networking/v2.0/subnets?name=selfservice",
+                    admin).json()["subnets"][0]["id"]
+    foreign = c.call("POST", srv.base_url + LB, admin, json={"loadbalancer": {
+        "vip_subnet_id": subnet, "project_id": other_project}})
+    assert foreign.status_code == 201, foreign.text
+    foreign = foreign.json()["loadbalancer"]
+
+    def create(role):
+        return c.call("POST", srv.base_url + LB, tok[role], json={"loadbalancer": {"vip_subnet_id": subnet}})
+
+    mine = create("load-balancer_member")
+    assert mine.status_code == 201, mine.text
+    mine = mine.json()["loadbalancer"]
+    for role in ("load-balancer_observer", "load-balancer_global_observer", "load-balancer_quota_admin"):
+        assert create(role).status_code == 403, role
+    assert create("load-balancer_admin").status_code == 201
+
+    def sees(role, lb):
+        return c.call("GET", srv.base_url + LB + "/" + lb["id"], tok[role]).status_code
+
+    assert [sees("load-balancer_observer", lb) for lb in (mine, foreign)] == [200, 403]
+    assert [sees("load-balancer_global_observer", lb) for lb in (mine, foreign)] == [200, 200]
+    assert [sees("load-balancer_quota_admin", lb) for lb in (mine, foreign)] == [403, 403]
+    assert [sees("load-balancer_admin", lb) for lb in (mine, foreign)] == [200, 200]
+    listed = c.call("GET", srv.base_url + LB, tok["load-balancer_global_observer"]).json()["loadbalancers"]
+    assert {mine["id"], foreign["id"]} <= {lb["id"] for lb in listed}
+    quota = srv.base_url + "/v2/lbaas/quotas/" + other_project
+    assert c.call("PUT", quota, tok["load-balancer_quota_admin"], json={"quota": {"pool": 9}}).status_code == 202
+    for role in ("load-balancer_member", "load-balancer_observer", "load-balancer_global_observer"):
+        assert c.call("PUT", quota, tok[role], json={"quota": {"pool": 1}}).status_code == 403, role
+    assert c.call("GET", quota, tok["load-balancer_global_observer"]).json()["quota"]["pool"] == 9
+    assert c.call("DELETE", quota, tok["load-balancer_admin"]).status_code == 202

@@ -428,3 +428,64 @@ def test_additional_vips_are_addresses_of_the_vip_port(srv):
     r = create({"subnet_id": v6["id"], "ip_address": "fd00:32::77"})
     assert r.status_code == 409, r.text
     assert len(api(srv, "GET", NET + "/ports?network_id=" + net["id"]).json()["ports"]) == 1
+
+
+def test_load_balancer_api_sees_only_what_neutron_shows_the_caller(srv):
+    """Octavia looks VIP and member subnets up with the user's own token: another project's private
+    subnet, network or port is 'not found' (400 InvalidSubresource), the shared selfservice subnet
+    and the caller's own objects work, an admin reaches everything."""
+    net, sub = make_net(srv, "10.34.0.0/24", tok=srv.demo)
+    own_port = port(srv, net["id"], srv.demo).json()["port"]
+    c.add_user(srv.state_dir, "nosy", "nosy", "nosy-pw", "member")
+    nosy = c.token(srv.base_url, "nosy", "nosy-pw", "nosy")
+    for key, kind, value in (("vip_subnet_id", "Subnet", sub["id"]), ("vip_network_id", "Network", net["id"]),
+                             ("vip_port_id", "Port", own_port["id"])):
+        r = api(srv, "POST", LB, nosy, json={"loadbalancer": {key: value}})
+        assert r.status_code == 400, (key, r.text)
+        assert r.json()["faultstring"] == "%s %s not found." % (kind, value)
+    selfservice = api(srv, "GET", NET + "/subnets?name=selfservice", nosy).json()["subnets"][0]["id"]
+    r = api(srv, "POST", LB, nosy, json={"loadbalancer": {
+        "vip_subnet_id": selfservice, "additional_vips": [{"subnet_id": sub["id"]}]}})
+    assert r.status_code == 400 and r.json()["faultstring"] == "Subnet %s not found." % sub["id"], r.text
+    r = api(srv, "POST", LB, nosy, json={"loadbalancer": {"vip_subnet_id": selfservice, "pools": [
+        {"name": "p", "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN",
+         "members": [{"address": "10.34.0.9", "protocol_port": 22, "subnet_id": sub["id"]}]}]}})
+    assert r.status_code == 400 and r.json()["faultstring"] == "Subnet %s not found." % sub["id"], r.text
+    assert api(srv, "GET", LB, nosy).json()["loadbalancers"] == []
+    # the owner may, on its own subnet and port
+    r = api(srv, "POST", LB, srv.demo, json={"loadbalancer": {"vip_port_id": own_port["id"]}})
+    assert r.status_code == 201, r.text
+    lb = r.json()["loadbalancer"]
+    wait_lb_active(srv, lb["id"])
+    r = api(srv, "POST", "/v2/lbaas/pools", srv.demo, json={"pool": {
+        "loadbalancer_id": lb["id"], "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}})
+    assert r.status_code == 201, r.text
+    members = "/v2/lbaas/pools/%s/members" % r.json()["pool"]["id"]
+    wait_lb_active(srv, lb["id"])
+    r = api(srv, "POST", members, srv.demo, json={"member": {
+        "address": "10.34.0.9", "protocol_port": 22, "subnet_id": sub["id"]}})
+    assert r.status_code == 201, r.text
+    # and the admin reaches the demo subnet too
+    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": sub["id"], "project_id": lb["project_id"]}})
+    assert r.status_code == 201, r.text
+
+
+def test_shared_objects_are_read_only_to_other_projects(srv):
+    """Neutron answers 404 for what a project cannot see and 403 for what it sees but does not own
+    (the shared selfservice network and subnet, the external provider network); nothing changes."""
+    nets = {n["name"]: n for n in api(srv, "GET", NET + "/networks", srv.demo).json()["networks"]}
+    subnet = api(srv, "GET", NET + "/subnets?name=selfservice", srv.demo).json()["subnets"][0]
+    for method, path, body in (("DELETE", "/networks/" + nets["selfservice"]["id"], None),
+                               ("PUT", "/networks/" + nets["provider"]["id"], {"network": {"name": "mine"}}),
+                               ("DELETE", "/subnets/" + subnet["id"], None),
+                               ("PUT", "/subnets/" + subnet["id"], {"subnet": {"name": "mine"}})):
+        r = api(srv, method, NET + path, srv.demo, **({"json": body} if body else {}))
+        kind = path.split("/")[1][:-1]
+        action = "delete_" if method == "DELETE" else "update_"
+        assert neutron_error(r, 403, "HTTPForbidden") == "(rule:%s%s) is disallowed by policy" % (action, kind)
+    names = sorted(n["name"] for n in api(srv, "GET", NET + "/networks").json()["networks"])
+    assert "selfservice" in names and "provider" in names
+    assert api(srv, "GET", NET + "/subnets/" + subnet["id"]).json()["subnet"]["name"] == "selfservice"
+    # an admin's own private port stays invisible: 404, not 403
+    private = port(srv, nets["selfservice"]["id"]).json()["port"]
+    neutron_error(api(srv, "DELETE", NET + "/ports/" + private["id"], srv.demo), 404, "PortNotFound")

@@ -344,7 +344,6 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
 }
 
 bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {
-    constexpr size_t kChunk = 64 * 1024;
     while (true) {
         if (f.in_pipe > 0) {
             if (!to.writable) {
@@ -373,8 +372,8 @@ bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {
             f.splice = false;  // no pipe available: copy instead
             return pump_copy(from, to, f);
         }
-        ssize_t n =
-            splice(from.fd, nullptr, f.pipe.wr, nullptr, kChunk, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        ssize_t n = splice(from.fd, nullptr, f.pipe.wr, nullptr, kPipeSize,
+                           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n == 0) {
             from.eof = true;
             break;

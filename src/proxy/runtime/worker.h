@@ -9,6 +9,7 @@
 
 #include "proxy/io/buffer_pool.h"
 #include "proxy/loop/event_loop.h"
+#include "proxy/runtime/listen_socket.h"
 #include "proxy/runtime/state.h"
 
 namespace octane::proxy {
@@ -31,20 +32,22 @@ class SoftStoppable {
     SoftStoppable* next_ = nullptr;
 };
 
+// One worker's registration of a shared listening socket.
 class Listener final : public IoHandler {
   public:
-    Listener(Worker& w, FrontendState& fe, int fd) : worker_(w), fe_(fe), fd_(fd) {}
+    Listener(Worker& w, FrontendState& fe, ListenSocket& sock)
+        : worker_(w), fe_(fe), sock_(&sock) {}
     void on_io(uint32_t events, unsigned tag) override;
     // Accepts until the queue is empty or a limit is reached; returns false when paused.
     bool accept_all();
-    int fd() const { return fd_; }
+    // Leaves this worker's epoll and drops this worker's reference to the socket.
     void close_fd();
     bool paused() const { return paused_; }
 
   private:
     Worker& worker_;
     FrontendState& fe_;
-    int fd_;
+    ListenSocket* sock_;  // null once closed
     bool paused_ = false;
 };
 
@@ -61,8 +64,8 @@ class Worker {
     PipePool& pipes() { return pipes_; }
     char* scratch() { return scratch_; }
 
-    // Takes ownership of a listening fd (before run()).
-    void add_listener(FrontendState& fe, int fd);
+    // Registers a shared listening socket (before run()); this worker holds one reference.
+    void add_listener(FrontendState& fe, ListenSocket& sock);
     void run();
     // Thread-safe: stop accepting; the worker exits once its sessions are gone.
     void soft_stop();

@@ -1,22 +1,24 @@
 """L4 scenarios against a real octane-proxy (and the same against haproxy where cheap)."""
 import os
+import signal
+import socket
 import subprocess
 import threading
 
 import pytest
 
-from proxy_harness import (Engine, TcpBackend, free_port, proxy_binary, show_stat,
+from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary, show_stat,
                            stats_command, tcp_hello, wait_until)
 
 
-def l4_config(port, backends, sock, check=False, extra_backend=""):
+def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
     chk = " check inter 200ms fall 2 rise 2" if check else ""
     servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1{chk}"
                         for i, b in enumerate(backends))
     return f"""
 global
     maxconn 2000
-    nbthread 1
+    nbthread {nbthread}
     stats socket {sock} mode 600 level admin
 defaults
     mode tcp
@@ -128,10 +130,11 @@ def test_backup_used_only_when_primaries_down(tmp_path):
         bk.stop()
 
 
-def test_reload_under_load_loses_nothing(backends, tmp_path):
+@pytest.mark.parametrize("nbthread", [1, 2])
+def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
     port = free_port()
     sock = str(tmp_path / "s.sock")
-    eng = Engine("octane", l4_config(port, backends, sock))
+    eng = Engine("octane", l4_config(port, backends, sock, nbthread=nbthread))
     errors, done = [], [0]
     stop = threading.Event()
 
@@ -163,6 +166,36 @@ def test_reload_under_load_loses_nothing(backends, tmp_path):
         assert done[0] > 600
     finally:
         stop.set()
+        eng.stop()
+
+
+def listening_sockets(port):
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout
+    return len([l for l in out.splitlines() if l.strip()])
+
+
+def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l4_config(port, backends, sock, nbthread=2))
+    try:
+        p = eng.start(wait_socket=sock)
+        assert listening_sockets(port) == 1
+        assert sorted(tcp_hello(port) for _ in range(6)) == ["one"] * 3 + ["two"] * 3
+        held = socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert held.makefile("rb").readline().strip() in (b"one", b"two")
+        p.send_signal(signal.SIGUSR1)
+        # Both workers let go of the shared socket: new connections are refused at once,
+        # while the held one keeps the process alive and still relays.
+        wait_until(lambda: listening_sockets(port) == 0, 10, "listener closed")
+        assert not port_open(port)
+        assert p.poll() is None
+        held.sendall(b"still-here")
+        assert held.recv(64) == b"still-here"
+        held.close()
+        assert p.wait(timeout=10) == 0
+    finally:
         eng.stop()
 
 

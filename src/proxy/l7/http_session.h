@@ -70,7 +70,10 @@ class HttpSession final : public IoHandler,
     // Server side (http_server_side.cc).
     bool pick_and_connect(int avoid);
     bool connect_to(ServerState* srv);
-    void on_connected();
+    // `has_input`: the connect event also reported input, which must be read now.
+    void on_connected(bool has_input);
+    // An event on a connection kept idle for reuse: true when it is closed or unusable.
+    bool idle_conn_closed(ServerConn& c, uint32_t events);
     void on_server_failure(bool connect_phase);
     void read_server();
     void read_server_once();

@@ -65,6 +65,25 @@ def test_requests_alternate_and_carry_xff(kind, backends, tmp_path):
         eng.stop()
 
 
+def test_server_connections_are_reused_until_the_server_closes_them(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l7_config(port, backends, sock))
+    try:
+        eng.start(wait_socket=sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            names = [http_get(port, f"/a{i}", sock=s)[2].split(" ")[0] for i in range(20)]
+            assert sorted(set(names)) == ["one", "two"] and names.count("one") == 10, names
+            # Idle and write-space events on the connection not in use must not drop it.
+            assert [len(b.conns) for b in backends] == [1, 1]
+            backends[0].conns[0].shutdown(socket.SHUT_RDWR)  # server closes an idle connection
+            names = [http_get(port, f"/b{i}", sock=s)[2].split(" ")[0] for i in range(4)]
+            assert names.count("one") == 2 and names.count("two") == 2, names
+            assert [len(b.conns) for b in backends] == [2, 1]
+    finally:
+        eng.stop()
+
+
 @pytest.mark.parametrize("kind", ["octane", "haproxy"])
 def test_l7_rules_deny_and_redirect(kind, backends, tmp_path):
     port = free_port()

@@ -188,18 +188,22 @@ class Engine:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def recv_until_eof(s):
+    """Every byte up to the peer's FIN (bounded by the socket's timeout)."""
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            return data
+        data += d
+
+
 def stats_command(path, command):
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(5)
         s.connect(path)
         s.sendall(command.encode() + b"\n")
-        data = b""
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            data += d
-    return data.decode()
+        return recv_until_eof(s).decode()
 
 
 def show_stat(path):

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary, show_stat,
-                           stats_command, tcp_hello, wait_until)
+from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary,
+                           recv_until_eof, show_stat, stats_command, tcp_hello, wait_until)
 
 
 def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
@@ -167,6 +167,54 @@ def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
     finally:
         stop.set()
         eng.stop()
+
+
+class HalfCloseBackend:
+    """Sends a reply and its FIN in one go (shutdown right after sendall), then still reads:
+    what arrives after its FIN is kept in `received`."""
+
+    def __init__(self, reply):
+        self.reply = reply
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.sock.listen(8)
+        self.received = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        c, _ = self.sock.accept()
+        with c:
+            c.sendall(self.reply)
+            c.shutdown(socket.SHUT_WR)
+            c.settimeout(10)
+            self.received.append(recv_until_eof(c))
+
+    def stop(self):
+        self.sock.close()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
+    reply = bytes(range(256)) * 12  # below one read: data and FIN reach the proxy together
+    be = HalfCloseBackend(reply)
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, l4_config(port, [be], sock))
+    try:
+        eng.start(wait_socket=sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            # Up to the server's FIN, which must come after every byte sent before it.
+            assert recv_until_eof(s) == reply
+            s.sendall(b"after-fin")  # the other direction is still open
+            s.shutdown(socket.SHUT_WR)
+            assert s.recv(16) == b""
+        be.thread.join(timeout=10)
+        assert be.received == [b"after-fin"]
+    finally:
+        eng.stop()
+        be.stop()
 
 
 def listening_sockets(port):

@@ -14,7 +14,9 @@
 
 namespace octane::proxy {
 
-constexpr size_t kIoBufferSize = 16 * 1024;
+// One read: a 64 KiB loopback segment or a typical response fits in one recv and one send
+// (HAProxy's 16 KiB buffers take four of each for a 64 KiB reply, and the client four wakeups).
+constexpr size_t kIoBufferSize = 64 * 1024;
 constexpr size_t kPipeSize = 1024 * 1024;
 
 class BufferPool {
@@ -45,7 +47,7 @@ class BufferPool {
     }
 
   private:
-    static constexpr size_t kMaxFree = 256;
+    static constexpr size_t kMaxFree = 64;  // 4 MiB cached per thread at most
     std::vector<char*> free_;
 };
 

@@ -30,8 +30,8 @@ bool is_again(int e) {
     return e == EAGAIN || e == EWOULDBLOCK;
 }
 
-// Consecutive full 16 KiB reads after which a direction switches to splice(2).
-constexpr uint8_t kAutoSpliceAfter = 4;
+// Consecutive full reads (128 KiB) after which a direction switches to splice(2).
+constexpr uint8_t kAutoSpliceAfter = 2;
 
 }  // namespace
 

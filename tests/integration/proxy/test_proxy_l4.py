@@ -169,6 +169,24 @@ def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
         eng.stop()
 
 
+def test_bulk_echo_survives_copy_to_splice_switch_and_backpressure(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l4_config(port, backends[:1], sock))
+    payload = os.urandom(1 << 20) * 6  # far beyond one read, one pipe and the socket buffers
+    try:
+        eng.start(wait_socket=sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            assert s.makefile("rb").readline().strip() == b"one"
+            sender = threading.Thread(target=lambda: (s.sendall(payload), s.shutdown(socket.SHUT_WR)))
+            sender.start()
+            got = recv_until_eof(s)  # the echo, then the backend's close once our FIN arrived
+            sender.join(timeout=10)
+        assert len(got) == len(payload) and got == payload
+    finally:
+        eng.stop()
+
+
 class HalfCloseBackend:
     """Sends a reply and its FIN in one go (shutdown right after sendall), then still reads:
     what arrives after its FIN is kept in `received`."""

@@ -24,6 +24,17 @@ int64_t ms_or(const std::optional<config::Millis>& v, int64_t fallback) {
     return v ? v->count() : fallback;
 }
 
+// Buffers an idle keep-alive connection may keep: enough for the next small exchange without a
+// reallocation; anything a large or slow exchange grew is given back (HAProxy frees a stream's
+// buffers between requests), or thousands of idle connections would each pin it.
+constexpr size_t kIdleKeep = 8 * 1024;
+
+void release_if_large(std::string& s) {
+    if (s.empty() && s.capacity() > kIdleKeep) {
+        std::string().swap(s);
+    }
+}
+
 }  // namespace
 
 HttpSession::HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer)
@@ -236,6 +247,9 @@ void HttpSession::flush_client() {
     if (x.to_client_off == x.to_client.size()) {
         x.to_client.clear();
         x.to_client_off = 0;
+        if (state_ == State::kIdle) {
+            release_if_large(x.to_client);  // the last reply drained after its exchange ended
+        }
         if (x.close_after_flush) {
             close_session();
             return;
@@ -265,6 +279,10 @@ void HttpSession::reset_for_next() {
     x.req_head_done = x.req_done = x.resp_head_done = x.resp_started = false;
     x.insert_cookie = false;
     x.status = 0;
+    release_if_large(x.in);
+    release_if_large(x.to_server);
+    release_if_large(x.resp);
+    release_if_large(x.to_client);  // if still draining, flush_client() releases it later
     state_ = State::kIdle;
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_keep_alive, ms_or(t.http_request, ms_or(t.client, 0))));

@@ -124,6 +124,8 @@ class HttpBackend(TcpBackend):
                 if path.startswith("/status/"):
                     status = path[len("/status/"):] + " X"
                 body = f"{self.name.decode()} {path} xff={xff}".encode()
+                if path.startswith("/bytes/"):
+                    body = b"x" * int(path[len("/bytes/"):])
                 extra = ""
                 if path.startswith("/login"):
                     extra = f"Set-Cookie: JSESSIONID=sess-{self.name.decode()}; path=/\r\n"
@@ -196,6 +198,11 @@ def recv_until_eof(s):
         if not d:
             return data
         data += d
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
 
 
 def stats_command(path, command):

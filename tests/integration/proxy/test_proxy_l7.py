@@ -3,7 +3,8 @@ import socket
 
 import pytest
 
-from proxy_harness import Engine, HttpBackend, free_port, http_get, show_stat, wait_until
+from proxy_harness import (Engine, HttpBackend, free_port, http_get, rss_kib, show_stat,
+                           wait_until)
 
 
 def l7_config(port, backends, sock):
@@ -81,6 +82,32 @@ def test_server_connections_are_reused_until_the_server_closes_them(backends, tm
             assert names.count("one") == 2 and names.count("two") == 2, names
             assert [len(b.conns) for b in backends] == [2, 1]
     finally:
+        eng.stop()
+
+
+def test_idle_keepalive_connections_release_their_buffers(backends, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", l7_config(port, backends, sock))
+    held = []
+    try:
+        p = eng.start(wait_socket=sock)
+        before = rss_kib(p.pid)
+        for _ in range(40):
+            s = socket.socket()
+            # A small receive window makes the proxy park most of the reply (up to its limit).
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(10)
+            s.connect(("127.0.0.1", port))
+            status, _, body = http_get(port, "/bytes/1048576", sock=s)
+            assert status == 200 and len(body) == 1048576
+            held.append(s)  # stays open, idle, keep-alive
+        # Holding 40 parked-then-drained replies (~256 KiB each) would be over 10 MiB.
+        assert rss_kib(p.pid) - before < 4096, (before, rss_kib(p.pid))
+        assert http_get(port, "/after", sock=held[0])[0] == 200  # still usable
+    finally:
+        for s in held:
+            s.close()
         eng.stop()
 
 

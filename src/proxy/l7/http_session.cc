@@ -10,6 +10,7 @@
 #include "proxy/http/canned_responses.h"
 #include "proxy/http/http_error.h"
 #include "proxy/io/socket_ops.h"
+#include "proxy/l7/exchange_pool.h"
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/stats_csv.h"
@@ -22,17 +23,6 @@ constexpr size_t kMaxBuffered = 256 * 1024;  // stop reading a side while this m
 
 int64_t ms_or(const std::optional<config::Millis>& v, int64_t fallback) {
     return v ? v->count() : fallback;
-}
-
-// Buffers an idle keep-alive connection may keep: enough for the next small exchange without a
-// reallocation; anything a large or slow exchange grew is given back (HAProxy frees a stream's
-// buffers between requests), or thousands of idle connections would each pin it.
-constexpr size_t kIdleKeep = 8 * 1024;
-
-void release_if_large(std::string& s) {
-    if (s.empty() && s.capacity() > kIdleKeep) {
-        std::string().swap(s);
-    }
 }
 
 }  // namespace
@@ -131,7 +121,7 @@ void HttpSession::read_client() {
         ssize_t n = recv(fd_, buf, kIoBufferSize, 0);
         if (n > 0) {
             if (!x_) {
-                x_ = std::make_unique<Exchange>();
+                x_ = worker_.exchanges().get();
             }
             x_->in.append(buf, static_cast<size_t>(n));
             Counters::add(fe_.counters.bin, n);
@@ -215,7 +205,7 @@ void HttpSession::forward_request_body() {
 
 void HttpSession::answer(std::string response, bool close_after) {
     if (!x_) {
-        x_ = std::make_unique<Exchange>();
+        x_ = worker_.exchanges().get();
     }
     x_->to_client.append(response);
     x_->close_after_flush = x_->close_after_flush || close_after;
@@ -247,12 +237,13 @@ void HttpSession::flush_client() {
     if (x.to_client_off == x.to_client.size()) {
         x.to_client.clear();
         x.to_client_off = 0;
-        if (state_ == State::kIdle) {
-            release_if_large(x.to_client);  // the last reply drained after its exchange ended
-        }
         if (x.close_after_flush) {
             close_session();
             return;
+        }
+        if (state_ == State::kIdle) {
+            release_if_idle();  // the last reply drained after its exchange had ended
+            return;             // idle: no server connection to resume
         }
         // Room again: resume reading the server if we had stopped.
         if (conn_ != nullptr && !in_read_server_ && state_ != State::kConnecting &&
@@ -279,13 +270,18 @@ void HttpSession::reset_for_next() {
     x.req_head_done = x.req_done = x.resp_head_done = x.resp_started = false;
     x.insert_cookie = false;
     x.status = 0;
-    release_if_large(x.in);
-    release_if_large(x.to_server);
-    release_if_large(x.resp);
-    release_if_large(x.to_client);  // if still draining, flush_client() releases it later
     state_ = State::kIdle;
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_keep_alive, ms_or(t.http_request, ms_or(t.client, 0))));
+    release_if_idle();  // `x` is gone past this point
+}
+
+void HttpSession::release_if_idle() {
+    Exchange& x = *x_;
+    if (state_ == State::kIdle && x.in.empty() && x.resp.empty() &&
+        x.to_client_off == x.to_client.size()) {
+        worker_.exchanges().put(std::move(x_));
+    }
 }
 
 void HttpSession::finish_exchange() {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "proxy/io/socket_ops.h"
+#include "proxy/l7/exchange_pool.h"
 #include "proxy/runtime/session_factory.h"
 
 namespace octane::proxy {
@@ -63,7 +64,8 @@ bool Listener::accept_all() {
     return true;
 }
 
-Worker::Worker(Snapshot& snap, int index, AccessLog* log) : snap_(snap), index_(index), log_(log) {
+Worker::Worker(Snapshot& snap, int index, AccessLog* log)
+    : snap_(snap), index_(index), log_(log), exchanges_(std::make_unique<ExchangePool>()) {
     loop_.set_idle_hook([this] {
         if (any_paused_ && !stopping_) {
             resume_paused();

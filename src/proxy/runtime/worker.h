@@ -15,6 +15,7 @@
 namespace octane::proxy {
 
 class AccessLog;
+class ExchangePool;
 class Worker;
 
 // Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
@@ -63,6 +64,7 @@ class Worker {
     BufferPool& buffers() { return buffers_; }
     PipePool& pipes() { return pipes_; }
     char* scratch() { return scratch_; }
+    ExchangePool& exchanges() { return *exchanges_; }
 
     // Registers a shared listening socket (before run()); this worker holds one reference.
     void add_listener(FrontendState& fe, ListenSocket& sock);
@@ -90,6 +92,7 @@ class Worker {
     EventLoop loop_;
     BufferPool buffers_;
     PipePool pipes_;
+    std::unique_ptr<ExchangePool> exchanges_;  // HTTP exchanges of idle keep-alive connections
     char scratch_[kIoBufferSize];
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::atomic<int64_t> sessions_{0};

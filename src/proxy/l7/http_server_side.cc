@@ -84,6 +84,9 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         }
         return;
     }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        c.fin_seen = true;
+    }
     if (c.connecting) {
         if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
             return;
@@ -283,8 +286,8 @@ void HttpSession::read_server_once() {
             } else {
                 x.resp.append(buf, static_cast<size_t>(n));
             }
-            if (static_cast<size_t>(n) < kIoBufferSize) {
-                break;
+            if (static_cast<size_t>(n) < kIoBufferSize && !conn_->fin_seen) {
+                break;  // drained; the next bytes bring a new edge
             }
             continue;
         }

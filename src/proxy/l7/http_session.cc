@@ -107,6 +107,9 @@ void HttpSession::on_io(uint32_t events, unsigned) {
             return;
         }
     }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        client_fin_seen_ = true;
+    }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         read_client();
     }
@@ -125,8 +128,8 @@ void HttpSession::read_client() {
             }
             x_->in.append(buf, static_cast<size_t>(n));
             Counters::add(fe_.counters.bin, n);
-            if (static_cast<size_t>(n) < kIoBufferSize) {
-                break;
+            if (static_cast<size_t>(n) < kIoBufferSize && !client_fin_seen_) {
+                break;  // drained; the next bytes bring a new edge
             }
             continue;
         }

@@ -32,7 +32,8 @@ struct ServerConn final : public IoHandler {
     ServerState* srv = nullptr;
     int fd = -1;
     bool connecting = true;
-    bool reused = false;  // carried an earlier request: may have been closed by the server
+    bool fin_seen = false;  // epoll reported the server's FIN: read to the end, not to a short read
+    bool reused = false;    // carried an earlier request: may have been closed by the server
     void on_io(uint32_t events, unsigned tag) override;
 };
 
@@ -106,6 +107,9 @@ class HttpSession final : public IoHandler,
     int64_t started_ms_ = 0;
     bool client_eof_ = false;
     bool client_writable_ = true;
+    // epoll reported the client's FIN (or an error): reads go on until recv() says so, since
+    // edge-triggered epoll will not report it again after a short read.
+    bool client_fin_seen_ = false;
 
     // Lazily created with the first request byte: idle sessions stay small.
     std::unique_ptr<Exchange> x_;

@@ -3,6 +3,7 @@
 Everything binds 127.0.0.1, picks free ports from the kernel, waits on conditions with deadlines,
 and stops only the processes it started (by PID).
 """
+import contextlib
 import os
 import shutil
 import socket
@@ -203,6 +204,18 @@ def recv_until_eof(s):
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+
+@contextlib.contextmanager
+def running(kind, config_for, tmp_path):
+    """An engine serving config_for(port, stats_socket); yields (port, process), then stops it."""
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, config_for(port, sock))
+    try:
+        yield port, eng.start(wait_socket=sock)
+    finally:
+        eng.stop()
 
 
 def stats_command(path, command):

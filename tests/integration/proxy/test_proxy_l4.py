@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary,
-                           recv_until_eof, show_stat, stats_command, tcp_hello, wait_until)
+                           recv_until_eof, running, show_stat, stats_command, tcp_hello,
+                           wait_until)
 
 
 def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
@@ -170,21 +171,15 @@ def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
 
 
 def test_bulk_echo_survives_copy_to_splice_switch_and_backpressure(backends, tmp_path):
-    port = free_port()
-    sock = str(tmp_path / "s.sock")
-    eng = Engine("octane", l4_config(port, backends[:1], sock))
     payload = os.urandom(1 << 20) * 6  # far beyond one read, one pipe and the socket buffers
-    try:
-        eng.start(wait_socket=sock)
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-            assert s.makefile("rb").readline().strip() == b"one"
-            sender = threading.Thread(target=lambda: (s.sendall(payload), s.shutdown(socket.SHUT_WR)))
-            sender.start()
-            got = recv_until_eof(s)  # the echo, then the backend's close once our FIN arrived
-            sender.join(timeout=10)
-        assert len(got) == len(payload) and got == payload
-    finally:
-        eng.stop()
+    with running("octane", lambda port, sock: l4_config(port, backends[:1], sock), tmp_path) as (
+            port, _), socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        assert s.makefile("rb").readline().strip() == b"one"
+        sender = threading.Thread(target=lambda: (s.sendall(payload), s.shutdown(socket.SHUT_WR)))
+        sender.start()
+        got = recv_until_eof(s)  # the echo, then the backend's close once our FIN arrived
+        sender.join(timeout=10)
+    assert len(got) == len(payload) and got == payload
 
 
 class HalfCloseBackend:
@@ -217,12 +212,9 @@ class HalfCloseBackend:
 def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
     reply = bytes(range(256)) * 12  # below one read: data and FIN reach the proxy together
     be = HalfCloseBackend(reply)
-    port = free_port()
-    sock = str(tmp_path / "s.sock")
-    eng = Engine(kind, l4_config(port, [be], sock))
     try:
-        eng.start(wait_socket=sock)
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        with running(kind, lambda port, sock: l4_config(port, [be], sock), tmp_path) as (port, _), \
+                socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             # Up to the server's FIN, which must come after every byte sent before it.
             assert recv_until_eof(s) == reply
             s.sendall(b"after-fin")  # the other direction is still open
@@ -231,7 +223,6 @@ def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
         be.thread.join(timeout=10)
         assert be.received == [b"after-fin"]
     finally:
-        eng.stop()
         be.stop()
 
 
@@ -242,11 +233,8 @@ def listening_sockets(port):
 
 
 def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):
-    port = free_port()
-    sock = str(tmp_path / "s.sock")
-    eng = Engine("octane", l4_config(port, backends, sock, nbthread=2))
-    try:
-        p = eng.start(wait_socket=sock)
+    config = lambda port, sock: l4_config(port, backends, sock, nbthread=2)  # noqa: E731
+    with running("octane", config, tmp_path) as (port, p):
         assert listening_sockets(port) == 1
         assert sorted(tcp_hello(port) for _ in range(6)) == ["one"] * 3 + ["two"] * 3
         held = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -261,8 +249,6 @@ def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):
         assert held.recv(64) == b"still-here"
         held.close()
         assert p.wait(timeout=10) == 0
-    finally:
-        eng.stop()
 
 
 def test_check_mode_reports_errors_with_location(tmp_path):

@@ -49,7 +49,10 @@ bool HttpSession::connect_to(ServerState* srv) {
         if (c->srv == srv && c->fd >= 0 && c.get() != conn_) {
             conn_ = c.get();
             state_ = State::kForward;
-            on_connected();
+            // No read first: a close the server sent while the connection was idle was either
+            // seen then (and the connection dropped) or is still pending as an event, which
+            // will find this exchange and replay it (the request is kept until the response).
+            on_connected(false);
             return state_ != State::kClosed;
         }
     }
@@ -76,9 +79,13 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         return;
     }
     if (&c != conn_) {
-        // An idle connection woke up: the server closed it (or sent garbage). Drop it.
-        drop_conn(&c);
+        if (idle_conn_closed(c, events)) {
+            drop_conn(&c);
+        }
         return;
+    }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        c.fin_seen = true;
     }
     if (c.connecting) {
         if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
@@ -90,7 +97,8 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         }
         c.connecting = false;
         state_ = State::kForward;
-        on_connected();
+        // Edge-triggered: input already reported with the connect must be read now.
+        on_connected((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) != 0);
         return;
     }
     if (events & (EPOLLOUT | EPOLLERR)) {
@@ -101,13 +109,27 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
     }
 }
 
-void HttpSession::on_connected() {
+void HttpSession::on_connected(bool has_input) {
     const auto& t = be_->cfg->timeouts;
     set_deadline(t.server ? t.server->count() : 0);
     flush_server();
-    if (state_ == State::kForward) {
-        read_server();  // a reused connection may already hold an early close
+    if (has_input && state_ == State::kForward) {
+        read_server();
     }
+}
+
+bool HttpSession::idle_conn_closed(ServerConn& c, uint32_t events) {
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        return true;
+    }
+    if ((events & EPOLLIN) == 0) {
+        return false;  // write space after the last request: nothing to do
+    }
+    // The edge may be stale (bytes of the last response, read already in the same batch):
+    // only a close or unexpected bytes make the connection unusable.
+    char b = 0;
+    ssize_t n = recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return !(n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
 void HttpSession::drop_conn(ServerConn* c) {
@@ -264,8 +286,8 @@ void HttpSession::read_server_once() {
             } else {
                 x.resp.append(buf, static_cast<size_t>(n));
             }
-            if (static_cast<size_t>(n) < kIoBufferSize) {
-                break;
+            if (static_cast<size_t>(n) < kIoBufferSize && !conn_->fin_seen) {
+                break;  // drained; the next bytes bring a new edge
             }
             continue;
         }

@@ -10,6 +10,7 @@
 #include "proxy/http/canned_responses.h"
 #include "proxy/http/http_error.h"
 #include "proxy/io/socket_ops.h"
+#include "proxy/l7/exchange_pool.h"
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/stats_csv.h"
@@ -106,6 +107,9 @@ void HttpSession::on_io(uint32_t events, unsigned) {
             return;
         }
     }
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        client_fin_seen_ = true;
+    }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         read_client();
     }
@@ -120,12 +124,12 @@ void HttpSession::read_client() {
         ssize_t n = recv(fd_, buf, kIoBufferSize, 0);
         if (n > 0) {
             if (!x_) {
-                x_ = std::make_unique<Exchange>();
+                x_ = worker_.exchanges().get();
             }
             x_->in.append(buf, static_cast<size_t>(n));
             Counters::add(fe_.counters.bin, n);
-            if (static_cast<size_t>(n) < kIoBufferSize) {
-                break;
+            if (static_cast<size_t>(n) < kIoBufferSize && !client_fin_seen_) {
+                break;  // drained; the next bytes bring a new edge
             }
             continue;
         }
@@ -204,7 +208,7 @@ void HttpSession::forward_request_body() {
 
 void HttpSession::answer(std::string response, bool close_after) {
     if (!x_) {
-        x_ = std::make_unique<Exchange>();
+        x_ = worker_.exchanges().get();
     }
     x_->to_client.append(response);
     x_->close_after_flush = x_->close_after_flush || close_after;
@@ -240,6 +244,10 @@ void HttpSession::flush_client() {
             close_session();
             return;
         }
+        if (state_ == State::kIdle) {
+            release_if_idle();  // the last reply drained after its exchange had ended
+            return;             // idle: no server connection to resume
+        }
         // Room again: resume reading the server if we had stopped.
         if (conn_ != nullptr && !in_read_server_ && state_ != State::kConnecting &&
             x.resp.size() < kMaxBuffered) {
@@ -268,6 +276,15 @@ void HttpSession::reset_for_next() {
     state_ = State::kIdle;
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_keep_alive, ms_or(t.http_request, ms_or(t.client, 0))));
+    release_if_idle();  // `x` is gone past this point
+}
+
+void HttpSession::release_if_idle() {
+    Exchange& x = *x_;
+    if (state_ == State::kIdle && x.in.empty() && x.resp.empty() &&
+        x.to_client_off == x.to_client.size()) {
+        worker_.exchanges().put(std::move(x_));
+    }
 }
 
 void HttpSession::finish_exchange() {

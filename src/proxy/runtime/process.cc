@@ -34,27 +34,29 @@ struct OpenedListener {
     int fd;
 };
 
-// Opens (or adopts from the previous process) nbthread sockets per bind line.
+// Opens one socket per bind line, or adopts every socket the previous process had for it (an
+// older process may have had several: all of them share accept queues with it and all are
+// served). Each socket is then shared by all workers (see listen_socket.h).
 Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedListeners& inherited) {
     std::vector<OpenedListener> out;
     for (auto& fe : snap.frontends) {
         for (const auto& b : fe->cfg->binds) {
             std::string key = b.endpoint.to_string();
             auto& mine = inherited[key];
-            int have = 0;
+            bool have = !mine.empty();
             while (!mine.empty()) {
                 out.push_back({fe.get(), key, mine.back()});
                 mine.pop_back();
-                ++have;
             }
-            for (int i = have; i < snap.nbthread; ++i) {
-                auto fd = open_listener(b.endpoint, b.backlog > 0 ? b.backlog : 4096);
-                if (!fd) {
-                    return make_error(b.loc.str() + ": proxy '" + fe->cfg->name +
-                                      "': " + fd.error().message);
-                }
-                out.push_back({fe.get(), key, *fd});
+            if (have) {
+                continue;
             }
+            auto fd = open_listener(b.endpoint, b.backlog > 0 ? b.backlog : 4096);
+            if (!fd) {
+                return make_error(b.loc.str() + ": proxy '" + fe->cfg->name +
+                                  "': " + fd.error().message);
+            }
+            out.push_back({fe.get(), key, *fd});
         }
     }
     return out;
@@ -183,6 +185,8 @@ int run_process(const Options& opt) {
     }
     AccessLog access_log(log_targets);
 
+    // Declared before the workers: a worker drops its references when it is destroyed.
+    std::vector<std::unique_ptr<ListenSocket>> sockets;
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < snap->nbthread; ++i) {
         workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
@@ -195,9 +199,11 @@ int run_process(const Options& opt) {
         w->loop().set_explicit_deregistration(spawns);
     }
     HandoffServer handoff(workers[0]->loop());
-    size_t next = 0;
     for (const auto& l : *listeners) {
-        workers[next++ % workers.size()]->add_listener(*l.fe, l.fd);
+        sockets.push_back(std::make_unique<ListenSocket>(l.fd, static_cast<int>(workers.size())));
+        for (auto& w : workers) {
+            w->add_listener(*l.fe, *sockets.back());
+        }
         handoff.add(l.key, l.fd);
     }
     if (auto r = handoff.listen(); !r) {

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "proxy/io/socket_ops.h"
+#include "proxy/l7/exchange_pool.h"
 #include "proxy/runtime/session_factory.h"
 
 namespace octane::proxy {
@@ -15,15 +17,18 @@ void Listener::on_io(uint32_t, unsigned) {
 }
 
 void Listener::close_fd() {
-    if (fd_ >= 0) {
-        worker_.loop().close_fd(fd_);
-        fd_ = -1;
+    if (sock_ != nullptr) {
+        // Always deregister: the other workers keep the socket open, and epoll would go on
+        // reporting it to this worker.
+        worker_.loop().remove(sock_->fd());
+        sock_->release();
+        sock_ = nullptr;
     }
 }
 
 bool Listener::accept_all() {
     Snapshot& snap = worker_.snapshot();
-    while (fd_ >= 0) {
+    while (sock_ != nullptr) {
         // Limits are checked before accept(): a refused connection stays queued in the kernel
         // (as HAProxy pauses its listeners), it is not accepted-then-closed.
         if (snap.cur_conns.load(std::memory_order_relaxed) >= snap.maxconn ||
@@ -34,8 +39,8 @@ bool Listener::accept_all() {
         }
         sockaddr_storage peer{};
         socklen_t len = sizeof(peer);
-        int fd =
-            accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(sock_->fd(), reinterpret_cast<sockaddr*>(&peer), &len,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd == -1) {
             if (errno == EINTR || errno == ECONNABORTED) {
                 continue;
@@ -49,13 +54,18 @@ bool Listener::accept_all() {
             break;
         }
         paused_ = false;
+        // As HAProxy: no Nagle towards clients. A reply relayed in several pieces would
+        // otherwise hold its last small piece until the client ACKs the first, and a client
+        // delaying that ACK turns it into a 40 ms stall (the p99 of a keep-alive exchange).
+        set_nodelay(fd);
         start_session(worker_, fe_, fd, endpoint_from(reinterpret_cast<sockaddr*>(&peer), len));
     }
     paused_ = false;
     return true;
 }
 
-Worker::Worker(Snapshot& snap, int index, AccessLog* log) : snap_(snap), index_(index), log_(log) {
+Worker::Worker(Snapshot& snap, int index, AccessLog* log)
+    : snap_(snap), index_(index), log_(log), exchanges_(std::make_unique<ExchangePool>()) {
     loop_.set_idle_hook([this] {
         if (any_paused_ && !stopping_) {
             resume_paused();
@@ -69,9 +79,11 @@ Worker::~Worker() {
     }
 }
 
-void Worker::add_listener(FrontendState& fe, int fd) {
-    auto l = std::make_unique<Listener>(*this, fe, fd);
-    loop_.add(fd, EPOLLIN, l.get());
+void Worker::add_listener(FrontendState& fe, ListenSocket& sock) {
+    auto l = std::make_unique<Listener>(*this, fe, sock);
+    // Edge-triggered and exclusive: one idle worker wakes per burst and accepts until EAGAIN,
+    // so nothing is left queued without a pending wakeup.
+    loop_.add(sock.fd(), EPOLLIN | EPOLLEXCLUSIVE, l.get());
     listeners_.push_back(std::move(l));
 }
 

@@ -9,11 +9,13 @@
 
 #include "proxy/io/buffer_pool.h"
 #include "proxy/loop/event_loop.h"
+#include "proxy/runtime/listen_socket.h"
 #include "proxy/runtime/state.h"
 
 namespace octane::proxy {
 
 class AccessLog;
+class ExchangePool;
 class Worker;
 
 // Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
@@ -31,20 +33,22 @@ class SoftStoppable {
     SoftStoppable* next_ = nullptr;
 };
 
+// One worker's registration of a shared listening socket.
 class Listener final : public IoHandler {
   public:
-    Listener(Worker& w, FrontendState& fe, int fd) : worker_(w), fe_(fe), fd_(fd) {}
+    Listener(Worker& w, FrontendState& fe, ListenSocket& sock)
+        : worker_(w), fe_(fe), sock_(&sock) {}
     void on_io(uint32_t events, unsigned tag) override;
     // Accepts until the queue is empty or a limit is reached; returns false when paused.
     bool accept_all();
-    int fd() const { return fd_; }
+    // Leaves this worker's epoll and drops this worker's reference to the socket.
     void close_fd();
     bool paused() const { return paused_; }
 
   private:
     Worker& worker_;
     FrontendState& fe_;
-    int fd_;
+    ListenSocket* sock_;  // null once closed
     bool paused_ = false;
 };
 
@@ -60,9 +64,10 @@ class Worker {
     BufferPool& buffers() { return buffers_; }
     PipePool& pipes() { return pipes_; }
     char* scratch() { return scratch_; }
+    ExchangePool& exchanges() { return *exchanges_; }
 
-    // Takes ownership of a listening fd (before run()).
-    void add_listener(FrontendState& fe, int fd);
+    // Registers a shared listening socket (before run()); this worker holds one reference.
+    void add_listener(FrontendState& fe, ListenSocket& sock);
     void run();
     // Thread-safe: stop accepting; the worker exits once its sessions are gone.
     void soft_stop();
@@ -87,6 +92,7 @@ class Worker {
     EventLoop loop_;
     BufferPool buffers_;
     PipePool pipes_;
+    std::unique_ptr<ExchangePool> exchanges_;  // HTTP exchanges of idle keep-alive connections
     char scratch_[kIoBufferSize];
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::atomic<int64_t> sessions_{0};

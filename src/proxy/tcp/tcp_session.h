@@ -33,8 +33,9 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         int fd = -1;
         bool readable = false;
         bool writable = false;
-        bool eof = false;      // read side finished (FIN received)
-        bool shut_wr = false;  // we sent our FIN
+        bool eof = false;         // read side finished (FIN received)
+        bool fin_queued = false;  // epoll reported RDHUP: the FIN sits behind the queued bytes
+        bool shut_wr = false;     // we sent our FIN
     };
     // Bytes travelling from one side to the other that the destination did not take yet.
     struct Flow {

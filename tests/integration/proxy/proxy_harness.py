@@ -3,6 +3,7 @@
 Everything binds 127.0.0.1, picks free ports from the kernel, waits on conditions with deadlines,
 and stops only the processes it started (by PID).
 """
+import contextlib
 import os
 import shutil
 import socket
@@ -124,6 +125,8 @@ class HttpBackend(TcpBackend):
                 if path.startswith("/status/"):
                     status = path[len("/status/"):] + " X"
                 body = f"{self.name.decode()} {path} xff={xff}".encode()
+                if path.startswith("/bytes/"):
+                    body = b"x" * int(path[len("/bytes/"):])
                 extra = ""
                 if path.startswith("/login"):
                     extra = f"Set-Cookie: JSESSIONID=sess-{self.name.decode()}; path=/\r\n"
@@ -188,18 +191,39 @@ class Engine:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def recv_until_eof(s):
+    """Every byte up to the peer's FIN (bounded by the socket's timeout)."""
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            return data
+        data += d
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+
+@contextlib.contextmanager
+def running(kind, config_for, tmp_path):
+    """An engine serving config_for(port, stats_socket); yields (port, process), then stops it."""
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine(kind, config_for(port, sock))
+    try:
+        yield port, eng.start(wait_socket=sock)
+    finally:
+        eng.stop()
+
+
 def stats_command(path, command):
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(5)
         s.connect(path)
         s.sendall(command.encode() + b"\n")
-        data = b""
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            data += d
-    return data.decode()
+        return recv_until_eof(s).decode()
 
 
 def show_stat(path):

@@ -1,22 +1,25 @@
 """L4 scenarios against a real octane-proxy (and the same against haproxy where cheap)."""
 import os
+import signal
+import socket
 import subprocess
 import threading
 
 import pytest
 
-from proxy_harness import (Engine, TcpBackend, free_port, proxy_binary, show_stat,
-                           stats_command, tcp_hello, wait_until)
+from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary,
+                           recv_until_eof, running, show_stat, stats_command, tcp_hello,
+                           wait_until)
 
 
-def l4_config(port, backends, sock, check=False, extra_backend=""):
+def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
     chk = " check inter 200ms fall 2 rise 2" if check else ""
     servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1{chk}"
                         for i, b in enumerate(backends))
     return f"""
 global
     maxconn 2000
-    nbthread 1
+    nbthread {nbthread}
     stats socket {sock} mode 600 level admin
 defaults
     mode tcp
@@ -128,10 +131,11 @@ def test_backup_used_only_when_primaries_down(tmp_path):
         bk.stop()
 
 
-def test_reload_under_load_loses_nothing(backends, tmp_path):
+@pytest.mark.parametrize("nbthread", [1, 2])
+def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
     port = free_port()
     sock = str(tmp_path / "s.sock")
-    eng = Engine("octane", l4_config(port, backends, sock))
+    eng = Engine("octane", l4_config(port, backends, sock, nbthread=nbthread))
     errors, done = [], [0]
     stop = threading.Event()
 
@@ -164,6 +168,87 @@ def test_reload_under_load_loses_nothing(backends, tmp_path):
     finally:
         stop.set()
         eng.stop()
+
+
+def test_bulk_echo_survives_copy_to_splice_switch_and_backpressure(backends, tmp_path):
+    payload = os.urandom(1 << 20) * 6  # far beyond one read, one pipe and the socket buffers
+    with running("octane", lambda port, sock: l4_config(port, backends[:1], sock), tmp_path) as (
+            port, _), socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        assert s.makefile("rb").readline().strip() == b"one"
+        sender = threading.Thread(target=lambda: (s.sendall(payload), s.shutdown(socket.SHUT_WR)))
+        sender.start()
+        got = recv_until_eof(s)  # the echo, then the backend's close once our FIN arrived
+        sender.join(timeout=10)
+    assert len(got) == len(payload) and got == payload
+
+
+class HalfCloseBackend:
+    """Sends a reply and its FIN in one go (shutdown right after sendall), then still reads:
+    what arrives after its FIN is kept in `received`."""
+
+    def __init__(self, reply):
+        self.reply = reply
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.sock.listen(8)
+        self.received = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        c, _ = self.sock.accept()
+        with c:
+            c.sendall(self.reply)
+            c.shutdown(socket.SHUT_WR)
+            c.settimeout(10)
+            self.received.append(recv_until_eof(c))
+
+    def stop(self):
+        self.sock.close()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
+    reply = bytes(range(256)) * 12  # below one read: data and FIN reach the proxy together
+    be = HalfCloseBackend(reply)
+    try:
+        with running(kind, lambda port, sock: l4_config(port, [be], sock), tmp_path) as (port, _), \
+                socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            # Up to the server's FIN, which must come after every byte sent before it.
+            assert recv_until_eof(s) == reply
+            s.sendall(b"after-fin")  # the other direction is still open
+            s.shutdown(socket.SHUT_WR)
+            assert s.recv(16) == b""
+        be.thread.join(timeout=10)
+        assert be.received == [b"after-fin"]
+    finally:
+        be.stop()
+
+
+def listening_sockets(port):
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout
+    return len([l for l in out.splitlines() if l.strip()])
+
+
+def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):
+    config = lambda port, sock: l4_config(port, backends, sock, nbthread=2)  # noqa: E731
+    with running("octane", config, tmp_path) as (port, p):
+        assert listening_sockets(port) == 1
+        assert sorted(tcp_hello(port) for _ in range(6)) == ["one"] * 3 + ["two"] * 3
+        held = socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert held.makefile("rb").readline().strip() in (b"one", b"two")
+        p.send_signal(signal.SIGUSR1)
+        # Both workers let go of the shared socket: new connections are refused at once,
+        # while the held one keeps the process alive and still relays.
+        wait_until(lambda: listening_sockets(port) == 0, 10, "listener closed")
+        assert not port_open(port)
+        assert p.poll() is None
+        held.sendall(b"still-here")
+        assert held.recv(64) == b"still-here"
+        held.close()
+        assert p.wait(timeout=10) == 0
 
 
 def test_check_mode_reports_errors_with_location(tmp_path):

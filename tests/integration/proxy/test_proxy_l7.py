@@ -1,9 +1,12 @@
 """HTTP-mode scenarios: balancing per request, L7 rules, header insertion, persistence."""
 import socket
+import threading
+import types
 
 import pytest
 
-from proxy_harness import Engine, HttpBackend, free_port, http_get, show_stat, wait_until
+from proxy_harness import (Engine, HttpBackend, free_port, http_get, recv_until_eof, rss_kib,
+                           running, show_stat, wait_until)
 
 
 def l7_config(port, backends, sock):
@@ -63,6 +66,80 @@ def test_requests_alternate_and_carry_xff(kind, backends, tmp_path):
         assert hdrs.get("set-cookie", "").startswith("SRV=c")
     finally:
         eng.stop()
+
+
+def test_server_connections_are_reused_until_the_server_closes_them(backends, tmp_path):
+    with running("octane", lambda port, sock: l7_config(port, backends, sock), tmp_path) as (port, _), \
+            socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        names = [http_get(port, f"/a{i}", sock=s)[2].split(" ")[0] for i in range(20)]
+        assert sorted(set(names)) == ["one", "two"] and names.count("one") == 10, names
+        # Idle and write-space events on the connection not in use must not drop it.
+        assert [len(b.conns) for b in backends] == [1, 1]
+        backends[0].conns[0].shutdown(socket.SHUT_RDWR)  # server closes an idle connection
+        names = [http_get(port, f"/b{i}", sock=s)[2].split(" ")[0] for i in range(4)]
+        assert names.count("one") == 2 and names.count("two") == 2, names
+        assert [len(b.conns) for b in backends] == [2, 1]
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_request_with_fin_after_keepalive_gets_reply_then_close(kind, backends, tmp_path):
+    with running(kind, lambda port, sock: l7_config(port, backends, sock), tmp_path) as (port, _), \
+            socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        assert http_get(port, "/first", sock=s)[0] == 200
+        # The next request and the client's FIN arrive together: one short read holds both.
+        s.sendall(b"GET /bytes/30000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        head, body = recv_until_eof(s).split(b"\r\n\r\n", 1)  # the reply, then the close
+    assert head.startswith(b"HTTP/1.1 200") and body == b"x" * 30000
+
+
+def test_body_until_close_with_fin_in_the_same_read(tmp_path):
+    body = b"until-close " * 100
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+
+    def serve():
+        c, _ = srv.accept()
+        with c:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += c.recv(4096)
+            c.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body)  # then the FIN
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    server = [types.SimpleNamespace(port=srv.getsockname()[1])]
+    try:
+        with running("octane", lambda port, sock: l7_config(port, server, sock), tmp_path) as (
+                port, _), socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            data = recv_until_eof(s)  # the body ends with the server's close, relayed
+        assert data.startswith(b"HTTP/1.1 200") and data.endswith(body)
+        t.join(timeout=5)
+    finally:
+        srv.close()
+
+
+def test_idle_keepalive_connections_release_their_buffers(backends, tmp_path):
+    held = []
+    with running("octane", lambda port, sock: l7_config(port, backends, sock), tmp_path) as (
+            port, p):
+        before = rss_kib(p.pid)
+        for _ in range(40):
+            s = socket.socket()
+            # A small receive window makes the proxy park most of the reply (up to its limit).
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.settimeout(10)
+            s.connect(("127.0.0.1", port))
+            status, _, body = http_get(port, "/bytes/1048576", sock=s)
+            assert status == 200 and len(body) == 1048576
+            held.append(s)  # stays open, idle, keep-alive
+        # Holding 40 parked-then-drained replies (~256 KiB each) would be over 10 MiB.
+        assert rss_kib(p.pid) - before < 4096, (before, rss_kib(p.pid))
+        assert http_get(port, "/after", sock=held[0])[0] == 200  # still usable
+        for s in held:
+            s.close()
 
 
 @pytest.mark.parametrize("kind", ["octane", "haproxy"])

@@ -1,0 +1,38 @@
+#pragma once
+
+// A listening socket shared by every worker thread. Each worker registers it in its own epoll
+// with EPOLLEXCLUSIVE, so a new connection wakes one worker that is idle in epoll_wait; a worker
+// busy with traffic (or sharing its CPU with other processes) does not take new connections
+// while another one waits for work. HAProxy 2.6 likewise shares one socket between threads.
+// Rejected: one SO_REUSEPORT socket per thread, whose static hash hands half the connections to
+// a thread that may be the busiest one, and a hand-off of accepted fds between threads, which
+// costs a cross-thread wakeup per connection.
+// Ownership: the process creates it with one reference per worker; the last worker to let go
+// (soft stop, shutdown) closes the fd, so a soft-stopped process stops queueing connections.
+
+#include <atomic>
+
+#include <unistd.h>
+
+namespace octane::proxy {
+
+class ListenSocket {
+  public:
+    ListenSocket(int fd, int users) : fd_(fd), users_(users) {}
+    ListenSocket(const ListenSocket&) = delete;
+    ListenSocket& operator=(const ListenSocket&) = delete;
+
+    int fd() const { return fd_; }
+    // Thread-safe; the caller must have removed the fd from its own epoll first.
+    void release() {
+        if (users_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            close(fd_);
+        }
+    }
+
+  private:
+    int fd_;
+    std::atomic<int> users_;
+};
+
+}  // namespace octane::proxy

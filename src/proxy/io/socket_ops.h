@@ -8,8 +8,8 @@
 
 namespace octane::proxy {
 
-// A listening TCP socket with SO_REUSEADDR and SO_REUSEPORT (so each worker thread, and the
-// next process during a reload, can bind the same address).
+// A listening TCP socket with SO_REUSEADDR and SO_REUSEPORT (so the next process during a
+// reload can bind the same address even when it cannot take the socket over by hand-off).
 Result<int> open_listener(const Endpoint& ep, int backlog);
 
 // Starts a non-blocking connect; returns the fd (connect may still be in progress).

@@ -1,7 +1,8 @@
 #pragma once
 
-// One worker thread: its event loop, its own SO_REUSEPORT listening sockets, its buffer and
-// pipe pools. Sessions live on exactly one worker and never migrate.
+// One worker thread: its event loop, its registrations of the shared listening sockets
+// (listen_socket.h), its buffer and pipe pools. Sessions live on exactly one worker and never
+// migrate.
 
 #include <atomic>
 #include <memory>

@@ -191,6 +191,16 @@ ApiResult<TreeObject> insert_listener(Call& call, const TreeObject& lb, json att
     if (auto ok = check_default_pool(call, lb.id, attrs); !ok) {
         return Unexpected(ok.error());
     }
+    // As a provider refusing an option (Octavia calls the provider after its own checks): a UDP
+    // listener the amphorae cannot serve would never appear in their heartbeats, and the health
+    // manager would take them for dead.
+    std::string protocol = attrs.value("protocol", "");
+    if ((protocol == "UDP" || protocol == "SCTP") && !call.api.settings.udp_listeners_served) {
+        return api_error(501,
+                         "Provider 'amphora' does not support a requested option: " + protocol +
+                             " listeners are not served by local amphorae (their "
+                             "octane-proxy serves TCP, HTTP and HTTPS)");
+    }
     apply_tls_defaults(attrs);
     TreeObject listener;
     listener.id = make_uuid();

@@ -14,6 +14,7 @@
 #include "agent/host_info.h"
 #include "agent/process.h"
 #include "common/logging.h"
+#include "common/stop_signals.h"
 #include "http/tls_server.h"
 #include "wire/peer_name.h"
 
@@ -42,15 +43,6 @@ CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
 }
 
 namespace {
-
-sigset_t block_stop_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    return set;
-}
 
 std::string probe_engine_version(const std::string& engine) {
     auto outcome = run_command({engine, "-v"}, std::chrono::seconds(5));

@@ -23,37 +23,6 @@ Result<std::string> read_file(const std::string& path) {
     return text.str();
 }
 
-Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
-    static std::atomic<uint64_t> counter{0};
-    std::string temp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(++counter);
-    int fd = open(temp.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, mode);
-    if (fd == -1) {
-        return make_error("cannot create " + temp + ": " + std::strerror(errno));
-    }
-    fchmod(fd, mode);
-    size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = write(fd, content.data() + done, content.size() - done);
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        if (n == -1) {
-            int saved = errno;
-            close(fd);
-            unlink(temp.c_str());
-            return make_error("cannot write " + temp + ": " + std::strerror(saved));
-        }
-        done += static_cast<size_t>(n);
-    }
-    close(fd);
-    if (rename(temp.c_str(), path.c_str()) == -1) {
-        int saved = errno;
-        unlink(temp.c_str());
-        return make_error("cannot rename to " + path + ": " + std::strerror(saved));
-    }
-    return {};
-}
-
 std::string md5_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;

@@ -12,6 +12,7 @@
 
 #include "agent/engine_config.h"
 #include "agent/stats_socket.h"
+#include "common/file_util.h"
 #include "wire/heartbeat_envelope.h"
 
 namespace octane::agent {
@@ -139,15 +140,8 @@ void HeartbeatSender::send_one(const HeartbeatSettings& settings) {
 }
 
 void HeartbeatSender::save_counters() const {
-    std::string temp = counters_file_ + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << wire::to_json(counters_).dump();
-        if (!out) {
-            return;
-        }
-    }
-    std::rename(temp.c_str(), counters_file_.c_str());
+    // Best effort: a lost save only restarts the counters' sequence after an agent restart.
+    (void)write_file_atomic(counters_file_, wire::to_json(counters_).dump(), 0644);
 }
 
 }  // namespace octane::agent

@@ -4,6 +4,7 @@
 // handler (and no test of one) has to include Boost.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,16 @@ struct HttpRequest {
     const std::string* header(const std::string& lower_name) const {
         auto it = headers.find(lower_name);
         return it == headers.end() ? nullptr : &it->second;
+    }
+
+    // The first value of a query parameter.
+    std::optional<std::string> query_value(const std::string& key) const {
+        for (const auto& [name, value] : query_params) {
+            if (name == key) {
+                return value;
+            }
+        }
+        return std::nullopt;
     }
 };
 

@@ -58,31 +58,12 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         const auto& request = parser_->get();
         HttpResponse response = handler_(to_request(request));
-        auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-        out->version(request.version());
-        out->result(static_cast<unsigned>(response.status));
-        out->set(bhttp::field::server, options_.server_name);
-        if (!response.body.empty() || response.status != 204) {
-            out->set(bhttp::field::content_type, response.content_type);
-        }
-        for (const auto& [name, value] : response.headers) {
-            out->insert(name, value);
-        }
-        out->body() = std::move(response.body);
-        out->keep_alive(request.keep_alive());
-        out->prepare_payload();
-        write(out);
+        write(to_beast_response(std::move(response), request.version(), request.keep_alive(),
+                                options_.server_name));
     }
 
     void write_error(int status, const std::string& text) {
-        auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-        out->version(11);
-        out->result(static_cast<unsigned>(status));
-        out->set(bhttp::field::content_type, "application/json");
-        out->body() = fault_json(text);
-        out->keep_alive(false);
-        out->prepare_payload();
-        write(out);
+        write(error_response(status, fault_json(text)));
     }
 
     void write(std::shared_ptr<bhttp::response<bhttp::string_body>> out) {

@@ -63,7 +63,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_read(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
-            return write(make_error_response(413, "Request Entity Too Large"));
+            return write(error_response(413, error_json(413, "Request Entity Too Large")));
         }
         if (ec == bhttp::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
             ec == asio::error::operation_aborted || ec == beast::error::timeout ||
@@ -71,7 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
             return close();
         }
         if (ec) {
-            return write(make_error_response(400, "Bad Request"));
+            return write(error_response(400, error_json(400, "Bad Request")));
         }
         const auto& request = parser_->get();
         HttpResponse response;
@@ -82,32 +82,8 @@ class Session : public std::enable_shared_from_this<Session> {
                           std::string(request.target()), e.what());
             response = HttpResponse{500, "application/json", {}, error_json(500, "Internal Error")};
         }
-        auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-        out->version(request.version());
-        out->result(static_cast<unsigned>(response.status));
-        out->set(bhttp::field::server, options_.server_name);
-        if (!response.body.empty() || response.status != 204) {
-            out->set(bhttp::field::content_type, response.content_type);
-        }
-        for (const auto& [name, value] : response.headers) {
-            out->insert(name, value);
-        }
-        out->body() = std::move(response.body);
-        out->keep_alive(request.keep_alive());
-        out->prepare_payload();
-        write(out);
-    }
-
-    std::shared_ptr<bhttp::response<bhttp::string_body>> make_error_response(
-        int status, const std::string& text) {
-        auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
-        out->version(11);
-        out->result(static_cast<unsigned>(status));
-        out->set(bhttp::field::content_type, "application/json");
-        out->body() = error_json(status, text);
-        out->keep_alive(false);
-        out->prepare_payload();
-        return out;
+        write(to_beast_response(std::move(response), request.version(), request.keep_alive(),
+                                options_.server_name));
     }
 
     void write(std::shared_ptr<bhttp::response<bhttp::string_body>> out) {

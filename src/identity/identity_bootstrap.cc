@@ -5,10 +5,11 @@
 #include <sstream>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file_util.h"
 #include "common/strings.h"
 #include "identity/password_hash.h"
 
@@ -53,23 +54,7 @@ Result<void> write_openrc(const std::string& path, const std::string& auth_url,
          << "export OS_IDENTITY_API_VERSION=3\n"
          << "export OS_AUTH_TYPE=password\n"
          << "export OS_REGION_NAME=RegionOne\n";
-    std::string temp = path + ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return make_error("cannot write " + temp);
-    }
-    std::string data = text.str();
-    bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-    ok = (::fchmod(fd, 0600) == 0) && ok;
-    ok = (::close(fd) == 0) && ok;
-    std::error_code ec;
-    if (ok) {
-        std::filesystem::rename(temp, path, ec);
-    }
-    if (!ok || ec) {
-        return make_error("cannot write " + path);
-    }
-    return {};
+    return write_file_atomic(path, text.str(), 0600);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "identity/identity_store.h"
 
+#include <utility>
+
 #include "common/strings.h"
 #include "identity/password_hash.h"
 
@@ -19,6 +21,43 @@ constexpr const char* kUserColumns = "id, name, domain_id, default_project_id, e
 
 Unexpected<Error> unauthorized() {
     return make_error("The request you have made requires authentication.", 401);
+}
+
+// The row whose id is id_or_name, else the one with that name (ids win, as Keystone's lookups).
+template <typename Convert>
+auto find_by_id_or_name(db::Database& db, const std::string& table, const char* columns,
+                        const std::string& id_or_name, Convert convert)
+    -> Result<std::optional<decltype(convert(std::declval<const db::Row&>()))>> {
+    using T = decltype(convert(std::declval<const db::Row&>()));
+    auto rows = db.query(std::string("SELECT ") + columns + " FROM " + table +
+                             " WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
+                         {id_or_name, id_or_name, id_or_name});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<T>{};
+    }
+    return std::optional<T>{convert(rows->front())};
+}
+
+// Every row, or those with the given name, ordered by name.
+template <typename Convert>
+auto list_by_name(db::Database& db, const std::string& table, const char* columns,
+                  const std::optional<std::string>& name, Convert convert)
+    -> Result<std::vector<decltype(convert(std::declval<const db::Row&>()))>> {
+    using T = decltype(convert(std::declval<const db::Row&>()));
+    std::string select = std::string("SELECT ") + columns + " FROM " + table;
+    auto rows = name ? db.query(select + " WHERE name = ? ORDER BY name", {*name})
+                     : db.query(select + " ORDER BY name");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<T> out;
+    for (const auto& row : *rows) {
+        out.push_back(convert(row));
+    }
+    return out;
 }
 
 }  // namespace
@@ -145,63 +184,19 @@ Result<void> IdentityStore::assign_role(const std::string& user, const std::stri
 }
 
 Result<std::optional<Project>> IdentityStore::find_project(const std::string& id_or_name) {
-    auto rows = db_.query(std::string("SELECT ") + kProjectColumns +
-                              " FROM identity_projects WHERE id = ? OR name = ? ORDER BY"
-                              " id = ? DESC LIMIT 1",
-                          {id_or_name, id_or_name, id_or_name});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<Project>{};
-    }
-    return std::optional<Project>{project_of(rows->front())};
+    return find_by_id_or_name(db_, "identity_projects", kProjectColumns, id_or_name, project_of);
 }
 
 Result<std::vector<Project>> IdentityStore::list_projects(const std::optional<std::string>& name) {
-    auto rows = name ? db_.query(std::string("SELECT ") + kProjectColumns +
-                                     " FROM identity_projects WHERE name = ? ORDER BY name",
-                                 {*name})
-                     : db_.query(std::string("SELECT ") + kProjectColumns +
-                                 " FROM identity_projects ORDER BY name");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<Project> out;
-    for (const auto& row : *rows) {
-        out.push_back(project_of(row));
-    }
-    return out;
+    return list_by_name(db_, "identity_projects", kProjectColumns, name, project_of);
 }
 
 Result<std::optional<User>> IdentityStore::find_user(const std::string& id_or_name) {
-    auto rows = db_.query(std::string("SELECT ") + kUserColumns +
-                              " FROM identity_users WHERE id = ? OR name = ? ORDER BY"
-                              " id = ? DESC LIMIT 1",
-                          {id_or_name, id_or_name, id_or_name});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<User>{};
-    }
-    return std::optional<User>{user_of(rows->front())};
+    return find_by_id_or_name(db_, "identity_users", kUserColumns, id_or_name, user_of);
 }
 
 Result<std::vector<User>> IdentityStore::list_users(const std::optional<std::string>& name) {
-    auto rows = name ? db_.query(std::string("SELECT ") + kUserColumns +
-                                     " FROM identity_users WHERE name = ? ORDER BY name",
-                                 {*name})
-                     : db_.query(std::string("SELECT ") + kUserColumns +
-                                 " FROM identity_users ORDER BY name");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<User> out;
-    for (const auto& row : *rows) {
-        out.push_back(user_of(row));
-    }
-    return out;
+    return list_by_name(db_, "identity_users", kUserColumns, name, user_of);
 }
 
 Result<std::vector<Role>> IdentityStore::list_roles() {

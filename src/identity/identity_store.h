@@ -38,6 +38,15 @@ struct TokenInfo {
     std::string audit_id;
     int64_t issued_ms = 0;
     int64_t expires_ms = 0;
+
+    bool has_role(const std::string& name) const {
+        for (const auto& role : roles) {
+            if (role.name == name) {
+                return true;
+            }
+        }
+        return false;
+    }
 };
 
 struct IssuedToken {

@@ -9,24 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-bool is_admin(const TokenInfo& info) {
-    for (const auto& role : info.roles) {
-        if (role.name == "admin") {
-            return true;
-        }
-    }
-    return false;
-}
-
-std::optional<std::string> query_value(const http::HttpRequest& request, const std::string& key) {
-    for (const auto& [name, value] : request.query_params) {
-        if (name == key) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 http::HttpResponse forbidden(const std::string& action) {
     return keystone_error(
         403, "You are not authorized to perform the requested action: " + action + ".");
@@ -64,7 +46,7 @@ Result<json> body_object(const http::HttpRequest& request, const char* key) {
 http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
                                               const std::string& path, const TokenInfo& caller) {
     const std::string url = base(request);
-    const bool admin = is_admin(caller);
+    const bool admin = caller.has_role("admin");
     const bool read = request.method == "GET" || request.method == "HEAD";
     auto parts = split(path, '/');  // "", "v3", collection, id, ...
     if (parts.size() < 3 || parts[1] != "v3") {
@@ -101,7 +83,7 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
     if (collection == "domains" && read) {
         bool match =
             parts.size() == 3
-                ? query_value(request, "name").value_or(kDefaultDomainName) == kDefaultDomainName
+                ? request.query_value("name").value_or(kDefaultDomainName) == kDefaultDomainName
                 : parts.size() == 4 &&
                       (parts[3] == kDefaultDomainId || parts[3] == kDefaultDomainName);
         if (parts.size() == 3) {
@@ -115,7 +97,7 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
     }
     if (collection == "projects") {
         if (parts.size() == 3 && read) {
-            auto list = store_.list_projects(query_value(request, "name"));
+            auto list = store_.list_projects(request.query_value("name"));
             if (!list) {
                 return failed(list.error());
             }
@@ -188,7 +170,7 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             if (!admin) {
                 return forbidden("identity:list_users");
             }
-            auto list = store_.list_users(query_value(request, "name"));
+            auto list = store_.list_users(request.query_value("name"));
             if (!list) {
                 return failed(list.error());
             }
@@ -250,7 +232,7 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             if (!list) {
                 return failed(list.error());
             }
-            auto name = query_value(request, "name");
+            auto name = request.query_value("name");
             json out = json::array();
             for (const auto& role : *list) {
                 if (!name || *name == role.name) {

@@ -11,24 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-bool is_admin(const TokenInfo& info) {
-    for (const auto& role : info.roles) {
-        if (role.name == "admin") {
-            return true;
-        }
-    }
-    return false;
-}
-
-std::optional<std::string> query_value(const http::HttpRequest& request, const std::string& key) {
-    for (const auto& [name, value] : request.query_params) {
-        if (name == key) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
 http::HttpResponse from_error(const Error& error) {
     int status = error.code >= 400 && error.code < 600 ? error.code : 500;
     if (status == 500) {
@@ -197,7 +179,7 @@ http::HttpResponse KeystoneService::token_call(const http::HttpRequest& request)
     if (!target) {
         return from_error(target.error());
     }
-    if (target->user.id != caller->user.id && !is_admin(*caller)) {
+    if (target->user.id != caller->user.id && !caller->has_role("admin")) {
         return keystone_error(403,
                               "You are not authorized to perform the requested action:"
                               " identity:validate_token.");
@@ -211,7 +193,7 @@ http::HttpResponse KeystoneService::token_call(const http::HttpRequest& request)
         gone.content_type.clear();
         return gone;
     }
-    bool nocatalog = query_value(request, "nocatalog").has_value();
+    bool nocatalog = request.query_value("nocatalog").has_value();
     auto body = token_body(*target, base(request), {"password"});
     if (nocatalog) {
         body["token"].erase("catalog");

@@ -5,6 +5,7 @@
 #include "common/uuid.h"
 #include "networking/cidr.h"
 #include "networking/ipam.h"
+#include "networking/net_transaction.h"
 
 namespace octane::networking {
 namespace {
@@ -51,32 +52,6 @@ std::string not_found_message(NetKind kind, const std::string& id) {
             return "Floating IP " + id + " could not be found";
     }
     return "";
-}
-
-Unexpected<NetError> db_failure(const Error& error) {
-    spdlog::error("networking storage: {}", error.message);
-    return net_error(500, "HTTPInternalServerError", "Request Failed: internal server error.");
-}
-
-// Runs body in one write transaction, carrying a NetError out of it.
-template <typename Body>
-NetResult<void> in_transaction(db::Database& db, Body body) {
-    std::optional<NetError> failure;
-    auto done = db.transaction([&]() -> Result<void> {
-        NetResult<void> outcome = body();
-        if (!outcome) {
-            failure = outcome.error();
-            return make_error("rolled back: " + outcome.error().message);
-        }
-        return {};
-    });
-    if (failure) {
-        return Unexpected(*failure);
-    }
-    if (!done) {
-        return db_failure(done.error());
-    }
-    return {};
 }
 
 }  // namespace

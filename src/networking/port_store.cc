@@ -7,37 +7,13 @@
 #include "common/uuid.h"
 #include "networking/cidr.h"
 #include "networking/ipam.h"
+#include "networking/net_transaction.h"
 #include "networking/network_store.h"
 
 namespace octane::networking {
 namespace {
 
 using nlohmann::json;
-
-Unexpected<NetError> db_failure(const Error& error) {
-    spdlog::error("networking storage: {}", error.message);
-    return net_error(500, "HTTPInternalServerError", "Request Failed: internal server error.");
-}
-
-template <typename Body>
-NetResult<void> in_transaction(db::Database& db, Body body) {
-    std::optional<NetError> failure;
-    auto done = db.transaction([&]() -> Result<void> {
-        NetResult<void> outcome = body();
-        if (!outcome) {
-            failure = outcome.error();
-            return make_error("rolled back: " + outcome.error().message);
-        }
-        return {};
-    });
-    if (failure) {
-        return Unexpected(*failure);
-    }
-    if (!done) {
-        return db_failure(done.error());
-    }
-    return {};
-}
 
 std::vector<AddressRange> pools_of(const json& subnet) {
     std::vector<AddressRange> pools;

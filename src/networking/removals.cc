@@ -2,65 +2,53 @@
 
 #include <spdlog/spdlog.h>
 
+#include "networking/net_transaction.h"
 #include "networking/network_store.h"
 
 namespace octane::networking {
-namespace {
-
 using nlohmann::json;
 
-Unexpected<NetError> db_failure(const Error& error) {
-    spdlog::error("networking storage: {}", error.message);
-    return net_error(500, "HTTPInternalServerError", "Request Failed: internal server error.");
-}
-
-}  // namespace
-
 NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
-    std::optional<NetError> failure;
-    auto fail = [&](NetError error) -> Result<void> {
-        failure = std::move(error);
-        return make_error("rolled back");
-    };
-    auto exec = [&](const std::string& sql, const std::vector<db::Value>& params) -> bool {
-        auto done = db_.exec(sql, params);
-        if (!done) {
-            failure = db_failure(done.error()).error();
+    using Statement = std::pair<std::string, std::vector<db::Value>>;
+    auto exec_all = [&](std::initializer_list<Statement> statements) -> NetResult<void> {
+        for (const auto& [sql, params] : statements) {
+            if (auto done = db_.exec(sql, params); !done) {
+                return db_failure(done.error());
+            }
         }
-        return done.has_value();
+        return {};
     };
-    auto done = db_.transaction([&]() -> Result<void> {
+    return in_transaction(db_, [&]() -> NetResult<void> {
         auto object = get(kind, id);
         if (!object) {
-            return fail(object.error());
+            return Unexpected(object.error());
         }
         switch (kind) {
             case NetKind::kNetwork: {
                 auto ports =
                     db_.query("SELECT 1 FROM net_ports WHERE network_id = ? LIMIT 1", {id});
                 if (!ports) {
-                    return fail(db_failure(ports.error()).error());
+                    return db_failure(ports.error());
                 }
                 if (!ports->empty()) {
-                    return fail({409, "NetworkInUse",
+                    return Unexpected(
+                        NetError{409, "NetworkInUse",
                                  "Unable to complete operation on network " + id +
                                      ". There are one or more ports still in use on the"
                                      " network."});
                 }
-                if (!exec("DELETE FROM net_subnets WHERE network_id = ?", {id}) ||
-                    !exec("DELETE FROM net_networks WHERE id = ?", {id})) {
-                    return make_error("rolled back");
-                }
-                return {};
+                return exec_all({{"DELETE FROM net_subnets WHERE network_id = ?", {id}},
+                                 {"DELETE FROM net_networks WHERE id = ?", {id}}});
             }
             case NetKind::kSubnet: {
                 auto used =
                     db_.query("SELECT 1 FROM net_ip_allocations WHERE subnet_id = ? LIMIT 1", {id});
                 if (!used) {
-                    return fail(db_failure(used.error()).error());
+                    return db_failure(used.error());
                 }
                 if (!used->empty()) {
-                    return fail({409, "SubnetInUse",
+                    return Unexpected(
+                        NetError{409, "SubnetInUse",
                                  "Unable to complete operation on subnet " + id +
                                      ": One or more ports have an IP allocation from this"
                                      " subnet."});
@@ -75,18 +63,15 @@ NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
                     }
                     (*network)["subnets"] = kept;
                     if (auto saved = save(NetKind::kNetwork, *network, false); !saved) {
-                        return fail(saved.error());
+                        return Unexpected(saved.error());
                     }
                 }
-                if (!exec("DELETE FROM net_subnets WHERE id = ?", {id})) {
-                    return make_error("rolled back");
-                }
-                return {};
+                return exec_all({{"DELETE FROM net_subnets WHERE id = ?", {id}}});
             }
             case NetKind::kPort: {
                 auto fips = list(NetKind::kFloatingIp);
                 if (!fips) {
-                    return fail(fips.error());
+                    return Unexpected(fips.error());
                 }
                 for (auto fip : *fips) {
                     if (fip["port_id"] == id) {
@@ -95,35 +80,22 @@ NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
                         fip["port_details"] = nullptr;
                         fip["status"] = "DOWN";
                         if (auto saved = save(NetKind::kFloatingIp, fip, false); !saved) {
-                            return fail(saved.error());
+                            return Unexpected(saved.error());
                         }
                     }
                 }
-                if (!exec("DELETE FROM net_ip_allocations WHERE port_id = ?", {id}) ||
-                    !exec("DELETE FROM net_ports WHERE id = ?", {id})) {
-                    return make_error("rolled back");
-                }
-                return {};
+                return exec_all({{"DELETE FROM net_ip_allocations WHERE port_id = ?", {id}},
+                                 {"DELETE FROM net_ports WHERE id = ?", {id}}});
             }
             case NetKind::kFloatingIp: {
                 std::string port = (*object).value("floating_port_id", "");
-                if (!exec("DELETE FROM net_ip_allocations WHERE port_id = ?", {port}) ||
-                    !exec("DELETE FROM net_ports WHERE id = ?", {port}) ||
-                    !exec("DELETE FROM net_floatingips WHERE id = ?", {id})) {
-                    return make_error("rolled back");
-                }
-                return {};
+                return exec_all({{"DELETE FROM net_ip_allocations WHERE port_id = ?", {port}},
+                                 {"DELETE FROM net_ports WHERE id = ?", {port}},
+                                 {"DELETE FROM net_floatingips WHERE id = ?", {id}}});
             }
         }
         return {};
     });
-    if (failure) {
-        return Unexpected(*failure);
-    }
-    if (!done) {
-        return db_failure(done.error());
-    }
-    return {};
 }
 
 }  // namespace octane::networking

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file_util.h"
 #include "pki/certificate_check.h"
 #include "pki/openssl_handles.h"
 
@@ -18,32 +19,6 @@ namespace octane::pki {
 namespace {
 
 constexpr auto kClockSkew = std::chrono::minutes(5);
-
-Result<void> write_file(const std::string& path, const std::string& content, mode_t mode) {
-    std::string temp = path + ".tmp." + std::to_string(getpid());
-    int fd = open(temp.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, mode);
-    if (fd == -1) {
-        return make_error("cannot create " + temp + ": " + std::strerror(errno));
-    }
-    fchmod(fd, mode);
-    size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = write(fd, content.data() + done, content.size() - done);
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        if (n == -1) {
-            close(fd);
-            return make_error("cannot write " + temp + ": " + std::strerror(errno));
-        }
-        done += static_cast<size_t>(n);
-    }
-    close(fd);
-    if (rename(temp.c_str(), path.c_str()) == -1) {
-        return make_error("cannot rename " + temp + ": " + std::strerror(errno));
-    }
-    return {};
-}
 
 bool set_name(X509_NAME* name, const std::string& common_name) {
     return X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
@@ -192,9 +167,9 @@ Result<CertificateAuthority> CertificateAuthority::open_or_create(const CaOption
     } else {
         ca.ca_cert_pem_ = created->first;
         ca.ca_key_pem_ = created->second;
-        outcome = write_file(key_path, ca.ca_key_pem_, 0600);
+        outcome = write_file_atomic(key_path, ca.ca_key_pem_, 0600);
         if (outcome) {
-            outcome = write_file(ca.ca_cert_path_, ca.ca_cert_pem_, 0644);
+            outcome = write_file_atomic(ca.ca_cert_path_, ca.ca_cert_pem_, 0644);
         }
     }
     flock(lock_fd, LOCK_UN);
@@ -307,7 +282,7 @@ Result<CertFiles> write_cert_files(const IssuedCert& cert, const std::string& di
          {std::tuple{files.key_path, cert.key_pem, mode_t{0600}},
           std::tuple{files.cert_path, cert.cert_pem, mode_t{0644}},
           std::tuple{files.pem_path, cert.cert_pem + cert.key_pem, mode_t{0600}}}) {
-        if (auto written = write_file(path, content, mode); !written) {
+        if (auto written = write_file_atomic(path, content, mode); !written) {
             return Unexpected(written.error());
         }
     }

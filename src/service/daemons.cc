@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 
 #include "api/api_service.h"
+#include "common/file_util.h"
 #include "common/logging.h"
+#include "common/stop_signals.h"
 #include "controller/health/health_manager.h"
 #include "controller/health/heartbeat_key.h"
 #include "controller/worker/worker.h"
@@ -24,33 +26,8 @@
 namespace octane::service {
 namespace {
 
-// Blocks the stop signals in every thread (threads inherit the mask) so that only the main
-// thread receives them, in sigwait().
-sigset_t stop_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    return set;
-}
-
 Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
-    std::string final_path = state_dir + "/api.port";
-    std::string temp_path = final_path + ".tmp";
-    {
-        std::ofstream out(temp_path, std::ios::trunc);
-        out << port << "\n";
-        if (!out) {
-            return make_error("cannot write " + temp_path);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp_path, final_path, ec);
-    if (ec) {
-        return make_error("cannot write " + final_path + ": " + ec.message());
-    }
-    return {};
+    return write_file_atomic(state_dir + "/api.port", std::to_string(port) + "\n", 0644);
 }
 
 // The `local` amphora driver: agents are `octane agent` processes of this very binary, running
@@ -111,7 +88,7 @@ Result<std::unique_ptr<controller::health::HealthManager>> start_health_manager(
 }  // namespace
 
 int run_daemon(Role role, const ServiceOptions& options) {
-    sigset_t signals = stop_signals();
+    sigset_t signals = block_stop_signals();
     setup_logging(options.debug ? "debug" : "info", options.log_file);
     std::error_code ec;
     std::filesystem::create_directories(options.state_dir, ec);

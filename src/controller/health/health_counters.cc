@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/file_util.h"
+
 namespace octane::controller::health {
 namespace {
 
@@ -103,20 +105,7 @@ nlohmann::json HealthCounters::to_json() const {
 }
 
 Result<void> write_counters_file(const std::string& path, const nlohmann::json& counters) {
-    std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << counters.dump(2) << "\n";
-        if (!out) {
-            return make_error("cannot write " + temp);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        return make_error("cannot write " + path + ": " + ec.message());
-    }
-    return {};
+    return write_file_atomic(path, counters.dump(2) + "\n", 0644);
 }
 
 }  // namespace octane::controller::health

@@ -5,27 +5,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/file_util.h"
 #include "controller/health/health_schema.h"
 
 namespace octane::controller::health {
 namespace {
 
 Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
-    std::string final_path = state_dir + "/" + kHealthPortFile;
-    std::string temp_path = final_path + ".tmp";
-    {
-        std::ofstream out(temp_path, std::ios::trunc);
-        out << port << "\n";
-        if (!out) {
-            return make_error("cannot write " + temp_path);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp_path, final_path, ec);
-    if (ec) {
-        return make_error("cannot write " + final_path + ": " + ec.message());
-    }
-    return {};
+    return write_file_atomic(state_dir + "/" + kHealthPortFile, std::to_string(port) + "\n", 0644);
 }
 
 // Datagrams that did not end well: what the periodic log line reports.

@@ -218,10 +218,6 @@ def processes_of(state_dir: str, amphora: dict, lb_id: str) -> tuple[int, int]:
     return agent, engine
 
 
-def gone(pid: int) -> bool:
-    return not os.path.exists("/proc/%d" % pid) or h._zombie(pid)
-
-
 def tree_statuses(source, lb_id: str) -> dict[str, str]:
     """Operating statuses of the status tree: lb, listener, pool, member:<address>. From the CLI's
     `loadbalancer status show` (JSON by itself) or, when polling, from the API directly."""
@@ -349,7 +345,8 @@ def run_seed(cloud, cli: Cli, api: Api, servers: list[NameServer], member_port: 
     killed_at = time.monotonic()
     os.kill(engine, signal.SIGKILL)
     os.kill(agent, signal.SIGKILL)
-    wait_until("the killed amphora's processes gone", lambda: gone(agent) and gone(engine))
+    wait_until("the killed amphora's processes gone",
+               lambda: h.process_gone(agent) and h.process_gone(engine))
 
     def serves_again():
         try:
@@ -374,7 +371,8 @@ def run_seed(cloud, cli: Cli, api: Api, servers: list[NameServer], member_port: 
     cli.run("loadbalancer", "delete", "--cascade", lb_id)
     wait_until("the load balancer gone",
                lambda: api.get("/v2.0/lbaas/loadbalancers/" + lb_id).status_code == 404)
-    wait_until("the amphora's processes gone", lambda: gone(agent) and gone(engine))
+    wait_until("the amphora's processes gone",
+               lambda: h.process_gone(agent) and h.process_gone(engine))
     for amphora in (old, new):
         assert not os.path.exists(os.path.join(cloud.state_dir, "amphorae", amphora["id"]))
         assert glob.glob("/tmp/octane-%s-*" % amphora["id"][:8]) == []

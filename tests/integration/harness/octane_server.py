@@ -259,11 +259,16 @@ def stop_pid(pid: int, deadline_s: float = STOP_DEADLINE_S) -> None:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        if not os.path.exists("/proc/%d" % pid) or _zombie(pid):
+        if process_gone(pid):
             return
         time.sleep(POLL_S)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+
+
+def process_gone(pid: int) -> bool:
+    """No such process, or only its zombie (exited, not yet reaped by its parent)."""
+    return not os.path.exists("/proc/%d" % pid) or _zombie(pid)
 
 
 def _zombie(pid: int) -> bool:

@@ -87,8 +87,15 @@ InheritedListeners fetch_listeners(int pid) {
 }
 
 HandoffServer::~HandoffServer() {
+    close();
+}
+
+void HandoffServer::close() {
     if (fd_ >= 0) {
-        close(fd_);
+        loop_.remove(fd_);
+        ::close(fd_);
+        fd_ = -1;
+        fds_.clear();
     }
 }
 
@@ -117,7 +124,7 @@ void HandoffServer::on_io(uint32_t, unsigned) {
             }
         }
         send_one(c, "end", -1);
-        close(c);
+        ::close(c);
     }
 }
 

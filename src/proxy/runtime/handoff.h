@@ -29,6 +29,9 @@ class HandoffServer final : public IoHandler {
     // Registers (key, fd) pairs to hand out; fds stay owned by their workers.
     void add(const std::string& key, int fd) { fds_.emplace_back(key, fd); }
     Result<void> listen();
+    // Stops handing out: called as soon as a soft stop begins, before the workers release the
+    // listeners, so a later `-sf` never receives a descriptor that was closed (or reused).
+    void close();
     void on_io(uint32_t events, unsigned tag) override;
 
   private:

@@ -20,6 +20,7 @@
 #include "proxy/runtime/fd_limits.h"
 #include "proxy/runtime/handoff.h"
 #include "proxy/runtime/health_manager.h"
+#include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/ready_notify.h"
 #include "proxy/runtime/stats_commands.h"
 #include "proxy/runtime/stats_server.h"
@@ -187,6 +188,7 @@ int run_process(const Options& opt) {
 
     // Declared before the workers: a worker drops its references when it is destroyed.
     std::vector<std::unique_ptr<ListenSocket>> sockets;
+    PausedWorkers paused;
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < snap->nbthread; ++i) {
         workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
@@ -197,6 +199,8 @@ int run_process(const Options& opt) {
     }
     for (auto& w : workers) {
         w->loop().set_explicit_deregistration(spawns);
+        w->set_paused_board(&paused);
+        paused.add([worker = w.get()] { worker->post_resume(); });
     }
     HandoffServer handoff(workers[0]->loop());
     for (const auto& l : *listeners) {
@@ -264,6 +268,9 @@ int run_process(const Options& opt) {
             std::fprintf(stderr,
                          "[NOTICE] soft-stop: no longer accepting, finishing %lld connections\n",
                          static_cast<long long>(snap->cur_conns.load()));
+            // Queued on worker 0 ahead of its soft stop: the hand-over socket is gone before
+            // the last reference to a listener is dropped.
+            workers[0]->loop().post([&handoff] { handoff.close(); });
             for (auto& w : workers) {
                 w->soft_stop();
             }

@@ -1,5 +1,6 @@
 #include "proxy/runtime/worker.h"
 
+#include <atomic>
 #include <cerrno>
 
 #include <sys/epoll.h>
@@ -8,6 +9,7 @@
 
 #include "proxy/io/socket_ops.h"
 #include "proxy/l7/exchange_pool.h"
+#include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/session_factory.h"
 
 namespace octane::proxy {
@@ -26,16 +28,25 @@ void Listener::close_fd() {
     }
 }
 
+bool Listener::at_limit() const {
+    const Snapshot& snap = worker_.snapshot();
+    return snap.cur_conns.load(std::memory_order_relaxed) >= snap.maxconn ||
+           (fe_.maxconn > 0 && fe_.counters.scur.load(std::memory_order_relaxed) >= fe_.maxconn);
+}
+
 bool Listener::accept_all() {
-    Snapshot& snap = worker_.snapshot();
     while (sock_ != nullptr) {
         // Limits are checked before accept(): a refused connection stays queued in the kernel
         // (as HAProxy pauses its listeners), it is not accepted-then-closed.
-        if (snap.cur_conns.load(std::memory_order_relaxed) >= snap.maxconn ||
-            (fe_.maxconn > 0 && fe_.counters.scur.load(std::memory_order_relaxed) >= fe_.maxconn)) {
+        if (at_limit()) {
             paused_ = true;
             worker_.note_paused();
-            return false;
+            // A slot freed between the check and the mark found nobody to wake: look again.
+            std::atomic_thread_fence(std::memory_order_seq_cst);
+            if (at_limit()) {
+                return false;
+            }
+            continue;
         }
         sockaddr_storage peer{};
         socklen_t len = sizeof(peer);
@@ -130,8 +141,26 @@ void Worker::unlink(SoftStoppable* s) {
     s->prev_ = s->next_ = nullptr;
 }
 
+void Worker::note_paused() {
+    any_paused_ = true;
+    if (paused_board_ != nullptr) {
+        paused_board_->mark(index_);
+    }
+}
+
+void Worker::post_resume() {
+    loop_.post([this] {
+        if (any_paused_ && !stopping_) {
+            resume_paused();
+        }
+    });
+}
+
 void Worker::session_closed() {
     sessions_.fetch_sub(1, std::memory_order_relaxed);
+    if (paused_board_ != nullptr) {
+        paused_board_->wake();
+    }
     if (stopping_ && sessions() == 0) {
         loop_.stop();
     }

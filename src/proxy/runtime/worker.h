@@ -18,6 +18,7 @@ namespace octane::proxy {
 class AccessLog;
 class ExchangePool;
 class Worker;
+class PausedWorkers;
 
 // Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
 // active ones after their response). Intrusive list: registration costs no allocation.
@@ -47,6 +48,8 @@ class Listener final : public IoHandler {
     bool paused() const { return paused_; }
 
   private:
+    bool at_limit() const;
+
     Worker& worker_;
     FrontendState& fe_;
     ListenSocket* sock_;  // null once closed
@@ -79,7 +82,11 @@ class Worker {
     void session_opened() { sessions_.fetch_add(1, std::memory_order_relaxed); }
     void session_closed();
     int64_t sessions() const { return sessions_.load(std::memory_order_relaxed); }
-    void note_paused() { any_paused_ = true; }
+    void note_paused();
+    // Process-wide board of paused workers (set before run()).
+    void set_paused_board(PausedWorkers* board) { paused_board_ = board; }
+    // Thread-safe: retry the paused listeners on this worker's loop.
+    void post_resume();
     bool stopping() const { return stopping_; }
     void link(SoftStoppable* s);
     void unlink(SoftStoppable* s);
@@ -99,6 +106,7 @@ class Worker {
     std::atomic<int64_t> sessions_{0};
     bool stopping_ = false;
     bool any_paused_ = false;
+    PausedWorkers* paused_board_ = nullptr;
     SoftStoppable* stoppables_ = nullptr;
 };
 

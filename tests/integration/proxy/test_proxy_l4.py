@@ -253,6 +253,64 @@ def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):
         assert p.wait(timeout=10) == 0
 
 
+def accept_queue_length(port):
+    """Connections waiting in the kernel's accept queue of the listener on `port`."""
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout
+    return sum(int(l.split()[1]) for l in out.splitlines() if l.strip())
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_connection_waiting_at_frontend_maxconn_gets_the_next_free_slot(kind, backends, tmp_path):
+    """A connection beyond the frontend's `maxconn` waits in the accept queue (it is not accepted
+    and dropped) and is served as soon as a connection closes, with two threads."""
+    config = lambda port, sock: l4_config(port, backends, sock, nbthread=2).replace(  # noqa: E731
+        "    default_backend be\n", "    maxconn 2\n    default_backend be\n", 1)
+    with running(kind, config, tmp_path) as (port, _):
+        def served(conn):
+            return conn.makefile("rb").readline().strip() in (b"one", b"two")
+
+        held = []
+        for _ in range(2):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+            assert served(held[-1])
+        for _ in range(10):  # each round frees the oldest slot
+            waiting = socket.create_connection(("127.0.0.1", port), timeout=5)
+            wait_until(lambda: accept_queue_length(port) == 1, 5, "connection held back")
+            held.pop(0).close()
+            assert served(waiting)
+            held.append(waiting)
+        for c in held:
+            c.close()
+
+
+def test_handover_socket_closes_when_soft_stop_begins(backends, tmp_path):
+    """A stopping process must not hand its listeners to a later `-sf`: it is letting go of
+    them, and a descriptor number it closed may already name another socket."""
+    config = lambda port, sock: l4_config(port, backends, sock)  # noqa: E731
+    with running("octane", config, tmp_path) as (port, p):
+        address = f"\0octane-proxy-{p.pid}"
+
+        def handover_answers():
+            with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+                try:
+                    s.connect(address)
+                    return True
+                except ConnectionRefusedError:
+                    return False
+
+        assert handover_answers()
+        held = socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert held.makefile("rb").readline().strip() in (b"one", b"two")
+        p.send_signal(signal.SIGUSR1)
+        wait_until(lambda: not handover_answers(), 10, "hand-over socket closed")
+        assert p.poll() is None  # still relaying the held connection
+        held.sendall(b"after")
+        assert held.recv(64) == b"after"
+        held.close()
+        assert p.wait(timeout=10) == 0
+
+
 def test_check_mode_reports_errors_with_location(tmp_path):
     bad = tmp_path / "bad.cfg"
     bad.write_text("global\n    maxconn x\nfrontend fe\n    bind 127.0.0.1:1\n    nonsense 1\n")

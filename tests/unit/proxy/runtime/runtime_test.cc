@@ -10,6 +10,7 @@
 #include "proxy/loop/timer_heap.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/fd_limits.h"
+#include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/stats_csv.h"
 
 namespace octane::proxy {
@@ -24,6 +25,22 @@ TEST(FdLimits, LowersMaxconnToWhatTheHardLimitAllowsAndSaysSo) {
     EXPECT_EQ(ok.maxconn, 1000);
     EXPECT_TRUE(ok.warning.empty());
     EXPECT_EQ(ok.nofile, 2100);
+}
+
+TEST(PausedWorkers, AClosingSessionWakesExactlyTheWorkersThatPausedOnce) {
+    PausedWorkers board;
+    std::vector<int> resumed(3, 0);
+    for (int i = 0; i < 3; ++i) {
+        board.add([&resumed, i] { ++resumed[i]; });
+    }
+    board.wake();  // nothing paused: nobody disturbed
+    EXPECT_EQ(resumed, (std::vector<int>{0, 0, 0}));
+    board.mark(2);
+    board.mark(0);
+    board.wake();
+    EXPECT_EQ(resumed, (std::vector<int>{1, 0, 1}));
+    board.wake();  // the marks were consumed: a worker still at the limit marks itself again
+    EXPECT_EQ(resumed, (std::vector<int>{1, 0, 1}));
 }
 
 struct Recorder : TimerHandler {

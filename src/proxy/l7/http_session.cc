@@ -30,10 +30,8 @@ int64_t ms_or(const std::optional<config::Millis>& v, int64_t fallback) {
 HttpSession::HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer)
     : worker_(worker), fe_(fe), peer_(peer), fd_(fd), timer_(this) {
     started_ms_ = worker_.loop().now();
-    worker_.session_opened();
-    fe_.counters.open_session();
-    worker_.snapshot().cur_conns.fetch_add(1, std::memory_order_relaxed);
-    worker_.snapshot().cum_conns.fetch_add(1, std::memory_order_relaxed);
+    // Counted by the listener that accepted it (runtime/worker.cc): it may have come from another
+    // thread.
 }
 
 HttpSession::~HttpSession() = default;

@@ -24,6 +24,7 @@
 #include "proxy/runtime/ready_notify.h"
 #include "proxy/runtime/stats_commands.h"
 #include "proxy/runtime/stats_server.h"
+#include "proxy/runtime/thread_activity.h"
 #include "proxy/runtime/worker.h"
 
 namespace octane::proxy {
@@ -190,8 +191,14 @@ int run_process(const Options& opt) {
     std::vector<std::unique_ptr<ListenSocket>> sockets;
     PausedWorkers paused;
     std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<ThreadActivity> activity(static_cast<size_t>(snap->nbthread));
+    std::vector<Worker*> team;
     for (int i = 0; i < snap->nbthread; ++i) {
         workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
+        team.push_back(workers.back().get());
+    }
+    for (size_t i = 0; i < workers.size(); ++i) {
+        workers[i]->set_team(&team, &activity[i]);
     }
     bool spawns = false;
     for (const auto& p : snap->config.proxies) {
@@ -221,7 +228,7 @@ int run_process(const Options& opt) {
     info.ulimit_n = static_cast<int>(plan.nofile);
     info.maxconn = plan.maxconn;
     info.listeners = static_cast<int>(listeners->size());
-    StatsCommands commands(*snap, info, stopping, access_log);
+    StatsCommands commands(*snap, info, stopping, access_log, activity);
     std::vector<std::unique_ptr<StatsServer>> stats;
     for (const auto& s : global.stats_sockets) {
         bool admin = s.level == "admin";

@@ -42,6 +42,9 @@ std::string StatsCommands::run(const std::string& command, bool admin) {
     if (w.size() >= 2 && w[0] == "show" && w[1] == "info") {
         return render_show_info(snap_, info);
     }
+    if (w.size() == 2 && w[0] == "show" && w[1] == "activity") {
+        return render_show_activity(activity_, 1);  // the CLI is served by the first thread
+    }
     if (w.size() == 3 && (w[0] == "disable" || w[0] == "enable") && w[1] == "server") {
         if (!admin) {
             return "Permission denied\n\n";
@@ -61,6 +64,7 @@ std::string StatsCommands::run(const std::string& command, bool admin) {
                "  help           : this message\n"
                "  show info      : report information about the running process\n"
                "  show stat      : report counters for each proxy and server\n"
+               "  show activity  : connections accepted and served by each thread\n"
                "  disable server : put a server in maintenance (backend/server)\n"
                "  enable server  : take a server out of maintenance (backend/server)\n\n";
     }

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "proxy/runtime/stats_csv.h"
+#include "proxy/runtime/thread_activity.h"
 
 namespace octane::proxy {
 
@@ -15,8 +17,8 @@ class AccessLog;
 class StatsCommands {
   public:
     StatsCommands(Snapshot& snap, const ProcessInfo& info, const std::atomic<bool>& stopping,
-                  const AccessLog& log)
-        : snap_(snap), info_(info), stopping_(stopping), log_(log) {}
+                  const AccessLog& log, const std::vector<ThreadActivity>& activity)
+        : snap_(snap), info_(info), stopping_(stopping), log_(log), activity_(activity) {}
     // `admin`: the socket was declared `level admin` (server state changes allowed).
     std::string run(const std::string& command, bool admin);
 
@@ -26,6 +28,7 @@ class StatsCommands {
     const ProcessInfo& info_;
     const std::atomic<bool>& stopping_;
     const AccessLog& log_;
+    const std::vector<ThreadActivity>& activity_;
 };
 
 }  // namespace octane::proxy

@@ -11,6 +11,7 @@
 #include "proxy/l7/exchange_pool.h"
 #include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/session_factory.h"
+#include "proxy/runtime/thread_activity.h"
 
 namespace octane::proxy {
 
@@ -69,7 +70,26 @@ bool Listener::accept_all() {
         // otherwise hold its last small piece until the client ACKs the first, and a client
         // delaying that ACK turns it into a 40 ms stall (the p99 of a keep-alive exchange).
         set_nodelay(fd);
-        start_session(worker_, fe_, fd, endpoint_from(reinterpret_cast<sockaddr*>(&peer), len));
+        Worker& target = worker_.least_loaded();
+        // Counted here, before it may travel to another thread, so that the limits checked by
+        // the next accept (in any thread) already see it.
+        target.session_opened();
+        fe_.counters.open_session();
+        Snapshot& snap = worker_.snapshot();
+        snap.cur_conns.fetch_add(1, std::memory_order_relaxed);
+        snap.cum_conns.fetch_add(1, std::memory_order_relaxed);
+        if (ThreadActivity* a = worker_.activity(); a != nullptr) {
+            a->accepted.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (ThreadActivity* a = target.activity(); a != nullptr) {
+            a->accq_pushed.fetch_add(1, std::memory_order_relaxed);
+        }
+        Endpoint from = endpoint_from(reinterpret_cast<sockaddr*>(&peer), len);
+        if (&target == &worker_) {
+            start_session(worker_, fe_, fd, from);
+        } else {
+            target.adopt(fe_, fd, from);
+        }
     }
     paused_ = false;
     return true;
@@ -139,6 +159,25 @@ void Worker::unlink(SoftStoppable* s) {
         s->next_->prev_ = s->prev_;
     }
     s->prev_ = s->next_ = nullptr;
+}
+
+Worker& Worker::least_loaded() {
+    Worker* best = this;
+    if (team_ != nullptr && team_->size() > 1) {
+        int64_t fewest = sessions();
+        for (Worker* w : *team_) {
+            int64_t n = w->sessions();
+            if (n < fewest) {
+                best = w;
+                fewest = n;
+            }
+        }
+    }
+    return *best;
+}
+
+void Worker::adopt(FrontendState& fe, int fd, const Endpoint& peer) {
+    loop_.post([this, &fe, fd, peer] { start_session(*this, fe, fd, peer); });
 }
 
 void Worker::note_paused() {

@@ -19,6 +19,7 @@ class AccessLog;
 class ExchangePool;
 class Worker;
 class PausedWorkers;
+struct ThreadActivity;
 
 // Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
 // active ones after their response). Intrusive list: registration costs no allocation.
@@ -85,6 +86,18 @@ class Worker {
     void note_paused();
     // Process-wide board of paused workers (set before run()).
     void set_paused_board(PausedWorkers* board) { paused_board_ = board; }
+    // All workers of the process and this one's activity counters (set before run()).
+    void set_team(const std::vector<Worker*>* team, ThreadActivity* activity) {
+        team_ = team;
+        activity_ = activity;
+    }
+    ThreadActivity* activity() { return activity_; }
+    // The worker with the fewest sessions, this one on a tie: where a new connection goes, so
+    // one thread does not take every connection of a burst (HAProxy's multi-queue accept).
+    Worker& least_loaded();
+    // Thread-safe: serve an accepted connection, already counted in session_opened(), on this
+    // worker's loop.
+    void adopt(FrontendState& fe, int fd, const Endpoint& peer);
     // Thread-safe: retry the paused listeners on this worker's loop.
     void post_resume();
     bool stopping() const { return stopping_; }
@@ -107,6 +120,8 @@ class Worker {
     bool stopping_ = false;
     bool any_paused_ = false;
     PausedWorkers* paused_board_ = nullptr;
+    const std::vector<Worker*>* team_ = nullptr;
+    ThreadActivity* activity_ = nullptr;
     SoftStoppable* stoppables_ = nullptr;
 };
 

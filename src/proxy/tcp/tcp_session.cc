@@ -50,10 +50,8 @@ TcpSession::TcpSession(Worker& worker, FrontendState& fe, int client_fd, const E
                        : server_to == 0 ? client_to
                                         : std::min(client_to, server_to);
     retries_left_ = be_ ? be_->cfg->retries : 0;
-    worker_.session_opened();
-    fe_.counters.open_session();
-    worker_.snapshot().cur_conns.fetch_add(1, std::memory_order_relaxed);
-    worker_.snapshot().cum_conns.fetch_add(1, std::memory_order_relaxed);
+    // Counted by the listener that accepted it (runtime/worker.cc): it may have come from another
+    // thread.
 }
 
 TcpSession::~TcpSession() = default;

@@ -284,6 +284,34 @@ def test_connection_waiting_at_frontend_maxconn_gets_the_next_free_slot(kind, ba
             c.close()
 
 
+def activity_row(sock, name):
+    """Per-thread values of one `show activity` line ("name: total [ t1 t2 ... ]")."""
+    for line in stats_command(sock, "show activity").splitlines():
+        if line.startswith(name + ":"):
+            return [int(v) for v in line.split("[", 1)[1].rstrip(" ]").split()]
+    raise AssertionError(f"no {name} line in show activity")
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_connections_are_spread_over_threads(kind, backends, tmp_path):
+    """With two threads, a burst of connections is shared between them (the thread that accepts
+    hands connections to the less loaded one), as HAProxy's `accq_pushed` shows."""
+    sock = str(tmp_path / "s.sock")
+    config = lambda port, s: l4_config(port, backends, s, nbthread=2)  # noqa: E731
+    with running(kind, config, tmp_path) as (port, _):
+        before = activity_row(sock, "accq_pushed")
+        held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
+        for c in held:
+            assert c.makefile("rb").readline().strip() in (b"one", b"two")
+        after = activity_row(sock, "accq_pushed")
+        served = [a - b for a, b in zip(after, before)]
+        # HAProxy also counts its stats-socket connections here: one more between the readings.
+        assert len(served) == 2 and sum(served) in (20, 21), (before, after)
+        assert min(served) >= 8, (before, after)
+        for c in held:
+            c.close()
+
+
 def test_handover_socket_closes_when_soft_stop_begins(backends, tmp_path):
     """A stopping process must not hand its listeners to a later `-sf`: it is letting go of
     them, and a descriptor number it closed may already name another socket."""

@@ -12,6 +12,7 @@
 #include "proxy/runtime/fd_limits.h"
 #include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/stats_csv.h"
+#include "proxy/runtime/thread_activity.h"
 
 namespace octane::proxy {
 namespace {
@@ -41,6 +42,18 @@ TEST(PausedWorkers, AClosingSessionWakesExactlyTheWorkersThatPausedOnce) {
     EXPECT_EQ(resumed, (std::vector<int>{1, 0, 1}));
     board.wake();  // the marks were consumed: a worker still at the limit marks itself again
     EXPECT_EQ(resumed, (std::vector<int>{1, 0, 1}));
+}
+
+TEST(ThreadActivity, ShowActivityUsesHaproxysTotalThenPerThreadLayout) {
+    std::vector<ThreadActivity> threads(2);
+    threads[0].accepted = 7;
+    threads[1].accepted = 1;
+    threads[0].accq_pushed = 3;
+    threads[1].accq_pushed = 5;
+    EXPECT_EQ(render_show_activity(threads, 1),
+              "thread_id: 1 (1..2)\n"
+              "accepted: 8 [ 7 1 ]\n"
+              "accq_pushed: 8 [ 3 5 ]\n\n");
 }
 
 struct Recorder : TimerHandler {

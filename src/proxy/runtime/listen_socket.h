@@ -5,8 +5,9 @@
 // busy with traffic (or sharing its CPU with other processes) does not take new connections
 // while another one waits for work. HAProxy 2.6 likewise shares one socket between threads.
 // Rejected: one SO_REUSEPORT socket per thread, whose static hash hands half the connections to
-// a thread that may be the busiest one, and a hand-off of accepted fds between threads, which
-// costs a cross-thread wakeup per connection.
+// a thread that may be the busiest one. The worker that accepts still passes a connection on when
+// another worker serves fewer sessions (Worker::least_loaded): one idle worker would otherwise
+// take a whole burst.
 // Ownership: the process creates it with one reference per worker; the last worker to let go
 // (soft stop, shutdown) closes the fd, so a soft-stopped process stops queueing connections.
 

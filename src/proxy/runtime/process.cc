@@ -20,12 +20,11 @@
 #include "proxy/runtime/fd_limits.h"
 #include "proxy/runtime/handoff.h"
 #include "proxy/runtime/health_manager.h"
-#include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/ready_notify.h"
 #include "proxy/runtime/stats_commands.h"
 #include "proxy/runtime/stats_server.h"
-#include "proxy/runtime/thread_activity.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/runtime/worker_team.h"
 
 namespace octane::proxy {
 namespace {
@@ -189,16 +188,12 @@ int run_process(const Options& opt) {
 
     // Declared before the workers: a worker drops its references when it is destroyed.
     std::vector<std::unique_ptr<ListenSocket>> sockets;
-    PausedWorkers paused;
+    WorkerTeam team(static_cast<size_t>(snap->nbthread));
     std::vector<std::unique_ptr<Worker>> workers;
-    std::vector<ThreadActivity> activity(static_cast<size_t>(snap->nbthread));
-    std::vector<Worker*> team;
     for (int i = 0; i < snap->nbthread; ++i) {
-        workers.push_back(std::make_unique<Worker>(*snap, i, &access_log));
-        team.push_back(workers.back().get());
-    }
-    for (size_t i = 0; i < workers.size(); ++i) {
-        workers[i]->set_team(&team, &activity[i]);
+        workers.push_back(std::make_unique<Worker>(*snap, i, &access_log, team));
+        team.workers.push_back(workers.back().get());
+        team.paused.add([worker = workers.back().get()] { worker->post_resume(); });
     }
     bool spawns = false;
     for (const auto& p : snap->config.proxies) {
@@ -206,8 +201,6 @@ int run_process(const Options& opt) {
     }
     for (auto& w : workers) {
         w->loop().set_explicit_deregistration(spawns);
-        w->set_paused_board(&paused);
-        paused.add([worker = w.get()] { worker->post_resume(); });
     }
     HandoffServer handoff(workers[0]->loop());
     for (const auto& l : *listeners) {
@@ -228,7 +221,7 @@ int run_process(const Options& opt) {
     info.ulimit_n = static_cast<int>(plan.nofile);
     info.maxconn = plan.maxconn;
     info.listeners = static_cast<int>(listeners->size());
-    StatsCommands commands(*snap, info, stopping, access_log, activity);
+    StatsCommands commands(*snap, info, stopping, access_log, team.activity);
     std::vector<std::unique_ptr<StatsServer>> stats;
     for (const auto& s : global.stats_sockets) {
         bool admin = s.level == "admin";

@@ -11,7 +11,8 @@
 
 namespace octane::proxy {
 
-struct ThreadActivity {
+// One cache line each: every accept bumps its own thread's counter and the target's.
+struct alignas(64) ThreadActivity {
     std::atomic<uint64_t> accepted{0};
     std::atomic<uint64_t> accq_pushed{0};
 };

@@ -9,9 +9,8 @@
 
 #include "proxy/io/socket_ops.h"
 #include "proxy/l7/exchange_pool.h"
-#include "proxy/runtime/paused_workers.h"
 #include "proxy/runtime/session_factory.h"
-#include "proxy/runtime/thread_activity.h"
+#include "proxy/runtime/worker_team.h"
 
 namespace octane::proxy {
 
@@ -78,12 +77,8 @@ bool Listener::accept_all() {
         Snapshot& snap = worker_.snapshot();
         snap.cur_conns.fetch_add(1, std::memory_order_relaxed);
         snap.cum_conns.fetch_add(1, std::memory_order_relaxed);
-        if (ThreadActivity* a = worker_.activity(); a != nullptr) {
-            a->accepted.fetch_add(1, std::memory_order_relaxed);
-        }
-        if (ThreadActivity* a = target.activity(); a != nullptr) {
-            a->accq_pushed.fetch_add(1, std::memory_order_relaxed);
-        }
+        worker_.activity().accepted.fetch_add(1, std::memory_order_relaxed);
+        target.activity().accq_pushed.fetch_add(1, std::memory_order_relaxed);
         Endpoint from = endpoint_from(reinterpret_cast<sockaddr*>(&peer), len);
         if (&target == &worker_) {
             start_session(worker_, fe_, fd, from);
@@ -95,13 +90,23 @@ bool Listener::accept_all() {
     return true;
 }
 
-Worker::Worker(Snapshot& snap, int index, AccessLog* log)
-    : snap_(snap), index_(index), log_(log), exchanges_(std::make_unique<ExchangePool>()) {
-    loop_.set_idle_hook([this] {
-        if (any_paused_ && !stopping_) {
-            resume_paused();
-        }
-    });
+Worker::Worker(Snapshot& snap, int index, AccessLog* log, WorkerTeam& team)
+    : snap_(snap),
+      index_(index),
+      log_(log),
+      exchanges_(std::make_unique<ExchangePool>()),
+      team_(team) {
+    loop_.set_idle_hook([this] { retry_paused_listeners(); });
+}
+
+void Worker::retry_paused_listeners() {
+    if (any_paused_ && !stopping_) {
+        resume_paused();
+    }
+}
+
+ThreadActivity& Worker::activity() {
+    return team_.activity[static_cast<size_t>(index_)];
 }
 
 Worker::~Worker() {
@@ -163,14 +168,12 @@ void Worker::unlink(SoftStoppable* s) {
 
 Worker& Worker::least_loaded() {
     Worker* best = this;
-    if (team_ != nullptr && team_->size() > 1) {
-        int64_t fewest = sessions();
-        for (Worker* w : *team_) {
-            int64_t n = w->sessions();
-            if (n < fewest) {
-                best = w;
-                fewest = n;
-            }
+    int64_t fewest = sessions();
+    for (Worker* w : team_.workers) {
+        int64_t n = w->sessions();
+        if (n < fewest) {
+            best = w;
+            fewest = n;
         }
     }
     return *best;
@@ -182,24 +185,16 @@ void Worker::adopt(FrontendState& fe, int fd, const Endpoint& peer) {
 
 void Worker::note_paused() {
     any_paused_ = true;
-    if (paused_board_ != nullptr) {
-        paused_board_->mark(index_);
-    }
+    team_.paused.mark(index_);
 }
 
 void Worker::post_resume() {
-    loop_.post([this] {
-        if (any_paused_ && !stopping_) {
-            resume_paused();
-        }
-    });
+    loop_.post([this] { retry_paused_listeners(); });
 }
 
 void Worker::session_closed() {
     sessions_.fetch_sub(1, std::memory_order_relaxed);
-    if (paused_board_ != nullptr) {
-        paused_board_->wake();
-    }
+    team_.paused.wake();
     if (stopping_ && sessions() == 0) {
         loop_.stop();
     }

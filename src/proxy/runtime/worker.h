@@ -18,8 +18,8 @@ namespace octane::proxy {
 class AccessLog;
 class ExchangePool;
 class Worker;
-class PausedWorkers;
 struct ThreadActivity;
+struct WorkerTeam;
 
 // Sessions that must react to a soft stop (HTTP: close idle keep-alive connections and end
 // active ones after their response). Intrusive list: registration costs no allocation.
@@ -59,7 +59,8 @@ class Listener final : public IoHandler {
 
 class Worker {
   public:
-    Worker(Snapshot& snap, int index, AccessLog* log);
+    // `team` outlives the worker; `index` is this worker's place in it.
+    Worker(Snapshot& snap, int index, AccessLog* log, WorkerTeam& team);
     ~Worker();
 
     EventLoop& loop() { return loop_; }
@@ -84,14 +85,7 @@ class Worker {
     void session_closed();
     int64_t sessions() const { return sessions_.load(std::memory_order_relaxed); }
     void note_paused();
-    // Process-wide board of paused workers (set before run()).
-    void set_paused_board(PausedWorkers* board) { paused_board_ = board; }
-    // All workers of the process and this one's activity counters (set before run()).
-    void set_team(const std::vector<Worker*>* team, ThreadActivity* activity) {
-        team_ = team;
-        activity_ = activity;
-    }
-    ThreadActivity* activity() { return activity_; }
+    ThreadActivity& activity();
     // The worker with the fewest sessions, this one on a tie: where a new connection goes, so
     // one thread does not take every connection of a burst (HAProxy's multi-queue accept).
     Worker& least_loaded();
@@ -106,6 +100,7 @@ class Worker {
 
   private:
     void resume_paused();
+    void retry_paused_listeners();
 
     Snapshot& snap_;
     int index_;
@@ -116,12 +111,11 @@ class Worker {
     std::unique_ptr<ExchangePool> exchanges_;  // HTTP exchanges of idle keep-alive connections
     char scratch_[kIoBufferSize];
     std::vector<std::unique_ptr<Listener>> listeners_;
-    std::atomic<int64_t> sessions_{0};
+    // Read by the other workers on every accept: kept off the lines this thread writes often.
+    alignas(64) std::atomic<int64_t> sessions_{0};
     bool stopping_ = false;
     bool any_paused_ = false;
-    PausedWorkers* paused_board_ = nullptr;
-    const std::vector<Worker*>* team_ = nullptr;
-    ThreadActivity* activity_ = nullptr;
+    WorkerTeam& team_;
     SoftStoppable* stoppables_ = nullptr;
 };
 

@@ -187,7 +187,8 @@ def measure_live(api, state_dir, subnet_id, members, count, poll_s, serve_pid, w
             time.sleep(poll_s)
     all_serving_s = time.perf_counter() - t0
     per_amphora = []
-    for amphora_id, agent in h.local_amphora_pids(state_dir).items():
+    pids = h.local_amphora_pids(state_dir)  # amphora id -> agent PID
+    for amphora_id, agent in pids.items():
         amphora = api.call("GET", "/v2/octavia/amphorae/" + amphora_id)["amphora"]
         pid_file = os.path.join(state_dir, "amphorae", amphora_id, amphora["loadbalancer_id"],
                                 "haproxy.pid")
@@ -200,7 +201,7 @@ def measure_live(api, state_dir, subnet_id, members, count, poll_s, serve_pid, w
     assert len(per_amphora) == count, (len(per_amphora), count)
     for lb in lbs:
         wait_active(api, lb["id"], poll_s)
-    agents = list(h.local_amphora_pids(state_dir).values())
+    agents = list(pids.values())
     cpu = {"serve_percent": idle_cpu_percent([serve_pid], window_s),
            "all_agents_percent": idle_cpu_percent(agents, window_s)}
     for lb in lbs:

@@ -96,9 +96,7 @@ int run_agent(const AgentFlags& flags) {
         spdlog::critical("{}", started.error().message);
         return 1;
     }
-    if (auto written = write_file_atomic(o.state_dir + "/agent.port",
-                                         std::to_string(server.port()) + "\n", 0644);
-        !written) {
+    if (auto written = write_port_file(o.state_dir + "/agent.port", server.port()); !written) {
         spdlog::critical("{}", written.error().message);
         return 1;
     }

@@ -42,4 +42,8 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
     return {};
 }
 
+Result<void> write_port_file(const std::string& path, uint16_t port) {
+    return write_file_atomic(path, std::to_string(port) + "\n", 0644);
+}
+
 }  // namespace octane

@@ -104,7 +104,7 @@ void stop_process(pid_t pid, std::chrono::milliseconds grace) {
 }
 
 bool process_matches(pid_t pid, const std::string& marker) {
-    if (pid <= 0 || !process_alive(pid)) {
+    if (!process_alive(pid)) {
         return false;
     }
     std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);

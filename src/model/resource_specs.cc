@@ -1,5 +1,7 @@
 #include "model/resource_specs.h"
 
+#include "model/quota.h"
+
 namespace octane::model {
 namespace {
 
@@ -276,7 +278,7 @@ const ResourceSpec& quota_spec() {
         ResourceSpec s{"quota", "quotas", "quotas_links", "quotas.quota", "quotas.quota", {}};
         for (const char* name : {"loadbalancer", "load_balancer", "listener", "member", "pool",
                                  "healthmonitor", "health_monitor", "l7policy", "l7rule"}) {
-            s.fields.push_back(integer(name, O, PO, -1, 2000000000));
+            s.fields.push_back(integer(name, O, PO, kQuotaUnlimited, kQuotaMax));
         }
         return s;
     }();

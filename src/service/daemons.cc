@@ -26,10 +26,6 @@
 namespace octane::service {
 namespace {
 
-Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
-    return write_file_atomic(state_dir + "/api.port", std::to_string(port) + "\n", 0644);
-}
-
 // The `local` amphora driver: agents are `octane agent` processes of this very binary, running
 // the octane-proxy built beside it, reporting to this controller's health manager.
 Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
@@ -172,7 +168,8 @@ int run_daemon(Role role, const ServiceOptions& options) {
             spdlog::critical("first-start setup failed: {}", ready.error().message);
             return 1;
         }
-        if (auto written = write_port_file(options.state_dir, server->port()); !written) {
+        if (auto written = write_port_file(options.state_dir + "/api.port", server->port());
+            !written) {
             spdlog::critical("{}", written.error().message);
             return 1;
         }

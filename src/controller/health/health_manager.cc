@@ -11,10 +11,6 @@
 namespace octane::controller::health {
 namespace {
 
-Result<void> write_port_file(const std::string& state_dir, uint16_t port) {
-    return write_file_atomic(state_dir + "/" + kHealthPortFile, std::to_string(port) + "\n", 0644);
-}
-
 // Datagrams that did not end well: what the periodic log line reports.
 uint64_t problems(const HealthCounters& c) {
     return c.total() - c.get(Counter::kReceived) - c.get(Counter::kAccepted) -
@@ -49,7 +45,9 @@ Result<void> HealthManager::start() {
     }
     receiver_ = std::move(*receiver);
     if (!options_.state_dir.empty()) {
-        if (auto written = write_port_file(options_.state_dir, receiver_->port()); !written) {
+        if (auto written =
+                write_port_file(options_.state_dir + "/" + kHealthPortFile, receiver_->port());
+            !written) {
             return written;
         }
     }

@@ -1,13 +1,9 @@
 #include "identity/identity_bootstrap.h"
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/file_util.h"
 #include "common/strings.h"

@@ -25,11 +25,11 @@ Unexpected<Error> unauthorized() {
 
 // The row whose id is id_or_name, else the one with that name (ids win, as Keystone's lookups).
 template <typename Convert>
-auto find_by_id_or_name(db::Database& db, const std::string& table, const char* columns,
+auto find_by_id_or_name(db::Database& db, const std::string& table, const std::string& columns,
                         const std::string& id_or_name, Convert convert)
     -> Result<std::optional<decltype(convert(std::declval<const db::Row&>()))>> {
     using T = decltype(convert(std::declval<const db::Row&>()));
-    auto rows = db.query(std::string("SELECT ") + columns + " FROM " + table +
+    auto rows = db.query("SELECT " + columns + " FROM " + table +
                              " WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
                          {id_or_name, id_or_name, id_or_name});
     if (!rows) {
@@ -245,20 +245,21 @@ Result<std::vector<Project>> IdentityStore::projects_of(const std::string& user_
 
 Result<User> IdentityStore::authenticate(const std::string& user_id_or_name,
                                          const std::string& password) {
-    auto rows = db_.query(std::string("SELECT ") + kUserColumns +
-                              ", password_hash FROM identity_users WHERE id = ? OR name = ?"
-                              " ORDER BY id = ? DESC LIMIT 1",
-                          {user_id_or_name, user_id_or_name, user_id_or_name});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto found =
+        find_by_id_or_name(db_, "identity_users", std::string(kUserColumns) + ", password_hash",
+                           user_id_or_name, [](const db::Row& r) {
+                               return std::pair{user_of(r), r.text(5)};
+                           });
+    if (!found) {
+        return Unexpected(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         // Same work as a real check, so timing does not reveal which users exist.
         (void)verify_password(password, hash_password("unused"));
         return unauthorized();
     }
-    User user = user_of(rows->front());
-    if (!verify_password(password, rows->front().text(5)) || !user.enabled) {
+    const auto& [user, password_hash] = **found;
+    if (!verify_password(password, password_hash) || !user.enabled) {
         return unauthorized();
     }
     return user;

@@ -29,6 +29,11 @@ inline Unexpected<ApiError> validation_failure(const std::string& detail) {
     return api_error(400, "Validation failure: " + detail);
 }
 
+// Octavia's ProviderUnsupportedOptionError, as its amphora provider words it.
+inline Unexpected<ApiError> unsupported_option(const std::string& what) {
+    return api_error(501, "Provider 'amphora' does not support a requested option: " + what);
+}
+
 inline Unexpected<ApiError> not_found(std::string_view resource, const std::string& id) {
     return api_error(404, std::string(resource) + " " + id + " not found.");
 }

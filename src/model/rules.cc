@@ -250,9 +250,7 @@ ApiResult<json> normalize_session_persistence(const json& sp, const std::string&
 
 ApiResult<void> check_pool(const json& pool) {
     if (text_of(pool, "lb_algorithm") == "SOURCE_IP_PORT") {
-        return api_error(501,
-                         "Provider 'amphora' does not support a requested option: Amphora "
-                         "provider does not support SOURCE_IP_PORT algorithm.");
+        return unsupported_option("Amphora provider does not support SOURCE_IP_PORT algorithm.");
     }
     if (is_set(pool, "crl_container_ref") && !is_set(pool, "ca_tls_container_ref")) {
         return validation_failure(

@@ -16,10 +16,9 @@ Unexpected<drivers::NetworkError> invalid_subresource(const std::string& what,
     return Unexpected(drivers::NetworkError{400, what + " " + id + " not found."});
 }
 
-Result<drivers::Vip, drivers::NetworkError> vip_of(const json& port,
-                                                   const std::optional<std::string>& subnet_id) {
+Result<drivers::Vip, drivers::NetworkError> vip_of(const json& port, const std::string& subnet_id) {
     for (const auto& ip : port["fixed_ips"]) {
-        if (!subnet_id || ip["subnet_id"] == *subnet_id) {
+        if (ip["subnet_id"] == subnet_id) {
             return drivers::Vip{ip["ip_address"].get<std::string>(), port["id"].get<std::string>(),
                                 ip["subnet_id"].get<std::string>(),
                                 port["network_id"].get<std::string>()};
@@ -135,8 +134,9 @@ Result<LocalNetworkDriver::VipPlace, drivers::NetworkError> LocalNetworkDriver::
     auto address = request.address ? parse_ip(*request.address) : std::nullopt;
     std::optional<std::string> chosen, v6;
     for (const auto& id : (*network)["subnets"]) {
-        auto subnet = find(NetKind::kSubnet, id.get<std::string>(), request.caller);
-        if (!subnet) {
+        // The subnet's network is the one at hand: no second read of it per subnet.
+        auto subnet = store_.get(NetKind::kSubnet, id.get<std::string>());
+        if (!subnet || !visible_to(request.caller, NetKind::kSubnet, *subnet, &*network)) {
             continue;
         }
         auto cidr = parse_cidr((*subnet)["cidr"].get<std::string>());
@@ -169,7 +169,7 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
         return Unexpected(place.error());
     }
     const std::string& network_id = place->network_id;
-    std::optional<std::string> subnet_id = place->subnet_id;
+    const std::string& subnet_id = place->subnet_id;
     json body = {{"network_id", network_id},
                  {"name", "octavia-lb-" + request.load_balancer_id},
                  {"description", ""},
@@ -184,7 +184,7 @@ Result<drivers::Vip, drivers::NetworkError> LocalNetworkDriver::allocate_vip(
                  {"security_groups", json::array()},
                  {"allowed_address_pairs", json::array()},
                  {"extra_dhcp_opts", json::array()}};
-    if (auto ok = check_additional_subnets(request, *subnet_id, network_id); !ok) {
+    if (auto ok = check_additional_subnets(request, subnet_id, network_id); !ok) {
         return Unexpected(ok.error());
     }
     std::vector<FixedIpRequest> fixed_ips = {FixedIpRequest{subnet_id, request.address}};

@@ -1,7 +1,5 @@
 #include "networking/network_store.h"
 
-#include <spdlog/spdlog.h>
-
 #include "common/uuid.h"
 #include "networking/cidr.h"
 #include "networking/ipam.h"

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
 #include "common/uuid.h"
 #include "networking/cidr.h"
 #include "networking/ipam.h"

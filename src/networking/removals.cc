@@ -1,7 +1,5 @@
 // NetworkStore::remove: deletions with Neutron's in-use rules (409 NetworkInUse / SubnetInUse).
 
-#include <spdlog/spdlog.h>
-
 #include "networking/net_transaction.h"
 #include "networking/network_store.h"
 

@@ -107,9 +107,6 @@ ApiResult<void> check_provider_data(const Catalog& c, const json& attrs) {
         return {};
     }
     json data = json::parse(attrs[field].get<std::string>(), nullptr, false);
-    auto unsupported = [](const std::string& what) {
-        return api_error(501, "Provider 'amphora' does not support a requested option: " + what);
-    };
     for (const auto& [key, value] : data.items()) {
         bool ok;
         if (key == "loadbalancer_topology") {
@@ -124,17 +121,17 @@ ApiResult<void> check_provider_data(const Catalog& c, const json& attrs) {
                              ? (key == "compute_flavor" || key == "amp_image_tag")
                              : (key != "compute_flavor" && key != "amp_image_tag");
             if (!known) {
-                return unsupported("Additional properties are not allowed ('" + key +
-                                   "' was unexpected)");
+                return model::unsupported_option("Additional properties are not allowed ('" + key +
+                                                 "' was unexpected)");
             }
         } else if (key == "valid_vip_networks") {
             ok = value.is_array() && c.spec.wrapper != "flavorprofile";
         } else {
-            return unsupported("Additional properties are not allowed ('" + key +
-                               "' was unexpected)");
+            return model::unsupported_option("Additional properties are not allowed ('" + key +
+                                             "' was unexpected)");
         }
         if (!ok) {
-            return unsupported(value.dump() + " is not valid for '" + key + "'");
+            return model::unsupported_option(value.dump() + " is not valid for '" + key + "'");
         }
     }
     return {};

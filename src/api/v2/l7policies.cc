@@ -25,8 +25,8 @@ ApiResult<void> check_listener_supports_l7(const TreeObject& listener) {
         return api_error(400, "Protocol PROMETHEUS listeners cannot have child objects.");
     }
     if (protocol != "HTTP" && protocol != "TERMINATED_HTTPS") {
-        return api_error(501, "Provider 'amphora' does not support a requested option: " +
-                                  protocol + " protocol listeners do not support L7 policies");
+        return model::unsupported_option(protocol +
+                                         " protocol listeners do not support L7 policies");
     }
     return {};
 }

@@ -196,10 +196,9 @@ ApiResult<TreeObject> insert_listener(Call& call, const TreeObject& lb, json att
     // manager would take them for dead.
     std::string protocol = attrs.value("protocol", "");
     if ((protocol == "UDP" || protocol == "SCTP") && !call.api.settings.udp_listeners_served) {
-        return api_error(501,
-                         "Provider 'amphora' does not support a requested option: " + protocol +
-                             " listeners are not served by local amphorae (their "
-                             "octane-proxy serves TCP, HTTP and HTTPS)");
+        return model::unsupported_option(protocol +
+                                         " listeners are not served by local amphorae (their "
+                                         "octane-proxy serves TCP, HTTP and HTTPS)");
     }
     apply_tls_defaults(attrs);
     TreeObject listener;

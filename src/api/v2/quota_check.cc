@@ -10,17 +10,6 @@ namespace {
 using model::api_error;
 using nlohmann::json;
 
-ApiResult<json> stored_quota_row(Call& call, const std::string& project) {
-    auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
-    if (!rows) {
-        return storage_error(rows.error());
-    }
-    if (rows->empty()) {
-        return json(nullptr);
-    }
-    return json::parse(rows->front().text(0), nullptr, false);
-}
-
 ApiResult<int64_t> count(Call& call, Kind kind, const std::string& where,
                          const std::vector<db::Value>& params) {
     auto rows = call.api.db.query(
@@ -41,7 +30,7 @@ struct Usage {
 // limit (so nothing is counted for unlimited ones).
 ApiResult<void> enforce(Call& call, const std::string& project, const std::vector<Kind>& kinds,
                         const std::function<ApiResult<Usage>(Kind)>& usage_of) {
-    if (!call.context.enforce_quota) {
+    if (!call.context.enforce_quota || kinds.empty()) {
         return {};
     }
     auto stored = stored_quota_row(call, project);
@@ -67,6 +56,17 @@ ApiResult<void> enforce(Call& call, const std::string& project, const std::vecto
 }
 
 }  // namespace
+
+ApiResult<json> stored_quota_row(Call& call, const std::string& project) {
+    auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    if (rows->empty()) {
+        return json(nullptr);
+    }
+    return json::parse(rows->front().text(0), nullptr, false);
+}
 
 ApiResult<int64_t> quota_in_use(Call& call, Kind kind, const std::string& project) {
     return count(call, kind, "project_id = ? AND provisioning_status <> 'DELETED'", {project});

@@ -12,6 +12,9 @@
 
 namespace octane::api::v2 {
 
+// The stored quota row of a project (null when it has none): the overrides of the defaults.
+ApiResult<nlohmann::json> stored_quota_row(Call& call, const std::string& project);
+
 // The project's objects of kind that are not DELETED (PENDING_DELETE ones still count: Octavia
 // releases quota when the delete flow finishes).
 ApiResult<int64_t> quota_in_use(Call& call, Kind kind, const std::string& project);

@@ -1,3 +1,4 @@
+#include "api/v2/quota_check.h"
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
@@ -29,19 +30,17 @@ json with_aliases(json q, const std::string& project) {
     return q;
 }
 
+// The limits as GET shows them, by the rule the create paths enforce (model::effective_quota):
+// a stored value wins, else the configured default.
 ApiResult<json> stored_quota(Call& call, const std::string& project) {
-    auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto row = stored_quota_row(call, project);
+    if (!row) {
+        return Unexpected(row.error());
     }
-    json q = default_quota(call);
-    if (!rows->empty()) {
-        json custom = json::parse(rows->front().text(0));
-        for (const auto& [key, value] : custom.items()) {
-            if (!value.is_null()) {
-                q[key] = value;
-            }
-        }
+    json q = json::object();
+    for (Kind kind : model::kAllKinds) {
+        q[std::string(model::quota_key(kind))] =
+            model::effective_quota(*row, kind, call.api.settings.quota_defaults);
     }
     return q;
 }

@@ -1,22 +1,7 @@
+#include "common/strings.h"
 #include "http/http_message.h"
 
 namespace octane::http {
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-}  // namespace
 
 std::string percent_decode(const std::string& text, bool plus_is_space) {
     std::string out;

@@ -1,20 +1,9 @@
 #include "proxy/config/tokenizer.h"
 
+#include "common/strings.h"
+
 namespace octane::proxy::config {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // Decodes the escape starting at line[i] == '\\'; appends to `out` and returns the index of the
 // last consumed character, or npos on a malformed escape.

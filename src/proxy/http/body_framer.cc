@@ -2,21 +2,11 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "proxy/http/http_chars.h"
 
 namespace octane::proxy::http {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    char l = ascii_lower(c);
-    if (l >= 'a' && l <= 'f') {
-        return l - 'a' + 10;
-    }
-    return -1;
-}
 
 // 15 hex digits = 2^60 bytes: far beyond any body, and the sum cannot overflow uint64.
 constexpr uint32_t kMaxSizeDigits = 15;

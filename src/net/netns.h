@@ -26,7 +26,7 @@ bool netns_exists(const std::string& name);
 // also when fn throws. Only this thread moves, so many threads may do this at once.
 Result<void> in_netns(const std::string& ns, const std::function<Result<void>()>& fn);
 
-// PIDs of processes whose network namespace is ns.
+// PIDs of processes whose network namespace is ns ("": the calling thread's).
 std::vector<pid_t> processes_in_netns(const std::string& ns);
 
 // Writes /proc/sys/<key with dots as slashes> inside ns, e.g. ("net.ipv4.ip_forward", "1").

@@ -13,7 +13,8 @@ namespace octane::net {
 std::vector<pid_t> processes_in_netns(const std::string& ns) {
     std::vector<pid_t> pids;
     struct stat target {};
-    if (!valid_netns_name(ns) || ::stat(netns_path(ns).c_str(), &target) != 0) {
+    const std::string path = ns.empty() ? "/proc/thread-self/ns/net" : netns_path(ns);
+    if ((!ns.empty() && !valid_netns_name(ns)) || ::stat(path.c_str(), &target) != 0) {
         return pids;
     }
     DIR* proc = ::opendir("/proc");

@@ -66,6 +66,20 @@ TEST_F(NetnsTest, CreateListDeleteAreIdempotentAndVisibleToIproute2) {
     EXPECT_TRUE(deleted_again) << deleted_again.error().message;
 }
 
+TEST_F(NetnsTest, CreateRepairsAFileLeftWithoutItsMount) {
+    const std::string name = make_netns("stale");
+    ASSERT_TRUE(delete_netns(name));
+    // What a creator that died between creating the file and mounting on it leaves behind.
+    const int fd = ::open(netns_path(name).c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    EXPECT_FALSE(netns_exists(name)) << "a bare file is not a namespace";
+    auto created = create_netns(name);
+    ASSERT_TRUE(created) << created.error().message;
+    EXPECT_TRUE(netns_exists(name));
+    EXPECT_EQ(run_command("ip netns exec " + name + " true").status, 0);
+}
+
 TEST_F(NetnsTest, RejectsNamesOutsideRunNetns) {
     EXPECT_FALSE(create_netns("../escape"));
     EXPECT_FALSE(create_netns(""));
@@ -214,8 +228,10 @@ TEST_F(NetnsTest, ProcessesInNetnsListsAProcessStartedThere) {
         seen = listed();
     }
     EXPECT_TRUE(seen);
-    const auto root_pids = processes_in_netns(unique_netns_name("none"));
-    EXPECT_TRUE(root_pids.empty());
+    EXPECT_TRUE(processes_in_netns(unique_netns_name("none")).empty());
+    const auto own = processes_in_netns("");
+    EXPECT_NE(std::find(own.begin(), own.end(), ::getpid()), own.end());
+    EXPECT_EQ(std::find(own.begin(), own.end(), child), own.end());
 
     ASSERT_EQ(::kill(child, SIGKILL), 0);
     int status = 0;

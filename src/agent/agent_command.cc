@@ -34,6 +34,8 @@ CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
     sub->add_option("--server-key", f.server_key, "PEM server key");
     sub->add_option("--client-ca", f.client_ca, "PEM CA bundle client certificates must chain to");
     sub->add_option("--engine", f.engine, "engine binary: octane-proxy or haproxy");
+    sub->add_option("--engine-netns", f.engine_netns,
+                    "network namespace of the engine (/run/netns/<name>, as amphora-haproxy)");
     sub->add_option("--heartbeat-key", f.heartbeat_key, "HMAC key of the heartbeats");
     sub->add_option("--controller", f.controllers, "health manager ip:port (repeatable)");
     sub->add_option("--heartbeat-interval", f.heartbeat_interval, "seconds between heartbeats");
@@ -77,6 +79,7 @@ int run_agent(const AgentFlags& flags) {
         {.engine = o.engine,
          .state_dir = o.state_dir,
          .peer_name = wire::peer_name(o.amphora_id),
+         .netns = o.engine_netns,
          // haproxy notifies only as a systemd service (-Ws); octane-proxy always does.
          .wait_ready = std::filesystem::path(o.engine).filename() == "octane-proxy"});
     HeartbeatSender heartbeat(o.amphora_id, o.state_dir + "/stats_counters.json",

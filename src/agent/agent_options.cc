@@ -88,6 +88,7 @@ Result<AgentOptions> resolve_agent_options(const AgentFlags& f) {
     take(f.server_key, o.server_key);
     take(f.client_ca, o.client_ca);
     take(f.engine, o.engine);
+    take(f.engine_netns, o.engine_netns);
     take(f.heartbeat_key, o.heartbeat_key);
     take(f.log_file, o.log_file);
     o.debug = f.debug;

@@ -29,6 +29,8 @@ struct AgentOptions {
     std::string server_key;
     std::string client_ca;
     std::string engine = "/usr/sbin/haproxy";
+    // The network namespace the engine runs in (Octavia's amphora-haproxy), "" = the agent's.
+    std::string engine_netns;
     std::string heartbeat_key;
     std::vector<Endpoint> controllers;
     std::chrono::milliseconds heartbeat_interval{10000};
@@ -40,7 +42,7 @@ struct AgentOptions {
 // Flags as given (strings, empty = not given), applied over the file by resolve_agent_options().
 struct AgentFlags {
     std::string config_file, amphora_id, state_dir, bind_host, bind_port, server_cert, server_key,
-        client_ca, engine, heartbeat_key, heartbeat_interval, log_file;
+        client_ca, engine, engine_netns, heartbeat_key, heartbeat_interval, log_file;
     std::vector<std::string> controllers;
     bool debug = false;
 };

@@ -10,6 +10,7 @@
 
 #include "agent/process.h"
 #include "agent/ready_listener.h"
+#include "net/netns.h"
 
 namespace octane::agent {
 namespace {
@@ -99,14 +100,21 @@ Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t rep
     if (replaces != 0) {
         argv.insert(argv.end(), {"-sf", std::to_string(replaces)});
     }
-    SpawnOptions spawn{.output_file = dir + "/engine.log"};
+    SpawnOptions spawn{.output_file = dir + "/engine.log", .netns = options_.netns};
     std::optional<ReadyListener> ready;
     if (options_.wait_ready) {
-        auto opened = ReadyListener::open();
-        if (!opened) {
-            return Unexpected(opened.error());
+        // The notification socket is abstract, so it must live in the engine's namespace.
+        auto entered = net::in_netns(options_.netns, [&]() -> Result<void> {
+            auto opened = ReadyListener::open();
+            if (!opened) {
+                return Unexpected(opened.error());
+            }
+            ready.emplace(std::move(*opened));
+            return {};
+        });
+        if (!entered) {
+            return Unexpected(entered.error());
         }
-        ready.emplace(std::move(*opened));
         spawn.extra_env.push_back(ready->environment_entry());
     }
     auto log_start = file_size_or_zero(spawn.output_file);

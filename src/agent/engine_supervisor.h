@@ -33,6 +33,7 @@ struct EngineSupervisorOptions {
     std::string engine;     // path of octane-proxy or haproxy
     std::string state_dir;  // <state_dir>/<lb_id>/haproxy.cfg ...
     std::string peer_name;  // -L value (wire::peer_name of the amphora id)
+    std::string netns;      // network namespace the engine runs in, "" = ours
     std::chrono::milliseconds monitor_period{50};
     std::chrono::milliseconds stop_grace{5000};
     // Engines that speak the readiness notification (octane-proxy): a start or reload returns

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,7 +48,10 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
 
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void exec_child(char** argv, char** envp, int out_fd, bool die_with_parent,
-                             pid_t parent) {
+                             pid_t parent, int netns_fd) {
+    if (netns_fd != -1 && setns(netns_fd, CLONE_NEWNET) == -1) {
+        _exit(126);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -101,6 +105,19 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
     } else {
         out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     }
+    int netns_fd = -1;
+    if (!options.netns.empty()) {
+        std::string path = "/run/netns/" + options.netns;
+        netns_fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (netns_fd == -1) {
+            int saved = errno;
+            if (out_fd != -1) {
+                close(out_fd);
+            }
+            return make_error("cannot open network namespace " + path + ": " +
+                              std::strerror(saved));
+        }
+    }
     auto args = c_argv(argv);
     // The environment is built before fork: setenv is not async-signal-safe.
     std::vector<std::string> env_strings = child_environment(options.extra_env);
@@ -108,9 +125,12 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        exec_child(args.data(), envp.data(), out_fd, options.die_with_parent, parent);
+        exec_child(args.data(), envp.data(), out_fd, options.die_with_parent, parent, netns_fd);
     }
     int saved = errno;
+    if (netns_fd != -1) {
+        close(netns_fd);
+    }
     if (out_fd != -1) {
         close(out_fd);
     }
@@ -130,7 +150,7 @@ Result<CommandOutcome> run_command(const std::vector<std::string>& argv,
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        exec_child(args.data(), environ, pipe_fds[1], true, parent);
+        exec_child(args.data(), environ, pipe_fds[1], true, parent, -1);
     }
     close(pipe_fds[1]);
     if (pid == -1) {

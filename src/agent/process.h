@@ -19,6 +19,7 @@ struct SpawnOptions {
     std::string output_file;             // stdout+stderr appended here; empty = /dev/null
     bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL), bound to the calling thread
     std::vector<std::string> extra_env;  // "NAME=value" added to (or replacing in) our environment
+    std::string netns;                   // run in /run/netns/<netns>; "" = our namespace
 };
 
 // Starts argv[0] with argv; returns the child's pid. The caller must reap it (waitpid).

@@ -21,6 +21,11 @@ struct AmphoraInfo {
     std::string cert_expiration;  // ISO-8601, empty when not applicable
     std::string image_id;
     std::string compute_flavor;
+    // Set when the amphora has a port of its own on the VIP subnet (the linuxbridge network).
+    std::string vrrp_ip;
+    std::string vrrp_port_id;
+    std::string vrrp_interface;
+    std::string cached_zone;  // the (simulated) compute host it runs on
 };
 
 class AmphoraDriver {

@@ -26,11 +26,13 @@ constexpr auto kAgentStartTimeout = std::chrono::seconds(15);
 constexpr auto kCertValidity = std::chrono::hours(24 * 365 * 2);
 constexpr int kAgentCallAttempts = 3;
 constexpr auto kAgentRetryDelay = std::chrono::milliseconds(100);
+constexpr uint16_t kAgentPort = 9443;  // Octavia's [haproxy_amphora] bind_port
 
-// compute_id of a local amphora: "local:<pid>:<management port>".
+// compute_id of a local amphora: "local:<pid>:<management port>"; the address is lb_network_ip.
 struct Location {
     pid_t pid = 0;
     uint16_t port = 0;
+    std::string ip = "127.0.0.1";
 };
 
 std::string location_text(const Location& l) {
@@ -76,7 +78,7 @@ struct LocalAmphoraDriver::Impl {
                                      int attempts = kAgentCallAttempts) const {
         http::HttpsRequest request;
         request.method = method;
-        request.host = "127.0.0.1";
+        request.host = where.ip;
         request.port = where.port;
         request.target = target;
         request.expected_server_name = amphora_id;
@@ -94,7 +96,8 @@ struct LocalAmphoraDriver::Impl {
     }
 
     // Waits until the agent wrote its port and answers GET / over mutual TLS.
-    Result<Location> wait_for_agent(const std::string& amphora_id, pid_t pid) const {
+    Result<Location> wait_for_agent(const std::string& amphora_id, pid_t pid,
+                                    const std::string& ip) const {
         std::string port_file = amphora_dir(amphora_id) + "/agent.port";
         auto deadline = std::chrono::steady_clock::now() + kAgentStartTimeout;
         while (std::chrono::steady_clock::now() < deadline) {
@@ -104,7 +107,7 @@ struct LocalAmphoraDriver::Impl {
             }
             std::string port = read_file(port_file);
             if (!port.empty()) {
-                Location where{pid, static_cast<uint16_t>(std::stoul(port))};
+                Location where{pid, static_cast<uint16_t>(std::stoul(port)), ip};
                 // The caller's loop is the retry here.
                 auto answer = call(amphora_id, where, "GET", "/", {}, {}, 1);
                 if (answer && answer->status == 200) {
@@ -164,21 +167,39 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
     return std::unique_ptr<LocalAmphoraDriver>(new LocalAmphoraDriver(std::move(impl)));
 }
 
-Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id, const json&) {
+Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id,
+                                                       const json& load_balancer) {
     std::string dir = impl_->amphora_dir(amphora_id);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
         return make_error("cannot create " + dir + ": " + ec.message());
     }
-    auto cert = impl_->ca->issue_amphora_cert(amphora_id, "127.0.0.1", kCertValidity, dir);
-    if (!cert) {
-        return Unexpected(cert.error());
-    }
     LocalAmphoraOptions o;
     {
         std::lock_guard lock(impl_->mutex);
         o = impl_->options;
+    }
+    AmphoraPlacement placement;
+    placement.mgmt_ip = "127.0.0.1";
+    if (o.networking != nullptr) {
+        auto placed = o.networking->plug_amphora(amphora_id, load_balancer);
+        if (!placed) {
+            return Unexpected(placed.error());
+        }
+        placement = *placed;
+    }
+    auto unplug = [&] {
+        if (o.networking != nullptr) {
+            if (auto gone = o.networking->unplug_amphora(amphora_id); !gone) {
+                spdlog::error("amphora {}: cannot unplug: {}", amphora_id, gone.error().message);
+            }
+        }
+    };
+    auto cert = impl_->ca->issue_amphora_cert(amphora_id, placement.mgmt_ip, kCertValidity, dir);
+    if (!cert) {
+        unplug();
+        return Unexpected(cert.error());
     }
     std::vector<std::string> argv = {o.octane_binary,
                                      "agent",
@@ -187,9 +208,9 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
                                      "--state-dir",
                                      dir,
                                      "--bind-host",
-                                     "127.0.0.1",
+                                     placement.mgmt_ip,
                                      "--bind-port",
-                                     "0",
+                                     o.networking != nullptr ? std::to_string(kAgentPort) : "0",
                                      "--server-cert",
                                      cert->cert_path,
                                      "--server-key",
@@ -203,23 +224,35 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
     if (!o.heartbeat_key.empty()) {
         argv.insert(argv.end(), {"--heartbeat-key", o.heartbeat_key});
     }
+    if (!placement.engine_netns.empty()) {
+        argv.insert(argv.end(), {"--engine-netns", placement.engine_netns});
+    }
     for (const auto& controller : o.controllers) {
         argv.insert(argv.end(), {"--controller", controller});
     }
-    auto pid = spawn_detached(argv, dir + "/agent.log");
+    auto pid = spawn_detached(argv, dir + "/agent.log", placement.mgmt_netns);
     if (!pid) {
+        unplug();
         return Unexpected(pid.error());
     }
-    auto where = impl_->wait_for_agent(amphora_id, *pid);
+    auto where = impl_->wait_for_agent(amphora_id, *pid, placement.mgmt_ip);
     if (!where) {
         stop_process(*pid, std::chrono::seconds(2));
+        unplug();
         return Unexpected(where.error());
     }
-    spdlog::info("amphora {} started: agent pid {} on 127.0.0.1:{}", amphora_id, *pid, where->port);
+    spdlog::info("amphora {} started: agent pid {} on {}:{}", amphora_id, *pid, placement.mgmt_ip,
+                 where->port);
     AmphoraInfo info;
     info.id = amphora_id;
     info.compute_id = location_text(*where);
-    info.lb_network_ip = "127.0.0.1";
+    info.lb_network_ip = placement.mgmt_ip;
+    info.vrrp_ip = placement.vrrp_ip;
+    info.vrrp_port_id = placement.vrrp_port_id;
+    if (!placement.vrrp_port_id.empty()) {
+        info.vrrp_interface = placement.vrrp_interface;
+    }
+    info.cached_zone = placement.host;
     info.cert_expiration = format_timestamp(cert->not_after);
     info.compute_flavor = "local-process";
     return info;
@@ -229,6 +262,9 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
     auto where = parse_location(amphora.compute_id);
     if (!where) {
         return Unexpected(where.error());
+    }
+    if (!amphora.lb_network_ip.empty()) {
+        where->ip = amphora.lb_network_ip;
     }
     std::string lb_id = load_balancer.value("id", "");
     bool serves_something = false;
@@ -297,6 +333,17 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
         }
     }
     fs::remove_all(dir, ec);
+    AmphoraNetworking* networking = nullptr;
+    {
+        std::lock_guard lock(impl_->mutex);
+        networking = impl_->options.networking;
+    }
+    if (networking != nullptr) {
+        // Ports and namespaces go with the amphora (and any process still inside them).
+        if (auto gone = networking->unplug_amphora(amphora.id); !gone) {
+            return gone;
+        }
+    }
     // The stats sockets live in /tmp (sun_path is short): /tmp/octane-<amphora>-<lb>.sock.
     std::string prefix = "octane-" + amphora.id.substr(0, 8) + "-";
     for (const auto& entry : fs::directory_iterator("/tmp", ec)) {

@@ -1,7 +1,8 @@
 #pragma once
 
 // The `local` amphora driver: an amphora is an `octane agent` process on this host, with its own
-// management port on 127.0.0.1 and a server certificate from the controller's CA. The controller
+// management port (127.0.0.1, or its address on lb-mgmt-net inside its namespace when the network
+// driver places amphorae) and a server certificate from the controller's CA. The controller
 // renders the load balancer's haproxy.cfg and drives the agent over its REST API with mutual TLS,
 // exactly as Octavia drives an amphora VM; only the "compute" part (boot a VM) becomes "start a
 // process". An agent is never restarted by the driver: a dead one is replaced by failover.
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "drivers/amphora_driver.h"
+#include "drivers/amphora_networking.h"
 
 namespace octane::drivers {
 
@@ -21,6 +23,10 @@ struct LocalAmphoraOptions {
     std::string heartbeat_key;
     std::vector<std::string> controllers;  // health manager ip:port
     double heartbeat_interval_s = 1.0;
+    // With a network that places amphorae (linuxbridge): each amphora's agent runs in its own
+    // namespace on <lb_network_ip>:9443 and its engine in the amphora-haproxy namespace. Without
+    // one, agents listen on 127.0.0.1 (any port) and engines share the host's namespace.
+    AmphoraNetworking* networking = nullptr;
 };
 
 class LocalAmphoraDriver final : public AmphoraDriver {

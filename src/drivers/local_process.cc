@@ -1,11 +1,13 @@
 #include "drivers/local_process.h"
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,20 +35,39 @@ bool process_alive(pid_t pid) {
     return !(paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z');
 }
 
-Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path) {
+Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path,
+                             const std::string& netns) {
+    int netns_fd = -1;
+    if (!netns.empty()) {
+        std::string path = "/run/netns/" + netns;
+        netns_fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (netns_fd == -1) {
+            return make_error("cannot open network namespace " + path + ": " +
+                              std::strerror(errno));
+        }
+    }
     int report[2];
     if (pipe2(report, O_CLOEXEC) == -1) {
+        if (netns_fd != -1) {
+            close(netns_fd);
+        }
         return make_error("pipe failed");
     }
     pid_t child = fork();
     if (child == -1) {
         close(report[0]);
         close(report[1]);
+        if (netns_fd != -1) {
+            close(netns_fd);
+        }
         return make_error("fork failed");
     }
     if (child == 0) {
-        // Intermediate child: new session, fork the daemon, report its pid, exit.
+        // Intermediate child: new session, namespace, fork the daemon, report its pid, exit.
         setsid();
+        if (netns_fd != -1 && setns(netns_fd, CLONE_NEWNET) == -1) {
+            _exit(1);
+        }
         pid_t daemon_pid = fork();
         if (daemon_pid == 0) {
             sigset_t none;
@@ -61,6 +82,9 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
                 dup2(out, 1);
                 dup2(out, 2);
             }
+            // A daemon outlives us: it must not keep our listening sockets (the API port) or
+            // any other descriptor open.
+            close_range(3, ~0U, 0);
             std::vector<char*> args;
             for (const auto& a : argv) {
                 args.push_back(const_cast<char*>(a.c_str()));
@@ -74,6 +98,9 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
         _exit(daemon_pid > 0 ? 0 : 1);
     }
     close(report[1]);
+    if (netns_fd != -1) {
+        close(netns_fd);
+    }
     pid_t daemon_pid = -1;
     ssize_t got = read(report[0], &daemon_pid, sizeof daemon_pid);
     close(report[0]);

@@ -13,8 +13,10 @@
 namespace octane::drivers {
 
 // Starts argv as a daemon (own session, reparented to init, stdin from /dev/null, stdout and
-// stderr appended to log_path) and returns its PID.
-Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path);
+// stderr appended to log_path) and returns its PID. A non-empty netns names the network namespace
+// (/run/netns/<netns>, as `ip netns exec`) it runs in.
+Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path,
+                             const std::string& netns = {});
 
 // SIGTERM, then SIGKILL after grace; returns once the process is gone (or was already).
 void stop_process(pid_t pid, std::chrono::milliseconds grace);

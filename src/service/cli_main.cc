@@ -6,6 +6,7 @@
 
 #include "agent/agent_command.h"
 #include "service/daemons.h"
+#include "service/host_commands.h"
 #include "service/identity_commands.h"
 
 namespace octane::service {
@@ -31,6 +32,7 @@ int cli_main(int argc, char** argv) {
         add_flags(*sub, command.flags);
     }
     IdentityCommands identity_commands(app);
+    HostCommands host_commands(app);
     agent::AgentFlags agent_flags;
     agent::add_agent_command(app, agent_flags);
     try {
@@ -39,6 +41,9 @@ int cli_main(int argc, char** argv) {
         return app.exit(e);
     }
     if (int code = 0; identity_commands.run(&code)) {
+        return code;
+    }
+    if (int code = 0; host_commands.run(&code)) {
         return code;
     }
     if (app.got_subcommand("agent")) {

@@ -29,7 +29,7 @@ namespace {
 // The `local` amphora driver: agents are `octane agent` processes of this very binary, running
 // the octane-proxy built beside it, reporting to this controller's health manager.
 Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
-    const ServiceOptions& options) {
+    const ServiceOptions& options, drivers::AmphoraNetworking* networking) {
     if (options.amphora_driver != "local") {
         return std::unique_ptr<drivers::LocalAmphoraDriver>();
     }
@@ -47,7 +47,9 @@ Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
     }
     local.heartbeat_key = *key;
     local.heartbeat_interval_s = static_cast<double>(options.heartbeat_interval);
-    local.controllers = {options.health_bind_ip + ":" + std::to_string(options.health_bind_port)};
+    std::string health_ip = options.health_bind_ip.empty() ? "127.0.0.1" : options.health_bind_ip;
+    local.controllers = {health_ip + ":" + std::to_string(options.health_bind_port)};
+    local.networking = networking;
     return drivers::LocalAmphoraDriver::create(std::move(local));
 }
 
@@ -64,7 +66,7 @@ Result<std::unique_ptr<controller::health::HealthManager>> start_health_manager(
         }
         h.heartbeat_key = *key;
     }
-    h.bind_ip = options.health_bind_ip;
+    h.bind_ip = options.health_bind_ip.empty() ? "127.0.0.1" : options.health_bind_ip;
     h.bind_port = static_cast<uint16_t>(options.health_bind_port);
     h.heartbeat_timeout = std::chrono::seconds(options.heartbeat_timeout);
     h.check_interval = std::chrono::seconds(options.health_check_interval);
@@ -116,7 +118,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
     drivers::NetworkDriver& network =
         (*surfaces)->network_driver() ? *(*surfaces)->network_driver() : noop_network;
     drivers::NoopAmphoraDriver noop_amphorae;
-    auto local_amphorae = make_local_amphora_driver(options);
+    auto local_amphorae = make_local_amphora_driver(options, (*surfaces)->amphora_networking());
     if (!local_amphorae) {
         spdlog::critical("amphora driver setup failed: {}", local_amphorae.error().message);
         return 1;
@@ -133,7 +135,6 @@ int run_daemon(Role role, const ServiceOptions& options) {
         worker_options.threads = static_cast<int>(options.worker_threads);
         worker = std::make_unique<controller::Worker>(**database, amphorae, network, clock,
                                                       worker_options);
-        worker->start();
     }
 
     api::ApiSettings settings;
@@ -177,6 +178,9 @@ int run_daemon(Role role, const ServiceOptions& options) {
                      server->port(), options.state_dir, *path);
     }
     if (worker) {
+        // After first-start set-up: with linuxbridge, the machine is reconciled with the database
+        // before any amphora is plugged.
+        worker->start();
         spdlog::info("worker running (lease {} s)", options.worker_lease_seconds);
     }
     // In serve, a health manager that cannot start (its port taken by another controller on this
@@ -187,14 +191,20 @@ int run_daemon(Role role, const ServiceOptions& options) {
         if (worker) {
             notify = [w = worker.get()] { w->notify(); };
         }
-        auto started = start_health_manager(options, **database, clock, std::move(notify));
+        ServiceOptions health_options = options;
+        if (health_options.health_bind_ip.empty()) {
+            // Amphorae on lb-mgmt-net reach the controller through o-hm0, as in Octavia.
+            std::string controller = (*surfaces)->controller_ip();
+            health_options.health_bind_ip = controller.empty() ? "127.0.0.1" : controller;
+        }
+        auto started = start_health_manager(health_options, **database, clock, std::move(notify));
         if (started) {
             health = std::move(*started);
             if (*local_amphorae) {
                 // Agents report to the port actually bound (the option may be 0).
                 (*local_amphorae)
                     ->set_controllers(
-                        {options.health_bind_ip + ":" + std::to_string(health->port())});
+                        {health_options.health_bind_ip + ":" + std::to_string(health->port())});
             }
         } else if (role == Role::kHealthOnly) {
             spdlog::critical("{}", started.error().message);

@@ -66,7 +66,8 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--amphora-driver", raw.amphora_driver,
                    "amphora driver: local (default) | noop (controller_worker.amphora_driver)");
     app.add_option("--network-driver", raw.network_driver,
-                   "network driver: local (default) | noop (controller_worker.network_driver)");
+                   "network driver: local (default) | linuxbridge (root) | noop "
+                   "(controller_worker.network_driver)");
     app.add_option("--token-expiration", raw.token_expiration,
                    "built-in identity token lifetime in seconds (token.expiration)");
     app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
@@ -103,6 +104,46 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--log-file", raw.log_file, "log file (default stderr)");
     app.add_flag("--debug", raw.debug, "debug logging");
 }
+
+namespace {
+
+// [linuxbridge] hosts, vni_ranges (first:last), underlay_cidr, lb_mgmt_cidr, vxlan_port,
+// attach_root_to_provider.
+Result<void> read_linuxbridge_settings(const IniFile& ini, linuxbridge::LinuxbridgeSettings& s) {
+    const char* section = "linuxbridge";
+    if (auto hosts = ini.get(section, "hosts")) {
+        auto value = to_int(*hosts, "linuxbridge.hosts");
+        if (!value || *value < 2 || *value > 16) {
+            return make_error("linuxbridge.hosts must be 2..16");
+        }
+        s.hosts = static_cast<int>(*value);
+    }
+    if (auto range = ini.get(section, "vni_ranges")) {
+        auto colon = range->find(':');
+        auto first = to_int(range->substr(0, colon), "linuxbridge.vni_ranges");
+        auto last = colon == std::string::npos
+                        ? first
+                        : to_int(range->substr(colon + 1), "linuxbridge.vni_ranges");
+        if (!first || !last || *first < 1 || *last < *first || *last > 16777215) {
+            return make_error("linuxbridge.vni_ranges must be first:last within 1:16777215");
+        }
+        s.vni_range = {static_cast<uint32_t>(*first), static_cast<uint32_t>(*last)};
+    }
+    if (auto port = ini.get(section, "vxlan_port")) {
+        auto value = to_int(*port, "linuxbridge.vxlan_port");
+        if (!value || *value < 1 || *value > 65535) {
+            return make_error("linuxbridge.vxlan_port must be 1..65535");
+        }
+        s.vxlan_port = static_cast<uint16_t>(*value);
+    }
+    s.underlay_cidr = ini.get(section, "underlay_cidr").value_or(s.underlay_cidr);
+    s.lb_mgmt_cidr = ini.get(section, "lb_mgmt_cidr").value_or(s.lb_mgmt_cidr);
+    s.attach_root_to_provider =
+        to_bool(ini.get(section, "attach_root_to_provider").value_or("false"));
+    return {};
+}
+
+}  // namespace
 
 Result<ServiceOptions> resolve(const RawFlags& raw) {
     IniFile ini;
@@ -213,9 +254,20 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     if (o.network_driver == "network_noop_driver") {
         o.network_driver = "noop";
     }
-    if (o.network_driver != "noop" && o.network_driver != "local") {
+    if (o.network_driver != "noop" && o.network_driver != "local" &&
+        o.network_driver != "linuxbridge") {
         return make_error("network driver '" + o.network_driver +
-                          "' is not supported (supported: local, noop)");
+                          "' is not supported (supported: local, linuxbridge, noop)");
+    }
+    const bool linuxbridge = o.network_driver == "linuxbridge";
+    if (o.selfservice_cidr.empty()) {
+        o.selfservice_cidr = linuxbridge ? "192.168.101.0/24" : "127.10.0.0/16";
+    }
+    if (o.provider_cidr.empty()) {
+        o.provider_cidr = linuxbridge ? "172.16.0.0/24" : "127.20.0.0/16";
+    }
+    if (auto read = read_linuxbridge_settings(ini, o.linuxbridge); !read) {
+        return Unexpected(read.error());
     }
     if (o.token_expiration < 1 || o.keystone_cache_seconds < 0) {
         return make_error("token expiration must be positive");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "linuxbridge/settings.h"
 #include "model/quota.h"
 
 namespace CLI {
@@ -25,23 +26,28 @@ struct ServiceOptions {
     std::string database_connection;  // empty = sqlite:///<state_dir>/octane.db
     // local: an amphora is an `octane agent` process running octane-proxy on this host | noop
     std::string amphora_driver = "local";
-    std::string network_driver = "local";  // local (built-in Neutron subset, IPAM) | noop
+    // local (built-in Neutron subset, IPAM, loopback VIPs) | linuxbridge (the same made real with
+    // namespaces, bridges, VXLAN and nftables; root) | noop
+    std::string network_driver = "local";
+    linuxbridge::LinuxbridgeSettings linuxbridge;  // [linuxbridge]
     int64_t token_expiration = 3600;       // [token] expiration, seconds
     // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
     std::string keystone_www_authenticate_uri, keystone_auth_url, keystone_username,
         keystone_password, keystone_project_name, keystone_user_domain_name,
         keystone_project_domain_name;
     int64_t keystone_cache_seconds = 300;  // [keystone_authtoken] token_cache_time
-    // [networking] CIDRs of the networks created on first start (loopback ranges by default).
-    std::string selfservice_cidr = "127.10.0.0/16";
-    std::string provider_cidr = "127.20.0.0/16";
+    // [networking] CIDRs of the networks created on first start: loopback ranges with the local
+    // driver (127.10.0.0/16, 127.20.0.0/16), the seed's with linuxbridge (192.168.101.0/24,
+    // 172.16.0.0/24).
+    std::string selfservice_cidr;
+    std::string provider_cidr;
     int64_t worker_lease_seconds = 30;
     int64_t worker_poll_ms = 200;
     int64_t worker_threads = 4;  // [controller_worker] workers: load balancers handled at once
     // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
     // <state_dir>/health.port; an empty key = <state_dir>/heartbeat.key, generated on first start;
     // timeout and interval in seconds; larger datagrams than max_datagram are dropped.
-    std::string health_bind_ip = "127.0.0.1";
+    std::string health_bind_ip;  // "" = 127.0.0.1, or o-hm0's address with linuxbridge
     int64_t health_bind_port = 5555;
     std::string heartbeat_key;
     int64_t heartbeat_timeout = 60;

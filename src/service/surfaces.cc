@@ -7,6 +7,7 @@
 #include "identity/identity_schema.h"
 #include "identity/keystone_service.h"
 #include "identity/remote_token_validator.h"
+#include "linuxbridge/linuxbridge_driver.h"
 #include "networking/local_network_driver.h"
 #include "networking/network_bootstrap.h"
 #include "networking/neutron_service.h"
@@ -28,6 +29,7 @@ struct Surfaces::Impl {
     identity::KeystoneService keystone;
     std::unique_ptr<networking::NeutronService> neutron;
     std::unique_ptr<networking::LocalNetworkDriver> local_driver;
+    std::unique_ptr<linuxbridge::LinuxbridgeDriver> linuxbridge_driver;
     std::string www_authenticate_uri;
 
     Impl(db::Database& db, const Clock& clock, const ServiceOptions& o)
@@ -98,11 +100,37 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
     if (options.network_driver == "local") {
         impl->local_driver = std::make_unique<networking::LocalNetworkDriver>(impl->network_store);
     }
+    if (options.network_driver == "linuxbridge") {
+        auto driver =
+            linuxbridge::LinuxbridgeDriver::create(db, impl->network_store, options.linuxbridge);
+        if (!driver) {
+            return Unexpected(driver.error());
+        }
+        impl->linuxbridge_driver = std::move(*driver);
+        auto* realiser = impl->linuxbridge_driver.get();
+        // Neutron's agents act on every change; here synchronously, before the answer leaves.
+        (void)([realiser] {
+            if (auto done = realiser->reconcile(false); !done) {
+                spdlog::error("linuxbridge: {}", done.error().message);
+            }
+        });
+    }
     return std::unique_ptr<Surfaces>(new Surfaces(std::move(impl)));
 }
 
 drivers::NetworkDriver* Surfaces::network_driver() {
+    if (impl_->linuxbridge_driver) {
+        return impl_->linuxbridge_driver.get();
+    }
     return impl_->local_driver.get();
+}
+
+drivers::AmphoraNetworking* Surfaces::amphora_networking() {
+    return impl_->linuxbridge_driver.get();
+}
+
+std::string Surfaces::controller_ip() {
+    return impl_->linuxbridge_driver ? impl_->linuxbridge_driver->controller_ip() : std::string();
 }
 
 api::Authenticator Surfaces::authenticator() {
@@ -149,7 +177,17 @@ Result<void> Surfaces::bootstrap(const std::string& host, uint16_t port) {
     networking::NetworkBootstrap nets;
     nets.selfservice_cidr = impl_->options.selfservice_cidr;
     nets.provider_cidr = impl_->options.provider_cidr;
-    return networking::bootstrap_networks(impl_->network_store, admin_project, nets);
+    if (auto done = networking::bootstrap_networks(impl_->network_store, admin_project, nets);
+        !done) {
+        return done;
+    }
+    if (!impl_->linuxbridge_driver) {
+        return {};
+    }
+    if (auto done = impl_->linuxbridge_driver->bootstrap(admin_project); !done) {
+        return done;
+    }
+    return impl_->linuxbridge_driver->reconcile(true);
 }
 
 http::Handler Surfaces::wrap(http::Handler api) {

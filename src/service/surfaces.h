@@ -9,6 +9,7 @@
 #include "api/api_context.h"
 #include "common/clock.h"
 #include "db/database.h"
+#include "drivers/amphora_networking.h"
 #include "drivers/network_driver.h"
 #include "http/http_server.h"
 #include "service/service_options.h"
@@ -22,11 +23,16 @@ class Surfaces {
                                                     const ServiceOptions& options);
     ~Surfaces();
 
-    // The local network driver, or nullptr when the options ask for noop.
+    // The local or linuxbridge network driver, or nullptr when the options ask for noop.
     drivers::NetworkDriver* network_driver();
+    // The linuxbridge driver's amphora placement, or nullptr with other drivers.
+    drivers::AmphoraNetworking* amphora_networking();
+    // o-hm0's address with linuxbridge (heartbeats are sent there), else "".
+    std::string controller_ip();
     // Empty under noauth.
     api::Authenticator authenticator();
-    // First-start data once the API port is known: admin user, admin-openrc, default networks.
+    // First-start data once the API port is known: admin user, admin-openrc, default networks;
+    // with linuxbridge also lb-mgmt-net, o-hm0, and the machine reconciled with the database.
     Result<void> bootstrap(const std::string& host, uint16_t port);
     // /identity, /v3 and /networking go to their surfaces, the rest to api.
     http::Handler wrap(http::Handler api);

@@ -18,6 +18,7 @@ struct AmphoraInfo {
     std::string id;
     std::string compute_id;
     std::string lb_network_ip;
+    std::string vrrp_port_id;     // the amphora's port on the VIP network; empty when it has none
     std::string cert_expiration;  // ISO-8601, empty when not applicable
     std::string image_id;
     std::string compute_flavor;

@@ -131,23 +131,24 @@ Result<drivers::AmphoraInfo> Worker::create_amphora(const LoadBalancerTree& tree
         return info;
     }
     const auto& lb = tree.load_balancer;
-    json attrs = {{"compute_id", info->compute_id},
-                  {"lb_network_ip", info->lb_network_ip},
-                  {"vrrp_ip", nullptr},
-                  {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
-                  {"vrrp_port_id", nullptr},
-                  {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
-                  {"cert_expiration",
-                   info->cert_expiration.empty() ? json(nullptr) : json(info->cert_expiration)},
-                  {"cert_busy", false},
-                  {"role", "STANDALONE"},
-                  {"vrrp_interface", nullptr},
-                  {"vrrp_id", 1},
-                  {"vrrp_priority", nullptr},
-                  {"cached_zone", nullptr},
-                  {"image_id", info->image_id.empty() ? json(nullptr) : json(info->image_id)},
-                  {"compute_flavor",
-                   info->compute_flavor.empty() ? json(nullptr) : json(info->compute_flavor)}};
+    json attrs = {
+        {"compute_id", info->compute_id},
+        {"lb_network_ip", info->lb_network_ip},
+        {"vrrp_ip", nullptr},
+        {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
+        {"vrrp_port_id", info->vrrp_port_id.empty() ? json(nullptr) : json(info->vrrp_port_id)},
+        {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
+        {"cert_expiration",
+         info->cert_expiration.empty() ? json(nullptr) : json(info->cert_expiration)},
+        {"cert_busy", false},
+        {"role", "STANDALONE"},
+        {"vrrp_interface", nullptr},
+        {"vrrp_id", 1},
+        {"vrrp_priority", nullptr},
+        {"cached_zone", nullptr},
+        {"image_id", info->image_id.empty() ? json(nullptr) : json(info->image_id)},
+        {"compute_flavor",
+         info->compute_flavor.empty() ? json(nullptr) : json(info->compute_flavor)}};
     auto inserted = db_.exec(
         "INSERT INTO amphorae (id, load_balancer_id, status, created_at, updated_at, attrs) "
         "VALUES (?, ?, ?, ?, ?, ?)",

@@ -33,7 +33,10 @@ std::string bind_options(const BindView& b) {
 
 std::string acl_line(const AclView& a) {
     std::string line = "        acl " + escape_word(a.rule_id) + " ";
-    std::string tail = " " + a.match + " " + escape_word(a.value);
+    // A pattern that starts with '-' would be read as one more flag (`-i`, `-f <file>`); `--`
+    // ends the flags, as HAProxy asks for such patterns.
+    std::string end_of_flags = !a.value.empty() && a.value[0] == '-' ? " --" : "";
+    std::string tail = " " + a.match + end_of_flags + " " + escape_word(a.value);
     switch (a.fetch) {
         case AclFetch::kHost:
             return line + "req.hdr(host) -i" + tail;

@@ -21,7 +21,7 @@ struct AmphoraInfo {
     std::string cert_expiration;  // ISO-8601, empty when not applicable
     std::string image_id;
     std::string compute_flavor;
-    // Set when the amphora has a port of its own on the VIP subnet (the linuxbridge network).
+    // The amphora's port on the VIP network (empty when it has none) and its address there.
     std::string vrrp_ip;
     std::string vrrp_port_id;
     std::string vrrp_interface;

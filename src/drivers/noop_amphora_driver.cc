@@ -5,10 +5,12 @@ namespace octane::drivers {
 
 Result<AmphoraInfo> NoopAmphoraDriver::create_amphora(const std::string& amphora_id,
                                                       const nlohmann::json&) {
-    // As the reference noop compute driver: a fixed management address, an invented compute id.
+    // As the reference noop compute and network drivers: a fixed management address, invented
+    // compute and VIP-network port ids (UUIDs, as clients check).
     AmphoraInfo info;
     info.id = amphora_id;
     info.compute_id = make_name_uuid("compute:" + amphora_id);
+    info.vrrp_port_id = make_name_uuid("vrrp-port:" + amphora_id);
     info.lb_network_ip = "192.0.2.1";
     return info;
 }

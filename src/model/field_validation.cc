@@ -4,6 +4,7 @@
 
 #include "common/uuid.h"
 #include "model/ip_address.h"
+#include "model/url_check.h"
 
 namespace octane::model {
 namespace {
@@ -156,11 +157,7 @@ ApiResult<json> check_url(const FieldSpec& f, const json& v) {
         return wrong_type(f, v, "<class 'str'>");
     }
     const std::string& s = v.get_ref<const std::string&>();
-    size_t scheme_end = s.find("://");
-    std::string scheme = scheme_end == std::string::npos ? "" : s.substr(0, scheme_end);
-    bool ok = (scheme == "http" || scheme == "https") && s.size() > scheme_end + 3 &&
-              s.find_first_of(" \t\r\n") == std::string::npos && s.size() <= f.max_length;
-    if (!ok) {
+    if (!is_valid_url(s) || s.size() > f.max_length) {
         return bad(f, v, "Value must be a valid URL string");
     }
     return v;
@@ -171,8 +168,7 @@ ApiResult<json> check_url_path(const FieldSpec& f, const json& v) {
         return wrong_type(f, v, "<class 'str'>");
     }
     const std::string& s = v.get_ref<const std::string&>();
-    if (s.empty() || s[0] != '/' || s.find_first_of(" \t\r\n") != std::string::npos ||
-        s.size() > f.max_length) {
+    if (!is_valid_url_path(s) || s.size() > f.max_length) {
         return bad(f, v, "Value must be a valid URL Path string");
     }
     return v;
@@ -213,13 +209,13 @@ ApiResult<json> validate_value(const FieldSpec& f, const json& v) {
             return check_int(f, v);
         case FieldType::kEnum:
             return check_enum(f, v);
-        case FieldType::kIp: {
-            auto ip = v.is_string() ? normalize_ip(v.get<std::string>()) : std::nullopt;
-            if (!ip) {
+        case FieldType::kIp:
+            // Kept as given, as Octavia does (it stores the text it validated); CIDRs below are
+            // the ones Octavia rewrites.
+            if (!v.is_string() || !is_ip_literal(v.get<std::string>())) {
                 return bad(f, v, "Value should be IPv4 or IPv6 format");
             }
-            return json(*ip);
-        }
+            return v;
         case FieldType::kCidrList:
         case FieldType::kStringList:
         case FieldType::kEnumList:

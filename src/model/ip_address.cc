@@ -1,9 +1,13 @@
 #include "model/ip_address.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include <arpa/inet.h>
+
+#include "common/ipv6_text.h"
 
 namespace octane::model {
 namespace {
@@ -30,8 +34,13 @@ std::optional<Parsed> parse(const std::string& text) {
 }
 
 std::string format(const Parsed& p) {
-    char out[INET6_ADDRSTRLEN] = {};
-    inet_ntop(p.family, p.bytes.data(), out, sizeof out);
+    if (p.family == AF_INET6) {
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy(p.bytes.begin(), p.bytes.end(), bytes.begin());
+        return format_ipv6(bytes);
+    }
+    char out[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, p.bytes.data(), out, sizeof out);
     return out;
 }
 
@@ -46,17 +55,14 @@ void mask(Parsed& p, int prefix) {
 
 }  // namespace
 
-std::optional<std::string> normalize_ip(const std::string& text) {
-    auto p = parse(text);
-    if (!p) {
-        return std::nullopt;
-    }
-    return format(*p);
+bool is_ip_literal(const std::string& text) {
+    return parse(text).has_value();
 }
 
-bool is_ipv6(const std::string& text) {
-    auto p = parse(text);
-    return p && p->family == AF_INET6;
+int ip_version(const std::string& text) {
+    size_t slash = text.find('/');
+    auto p = parse(text.substr(0, slash));
+    return !p ? 0 : p->family == AF_INET ? 4 : 6;
 }
 
 std::optional<std::string> normalize_cidr(const std::string& text) {

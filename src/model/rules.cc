@@ -4,6 +4,8 @@
 #include <regex>
 #include <set>
 
+#include "model/ip_address.h"
+
 namespace octane::model {
 namespace {
 
@@ -34,19 +36,23 @@ bool regex_compiles(const std::string& value) {
     }
 }
 
-// Octavia's HTTP header value rule: visible characters without '"', ',', ';' and '\\', or a
-// double-quoted string of visible characters.
+// Octavia's HTTP header value rules (RFC 7230): one or more visible characters, or a double-quoted
+// string of visible characters, spaces and tabs.
 bool header_value_ok(const std::string& value) {
-    if (value.empty()) {
+    auto visible = [](unsigned char c) { return c >= 0x21 && c <= 0x7e; };
+    bool plain = !value.empty();
+    for (unsigned char c : value) {
+        plain = plain && visible(c);
+    }
+    if (plain) {
+        return true;
+    }
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') {
         return false;
     }
-    bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
-    for (size_t i = quoted ? 1 : 0; i < value.size() - (quoted ? 1 : 0); ++i) {
-        unsigned char c = static_cast<unsigned char>(value[i]);
-        if (c < 0x21 || c > 0x7e) {
-            return false;
-        }
-        if (!quoted && (c == '"' || c == ',' || c == ';' || c == '\\')) {
+    for (size_t i = 1; i + 1 < value.size(); ++i) {
+        auto c = static_cast<unsigned char>(value[i]);
+        if (!visible(c) && c != ' ' && c != '\t') {
             return false;
         }
     }
@@ -66,9 +72,13 @@ bool token_ok(const std::string& value) {
     return true;
 }
 
+// Octavia's cookie value rule (RFC 6265 cookie-octets, and the comma its pattern lets through).
 bool cookie_value_ok(const std::string& value) {
+    if (value.empty()) {
+        return false;
+    }
     for (unsigned char c : value) {
-        if (c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\') {
+        if (c < 0x21 || c > 0x7e || c == '"' || c == ';' || c == '\\') {
             return false;
         }
     }
@@ -336,6 +346,31 @@ void fill_health_monitor_defaults(json& hm) {
     }
 }
 
+ApiResult<void> check_cidrs_match_vips(const json& allowed_cidrs,
+                                       const std::vector<std::string>& vip_addresses) {
+    if (!allowed_cidrs.is_array()) {
+        return {};
+    }
+    for (const auto& cidr : allowed_cidrs) {
+        int version = ip_version(cidr.is_string() ? cidr.get<std::string>() : "");
+        bool matched = false;
+        for (const auto& vip : vip_addresses) {
+            matched = matched || ip_version(vip) == version;
+        }
+        if (!matched) {
+            // The VIPs as Python prints a list of strings.
+            std::string vips;
+            for (const auto& vip : vip_addresses) {
+                vips += (vips.empty() ? "'" : ", '") + vip + "'";
+            }
+            return validation_failure("CIDR " + cidr.get<std::string>() +
+                                      " IP version incompatible with all VIPs [" + vips +
+                                      "] IP version.");
+        }
+    }
+    return {};
+}
+
 ApiResult<void> check_l7rule(const json& rule) {
     std::string type = text_of(rule, "type");
     std::string compare = text_of(rule, "compare_type");
@@ -358,16 +393,22 @@ ApiResult<void> check_l7rule(const json& rule) {
         if (compare != "REGEX" && compare != "EQUAL_TO") {
             return rule_error("invalid comparison type for rule type");
         }
+        if (compare == "EQUAL_TO" && !header_value_ok(value)) {
+            return api_error(400, "Error parsing L7Rule: Invalid characters in comparison value");
+        }
     } else if (type == "HEADER" || type == "COOKIE") {
         if (!has_key) {
             return rule_error("L7 rule type requires a key");
         }
+        // RFC 7230 token characters. Octavia's pattern also lets a comma through, which would
+        // split req.hdr(<key>) into two arguments, so it is refused here.
         if (!token_ok(key)) {
-            return rule_error("invalid characters in key");
+            return api_error(400, "Error parsing L7Rule: Invalid characters in key");
         }
         if (compare != "REGEX" &&
             !(type == "HEADER" ? header_value_ok(value) : cookie_value_ok(value))) {
-            return api_error(400, "Error parsing L7Rule: Invalid characters in comparison value");
+            return api_error(400, std::string("Error parsing L7Rule: Invalid characters in ") +
+                                      (type == "HEADER" ? "header value" : "cookie value"));
         }
     } else if (type == "SSL_CONN_HAS_CERT") {
         if (has_key) {

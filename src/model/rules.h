@@ -5,6 +5,7 @@
 // Inputs are validated attribute objects (see field_validation.h); outputs are Octavia's faults.
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,11 @@ ApiResult<void> check_pool_protocol(const std::string& listener_protocol,
 
 // Listener attributes that depend on the protocol (certs, insert_headers, hsts, prometheus).
 ApiResult<void> check_listener(const nlohmann::json& listener);
+
+// Every allowed CIDR must share its IP version with at least one VIP address (the VIP and the
+// additional VIPs), as Octavia's listener validation; the fault names the CIDR and the VIPs.
+ApiResult<void> check_cidrs_match_vips(const nlohmann::json& allowed_cidrs,
+                                       const std::vector<std::string>& vip_addresses);
 
 // Pool attributes: session persistence shape, algorithm support, TLS references.
 ApiResult<nlohmann::json> normalize_session_persistence(const nlohmann::json& sp,

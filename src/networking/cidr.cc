@@ -1,8 +1,12 @@
 #include "networking/cidr.h"
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include <arpa/inet.h>
+
+#include "common/ipv6_text.h"
 
 namespace octane::networking {
 namespace {
@@ -54,20 +58,20 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
 }
 
 std::string format_ip(const IpAddress& address) {
-    unsigned char bytes[16];
-    char out[INET6_ADDRSTRLEN];
     if (address.version == 4) {
+        unsigned char bytes[4];
+        char out[INET_ADDRSTRLEN];
         for (int i = 0; i < 4; ++i) {
             bytes[i] = static_cast<unsigned char>(address.value >> (8 * (3 - i)));
         }
         inet_ntop(AF_INET, bytes, out, sizeof(out));
-    } else {
-        for (int i = 0; i < 16; ++i) {
-            bytes[i] = static_cast<unsigned char>(address.value >> (8 * (15 - i)));
-        }
-        inet_ntop(AF_INET6, bytes, out, sizeof(out));
+        return out;
     }
-    return out;
+    std::array<std::uint8_t, 16> bytes{};
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        bytes[i] = static_cast<std::uint8_t>(address.value >> (8 * (15 - i)));
+    }
+    return format_ipv6(bytes);
 }
 
 std::optional<Cidr> parse_cidr(std::string_view text) {

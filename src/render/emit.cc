@@ -6,16 +6,17 @@ namespace octane::render {
 namespace {
 
 void emit_global(const GlobalView& g, std::string& out) {
-    out += "# Configuration for loadbalancer " + esc(g.lb_id) + "\n";
-    out += "global\n    daemon\n    user " + esc(g.user) + "\n";
+    out += "# Configuration for loadbalancer " + escape_word(g.lb_id) + "\n";
+    out += "global\n    daemon\n    user " + escape_word(g.user) + "\n";
     if (!g.group.empty()) {
-        out += "    group " + esc(g.group) + "\n";
+        out += "    group " + escape_word(g.group) + "\n";
     }
-    out += "    log " + esc(g.log_target) + " local" + std::to_string(g.user_log_facility) + "\n";
-    out += "    log " + esc(g.log_target) + " local" +
+    out += "    log " + escape_word(g.log_target) + " local" + std::to_string(g.user_log_facility) +
+           "\n";
+    out += "    log " + escape_word(g.log_target) + " local" +
            std::to_string(g.administrative_log_facility) + " notice\n";
-    out += "    stats socket " + esc(g.stats_socket) + " mode 0666 level user\n";
-    out += "    server-state-file " + esc(g.server_state_file) + "\n";
+    out += "    stats socket " + escape_word(g.stats_socket) + " mode 0666 level user\n";
+    out += "    server-state-file " + escape_word(g.server_state_file) + "\n";
     out += "    maxconn " + std::to_string(g.maxconn) + "\n";
     if (g.external_check) {
         out += "    external-check\n";
@@ -40,10 +41,10 @@ void emit_peers(const GlobalView& g, std::string& out) {
     if (g.peers_section.empty()) {
         return;
     }
-    out += "peers " + esc(g.peers_section) + "\n";
+    out += "peers " + escape_word(g.peers_section) + "\n";
     for (const PeerView& p : g.peers) {
-        out +=
-            "    peer " + esc(p.name) + " " + esc(p.address) + ":" + std::to_string(p.port) + "\n";
+        out += "    peer " + escape_word(p.name) + " " + escape_word(p.address) + ":" +
+               std::to_string(p.port) + "\n";
     }
 }
 
@@ -51,7 +52,7 @@ void emit_prometheus(const PrometheusView& p, std::string& out) {
     if (!p.enabled) {
         return;
     }
-    out += "frontend prometheus-exporter-internal-endpoint\n    bind " + esc(p.bind) + "\n";
+    out += "frontend prometheus-exporter-internal-endpoint\n    bind " + escape_word(p.bind) + "\n";
     out +=
         "    mode http\n"
         "    no log\n"
@@ -65,7 +66,7 @@ void emit_prometheus(const PrometheusView& p, std::string& out) {
         "    balance first\n"
         "    timeout connect 5s\n"
         "    timeout server 5s\n";
-    out += "    server prometheus-internal " + esc(p.server) + "\n";
+    out += "    server prometheus-internal " + escape_word(p.server) + "\n";
 }
 
 }  // namespace

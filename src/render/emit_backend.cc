@@ -7,16 +7,17 @@ namespace octane::render {
 namespace {
 
 void emit_persistence(const BackendView& b, std::string& out) {
-    std::string peers = b.stick_peers.empty() ? "" : " peers " + esc(b.stick_peers);
+    std::string peers = b.stick_peers.empty() ? "" : " peers " + escape_word(b.stick_peers);
     switch (b.persistence) {
         case Persistence::kSourceIp:
-            out += "    stick-table type ip size " + esc(b.stick_size) + peers + "\n";
+            out += "    stick-table type ip size " + escape_word(b.stick_size) + peers + "\n";
             out += "    stick on src\n";
             break;
         case Persistence::kAppCookie:
-            out += "    stick-table type string len 64 size " + esc(b.stick_size) + peers + "\n";
-            out += "    stick store-response res.cook(" + esc(b.cookie_name) + ")\n";
-            out += "    stick match req.cook(" + esc(b.cookie_name) + ")\n";
+            out += "    stick-table type string len 64 size " + escape_word(b.stick_size) + peers +
+                   "\n";
+            out += "    stick store-response res.cook(" + escape_word(b.cookie_name) + ")\n";
+            out += "    stick match req.cook(" + escape_word(b.cookie_name) + ")\n";
             break;
         case Persistence::kHttpCookie:
             out += "    cookie SRV insert indirect nocache\n";
@@ -32,22 +33,22 @@ void emit_health(const HealthCheckView& h, std::string& out) {
     if (h.type == "HTTP" || h.type == "HTTPS") {
         // Octavia smuggles the version (and a Host header) into `option httpchk`; haproxy 2.6
         // warns that this is deprecated but accepts it.
-        out += "    option httpchk " + esc(h.http_method) + " " + esc(h.url_path);
+        out += "    option httpchk " + escape_word(h.http_method) + " " + escape_word(h.url_path);
         if (h.http_version == "1.1" && !h.domain_name.empty()) {
-            out += " HTTP/1.1\\r\\nHost:\\ " + esc(h.domain_name);
+            out += " HTTP/1.1\\r\\nHost:\\ " + escape_word(h.domain_name);
         } else if (!h.http_version.empty()) {
-            out += " HTTP/" + esc(h.http_version) + "\\r\\n";
+            out += " HTTP/" + escape_word(h.http_version) + "\\r\\n";
         }
         std::string codes;
         for (const std::string& c : h.expected_codes) {
             codes += (codes.empty() ? "" : "|") + c;
         }
-        out += "\n    http-check expect rstatus " + esc(codes) + "\n";
+        out += "\n    http-check expect rstatus " + escape_word(codes) + "\n";
     } else if (h.type == "TLS-HELLO") {
         out += "    option ssl-hello-chk\n";
     } else if (h.type == "PING") {
         out += "    option external-check\n";
-        out += "    external-check command " + esc(h.ping_wrapper) + "\n";
+        out += "    external-check command " + escape_word(h.ping_wrapper) + "\n";
     }
 }
 
@@ -60,12 +61,12 @@ std::string check_options(const ServerView& s) {
         o += " check-ssl verify none";
     }
     if (!s.check_alpn.empty()) {
-        o += " check-alpn " + esc(s.check_alpn);
+        o += " check-alpn " + escape_word(s.check_alpn);
     }
     o += " inter " + std::to_string(s.inter_s) + "s fall " + std::to_string(s.fall) + " rise " +
          std::to_string(s.rise);
     if (!s.check_addr.empty()) {
-        o += " addr " + esc(s.check_addr);
+        o += " addr " + escape_word(s.check_addr);
     }
     if (s.check_port) {
         o += " port " + std::to_string(s.check_port);
@@ -78,22 +79,22 @@ std::string tls_options(const ServerView& s) {
         return "";
     }
     std::string o = " ssl";
-    o += s.crt.empty() ? "" : " crt " + esc(s.crt);
-    o += s.ca_file.empty() ? "" : " ca-file " + esc(s.ca_file);
-    o += s.crl_file.empty() ? "" : " crl-file " + esc(s.crl_file);
+    o += s.crt.empty() ? "" : " crt " + escape_word(s.crt);
+    o += s.ca_file.empty() ? "" : " ca-file " + escape_word(s.ca_file);
+    o += s.crl_file.empty() ? "" : " crl-file " + escape_word(s.crl_file);
     o += s.verify.empty() ? "" : " verify " + s.verify;
     o += " sni ssl_fc_sni";
-    o += s.ciphers ? " ciphers " + esc(*s.ciphers) : "";
+    o += s.ciphers ? " ciphers " + escape_word(*s.ciphers) : "";
     o += s.tls_versions ? no_tls_options(*s.tls_versions) : "";
-    o += s.alpn ? " alpn " + esc(*s.alpn) : "";
+    o += s.alpn ? " alpn " + escape_word(*s.alpn) : "";
     return o;
 }
 
 std::string server_line(const ServerView& s) {
-    std::string line = "    server " + esc(s.id) + " " + esc(s.address) + ":" +
+    std::string line = "    server " + escape_word(s.id) + " " + escape_word(s.address) + ":" +
                        std::to_string(s.port) + " weight " + std::to_string(s.weight);
     line += check_options(s);
-    line += s.cookie ? " cookie " + esc(s.id) : "";
+    line += s.cookie ? " cookie " + escape_word(s.id) : "";
     line += s.send_proxy.empty() ? "" : " " + s.send_proxy;
     line += s.backup ? " backup" : "";
     line += s.disabled ? " disabled" : "";
@@ -104,7 +105,7 @@ std::string server_line(const ServerView& s) {
 }  // namespace
 
 void emit_backend(const BackendView& b, std::string& out) {
-    out += "backend " + esc(b.name) + "\n";
+    out += "backend " + escape_word(b.name) + "\n";
     out += "    mode " + b.mode + "\n";
     if (b.http_reuse) {
         out += "    http-reuse safe\n";

@@ -1,60 +1,46 @@
 #include "render/escape.h"
 
+#include <cstdio>
+
 namespace octane::render {
 
-std::string esc(std::string_view value) {
+std::string escape_word(std::string_view value) {
+    if (value.empty()) {
+        return "\"\"";
+    }
     std::string out;
     out.reserve(value.size());
     for (char c : value) {
+        auto u = static_cast<unsigned char>(c);
         switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
+            case '\\':
+            case '#':
             case '"':
-                out += "&#34;";
-                break;
             case '\'':
-                out += "&#39;";
+            case ' ':
+                out += '\\';
+                out += c;
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\n':
+                out += "\\n";
                 break;
             default:
-                out += c;
+                if (u < 0x20 || u == 0x7f) {
+                    char hex[5];
+                    std::snprintf(hex, sizeof hex, "\\x%02x", u);
+                    out += hex;
+                } else {
+                    out += c;
+                }
         }
     }
     return out;
-}
-
-std::string esc_l7_value(std::string_view value) {
-    std::string word;
-    word.reserve(value.size());
-    for (char c : value) {
-        if (c == '\\') {
-            word += "\\\\";
-        } else if (c == ' ') {
-            word += "\\ ";
-        } else {
-            word += c;
-        }
-    }
-    return esc(word);
-}
-
-std::string esc_log_format(std::string_view format) {
-    std::string word;
-    word.reserve(format.size() + 16);
-    for (char c : format) {
-        if (c == ' ') {
-            word += "\\ ";
-        } else {
-            word += c;
-        }
-    }
-    return esc(word);
 }
 
 bool is_single_word(std::string_view value) {

@@ -1,24 +1,26 @@
 #pragma once
 
-// The one place where user-supplied text is made safe for haproxy.cfg. Octavia renders through
-// Jinja with autoescaping on, so every interpolated value is HTML-escaped (a `"` becomes `&#34;`);
-// we reproduce that byte for byte. L7 rule values are additionally escaped for the haproxy
-// tokenizer (backslash doubled, space as `\ `) so a value stays one word.
+// The one place where text that is not the renderer's own is made safe for haproxy.cfg. Every
+// dynamic value goes through escape_word(), which writes it so that HAProxy's tokenizer (and
+// octane-proxy's, src/proxy/config/tokenizer.h) reads back exactly that text inside one word:
+// it cannot end the line, start a comment, open a quote, split into two words or patterns, or
+// be decoded into something else.
+//
+// Octavia renders through Jinja with HTML autoescaping (a `"` becomes `&#34;`) and escapes only
+// `\` and space in L7 rule values. HAProxy reads `#` anywhere outside quotes as the start of a
+// comment (checked on 2.6: `user nobody#x` is user "nobody"), so those bytes cut a line short
+// (Octavia's `-m sub &#34;Mozilla\ 5&#34;` matches "&"), and `\r`, `\n`, `\xHH` in a value are
+// decoded into other bytes. We therefore write what the value means instead: the same bytes as
+// Octavia for every value made of word characters, and a backslash escape for the others.
 
 #include <string>
 #include <string_view>
 
 namespace octane::render {
 
-// Jinja/markupsafe autoescape: & < > " ' -> &amp; &lt; &gt; &#34; &#39;. Applied by the emitter to
-// every dynamic value it writes.
-std::string esc(std::string_view value);
-
-// haproxy word escaping for L7 rule values: `\` -> `\\`, ` ` -> `\ `, then esc().
-std::string esc_l7_value(std::string_view value);
-
-// log-format value: spaces escaped as `\ ` (the format is one haproxy word), then esc().
-std::string esc_log_format(std::string_view format);
+// `\` `#` `"` `'` and space as `\\` `\#` `\"` `\'` `\ `; tab, CR, LF as `\t` `\r` `\n`; any other
+// control byte (and DEL) as `\xHH`; the empty string as `""`.
+std::string escape_word(std::string_view value);
 
 // True when the value is non-empty and holds no whitespace or control characters, i.e. it can be
 // written as one haproxy word without escaping (ids, addresses, URLs, cipher strings, names).

@@ -24,17 +24,18 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     return text;
 }
 
-// Octavia's user_log_format with ids filled in and HTTP-only fields blanked for non-HTTP
-// listeners (emit() escapes the spaces).
+// Octavia's user_log_format with HTTP-only fields blanked for non-HTTP listeners and the ids
+// filled in (emit() escapes the word). The ids come last and with `%` doubled, HAProxy's literal
+// percent, so a project id cannot add a log variable or a sample fetch.
 std::string log_format(const ListenerInput& listener, const TransformEnv& env) {
-    std::string f = replace_all(env.ctx.user_log_format, "{{ project_id }}", env.lb.project_id);
-    f = replace_all(f, "{{ lb_id }}", env.lb.id);
+    std::string f = env.ctx.user_log_format;
     if (listener.protocol != "HTTP" && listener.protocol != "TERMINATED_HTTPS") {
         for (std::string_view field : {"%{+Q}r", "%r", "%{+Q}ST", "%ST"}) {
             f = replace_all(f, field, "-");
         }
     }
-    return f;
+    f = replace_all(f, "{{ project_id }}", replace_all(env.lb.project_id, "%", "%%"));
+    return replace_all(f, "{{ lb_id }}", replace_all(env.lb.id, "%", "%%"));
 }
 
 BindView bind_template(const ListenerInput& listener, const TransformEnv& env) {

@@ -1,6 +1,8 @@
 // Flavors, flavor profiles, availability zones and their profiles: admin-managed catalog rows
 // (not part of a load balancer tree, no provisioning status).
 
+#include <map>
+
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
@@ -65,6 +67,18 @@ const Catalog& zone_profiles() {
                            "",
                            ""};
     return c;
+}
+
+// Filter and sort keys of a catalog list: its attributes, plus the id and creation time that
+// break ties.
+std::map<std::string, Column> columns_of(const Catalog& c) {
+    std::map<std::string, Column> columns = {{"id", {"id"}}, {"created_at", {"created_at"}}};
+    for (const auto& f : c.spec.fields) {
+        Column::Type type =
+            f.type == model::FieldType::kBool ? Column::Type::kBool : Column::Type::kText;
+        columns[f.name] = {"json_extract(attrs, '$." + f.name + "')", type};
+    }
+    return columns;
 }
 
 json render_row(const Catalog& c, const db::Row& row) {
@@ -207,27 +221,14 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
         if (!q) {
             return Unexpected(q.error());
         }
-        std::string where = "1 = 1";
-        std::vector<db::Value> params;
-        for (const auto& [key, value] : q->filters) {
-            const auto* field = c.spec.field(key);
-            if (!field && key != "id") {
-                return api_error(400, "One or more arguments are either duplicate or invalid");
-            }
-            if (key == "id") {
-                where += " AND id = ?";
-                params.emplace_back(value);
-            } else if (field->type == model::FieldType::kBool) {
-                where += " AND json_extract(attrs, '$." + key + "') = ?";
-                params.emplace_back(int64_t{parse_bool(value).value_or(false) ? 1 : 0});
-            } else {
-                where += " AND json_extract(attrs, '$." + key + "') = ?";
-                params.emplace_back(value);
-            }
+        auto sql = build_sql(*q, columns_of(c), "", {}, call.api.settings.pagination_max_limit);
+        if (!sql) {
+            return Unexpected(sql.error());
         }
         auto rows = call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE " +
-                                          where + " ORDER BY created_at, id",
-                                      params);
+                                          sql->where + " ORDER BY " + sql->order_by + " LIMIT " +
+                                          std::to_string(sql->limit),
+                                      sql->params);
         if (!rows) {
             return storage_error(rows.error());
         }

@@ -58,6 +58,20 @@ ApiResult<void> check_port_free(Call& call, const std::string& lb_id, const json
     return {};
 }
 
+// The load balancer's VIP address and its additional VIPs' addresses.
+std::vector<std::string> vip_addresses(const TreeObject& lb) {
+    std::vector<std::string> out;
+    if (lb.attrs.contains("vip_address") && lb.attrs["vip_address"].is_string()) {
+        out.push_back(lb.attrs["vip_address"].get<std::string>());
+    }
+    for (const auto& vip : lb.attrs.value("additional_vips", json::array())) {
+        if (vip.is_object() && vip.contains("ip_address") && vip["ip_address"].is_string()) {
+            out.push_back(vip["ip_address"].get<std::string>());
+        }
+    }
+    return out;
+}
+
 ApiResult<void> check_default_pool(Call& call, const std::string& lb_id, const json& attrs) {
     const json& pool_id = attrs["default_pool_id"];
     if (!pool_id.is_string()) {
@@ -136,6 +150,18 @@ ApiResult<http::HttpResponse> update(Call& call) {
         if (auto ok = check_default_pool(call, listener.load_balancer_id, merged); !ok) {
             return Unexpected(ok.error());
         }
+        // Octavia checks the CIDRs against the VIPs only when an update sets them.
+        if (changes->contains("allowed_cidrs") && !(*changes)["allowed_cidrs"].empty()) {
+            auto lb = load(call, Kind::kLoadBalancer, listener.load_balancer_id);
+            if (!lb) {
+                return Unexpected(lb.error());
+            }
+            auto ok =
+                model::check_cidrs_match_vips((*changes)["allowed_cidrs"], vip_addresses(*lb));
+            if (!ok) {
+                return Unexpected(ok.error());
+            }
+        }
         auto locked = lock_load_balancer(call, listener.load_balancer_id);
         if (!locked) {
             return Unexpected(locked.error());
@@ -189,6 +215,11 @@ ApiResult<TreeObject> insert_listener(Call& call, const TreeObject& lb, json att
         return Unexpected(ok.error());
     }
     if (auto ok = check_default_pool(call, lb.id, attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    if (auto ok =
+            model::check_cidrs_match_vips(attrs.value("allowed_cidrs", json()), vip_addresses(lb));
+        !ok) {
         return Unexpected(ok.error());
     }
     // As a provider refusing an option (Octavia calls the provider after its own checks): a UDP

@@ -111,11 +111,11 @@ ApiResult<std::vector<drivers::AdditionalVipRequest>> parse_additional_vips(
             }
         }
         if (auto address = optional_text(vip, "ip_address")) {
-            request.address = model::normalize_ip(*address);
-            if (!request.address) {
+            if (!model::is_ip_literal(*address)) {
                 return api_error(400, model::invalid_input("ip_address", *address,
                                                            "Value should be IPv4 or IPv6 format"));
             }
+            request.address = *address;
         }
         request.port_id = optional_text(vip, "port_id");
         if (!subnets.insert(request.subnet_id).second) {

@@ -37,6 +37,15 @@ ApiResult<void> enforce(Call& call, const std::string& project, const std::vecto
     if (!stored) {
         return Unexpected(stored.error());
     }
+    if (stored->is_null()) {
+        // Octavia makes a project's quota row (no limits of its own) at its first check, so the
+        // project appears in GET /quotas from then on; it goes with a rolled-back create.
+        auto made = call.api.db.exec(
+            "INSERT OR IGNORE INTO quotas (project_id, attrs) VALUES (?, '{}')", {project});
+        if (!made) {
+            return storage_error(made.error());
+        }
+    }
     std::vector<model::QuotaDemand> demands;
     for (Kind kind : kinds) {
         int64_t limit = model::effective_quota(*stored, kind, call.api.settings.quota_defaults);

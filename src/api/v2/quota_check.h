@@ -3,6 +3,7 @@
 // Quota enforcement of the create paths (Octavia's check_quota_met): the objects a project has in
 // use are counted inside the caller's transaction, the same one that inserts, so two concurrent
 // creates cannot both pass (the database serialises writers). Skipped under noauth, as Octavia.
+// The first check of a project creates its (empty) quota row, as Octavia's does.
 
 #include <string>
 #include <utility>

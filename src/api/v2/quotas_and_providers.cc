@@ -190,6 +190,10 @@ ApiResult<http::HttpResponse> capabilities(Call& call, const json& all, const ch
     if (!known) {
         return api_error(400, "Provider '" + provider + "' is not enabled.");
     }
+    auto q = parse_list_query(call.request.query_params);
+    if (!q) {
+        return Unexpected(q.error());
+    }
     json items = json::array();
     for (const auto& item : all) {
         bool keep = true;
@@ -199,7 +203,7 @@ ApiResult<http::HttpResponse> capabilities(Call& call, const json& all, const ch
             }
         }
         if (keep) {
-            items.push_back(item);
+            items.push_back(select_fields(item, q->fields));
         }
     }
     return json_response(200, {{key, items}});

@@ -82,15 +82,33 @@ ApiResult<TreeObject> load_authorized(Call& call, Kind kind, const std::string& 
     return object;
 }
 
+namespace {
+
+// Octavia takes any string of up to 36 characters as a project id; one with a control character
+// (a newline, say) is no id any identity service hands out, and it would reach the amphora's
+// log-format, so it is refused.
+ApiResult<std::string> checked_project(const std::string& field, const std::string& project) {
+    for (unsigned char c : project) {
+        if (c < 0x20 || c == 0x7f) {
+            return api_error(400, model::invalid_input(field, project,
+                                                       "Value must not contain control "
+                                                       "characters"));
+        }
+    }
+    return project;
+}
+
+}  // namespace
+
 ApiResult<std::string> project_for_create(const Call& call, const json& body) {
     for (const char* key : {"project_id", "tenant_id"}) {
         auto it = body.find(key);
         if (it != body.end() && it->is_string() && !it->get<std::string>().empty()) {
-            return it->get<std::string>();
+            return checked_project(key, it->get<std::string>());
         }
     }
     if (call.context.project_id) {
-        return *call.context.project_id;
+        return checked_project("project_id", *call.context.project_id);
     }
     return model::validation_failure(
         "Missing project ID in request where one is required. An administrator should check "

@@ -78,6 +78,11 @@ std::string format_log_line(const std::string& fmt, const LogRecord& rec) {
             out.push_back(fmt[i]);
             continue;
         }
+        if (fmt[i + 1] == '%') {  // HAProxy's literal percent
+            out.push_back('%');
+            ++i;
+            continue;
+        }
         bool quote = false;
         size_t j = i + 1;
         if (fmt[j] == '{') {

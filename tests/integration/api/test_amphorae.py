@@ -94,3 +94,11 @@ def test_lb_cascade_delete_removes_amphora(c):
                  what="no allocated amphora left")
     r = c.get("%s/%s" % (AMPS, a["id"]))
     assert r.status == 404 or r.json["amphora"]["status"] == "DELETED", r
+
+
+def test_noop_amphora_port_and_compute_ids_are_uuids(c, lb):
+    """As Octavia's noop drivers: clients (tempest) parse these as UUIDs."""
+    a = amps_of(c, lb["id"])[0]
+    for key in ("compute_id", "vrrp_port_id", "ha_port_id"):
+        assert a[key] and h.UUID_RE.match(a[key]), (key, a)
+    assert a["ha_port_id"] == lb["vip_port_id"]

@@ -105,3 +105,16 @@ def test_profile_names_need_not_be_unique(c):
     assert ids[0] != ids[1]
     for i in ids:
         assert c.delete("%s/%s" % (AZP, i)).status == 204
+
+
+def test_profile_list_sorts(c):
+    names = ["sort-b-" + h.uniq(), "sort-c-" + h.uniq(), "sort-a-" + h.uniq()]
+    for name in names:
+        r = c.post(AZP, {"availability_zone_profile": {"name": name, "provider_name": "amphora",
+                                                       "availability_zone_data": json.dumps({"compute_zone": "nova"})}})
+        assert r.status == 201, r
+    for sort, reverse in (("name:desc", True), ("name:asc", False)):
+        r = c.get(AZP, params={"sort": sort})
+        assert r.status == 200, r
+        got = [x["name"] for x in r.json["availability_zone_profiles"] if x["name"].startswith("sort-")]
+        assert got == sorted(names, reverse=reverse), (sort, got)

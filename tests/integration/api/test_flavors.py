@@ -132,3 +132,15 @@ def test_profile_names_need_not_be_unique(c):
     assert a["id"] != b["id"]
     for p in (a, b):
         assert c.delete("%s/%s" % (FP, p["id"])).status == 204
+
+
+def test_profile_list_sorts(c):
+    names = ["sort-b-" + h.uniq(), "sort-c-" + h.uniq(), "sort-a-" + h.uniq()]
+    for name in names:
+        make_profile(c, name=name)
+    for sort, reverse in (("name:desc", True), ("name:asc", False)):
+        r = c.get(FP, params={"sort": sort})
+        assert r.status == 200, r
+        got = [x["name"] for x in r.json["flavorprofiles"] if x["name"].startswith("sort-")]
+        assert got == sorted(names, reverse=reverse), (sort, got)
+    h.assert_fault(c.get(FP, params={"sort": "bogus:asc"}), 400, "Supplied sort key 'bogus' is not valid.")

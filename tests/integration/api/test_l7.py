@@ -187,6 +187,11 @@ VALID_RULES = [
     {"type": "SSL_CONN_HAS_CERT", "compare_type": "EQUAL_TO", "value": "tRuE"},
     {"type": "SSL_VERIFY_RESULT", "compare_type": "EQUAL_TO", "value": "0"},
     {"type": "SSL_DN_FIELD", "compare_type": "EQUAL_TO", "key": "CN", "value": "client"},
+    # Octavia's value patterns let these through; the renderer writes them escaped (issue 11)
+    {"type": "PATH", "compare_type": "REGEX", "value": "^/a\tb"},
+    {"type": "HEADER", "compare_type": "CONTAINS", "key": "X-Q#'", "value": "\"Mozilla 5\t#x\""},
+    {"type": "HEADER", "compare_type": "EQUAL_TO", "key": "X-A", "value": "a\"b,c;d\\e#f"},
+    {"type": "COOKIE", "compare_type": "EQUAL_TO", "key": "s", "value": "a,b#c'"},
 ]
 
 INVALID_RULES = [
@@ -208,6 +213,9 @@ INVALID_RULES = [
     {"type": "SSL_DN_FIELD", "compare_type": "EQUAL_TO", "key": "1CN", "value": "x"},
     {"type": "PATH", "compare_type": "EQUAL_TO", "value": "x" * 256},
     {"type": "PATH", "compare_type": "EQUAL_TO", "value": "/x", "invert": "maybe"},
+    {"type": "HEADER", "compare_type": "EQUAL_TO", "key": "X-A", "value": "a\tb"},  # unquoted blank
+    {"type": "COOKIE", "compare_type": "EQUAL_TO", "key": "s", "value": "a;b"},
+    {"type": "FILE_TYPE", "compare_type": "EQUAL_TO", "value": "j pg"},
 ]
 
 
@@ -284,3 +292,28 @@ def test_url_policy_with_pool_id_drops_the_pool(c, lb, http_listener):
     assert p["redirect_pool_id"] is None and p["redirect_url"] == "http://a.example"
     assert p["redirect_http_code"] == 302
     h.wait_lb(c, lb["id"])
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("http://a.example/path?q=1&r=2", True),
+    # query and fragment are not checked further by Octavia; the renderer escapes '\' and '#'
+    ("http://a.example/x?y=\\r\\nSet-Cookie:\\x20a=b#frag", True),
+    ("http://a.example/x\r\nSet-Cookie: a=b", False),   # control characters
+    ("http://a.example/x y", False),                      # space
+    ("http://a.example/\u0085", False),                  # C1 control
+    ("http://a.example/a\\b", False),                   # not an RFC 3986 path character
+    ("ftp://a.example/", False),
+    ("http:///nohost", False),
+])
+def test_redirect_url_validation(c, lb, http_listener, url, ok):
+    h.wait_lb(c, lb["id"])
+    for field, action in (("redirect_url", "REDIRECT_TO_URL"), ("redirect_prefix", "REDIRECT_PREFIX")):
+        r = c.post(L7P, {"l7policy": {"listener_id": http_listener["id"], "action": action, field: url}})
+        if ok:
+            assert r.status == 201, r
+            assert r.json["l7policy"][field] == url
+            h.wait_lb(c, lb["id"])
+            assert c.delete(ppath(r.json["l7policy"]["id"])).status == 204
+            h.wait_lb(c, lb["id"])
+        else:
+            h.assert_fault(r, 400, contains="Value must be a valid URL string")

@@ -195,3 +195,32 @@ def test_default_pool_id_on_create_and_update(c, lb):
     h.assert_fault(r, 404, "Pool %s not found." % other["id"])
     h.cascade_delete(c, lb2["id"], wait=False)
     assert h.wait_lb(c, lb["id"])["provisioning_status"] == "ACTIVE"
+
+
+def test_allowed_cidrs_need_a_vip_of_their_ip_version(c, lb):
+    """Octavia's listener validation: every allowed CIDR must share its IP version with the VIP or
+    an additional VIP; the CIDR is named normalised (strict=False), the VIPs as a Python list."""
+    vip = lb["vip_address"]
+    r = c.post(LISTENERS, {"listener": {"protocol": "TCP", "protocol_port": 4001, "loadbalancer_id": lb["id"],
+                                        "allowed_cidrs": ["192.0.2.0/24", "2001:db8::/6"]}})
+    h.assert_fault(r, 400, "Validation failure: CIDR 2000::/6 IP version incompatible with all VIPs "
+                           "['%s'] IP version." % vip)
+    li = h.create_listener(c, lb["id"], protocol="TCP", port=4002, allowed_cidrs=["192.0.2.0/24"])
+    h.wait_lb(c, lb["id"])
+    r = c.put(lpath(li["id"]), {"listener": {"allowed_cidrs": ["2001:db8::/64"]}})
+    h.assert_fault(r, 400, contains="CIDR 2001:db8::/64 IP version incompatible with all VIPs")
+    assert c.get(lpath(li["id"])).json["listener"]["allowed_cidrs"] == ["192.0.2.0/24"]
+
+
+def test_ipv6_vip_and_cidrs(c):
+    """An IPv6 VIP is returned as given (noop network driver, as Octavia's); IPv6 CIDRs come back in
+    RFC 5952 form."""
+    lb6 = h.create_lb(c, vip_address="2001:db8:0:0:0:0:0:10")
+    assert lb6["vip_address"] == "2001:db8:0:0:0:0:0:10"
+    li = h.create_listener(c, lb6["id"], protocol="TCP", port=22,
+                           allowed_cidrs=["2001:0DB8:0:0:0:0:0:0/64", "2001:db8:0:1::5/64"])
+    assert li["allowed_cidrs"] == ["2001:db8::/64", "2001:db8:0:1::/64"]
+    r = c.post(LISTENERS, {"listener": {"protocol": "TCP", "protocol_port": 23, "loadbalancer_id": lb6["id"],
+                                        "allowed_cidrs": ["10.0.0.0/8"]}})
+    h.assert_fault(r, 400, contains="CIDR 10.0.0.0/8 IP version incompatible with all VIPs "
+                                    "['2001:db8:0:0:0:0:0:10']")

@@ -52,7 +52,8 @@ def test_create_response_fields_and_defaults(c, project):
 
 def test_additional_vips_with_the_noop_network(c):
     """Without a networking surface (noop driver) the additional VIPs are echoed: the given address
-    (normalized) or the VIP's, no port, the VIP network; shape and duplicates checked first."""
+    (as given, as Octavia's IPAddressType keeps it) or the VIP's, no port, the VIP network; shape and
+    duplicates checked first."""
     other = "22222222-3333-4444-5555-666666666666"
     third = "33333333-4444-5555-6666-777777777777"
     r = c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, "additional_vips": [
@@ -60,7 +61,7 @@ def test_additional_vips_with_the_noop_network(c):
     assert r.status == 201, r
     lb = r.json["loadbalancer"]
     assert lb["additional_vips"] == [
-        {"subnet_id": other, "ip_address": "fd00::5", "port_id": None, "network_id": lb["vip_network_id"]},
+        {"subnet_id": other, "ip_address": "fd00:0::5", "port_id": None, "network_id": lb["vip_network_id"]},
         {"subnet_id": third, "ip_address": lb["vip_address"], "port_id": None,
          "network_id": lb["vip_network_id"]}]
     h.wait_lb(c, lb["id"])
@@ -422,3 +423,16 @@ def test_graph_bad_nested_values(c):
 def test_graph_duplicate_listener_port(c):
     _graph_fault(c, {"listeners": [{"protocol": "TCP", "protocol_port": 80},
                                    {"protocol": "HTTP", "protocol_port": 80}]}, code=409)
+
+
+def test_project_id_with_control_characters_is_refused(c):
+    """Issue 11: a project id with a newline reached the amphora's log-format and added lines.
+    Octavia takes any string of 36 characters; one with control characters is refused here."""
+    before = h.list_all(c, LB, "loadbalancers")
+    for field in ("project_id", "tenant_id"):
+        r = c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, field: "p\n    bind *:2222"}})
+        h.assert_fault(r, 400, contains="Invalid input for field/attribute " + field)
+    assert h.list_all(c, LB, "loadbalancers") == before
+    r = c.post(LB, {"loadbalancer": {"vip_subnet_id": SUBNET_ID, "project_id": "p 100% #1"}})
+    assert r.status == 201, r  # printable text is Octavia's: the renderer escapes it
+    h.wait_lb(c, r.json["loadbalancer"]["id"])

@@ -207,3 +207,16 @@ def test_batch_update_of_existing_member_fields(c, lb):
                                 "admin_state_up")} == \
         {"id": m["id"], "name": "keep", "weight": 4, "backup": False, "monitor_port": None, "monitor_address": None,
          "tags": ["t"], "admin_state_up": True}
+
+
+def test_ipv6_addresses_kept_as_given(c, lb, pool):
+    """Octavia validates address and monitor_address and stores the text it was given (tempest
+    sends 2001:db8:0:0:0:0:0:1 and compares the answer with it)."""
+    m = h.create_member(c, lb["id"], pool["id"], "2001:db8:0:0:0:0:0:1", 23,
+                        monitor_address="2001:0db8:0:0:0:0:0:2", monitor_port=8080)
+    assert m["address"] == "2001:db8:0:0:0:0:0:1" and m["monitor_address"] == "2001:0db8:0:0:0:0:0:2"
+    shown = c.get("/v2/lbaas/pools/%s/members/%s" % (pool["id"], m["id"])).json["member"]
+    assert shown["address"] == m["address"] and shown["monitor_address"] == m["monitor_address"]
+    r = c.post("/v2/lbaas/pools/%s/members" % pool["id"],
+               {"member": {"address": "2001:db8::1%eth0", "protocol_port": 24}})
+    h.assert_fault(r, 400, contains="Value should be IPv4 or IPv6 format")

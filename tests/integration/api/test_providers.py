@@ -41,3 +41,12 @@ def test_unknown_provider(c):
 def test_lb_with_unknown_provider(c):
     r = c.post(h.LB, {"loadbalancer": {"vip_subnet_id": h.SUBNET_ID, "provider": "bogus"}})
     h.assert_fault(r, 400, "Provider 'bogus' is not enabled.")
+
+
+def test_capabilities_honour_fields(c):
+    for kind in ("flavor_capabilities", "availability_zone_capabilities"):
+        r = c.get("/v2/lbaas/providers/amphora/" + kind, params={"fields": "name"})
+        assert r.status == 200, r
+        assert r.json[kind] and all(set(x) == {"name"} for x in r.json[kind]), r.json
+        r = c.get("/v2/lbaas/providers/amphora/" + kind, params={"fields": "description"})
+        assert all(set(x) == {"description"} for x in r.json[kind]), r.json

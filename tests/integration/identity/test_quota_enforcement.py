@@ -275,3 +275,22 @@ def test_inline_rules_of_a_policy_count(srv):
     assert t.count(V2 + "/l7policies", "l7policies") == 0
     body["rules"] = [rule]
     t.create(lb["id"], V2 + "/l7policies", "l7policy", body)
+
+
+def test_first_create_makes_the_quota_row(srv):
+    """Octavia creates a project's quota row at its first quota check: GET /quotas lists the
+    project from its first create on, with nothing set (null), and GET one shows the defaults."""
+    t = Tenant(srv)
+
+    def rows():
+        r = c.call("GET", srv.base_url + V2 + "/quotas", srv.admin)
+        assert r.status_code == 200, r.text
+        return [q for q in r.json()["quotas"] if q["project_id"] == t.project]
+
+    assert rows() == []
+    t.lb()
+    listed = rows()
+    assert len(listed) == 1, listed
+    assert listed[0]["loadbalancer"] is None and listed[0]["pool"] is None, listed[0]
+    one = c.call("GET", srv.base_url + V2 + "/quotas/" + t.project, srv.admin).json()["quota"]
+    assert one["pool"] == DEFAULT_POOL_QUOTA and one["loadbalancer"] == -1, one

@@ -156,5 +156,47 @@ TEST(L7Rule, Table) {
     }
 }
 
+TEST(AllowedCidrs, NeedAVipOfTheirVersion) {
+    std::vector<std::string> v4 = {"198.51.100.1"};
+    std::vector<std::string> both = {"198.51.100.1", "2001:db8::1"};
+    EXPECT_TRUE(check_cidrs_match_vips(json::array({"10.0.0.0/8"}), v4).has_value());
+    EXPECT_TRUE(check_cidrs_match_vips(json(nullptr), v4).has_value());
+    EXPECT_TRUE(check_cidrs_match_vips(json::array({"10.0.0.0/8", "2000::/6"}), both).has_value());
+    auto refused = check_cidrs_match_vips(json::array({"10.0.0.0/8", "2000::/6"}), v4);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().status, 400);
+    EXPECT_EQ(refused.error().message,
+              "Validation failure: CIDR 2000::/6 IP version incompatible with all VIPs "
+              "['198.51.100.1'] IP version.");
+    auto two = check_cidrs_match_vips(json::array({"10.0.0.0/8"}), {"2001:db8::1", "2001:db8::2"});
+    ASSERT_FALSE(two.has_value());
+    EXPECT_NE(two.error().message.find("VIPs ['2001:db8::1', '2001:db8::2']"), std::string::npos);
+}
+
+// Octavia's header, cookie and comparison value patterns (octavia/common/constants.py).
+TEST(L7RuleValues, FollowOctaviasPatterns) {
+    auto rule = [](const char* type, const char* value, const char* key = nullptr) {
+        json r = {{"type", type}, {"compare_type", "EQUAL_TO"}, {"value", value}};
+        if (key) {
+            r["key"] = key;
+        }
+        return check_l7rule(r);
+    };
+    EXPECT_TRUE(rule("HEADER", "a\"b,c;d\\e#f", "X-A").has_value());
+    EXPECT_TRUE(rule("HEADER", "\"quoted with space\tand tab\"", "X-A").has_value());
+    EXPECT_FALSE(rule("HEADER", "a b", "X-A").has_value());
+    EXPECT_FALSE(rule("HEADER", "\"a\nb\"", "X-A").has_value());
+    EXPECT_TRUE(rule("COOKIE", "a,b#c'", "s").has_value());
+    EXPECT_FALSE(rule("COOKIE", "a;b", "s").has_value());
+    EXPECT_FALSE(rule("COOKIE", "a\"b", "s").has_value());
+    EXPECT_TRUE(rule("FILE_TYPE", "jpg").has_value());
+    EXPECT_FALSE(rule("FILE_TYPE", "j pg").has_value());
+    auto bad_key = rule("HEADER", "x", "X,A");
+    ASSERT_FALSE(bad_key.has_value());
+    EXPECT_EQ(bad_key.error().message, "Error parsing L7Rule: Invalid characters in key");
+    EXPECT_EQ(rule("COOKIE", "a;b", "s").error().message,
+              "Error parsing L7Rule: Invalid characters in cookie value");
+}
+
 }  // namespace
 }  // namespace octane::model

@@ -40,6 +40,10 @@ TEST(Cidr, ContainsAndOverlaps) {
 TEST(IpText, RoundTripsCanonically) {
     EXPECT_EQ(format_ip(*parse_ip("2001:DB8:0:0::1")), "2001:db8::1");
     EXPECT_EQ(format_ip(*parse_ip("127.0.0.1")), "127.0.0.1");
+    // Neutron's subset answers in the same RFC 5952 form as the load-balancer API.
+    EXPECT_EQ(format_ip(*parse_ip("2001:0db8:0:0:0:0:0:1")), "2001:db8::1");
+    EXPECT_EQ(format_ip(*parse_ip("::ffff:192.0.2.1")), "::ffff:c000:201");
+    EXPECT_EQ(parse_cidr("2001:0db8:0:0:0:0:0:0/64")->text(), "2001:db8::/64");
     EXPECT_FALSE(parse_ip("fe80::1%eth0"));
     EXPECT_FALSE(parse_ip("1.2.3"));
 }

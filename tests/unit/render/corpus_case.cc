@@ -203,13 +203,32 @@ RenderContext context_from(const json& rc) {
     return ctx;
 }
 
+// Where we write a value differently from Octavia on purpose (render/escape.h): Octavia's HTML
+// escaping puts a `#` into the word, which HAProxy reads as the start of a comment, so its acl
+// matches "&"; ours matches the quoted value the rule asks for.
+struct DeliberateDifference {
+    const char* case_name;
+    const char* octavia;
+    const char* ours;
+};
+const DeliberateDifference kDeliberate[] = {
+    {"l7_redirect_to_pool", R"(-m sub &#34;Mozilla\ 5&#34;)", R"(-m sub \"Mozilla\ 5\")"},
+};
+
 CorpusCase load_corpus_case(const std::string& name) {
     json doc = json::parse(read_file(corpus_dir() + "/" + name + ".json"));
     CorpusCase c;
     c.name = name;
     c.load_balancer = graph_to_contract(doc.at("loadbalancer"));
     c.context = context_from(doc.at("render_context"));
-    c.expected_cfg = read_file(corpus_dir() + "/" + name + ".cfg");
+    c.octavia_cfg = read_file(corpus_dir() + "/" + name + ".cfg");
+    c.expected_cfg = c.octavia_cfg;
+    for (const auto& d : kDeliberate) {
+        size_t at = c.expected_cfg.find(d.octavia);
+        if (name == d.case_name && at != std::string::npos) {
+            c.expected_cfg.replace(at, std::string(d.octavia).size(), d.ours);
+        }
+    }
     return c;
 }
 

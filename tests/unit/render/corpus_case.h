@@ -17,7 +17,8 @@ struct CorpusCase {
     std::string name;
     nlohmann::json load_balancer;  // the renderer's input contract
     RenderContext context;
-    std::string expected_cfg;  // the bytes Octavia produced
+    std::string octavia_cfg;   // the bytes Octavia produced
+    std::string expected_cfg;  // those bytes with our deliberate differences (kDeliberate)
 };
 
 std::string corpus_dir();

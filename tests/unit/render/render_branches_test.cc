@@ -184,16 +184,15 @@ TEST(RenderBranches, L7RulesOrderingAndEscaping) {
          {"redirect_url", "https://x.example/?a=1&b=2"},
          {"redirect_http_code", 308},
          {"rules", rules}}};
-    EXPECT_THAT(render(g),
-                HasSubstr("    mode http\n"
-                          "        acl r1 ssl_c_s_dn(CN) -m end a\\ b\\\\c&#39;&lt;&amp;&gt;\n"
-                          "        acl r2 ssl_c_verify eq 0\n"
-                          "        acl r3 ssl_c_used\n"
-                          "    redirect code 308 location https://x.example/?a=1&amp;b=2 "
-                          "if r1 !r2 r3\n"
-                          "        acl r9 path -m reg ^/z\n"
-                          "    http-request deny if r9\n"
-                          "    default_backend p1:l1\n"));
+    EXPECT_THAT(render(g), HasSubstr("    mode http\n"
+                                     "        acl r1 ssl_c_s_dn(CN) -m end a\\ b\\\\c\\'<&>\n"
+                                     "        acl r2 ssl_c_verify eq 0\n"
+                                     "        acl r3 ssl_c_used\n"
+                                     "    redirect code 308 location https://x.example/?a=1&b=2 "
+                                     "if r1 !r2 r3\n"
+                                     "        acl r9 path -m reg ^/z\n"
+                                     "    http-request deny if r9\n"
+                                     "    default_backend p1:l1\n"));
 }
 
 TEST(RenderBranches, RefusesValuesThatWouldInjectDirectives) {
@@ -276,9 +275,14 @@ TEST(ExpectedCodes, ListsRangesAndErrors) {
     EXPECT_FALSE(expand_expected_codes("204-200").has_value());
 }
 
-TEST(Escape, JinjaAndHaproxyWords) {
-    EXPECT_EQ(esc(R"(a&b<c>d"e'f)"), "a&amp;b&lt;c&gt;d&#34;e&#39;f");
-    EXPECT_EQ(esc_l7_value(R"("Mozilla 5")"), R"(&#34;Mozilla\ 5&#34;)");
+TEST(Escape, HaproxyWords) {
+    EXPECT_EQ(escape_word(R"(a&b<c>d"e'f)"), R"(a&b<c>d\"e\'f)");
+    EXPECT_EQ(escape_word(R"("Mozilla 5")"), R"(\"Mozilla\ 5\")");
+    EXPECT_EQ(escape_word("a#b\\c"), R"(a\#b\\c)");
+    EXPECT_EQ(escape_word("a\tb\r\n"), R"(a\tb\r\n)");
+    EXPECT_EQ(escape_word(std::string("a\0b\x7f", 4)), R"(a\x00b\x7f)");
+    EXPECT_EQ(escape_word(""), R"("")");
+    EXPECT_EQ(escape_word("https://a/b?c=d"), "https://a/b?c=d");
     EXPECT_TRUE(is_single_word("https://a/b?c=d"));
     EXPECT_FALSE(is_single_word("a\tb"));
     EXPECT_FALSE(is_single_word(""));

@@ -127,8 +127,10 @@ TEST(L7Rules, RejectAndRedirectsCorpus) {
     }
 }
 
-// haproxy-corpus/l7_redirect_to_pool.cfg, frontend section. The last acl keeps Octavia's HTML
-// escaping of the quotes: HAProxy reads "&#34;Mozilla 5&#34;" literally, and so do we.
+// haproxy-corpus/l7_redirect_to_pool.cfg, frontend section, split on blanks (words_of), not read
+// by the config tokenizer. The last acl keeps Octavia's HTML escaping of the quotes as a literal
+// pattern; in a file HAProxy 2.6 and our tokenizer start a comment at its `#` (our renderer writes
+// the quotes escaped instead, render/escape.h).
 const std::vector<std::string> kRedirectToPool = {
     "acl e4edf67c-81ea-501d-9139-bd0f56a15c37 req.cook(session) -m reg ^beta-[0-9]+$",
     "acl de365fd6-876c-5fbf-83bc-68af6e00798a path_end -m str jpg",

@@ -136,5 +136,15 @@ TEST(AccessLogFormat, OctaviaLogFormat) {
     EXPECT_EQ(line, "proj lb fe1 10.1.2.3 5555 - - 2000 100 - \"-\" be1 m1 12 ----");
 }
 
+// A doubled percent (how the renderer writes a project id holding `%`) is one literal percent,
+// not a variable.
+TEST(AccessLogFormat, DoubledPercentIsLiteral) {
+    config::ProxySection fe;
+    fe.name = "fe1";
+    LogRecord r{&fe, nullptr, nullptr, nullptr, 0, 0, 0, 0, nullptr, "--"};
+    EXPECT_EQ(format_log_line("p%%[src]x %f", r), "p%[src]x fe1");
+    EXPECT_EQ(format_log_line("100%%", r), "100%");
+}
+
 }  // namespace
 }  // namespace octane::proxy

@@ -4,9 +4,7 @@ subnet/remove subnet/delete`, the first-start router, and floating IP associatio
 router between the port's subnet and the external network (404 without one, as Neutron)."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -14,27 +12,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
-
-OPENSTACK = "/usr/bin/openstack"
-CLI_TIMEOUT_S = 90
-
-
-class Cli:
-    def __init__(self, env: dict[str, str]):
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        self.env.update(env)
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run([OPENSTACK, *args], env=self.env, capture_output=True, text=True,
-                              timeout=CLI_TIMEOUT_S, stdin=subprocess.DEVNULL)
-        if check:
-            assert proc.returncode == 0, "openstack %s -> %s\n%s%s" % (
-                " ".join(args), proc.returncode, proc.stdout, proc.stderr)
-        return proc
-
-    def json(self, *args: str):
-        return json.loads(self.run(*args, "-f", "json").stdout)
-
+from openstack_cli import Cli  # noqa: E402
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory):

@@ -38,4 +38,22 @@ NetResult<void> in_transaction(db::Database& db, Body body) {
     return {};
 }
 
+// in_transaction for a body that answers a value (NetResult<T>): the value once committed.
+template <typename T, typename Body>
+NetResult<T> in_transaction_answering(db::Database& db, Body body) {
+    std::optional<T> answer;
+    auto done = in_transaction(db, [&]() -> NetResult<void> {
+        NetResult<T> outcome = body();
+        if (!outcome) {
+            return Unexpected(outcome.error());
+        }
+        answer = std::move(*outcome);
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return std::move(*answer);
+}
+
 }  // namespace octane::networking

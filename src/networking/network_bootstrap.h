@@ -4,7 +4,10 @@
 // can put VIPs and members on it) and external network `provider`, each with one IPv4 subnet.
 // In the default `local` mode both CIDRs lie inside 127.0.0.0/8, so VIPs bind without root:
 // selfservice 127.10.0.0/16 (gateway 127.10.0.1), provider 127.20.0.0/16 (gateway 127.20.0.1).
-// Networks that already exist (by name) are left alone.
+// With both networks made now, also the router `router` (gateway on provider, which takes the
+// first provider address, and an interface on selfservice at its gateway 127.10.0.1), so
+// floating IPs of provider reach selfservice ports. Networks that already exist (by name) are
+// left alone, and no router is made for them (one deleted on purpose stays deleted).
 
 #include <string>
 

@@ -20,6 +20,8 @@ const char* table_of(NetKind kind) {
             return "net_ports";
         case NetKind::kFloatingIp:
             return "net_floatingips";
+        case NetKind::kRouter:
+            return "net_routers";
     }
     return "";
 }
@@ -34,6 +36,8 @@ const char* not_found_type(NetKind kind) {
             return "PortNotFound";
         case NetKind::kFloatingIp:
             return "FloatingIPNotFound";
+        case NetKind::kRouter:
+            return "RouterNotFound";
     }
     return "";
 }
@@ -48,8 +52,28 @@ std::string not_found_message(NetKind kind, const std::string& id) {
             return "Port " + id + " could not be found.";
         case NetKind::kFloatingIp:
             return "Floating IP " + id + " could not be found";
+        case NetKind::kRouter:
+            return "Router " + id + " could not be found";
     }
     return "";
+}
+
+// The network_id column of an object: the network it lives on (a router: its gateway's).
+std::string network_column(NetKind kind, const json& object) {
+    switch (kind) {
+        case NetKind::kNetwork:
+            return object["id"].get<std::string>();
+        case NetKind::kFloatingIp:
+            return object["floating_network_id"].get<std::string>();
+        case NetKind::kRouter: {
+            const json gateway = object.value("external_gateway_info", json(nullptr));
+            return gateway.is_object() ? gateway["network_id"].get<std::string>() : "";
+        }
+        case NetKind::kSubnet:
+        case NetKind::kPort:
+            break;
+    }
+    return object["network_id"].get<std::string>();
 }
 
 }  // namespace
@@ -68,6 +92,8 @@ const char* kind_name(NetKind kind) {
             return "port";
         case NetKind::kFloatingIp:
             return "floatingip";
+        case NetKind::kRouter:
+            return "router";
     }
     return "";
 }
@@ -93,6 +119,16 @@ Result<void> migrate_networking(db::Database& db) {
         "CREATE INDEX IF NOT EXISTS net_ip_allocations_subnet ON net_ip_allocations"
         " (subnet_id)",
         "CREATE INDEX IF NOT EXISTS net_ip_allocations_port ON net_ip_allocations (port_id)",
+        // Routers: network_id is the external network of the gateway ('' without one), the
+        // column floating IP association looks routers up by.
+        "CREATE TABLE IF NOT EXISTS net_routers (id TEXT PRIMARY KEY, network_id TEXT NOT NULL,"
+        " project_id TEXT, attrs TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS net_routers_network ON net_routers (network_id)",
+        // The ports a router owns: its gateway (network:router_gateway) and its interfaces
+        // (network:router_interface), as Neutron's routerports.
+        "CREATE TABLE IF NOT EXISTS net_router_ports (port_id TEXT PRIMARY KEY, router_id TEXT NOT"
+        " NULL, port_type TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS net_router_ports_router ON net_router_ports (router_id)",
     };
     return db.transaction([&]() -> Result<void> {
         for (const char* statement : kStatements) {
@@ -106,6 +142,11 @@ Result<void> migrate_networking(db::Database& db) {
 
 std::string NetworkStore::now() const {
     return neutron_time(format_timestamp(clock_.now()));
+}
+
+void NetworkStore::touch(json& object) const {
+    object["updated_at"] = now();
+    object["revision_number"] = object.value("revision_number", 0) + 1;
 }
 
 NetResult<json> NetworkStore::get(NetKind kind, const std::string& id) {
@@ -133,14 +174,12 @@ NetResult<std::vector<json>> NetworkStore::list(NetKind kind) {
 }
 
 NetResult<void> NetworkStore::save(NetKind kind, const json& object, bool insert) {
-    std::string network_id = kind == NetKind::kNetwork ? object["id"].get<std::string>()
-                             : kind == NetKind::kFloatingIp
-                                 ? object["floating_network_id"].get<std::string>()
-                                 : object["network_id"].get<std::string>();
+    std::string network_id = network_column(kind, object);
     Result<int64_t> done = 0;
     if (!insert) {
-        done = db_.exec(std::string("UPDATE ") + table_of(kind) + " SET attrs = ? WHERE id = ?",
-                        {object.dump(), object["id"].get<std::string>()});
+        done = db_.exec(
+            std::string("UPDATE ") + table_of(kind) + " SET attrs = ?, network_id = ? WHERE id = ?",
+            {object.dump(), network_id, object["id"].get<std::string>()});
     } else if (kind == NetKind::kPort) {
         done = db_.exec(
             "INSERT INTO net_ports (id, network_id, project_id, mac_address, attrs) VALUES"

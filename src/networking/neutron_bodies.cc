@@ -5,6 +5,7 @@
 
 #include "networking/cidr.h"
 #include "networking/ipam.h"
+#include "networking/router_bodies.h"
 
 namespace octane::networking {
 namespace {
@@ -78,6 +79,15 @@ const std::set<std::string>& allowed_keys(NetKind kind, bool create) {
         "name",           "description",     "device_owner",   "device_id",
         "admin_state_up", "binding:host_id", "security_groups"};
     static const std::set<std::string> update_fip = {"port_id", "fixed_ip_address", "description"};
+    static const std::set<std::string> router = {"name",
+                                                 "description",
+                                                 "admin_state_up",
+                                                 "external_gateway_info",
+                                                 "availability_zone_hints",
+                                                 "project_id",
+                                                 "tenant_id"};
+    static const std::set<std::string> update_router = {"name", "description", "admin_state_up",
+                                                        "external_gateway_info"};
     switch (kind) {
         case NetKind::kNetwork:
             return create ? network : update_network;
@@ -87,6 +97,8 @@ const std::set<std::string>& allowed_keys(NetKind kind, bool create) {
             return create ? port : update_port;
         case NetKind::kFloatingIp:
             return create ? floatingip : update_fip;
+        case NetKind::kRouter:
+            return create ? router : update_router;
     }
     return network;
 }
@@ -106,6 +118,17 @@ NetResult<void> check_types(const json& given) {
         if (booleans.count(key) && !value.is_boolean()) {
             return invalid(key, value, "cannot be converted to boolean");
         }
+    }
+    return {};
+}
+
+// Neutron refuses an address to map a floating IP to without the port it belongs to.
+NetResult<void> check_fixed_ip_has_port(const json& given) {
+    if (given.value("fixed_ip_address", json(nullptr)).is_string() &&
+        !given.value("port_id", json(nullptr)).is_string()) {
+        return net_error(400, "BadRequest",
+                         "Bad floatingip request: fixed_ip_address cannot be specified without a"
+                         " port_id.");
     }
     return {};
 }
@@ -332,11 +355,16 @@ NetResult<CreateInput> validate_create(NetKind kind, const json& given, const st
                 }
                 out[key] = given.value(key, json(nullptr));
             }
+            if (auto ok = check_fixed_ip_has_port(given); !ok) {
+                return Unexpected(ok.error());
+            }
             out["floating_network_id"] = given["floating_network_id"];
             out["dns_name"] = given.value("dns_name", "");
             out["dns_domain"] = given.value("dns_domain", "");
             out["qos_policy_id"] = nullptr;
             return CreateInput{out, {}};
+        case NetKind::kRouter:
+            return router_input(given, out, admin);
     }
     return bad("unsupported resource");
 }
@@ -344,6 +372,11 @@ NetResult<CreateInput> validate_create(NetKind kind, const json& given, const st
 NetResult<json> validate_update(NetKind kind, const json& given, bool admin) {
     if (auto ok = check_keys(kind, given, false); !ok) {
         return Unexpected(ok.error());
+    }
+    if (kind == NetKind::kFloatingIp) {
+        if (auto ok = check_fixed_ip_has_port(given); !ok) {
+            return Unexpected(ok.error());
+        }
     }
     if (kind == NetKind::kNetwork && !admin &&
         (given.contains("router:external") || given.contains("shared"))) {

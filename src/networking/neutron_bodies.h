@@ -3,6 +3,7 @@
 // Validation of Neutron POST/PUT bodies (the resource object inside {"network": {...}} etc.)
 // into the attributes to store, with Neutron's 400 wording. Pure except for the clock-free data.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace octane::networking {
 struct CreateInput {
     nlohmann::json attrs;                   // complete stored representation minus ids/timestamps
     std::vector<FixedIpRequest> fixed_ips;  // ports only
+    std::optional<GatewayRequest> gateway;  // routers only
 };
 
 // project: the caller's project, used when the body does not name one (admin may name any).

@@ -8,27 +8,13 @@
 
 #include "common/strings.h"
 #include "networking/neutron_bodies.h"
+#include "networking/neutron_responses.h"
 #include "networking/visibility.h"
 
 namespace octane::networking {
 namespace {
 
 using nlohmann::json;
-
-http::HttpResponse respond(int status, const json& body) {
-    http::HttpResponse response;
-    response.status = status;
-    response.body = body.dump();
-    return response;
-}
-
-http::HttpResponse fault(const NetError& error) {
-    return respond(error.status, neutron_error_body(error));
-}
-
-bool is_admin(const identity::Caller& caller) {
-    return std::find(caller.roles.begin(), caller.roles.end(), "admin") != caller.roles.end();
-}
 
 std::optional<NetKind> kind_of(const std::string& collection) {
     if (collection == "networks") {
@@ -42,6 +28,9 @@ std::optional<NetKind> kind_of(const std::string& collection) {
     }
     if (collection == "floatingips") {
         return NetKind::kFloatingIp;
+    }
+    if (collection == "routers") {
+        return NetKind::kRouter;
     }
     return std::nullopt;
 }
@@ -162,6 +151,11 @@ http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
             }
         }
     }
+    const bool changed =
+        request.method == "POST" || request.method == "PUT" || request.method == "DELETE";
+    if (changed && response.status >= 200 && response.status < 300 && on_change_) {
+        on_change_();
+    }
     if (request.method == "HEAD") {
         response.body.clear();
     }
@@ -171,7 +165,7 @@ http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
 http::HttpResponse NeutronService::route(const http::HttpRequest& request, const std::string& path,
                                          const identity::Caller& caller) {
     auto parts = split(path, '/');  // "", "v2.0", collection, id
-    if (parts.size() < 2 || parts[1] != "v2.0" || parts.size() > 4) {
+    if (parts.size() < 2 || parts[1] != "v2.0" || parts.size() > 5) {
         return fault({404, "HTTPNotFound", "The resource could not be found."});
     }
     if (parts.size() == 2) {
@@ -181,7 +175,7 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         json list = json::array();
         for (const char* alias :
              {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
-              "binding", "fip-port-details", "ip-substring-filtering"}) {
+              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode"}) {
             list.push_back({{"alias", alias},
                             {"name", alias},
                             {"description", ""},
@@ -191,8 +185,14 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         return respond(200, {{"extensions", list}});
     }
     auto kind = kind_of(parts[2]);
-    if (!kind) {
+    if (!kind || (parts.size() == 5 && *kind != NetKind::kRouter)) {
         return fault({404, "HTTPNotFound", "The resource could not be found."});
+    }
+    if (parts.size() == 5) {
+        if (request.method != "PUT") {
+            return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
+        }
+        return router_interface(request, parts[3], parts[4], caller);
     }
     const bool admin = is_admin(caller);
     const std::string project = caller.project_id.value_or("");
@@ -231,6 +231,8 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
             parent = input->attrs["network_id"].get<std::string>();
         } else if (*kind == NetKind::kFloatingIp) {
             parent = input->attrs["floating_network_id"].get<std::string>();
+        } else if (*kind == NetKind::kRouter && input->gateway) {
+            parent = input->gateway->network_id;
         }
         if (!parent.empty()) {
             auto network = store_.get(NetKind::kNetwork, parent);
@@ -267,6 +269,9 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
                 }
                 created = store_.create_floatingip(input->attrs);
                 break;
+            case NetKind::kRouter:
+                created = store_.create_router(input->attrs, input->gateway);
+                break;
         }
         if (!created) {
             return fault(created.error());
@@ -292,12 +297,15 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
             {403, "HTTPForbidden", "(rule:" + action + singular + ") is disallowed by policy"});
     }
     if (request.method == "DELETE") {
+        const std::string owner = (*object).value("device_owner", "");
         if (*kind == NetKind::kPort &&
-            (*object).value("device_owner", "") == "network:floatingip") {
-            return fault({409, "DeviceOwnerFloatingIP",
+            (owner == "network:floatingip" || owner == "network:router_interface" ||
+             owner == "network:router_gateway")) {
+            return fault({409, "ServicePortInUse",
                           "Port " + id +
                               " cannot be deleted directly via the port API: has device"
-                              " owner network:floatingip."});
+                              " owner " +
+                              owner + "."});
         }
         if (auto removed = store_.remove(*kind, id); !removed) {
             return fault(removed.error());
@@ -306,6 +314,9 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         gone.status = 204;
         gone.content_type.clear();
         return gone;
+    }
+    if (request.method == "PUT" && *kind == NetKind::kRouter) {
+        return update_router(request, id, caller);
     }
     if (request.method == "PUT") {
         json body = json::parse(request.body, nullptr, false);

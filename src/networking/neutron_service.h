@@ -1,9 +1,9 @@
 #pragma once
 
-// The Neutron v2.0 subset served under /networking: networks, subnets, ports and floating IPs
-// with the filters (?name=, ?id=, ?network_id=, ...) and ?fields= the openstack client uses,
-// Neutron's visibility rules (own objects, shared and external networks; admin sees all) and its
-// error body.
+// The Neutron v2.0 subset served under /networking: networks, subnets, ports, floating IPs and
+// routers (with add_router_interface / remove_router_interface) with the filters (?name=, ?id=,
+// ?network_id=, ...) and ?fields= the openstack client uses, Neutron's visibility rules (own
+// objects, shared and external networks; admin sees all) and its error body.
 
 #include <functional>
 
@@ -25,13 +25,25 @@ class NeutronService {
 
     http::HttpResponse handle(const http::HttpRequest& request);
 
+    // Called after every successful change (POST, PUT, DELETE, router interface actions), once
+    // its transaction committed and before the answer leaves, so a driver can realise the
+    // change synchronously. Empty: nothing is called.
+    void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
+
   private:
     http::HttpResponse route(const http::HttpRequest& request, const std::string& path,
                              const identity::Caller& caller);
+    // PUT /v2.0/routers/{id}: plain attributes and external_gateway_info.
+    http::HttpResponse update_router(const http::HttpRequest& request, const std::string& id,
+                                     const identity::Caller& caller);
+    // PUT /v2.0/routers/{id}/add_router_interface and .../remove_router_interface.
+    http::HttpResponse router_interface(const http::HttpRequest& request, const std::string& id,
+                                        const std::string& action, const identity::Caller& caller);
 
     NetworkStore& store_;
     Authenticator authenticate_;
     std::string public_base_;
+    std::function<void()> on_change_;
 };
 
 }  // namespace octane::networking

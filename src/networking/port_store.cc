@@ -4,6 +4,8 @@
 
 #include "common/uuid.h"
 #include "networking/cidr.h"
+#include "networking/device_port.h"
+#include "networking/floatingip_fixed_ip.h"
 #include "networking/ipam.h"
 #include "networking/net_transaction.h"
 #include "networking/network_store.h"
@@ -23,16 +25,6 @@ std::vector<AddressRange> pools_of(const json& subnet) {
         }
     }
     return pools;
-}
-
-std::string random_mac() {
-    std::string hex;
-    for (char c : make_uuid()) {
-        if (c != '-') {
-            hex.push_back(c);
-        }
-    }
-    return "fa:16:3e:" + hex.substr(0, 2) + ":" + hex.substr(2, 2) + ":" + hex.substr(4, 2);
 }
 
 }  // namespace
@@ -208,19 +200,8 @@ NetResult<json> NetworkStore::create_floatingip(const json& body) {
         if (want.subnet_id || want.ip_address) {
             wanted.push_back(want);
         }
-        json port = {{"network_id", network_id},
-                     {"name", ""},
-                     {"project_id", ""},
-                     {"tenant_id", ""},
-                     {"device_owner", "network:floatingip"},
-                     {"device_id", fip["id"]},
-                     {"admin_state_up", true},
-                     {"mac_address", random_mac()},
-                     {"status", "N/A"},
-                     {"id", make_uuid()},
-                     {"created_at", now()},
-                     {"updated_at", now()},
-                     {"revision_number", 1}};
+        json port =
+            device_port(network_id, "network:floatingip", fip["id"].get<std::string>(), "", now());
         auto ips = allocate(network_id, port["id"].get<std::string>(), wanted);
         if (!ips) {
             return Unexpected(ips.error());
@@ -286,6 +267,7 @@ NetResult<json> NetworkStore::associate_floatingip(const std::string& id,
         if (!port_id) {
             fip["port_id"] = nullptr;
             fip["fixed_ip_address"] = nullptr;
+            fip["router_id"] = nullptr;
             fip["port_details"] = nullptr;
             fip["status"] = "DOWN";
         } else {
@@ -298,20 +280,14 @@ NetResult<json> NetworkStore::associate_floatingip(const std::string& id,
                                  "Bad floatingip request: Port " + *port_id +
                                      " is on the external network of the floating IP.");
             }
-            std::string chosen;
-            for (const auto& ip : (*port)["fixed_ips"]) {
-                std::string text = ip["ip_address"].get<std::string>();
-                if (fixed_ip ? text == *fixed_ip : parse_ip(text)->version == 4) {
-                    chosen = text;
-                    break;
-                }
+            auto chosen = fixed_ip_for_floatingip(*port, fixed_ip);
+            if (!chosen) {
+                return Unexpected(chosen.error());
             }
-            if (chosen.empty()) {
-                return net_error(400, "BadRequest",
-                                 fixed_ip ? "Bad floatingip request: Port " + *port_id +
-                                                " does not have fixed ip " + *fixed_ip + "."
-                                          : "Bad floatingip request: Port " + *port_id +
-                                                " does not have any IPv4 address.");
+            auto router_id = router_for_floatingip(*port, chosen->subnet_id,
+                                                   fip["floating_network_id"].get<std::string>());
+            if (!router_id) {
+                return Unexpected(router_id.error());
             }
             auto others = list(NetKind::kFloatingIp);
             if (!others) {
@@ -319,18 +295,21 @@ NetResult<json> NetworkStore::associate_floatingip(const std::string& id,
             }
             for (const auto& other : *others) {
                 if (other["id"] != fip["id"] && other["port_id"] == *port_id &&
-                    other["fixed_ip_address"] == chosen) {
+                    other["floating_network_id"] == fip["floating_network_id"] &&
+                    other["fixed_ip_address"] == chosen->ip_address) {
                     return net_error(409, "FloatingIPPortAlreadyAssociated",
                                      "Cannot associate floating IP " +
                                          fip["floating_ip_address"].get<std::string>() + " (" + id +
-                                         ") with port " + *port_id + " using fixed IP " + chosen +
+                                         ") with port " + *port_id + " using fixed IP " +
+                                         chosen->ip_address +
                                          ", as that fixed IP already has a floating IP"
                                          " on external network " +
                                          other["floating_network_id"].get<std::string>() + ".");
                 }
             }
             fip["port_id"] = *port_id;
-            fip["fixed_ip_address"] = chosen;
+            fip["fixed_ip_address"] = chosen->ip_address;
+            fip["router_id"] = *router_id;
             fip["status"] = "ACTIVE";
             fip["port_details"] = {{"name", (*port)["name"]},
                                    {"network_id", (*port)["network_id"]},
@@ -340,8 +319,7 @@ NetResult<json> NetworkStore::associate_floatingip(const std::string& id,
                                    {"device_id", (*port)["device_id"]},
                                    {"device_owner", (*port)["device_owner"]}};
         }
-        fip["updated_at"] = now();
-        fip["revision_number"] = fip.value("revision_number", 0) + 1;
+        touch(fip);
         return save(NetKind::kFloatingIp, fip, false);
     });
     if (!done) {
@@ -361,8 +339,7 @@ NetResult<json> NetworkStore::update(NetKind kind, const std::string& id, const 
         for (const auto& [key, value] : changes.items()) {
             object[key] = value;
         }
-        object["updated_at"] = now();
-        object["revision_number"] = object.value("revision_number", 0) + 1;
+        touch(object);
         return save(kind, object, false);
     });
     if (!done) {

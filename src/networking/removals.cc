@@ -1,4 +1,5 @@
-// NetworkStore::remove: deletions with Neutron's in-use rules (409 NetworkInUse / SubnetInUse).
+// NetworkStore::remove: deletions with Neutron's in-use rules (409 NetworkInUse / SubnetInUse /
+// RouterInUse).
 
 #include "networking/net_transaction.h"
 #include "networking/network_store.h"
@@ -75,6 +76,7 @@ NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
                     if (fip["port_id"] == id) {
                         fip["port_id"] = nullptr;
                         fip["fixed_ip_address"] = nullptr;
+                        fip["router_id"] = nullptr;
                         fip["port_details"] = nullptr;
                         fip["status"] = "DOWN";
                         if (auto saved = save(NetKind::kFloatingIp, fip, false); !saved) {
@@ -82,8 +84,7 @@ NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
                         }
                     }
                 }
-                return exec_all({{"DELETE FROM net_ip_allocations WHERE port_id = ?", {id}},
-                                 {"DELETE FROM net_ports WHERE id = ?", {id}}});
+                return forget_port(id);
             }
             case NetKind::kFloatingIp: {
                 std::string port = (*object).value("floating_port_id", "");
@@ -91,6 +92,8 @@ NetResult<void> NetworkStore::remove(NetKind kind, const std::string& id) {
                                  {"DELETE FROM net_ports WHERE id = ?", {port}},
                                  {"DELETE FROM net_floatingips WHERE id = ?", {id}}});
             }
+            case NetKind::kRouter:
+                return remove_router(id);
         }
         return {};
     });

@@ -19,6 +19,7 @@ bool visible_to(const drivers::NetworkCaller& caller, NetKind kind, const nlohma
             return network != nullptr && network->value("shared", false);
         case NetKind::kPort:
         case NetKind::kFloatingIp:
+        case NetKind::kRouter:
             return false;
     }
     return false;

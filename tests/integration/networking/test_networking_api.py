@@ -1,6 +1,7 @@
 """The built-in Neutron v2.0 subset (IPAM in the database) and the local network driver, over real
-HTTP against `octane serve` defaults: first-start networks, filters and fields, fixed IPs
-(duplicate, out of subnet, exhausted pools), in-use deletions, IPv6, floating IPs, concurrency,
+HTTP against `octane serve` defaults: first-start networks and router, filters and fields,
+fixed IPs (duplicate, out of subnet, exhausted pools), in-use deletions, IPv6, floating IPs through
+routers, concurrency,
 and the load-balancer API's subresource validation and VIP ports."""
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def test_errors_and_auth(srv):
     neutron_error(api(srv, "GET", NET + "/subnets/nope"), 404, "SubnetNotFound")
     neutron_error(api(srv, "GET", NET + "/ports/nope"), 404, "PortNotFound")
     neutron_error(api(srv, "GET", NET + "/floatingips/nope"), 404, "FloatingIPNotFound")
-    neutron_error(api(srv, "GET", NET + "/routers"), 404, "HTTPNotFound")
+    neutron_error(api(srv, "GET", NET + "/trunks"), 404, "HTTPNotFound")
     r = c.call("GET", srv.base_url + NET + "/networks")
     assert r.status_code == 401 and "WWW-Authenticate" in r.headers
     neutron_error(api(srv, "POST", NET + "/networks", json={"network": {"bogus": 1}}), 400, "HTTPBadRequest")
@@ -188,42 +189,115 @@ def test_ipv6_and_dual_stack(srv):
 
 def test_floating_ips(srv):
     provider = api(srv, "GET", NET + "/networks?name=provider").json()["networks"][0]
-    net, _ = make_net(srv, "10.40.0.0/24", tok=srv.demo)
+    net, sub = make_net(srv, "10.40.0.0/24", tok=srv.demo)
     target = port(srv, net["id"], srv.demo).json()["port"]
     fip = api(srv, "POST", NET + "/floatingips", srv.demo,
               json={"floatingip": {"floating_network_id": provider["id"]}})
     assert fip.status_code == 201, fip.text
     fip = fip.json()["floatingip"]
     assert fip["floating_ip_address"].startswith("127.20.") and fip["status"] == "DOWN"
-    assert fip["port_id"] is None
+    assert fip["port_id"] is None and fip["router_id"] is None
+    # no router joins the private subnet to provider yet: Neutron's 404, nothing associated
+    msg = neutron_error(api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo,
+                            json={"floatingip": {"port_id": target["id"]}}),
+                        404, "ExternalGatewayForFloatingIPNotFound")
+    assert msg == ("External network %s is not reachable from subnet %s.  Therefore, cannot associate "
+                   "Port %s with a Floating IP." % (provider["id"], sub["id"], target["id"]))
+    assert api(srv, "GET", NET + "/floatingips/" + fip["id"], srv.demo).json()["floatingip"]["port_id"] is None
+    router = api(srv, "POST", NET + "/routers", srv.demo, json={"router": {
+        "name": "r40", "external_gateway_info": {"network_id": provider["id"]}}})
+    assert router.status_code == 201, router.text
+    router = router.json()["router"]
+    r = api(srv, "PUT", NET + "/routers/%s/add_router_interface" % router["id"], srv.demo,
+            json={"subnet_id": sub["id"]})
+    assert r.status_code == 200, r.text
     r = api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo,
             json={"floatingip": {"port_id": target["id"]}})
     assert r.status_code == 200, r.text
     assert r.json()["floatingip"]["fixed_ip_address"] == target["fixed_ips"][0]["ip_address"]
     assert r.json()["floatingip"]["status"] == "ACTIVE"
+    assert r.json()["floatingip"]["router_id"] == router["id"]
     found = api(srv, "GET", NET + "/floatingips?floating_ip_address=" + fip["floating_ip_address"], srv.demo)
     assert [f["id"] for f in found.json()["floatingips"]] == [fip["id"]]
     r = api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo, json={"floatingip": {"port_id": None}})
     assert r.json()["floatingip"]["port_id"] is None and r.json()["floatingip"]["status"] == "DOWN"
+    assert r.json()["floatingip"]["router_id"] is None
     # associate at creation; the same fixed IP cannot get two floating IPs
     second = api(srv, "POST", NET + "/floatingips", srv.demo, json={"floatingip": {
         "floating_network_id": provider["id"], "port_id": target["id"]}}).json()["floatingip"]
-    assert second["port_id"] == target["id"]
+    assert second["port_id"] == target["id"] and second["router_id"] == router["id"]
     neutron_error(api(srv, "PUT", NET + "/floatingips/" + fip["id"], srv.demo,
                       json={"floatingip": {"port_id": target["id"]}}), 409, "FloatingIPPortAlreadyAssociated")
     neutron_error(api(srv, "POST", NET + "/floatingips", srv.demo, json={"floatingip": {
         "floating_network_id": net["id"]}}), 400, "BadRequest")
     # the floating IP's own port cannot be deleted directly; deleting the fixed port disassociates
     fport = api(srv, "GET", NET + "/ports?device_id=" + fip["id"]).json()["ports"][0]
-    neutron_error(api(srv, "DELETE", NET + "/ports/" + fport["id"]), 409, "DeviceOwnerFloatingIP")
+    msg = neutron_error(api(srv, "DELETE", NET + "/ports/" + fport["id"]), 409, "ServicePortInUse")
+    assert msg == ("Port %s cannot be deleted directly via the port API: has device owner "
+                   "network:floatingip." % fport["id"])
     assert api(srv, "DELETE", NET + "/ports/" + target["id"], srv.demo).status_code == 204
-    assert api(srv, "GET", NET + "/floatingips/" + second["id"], srv.demo).json()["floatingip"]["port_id"] is None
+    gone = api(srv, "GET", NET + "/floatingips/" + second["id"], srv.demo).json()["floatingip"]
+    assert gone["port_id"] is None and gone["router_id"] is None
     for f in (fip, second):
         assert api(srv, "DELETE", NET + "/floatingips/" + f["id"], srv.demo).status_code == 204
     neutron_error(api(srv, "GET", NET + "/ports/" + fport["id"]), 404, "PortNotFound")
-    # another project does not see the floating IPs or ports of the first
+    # another project does not see the floating IPs or ports of the first (the admin's own
+    # first-start router ports stay the admin's)
     assert api(srv, "GET", NET + "/ports?network_id=" + net["id"]).status_code == 200
-    assert api(srv, "GET", NET + "/ports", srv.demo).json()["ports"] == []
+    demo_ports = api(srv, "GET", NET + "/ports", srv.demo).json()["ports"]
+    assert [p["device_owner"] for p in demo_ports] == ["network:router_interface"]
+    assert api(srv, "GET", NET + "/routers", srv.demo).json()["routers"] == [
+        api(srv, "GET", NET + "/routers/" + router["id"], srv.demo).json()["router"]]
+
+
+def test_routers(srv):
+    """The first-start router, a router's life with Neutron's answers: gateway on a non-external
+    network, interfaces in use, the router's ports refused to the port API, deletion."""
+    nets = {n["name"]: n for n in api(srv, "GET", NET + "/networks").json()["networks"]}
+    first = api(srv, "GET", NET + "/routers?name=router").json()["routers"]
+    assert len(first) == 1
+    gateway = first[0]["external_gateway_info"]
+    assert gateway["network_id"] == nets["provider"]["id"] and gateway["enable_snat"] is True
+    assert gateway["external_fixed_ips"][0]["ip_address"] == "127.20.0.2"
+    iface = api(srv, "GET", NET + "/ports?device_id=%s&device_owner=network:router_interface"
+                % first[0]["id"]).json()["ports"]
+    assert [ip["ip_address"] for ip in iface[0]["fixed_ips"]] == ["127.10.0.1"]
+    # a second project cannot see the admin's router
+    seen = [r["id"] for r in api(srv, "GET", NET + "/routers", srv.demo).json()["routers"]]
+    assert first[0]["id"] not in seen
+    neutron_error(api(srv, "GET", NET + "/routers/" + first[0]["id"], srv.demo), 404, "RouterNotFound")
+
+    net, sub = make_net(srv, "10.41.0.0/24")
+    msg = neutron_error(api(srv, "POST", NET + "/routers", json={"router": {
+        "name": "bad", "external_gateway_info": {"network_id": net["id"]}}}), 400, "BadRequest")
+    assert msg == "Bad router request: Network %s is not an external network." % net["id"]
+    assert api(srv, "GET", NET + "/routers?name=bad").json()["routers"] == []
+    r = api(srv, "POST", NET + "/routers", json={"router": {"name": "r41"}}).json()["router"]
+    assert r["external_gateway_info"] is None and r["routes"] == [] and r["status"] == "ACTIVE"
+    info = api(srv, "PUT", NET + "/routers/%s/add_router_interface" % r["id"], json={"subnet_id": sub["id"]})
+    assert info.status_code == 200, info.text
+    info = info.json()
+    assert (info["id"], info["subnet_id"], info["network_id"]) == (r["id"], sub["id"], net["id"])
+    msg = neutron_error(api(srv, "DELETE", NET + "/routers/" + r["id"]), 409, "RouterInUse")
+    assert msg == "Router %s has ports still attached: %s" % (r["id"], info["port_id"])
+    msg = neutron_error(api(srv, "DELETE", NET + "/ports/" + info["port_id"]), 409, "ServicePortInUse")
+    assert msg.endswith("has device owner network:router_interface.")
+    neutron_error(api(srv, "DELETE", NET + "/subnets/" + sub["id"]), 409, "SubnetInUse")
+    neutron_error(api(srv, "DELETE", NET + "/networks/" + net["id"]), 409, "NetworkInUse")
+    missing = str(uuid.uuid4())
+    msg = neutron_error(api(srv, "PUT", NET + "/routers/%s/remove_router_interface" % r["id"],
+                            json={"port_id": missing}), 404, "RouterInterfaceNotFound")
+    assert msg == "Router %s does not have an interface with id %s" % (r["id"], missing)
+    r2 = api(srv, "PUT", NET + "/routers/" + r["id"], json={"router": {
+        "external_gateway_info": {"network_id": nets["provider"]["id"]}}})
+    assert r2.status_code == 200, r2.text
+    gw_port = api(srv, "GET", NET + "/ports?device_owner=network:router_gateway&device_id=" + r["id"]).json()["ports"]
+    assert len(gw_port) == 1 and gw_port[0]["project_id"] == ""
+    assert api(srv, "PUT", NET + "/routers/%s/remove_router_interface" % r["id"],
+               json={"subnet_id": sub["id"]}).status_code == 200
+    assert api(srv, "DELETE", NET + "/routers/" + r["id"]).status_code == 204
+    neutron_error(api(srv, "GET", NET + "/ports/" + gw_port[0]["id"]), 404, "PortNotFound")
+    assert api(srv, "DELETE", NET + "/subnets/" + sub["id"]).status_code == 204
 
 
 def test_load_balancer_vip_validation_and_port(srv):

@@ -1,0 +1,31 @@
+"""The real `openstack` client (Debian's /usr/bin/openstack) run against a test server.
+
+Cli(env) runs it with only the given OS_* variables (those of the caller's environment are
+dropped, so a developer's own cloud is never reached); each call is bounded by CLI_TIMEOUT_S.
+run() asserts success unless check=False; json() adds `-f json` and parses the output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+OPENSTACK = "/usr/bin/openstack"
+CLI_TIMEOUT_S = 90
+
+
+class Cli:
+    def __init__(self, env: dict[str, str]):
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+        self.env.update(env)
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        proc = subprocess.run([OPENSTACK, *args], env=self.env, capture_output=True, text=True,
+                              timeout=CLI_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        if check:
+            assert proc.returncode == 0, "openstack %s -> %s\n%s%s" % (
+                " ".join(args), proc.returncode, proc.stdout, proc.stderr)
+        return proc
+
+    def json(self, *args: str):
+        return json.loads(self.run(*args, "-f", "json").stdout)

@@ -114,7 +114,7 @@ Result<LinuxbridgeDriver::Snapshot> LinuxbridgeDriver::snapshot() {
     auto networks = store_.list(networking::NetKind::kNetwork);
     auto subnets = store_.list(networking::NetKind::kSubnet);
     auto ports = store_.list(networking::NetKind::kPort);
-    auto routers = networking::NetResult<std::vector<json>>(std::vector<json>{});  // TEMP-ROUTERS
+    auto routers = store_.list(networking::NetKind::kRouter);
     auto fips = store_.list(networking::NetKind::kFloatingIp);
     for (auto* listed : {&networks, &subnets, &ports, &routers, &fips}) {
         if (!*listed) {
@@ -458,6 +458,24 @@ Result<void> LinuxbridgeDriver::reconcile(bool at_start) {
         }
     }
     return {};
+}
+
+Result<void> LinuxbridgeDriver::teardown() {
+    std::lock_guard lock(mutex_);
+    for (const auto& name : net::list_netns()) {
+        if (is_driver_namespace(name)) {
+            if (auto done = wiring_.remove_namespace(name); !done) {
+                return done;
+            }
+        }
+    }
+    applied_nat_.clear();
+    for (const char* device : {kControllerDevice, kRootProviderDevice}) {
+        if (auto done = net::delete_link("", device); !done) {
+            return done;
+        }
+    }
+    return wiring_.remove_unreachable_route(wiring_.settings().lb_mgmt_cidr);
 }
 
 Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(const std::string& amphora_id,

@@ -64,6 +64,11 @@ class LinuxbridgeDriver final : public drivers::NetworkDriver, public drivers::A
     // removes ports of amphorae that no longer exist (a crash mid-create) and their namespaces.
     Result<void> reconcile(bool at_start);
 
+    // Removes everything the driver made on this machine: its namespaces (and the processes in
+    // them: amphorae, instances), o-hm0, the unreachable routes. The database is left alone; the
+    // next reconcile rebuilds the machine from it.
+    Result<void> teardown();
+
     // AmphoraNetworking
     Result<drivers::AmphoraPlacement> plug_amphora(const std::string& amphora_id,
                                                    const nlohmann::json& load_balancer) override;

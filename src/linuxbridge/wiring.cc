@@ -338,6 +338,14 @@ Result<void> Wiring::ensure_unreachable_route(const std::string& cidr) {
     return net::add_route("", route);
 }
 
+Result<void> Wiring::remove_unreachable_route(const std::string& cidr) {
+    net::Route route;
+    route.destination = cidr;
+    route.unreachable = true;
+    route.metric = settings_.unreachable_metric;
+    return net::delete_route("", route);
+}
+
 Result<void> Wiring::remove_namespace(const std::string& name) {
     if (!net::netns_exists(name)) {
         return {};

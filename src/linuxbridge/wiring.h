@@ -38,6 +38,7 @@ class Wiring {
                                         const std::vector<std::string>& floating_ips);
     // `unreachable <cidr> metric N` in the root namespace.
     Result<void> ensure_unreachable_route(const std::string& cidr);
+    Result<void> remove_unreachable_route(const std::string& cidr);
     // Removes a namespace and kills the processes still inside it (SIGKILL, by PID).
     Result<void> remove_namespace(const std::string& name);
 

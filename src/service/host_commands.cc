@@ -19,6 +19,7 @@ struct HostCommands::State {
     CLI::App* create = nullptr;
     CLI::App* list = nullptr;
     CLI::App* remove = nullptr;
+    CLI::App* teardown = nullptr;
     std::string name, network = "selfservice";
     int host = 1;
     std::vector<std::string> command;
@@ -77,7 +78,13 @@ HostCommands::HostCommands(CLI::App& app) : state_(std::make_unique<State>()) {
     s.list = group->add_subcommand("list", "instances: name host address mac namespace");
     s.remove = group->add_subcommand("delete", "remove an instance, its port and processes");
     s.remove->add_option("name", s.name, "instance name")->required();
-    for (auto* command : {s.create, s.list, s.remove}) {
+    auto* network = app.add_subcommand("network", "the linuxbridge network on this machine (root)");
+    network->require_subcommand(1);
+    s.teardown = network->add_subcommand(
+        "teardown",
+        "remove every namespace, device and route the linuxbridge driver made (amphorae and "
+        "instances included); the database is kept and the next serve rebuilds from it");
+    for (auto* command : {s.create, s.list, s.remove, s.teardown}) {
         command->add_option("--config-file", s.flags.config_file, "octavia.conf-style file");
         command->add_option("--state-dir", s.flags.state_dir, "state directory");
         command->add_option("--database-connection", s.flags.database_connection,
@@ -89,7 +96,8 @@ HostCommands::~HostCommands() = default;
 
 bool HostCommands::run(int* exit_code) {
     auto& s = *state_;
-    if (!s.create->parsed() && !s.list->parsed() && !s.remove->parsed()) {
+    if (!s.create->parsed() && !s.list->parsed() && !s.remove->parsed() &&
+        !s.teardown->parsed()) {
         return false;
     }
     auto fail = [&](const std::string& message) {
@@ -126,6 +134,12 @@ bool HostCommands::run(int* exit_code) {
         return fail(driver.error().message);
     }
     *exit_code = 0;
+    if (s.teardown->parsed()) {
+        if (auto done = (*driver)->teardown(); !done) {
+            return fail(done.error().message);
+        }
+        return true;
+    }
     if (s.list->parsed()) {
         auto instances = (*driver)->list_instances();
         if (!instances) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// `octane host create/list/delete`: instances to balance to, with the linuxbridge network driver
+// `octane host create/list/delete` and `octane network teardown`: instances to balance to, with the linuxbridge network driver
 // (Nova's part of the seed: "two instances on selfservice"). An instance is a Neutron port
 // (device_owner compute:nova) plugged into a namespace octane-vm-<name> on a simulated compute
 // host, optionally running a command there. Works straight on the state directory's database and

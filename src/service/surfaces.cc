@@ -109,7 +109,7 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
         impl->linuxbridge_driver = std::move(*driver);
         auto* realiser = impl->linuxbridge_driver.get();
         // Neutron's agents act on every change; here synchronously, before the answer leaves.
-        (void)([realiser] {
+        impl->neutron->set_on_change([realiser] {
             if (auto done = realiser->reconcile(false); !done) {
                 spdlog::error("linuxbridge: {}", done.error().message);
             }

@@ -24,24 +24,6 @@ WAIT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def cloud(tmp_path_factory):
-    state = str(tmp_path_factory.mktemp("octane-host-secrets"))
-    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
-    srv.start()
-    try:
-        env = h.read_openrc(os.path.join(state, "admin-openrc"))
-        client = h.Client(srv.base_url, token=h.keystone_token(srv.base_url, env))
-        yield srv, client
-        client.close()
-    finally:
-        try:
-            srv.stop()
-        finally:
-            h.stop_local_amphorae(state)
-
-
-@pytest.fixture(scope="module")
 def serving_lb(cloud):
     srv, client = cloud
     subnet = client.get("/networking/v2.0/subnets?name=selfservice").json["subnets"][0]["id"]

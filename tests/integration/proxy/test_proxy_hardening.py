@@ -2,38 +2,24 @@
 
   - A second engine started on a VIP:port another engine listens on fails with "address in use";
     the first keeps serving alone. Only a reload of the same engine (`-sf <pid>`, which takes the
-    very listening socket over through the @octane-proxy-<pid> hand-over) shares the address, and
-    that reload still loses no connection.
+    very listening socket over through the @octane-proxy-<pid> hand-over) shares the address; that
+    such a reload still loses no connection is test_proxy_l4.py::test_reload_under_load_loses_nothing.
   - When the engine, started as root with `user`/`group`, cannot give up root (here: run without
     CAP_SETUID/CAP_SETGID in its bounding set), it exits with an alert instead of serving as root.
 """
 import os
 import shutil
 import subprocess
-import threading
 
 import pytest
 
-from proxy_harness import Engine, TcpBackend, free_port, proxy_binary, tcp_hello, wait_until
+from proxy_harness import Engine, TcpBackend, free_port, tcp_hello
+from test_proxy_l4 import l4_config
 
 
-def l4_config(port, backend, sock, global_extra=""):
-    return f"""
-global
-    maxconn 500
-    stats socket {sock} mode 600 level admin
-{global_extra}
-defaults
-    mode tcp
-    timeout connect 1s
-    timeout client 10s
-    timeout server 10s
-frontend fe
-    bind 127.0.0.1:{port}
-    default_backend be
-backend be
-    server s1 127.0.0.1:{backend.port}
-"""
+def one_backend_config(port, backend, sock, global_extra=""):
+    config = l4_config(port, [backend], sock)
+    return config.replace("global\n", "global\n" + global_extra, 1) if global_extra else config
 
 
 @pytest.fixture
@@ -53,8 +39,8 @@ def run_to_exit(argv, what, timeout=10):
 
 def test_second_engine_on_a_taken_vip_fails_with_address_in_use(backend, tmp_path):
     port = free_port()
-    first = Engine("octane", l4_config(port, backend, tmp_path / "a.sock"))
-    second = Engine("octane", l4_config(port, backend, tmp_path / "b.sock"))
+    first = Engine("octane", one_backend_config(port, backend, tmp_path / "a.sock"))
+    second = Engine("octane", one_backend_config(port, backend, tmp_path / "b.sock"))
     try:
         p = first.start(wait_socket=tmp_path / "a.sock")
         r = run_to_exit(second.command(), "second engine on a taken VIP:port")
@@ -68,42 +54,6 @@ def test_second_engine_on_a_taken_vip_fails_with_address_in_use(backend, tmp_pat
         second.stop()
 
 
-def test_reload_of_the_same_engine_still_takes_the_vip_over(backend, tmp_path):
-    port = free_port()
-    sock = tmp_path / "s.sock"
-    eng = Engine("octane", l4_config(port, backend, sock))
-    errors, done = [], [0]
-    stop = threading.Event()
-
-    def client():
-        while not stop.is_set():
-            try:
-                assert tcp_hello(port) == "one"
-                done[0] += 1
-            except Exception as e:  # noqa: BLE001 - every failure counts
-                errors.append(repr(e))
-
-    threads = [threading.Thread(target=client) for _ in range(3)]
-    try:
-        old = eng.start(wait_socket=sock)
-        for t in threads:
-            t.start()
-        wait_until(lambda: done[0] > 100, 20, "load running")
-        for _ in range(2):
-            before = done[0]
-            new = eng.start(extra=["-sf", str(old.pid)])
-            assert old.wait(timeout=20) == 0
-            wait_until(lambda: done[0] > before + 100, 20, "traffic through the new process")
-            old = new
-        stop.set()
-        for t in threads:
-            t.join(timeout=20)
-        assert errors == [], errors[:5]
-    finally:
-        stop.set()
-        eng.stop()
-
-
 def test_engine_that_cannot_drop_root_exits(backend, tmp_path):
     if os.geteuid() != 0:
         pytest.skip("needs root: the engine changes user only when started as root")
@@ -111,7 +61,7 @@ def test_engine_that_cannot_drop_root_exits(backend, tmp_path):
     if setpriv is None:
         pytest.fail("setpriv (util-linux) is required to start the engine without CAP_SETUID")
     port = free_port()
-    config = l4_config(port, backend, tmp_path / "s.sock", "    user nobody\n    group nogroup")
+    config = one_backend_config(port, backend, tmp_path / "s.sock", "    user nobody\n    group nogroup\n")
     eng = Engine("octane", config)
     try:
         # Root without CAP_SETUID and CAP_SETGID: setgroups/setgid/setuid fail with EPERM.

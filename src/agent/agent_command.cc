@@ -91,6 +91,8 @@ int run_agent(const AgentFlags& flags) {
     tls.http.threads = o.threads;
     tls.http.max_body_bytes = 64 * 1024 * 1024;
     tls.http.server_name = "octane-agent";
+    // A whole configuration or certificate upload: Octavia's agent_request_read_timeout.
+    tls.http.body_timeout = std::chrono::seconds(180);
     tls.cert_file = o.server_cert;
     tls.key_file = o.server_key;
     tls.client_ca_file = o.client_ca;

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/private_dir.h"
 #include "common/strings.h"
+#include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
@@ -125,8 +127,8 @@ struct LocalAmphoraDriver::Impl {
         ctx.amphora_id = amphora_id;
         ctx.base_dir = amphora_dir(amphora_id);
         // sun_path holds 107 bytes; the state directory may be long.
-        ctx.stats_socket =
-            "/tmp/octane-" + amphora_id.substr(0, 8) + "-" + lb_id.substr(0, 8) + ".sock";
+        ctx.stats_socket = private_socket_dir() + "/" + amphora_id.substr(0, 8) + "-" +
+                           lb_id.substr(0, 8) + ".sock";
         ctx.log_target = "127.0.0.1:514";
         // The engine runs as the controller's own user: a local amphora is not a VM of its own.
         if (const passwd* self = getpwuid(geteuid()); self != nullptr) {
@@ -143,6 +145,9 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
     LocalAmphoraOptions options) {
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
+    if (auto made = ensure_private_dir(private_socket_dir()); !made) {
+        return Unexpected(made.error());
+    }
     std::string pki_dir = impl->options.state_dir + "/pki";
     auto ca = pki::CertificateAuthority::open_or_create({pki_dir});
     if (!ca) {
@@ -170,10 +175,8 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
 Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id,
                                                        const json& load_balancer) {
     std::string dir = impl_->amphora_dir(amphora_id);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        return make_error("cannot create " + dir + ": " + ec.message());
+    if (auto made = ensure_private_dir(dir); !made) {
+        return Unexpected(made.error());
     }
     LocalAmphoraOptions o;
     {
@@ -222,7 +225,11 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
                                      "--heartbeat-interval",
                                      std::to_string(o.heartbeat_interval_s)};
     if (!o.heartbeat_key.empty()) {
-        argv.insert(argv.end(), {"--heartbeat-key", o.heartbeat_key});
+        auto config = write_agent_config(dir, o.heartbeat_key);
+        if (!config) {
+            return Unexpected(config.error());
+        }
+        argv.insert(argv.end(), {"--config-file", *config});
     }
     if (!placement.engine_netns.empty()) {
         argv.insert(argv.end(), {"--engine-netns", placement.engine_netns});
@@ -344,9 +351,9 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
             return gone;
         }
     }
-    // The stats sockets live in /tmp (sun_path is short): /tmp/octane-<amphora>-<lb>.sock.
-    std::string prefix = "octane-" + amphora.id.substr(0, 8) + "-";
-    for (const auto& entry : fs::directory_iterator("/tmp", ec)) {
+    // The stats sockets live in a short private directory: <dir>/<amphora>-<lb>.sock.
+    std::string prefix = amphora.id.substr(0, 8) + "-";
+    for (const auto& entry : fs::directory_iterator(private_socket_dir(), ec)) {
         if (entry.path().filename().string().rfind(prefix, 0) == 0) {
             fs::remove(entry.path(), ec);
         }

@@ -1,15 +1,16 @@
 #include "http/http_server.h"
 
-#include <optional>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
+#include "http/accept_loop.h"
 #include "http/beast_request.h"
+#include "http/connection_limits.h"
 
 namespace octane::http {
 namespace {
@@ -19,31 +20,28 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(120);
-
 std::string fault_json(const std::string& text) {
     return std::string(R"({"faultcode": "Client", "faultstring": ")") + text +
            R"(", "debuginfo": null})";
 }
 
 // One connection: read a request, run the handler, write the response, repeat while keep-alive.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public RequestReader<Session> {
   public:
-    Session(tcp::socket socket, const Handler& handler, const HttpServerOptions& options)
-        : stream_(std::move(socket)), handler_(handler), options_(options) {}
+    Session(tcp::socket socket, ConnectionLimits::Ticket ticket, const Handler& handler,
+            const HttpServerOptions& options)
+        : stream_(std::move(socket)),
+          ticket_(std::move(ticket)),
+          handler_(handler),
+          options_(options) {}
 
-    void run() { read(); }
+    void run() { read_request(); }
 
   private:
-    void read() {
-        parser_.emplace();
-        parser_->body_limit(options_.max_body_bytes);
-        parser_->header_limit(64 * 1024);
-        stream_.expires_after(kIdleTimeout);
-        bhttp::async_read(
-            stream_, buffer_, *parser_,
-            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
-    }
+    friend class RequestReader<Session>;
+    beast::tcp_stream& stream() { return stream_; }
+    beast::tcp_stream& transport() { return stream_; }
+    const HttpServerOptions& options() const { return options_; }
 
     void on_read(beast::error_code ec) {
         if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
@@ -74,7 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 if (ec || !keep_alive) {
                     return self->close();
                 }
-                self->read();
+                self->await_next_request();
             });
     }
 
@@ -85,8 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     beast::tcp_stream stream_;
-    beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    ConnectionLimits::Ticket ticket_;
     const Handler& handler_;
     const HttpServerOptions& options_;
 };
@@ -96,25 +93,14 @@ class Session : public std::enable_shared_from_this<Session> {
 struct HttpServer::Impl {
     HttpServerOptions options;
     Handler handler;
+    // Before io: connections still queued in io hold tickets until io is destroyed.
+    std::unique_ptr<ConnectionLimits> limits;
     asio::io_context io;
     tcp::acceptor acceptor{io};
+    std::unique_ptr<AcceptLoop> accepting;
     std::vector<std::thread> threads;
     uint16_t port = 0;
     bool running = false;
-
-    void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
-            if (ec == asio::error::operation_aborted) {
-                return;
-            }
-            if (!ec) {
-                beast::error_code ignored;
-                s.set_option(tcp::no_delay(true), ignored);
-                std::make_shared<Session>(std::move(s), handler, options)->run();
-            }
-            accept();
-        });
-    }
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Handler handler)
@@ -128,28 +114,21 @@ HttpServer::~HttpServer() {
 }
 
 Result<void> HttpServer::start() {
-    beast::error_code ec;
-    auto address = asio::ip::make_address(impl_->options.bind_host, ec);
-    if (ec) {
-        return make_error("invalid bind address " + impl_->options.bind_host);
+    auto port = open_acceptor(impl_->acceptor, impl_->options);
+    if (!port) {
+        return Unexpected(port.error());
     }
-    tcp::endpoint endpoint(address, impl_->options.bind_port);
-    impl_->acceptor.open(endpoint.protocol(), ec);
-    if (!ec) {
-        impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        impl_->acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        return make_error("cannot listen on " + impl_->options.bind_host + ":" +
-                          std::to_string(impl_->options.bind_port) + ": " + ec.message());
-    }
-    impl_->port = impl_->acceptor.local_endpoint().port();
-    impl_->accept();
+    impl_->port = *port;
+    impl_->limits = std::make_unique<ConnectionLimits>(impl_->options.max_connections,
+                                                       impl_->options.max_connections_per_client);
+    impl_->accepting = std::make_unique<AcceptLoop>(
+        impl_->io, impl_->acceptor, *impl_->limits,
+        [impl = impl_.get()](tcp::socket socket, ConnectionLimits::Ticket ticket) {
+            std::make_shared<Session>(std::move(socket), std::move(ticket), impl->handler,
+                                      impl->options)
+                ->run();
+        });
+    impl_->accepting->run();
     impl_->running = true;
     for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
         impl_->threads.emplace_back([this] { impl_->io.run(); });

@@ -4,6 +4,7 @@
 // Handlers are synchronous (the control plane's work is a few DB statements), so a thread per core
 // serving many keep-alive connections through Asio is enough; Beast stays inside http_server.cc.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,14 @@ struct HttpServerOptions {
     int threads = 2;
     size_t max_body_bytes = 114688;  // oslo.middleware sizelimit default
     std::string server_name = "octane";
+    // Deadlines (see accept_loop.h): the request head, the idle wait for the next request of a
+    // keep-alive connection, the request body.
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds keepalive_timeout{60'000};
+    std::chrono::milliseconds body_timeout{60'000};
+    // Open connections at most, and from one client address at most; more are closed at accept.
+    size_t max_connections = 1000;
+    size_t max_connections_per_client = 100;
 };
 
 class HttpServer {

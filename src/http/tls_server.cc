@@ -12,7 +12,9 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "http/accept_loop.h"
 #include "http/beast_request.h"
+#include "http/connection_limits.h"
 
 namespace octane::http {
 namespace {
@@ -25,41 +27,38 @@ using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
-constexpr auto kIdleTimeout = std::chrono::seconds(180);  // Octavia agent_request_read_timeout
 
 // The agent's framework error body (Octavia: {"error": ..., "http_code": N}).
 std::string error_json(int status, const std::string& text) {
     return R"({"error": ")" + text + R"(", "http_code": )" + std::to_string(status) + "}";
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public RequestReader<Session> {
   public:
-    Session(tcp::socket socket, ssl::context& context, const Handler& handler,
-            const HttpServerOptions& options)
-        : stream_(std::move(socket), context), handler_(handler), options_(options) {}
+    Session(tcp::socket socket, ConnectionLimits::Ticket ticket, ssl::context& context,
+            const Handler& handler, const HttpServerOptions& options)
+        : stream_(std::move(socket), context),
+          ticket_(std::move(ticket)),
+          handler_(handler),
+          options_(options) {}
 
     void run() {
-        beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+        transport().expires_after(kHandshakeTimeout);
         stream_.async_handshake(ssl::stream_base::server,
                                 [self = shared_from_this()](beast::error_code ec) {
                                     if (ec) {
                                         spdlog::debug("TLS handshake refused: {}", ec.message());
                                         return self->close();
                                     }
-                                    self->read();
+                                    self->read_request();
                                 });
     }
 
   private:
-    void read() {
-        parser_.emplace();
-        parser_->body_limit(options_.max_body_bytes);
-        parser_->header_limit(64 * 1024);
-        beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
-        bhttp::async_read(
-            stream_, buffer_, *parser_,
-            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
-    }
+    friend class RequestReader<Session>;
+    TlsStream& stream() { return stream_; }
+    beast::tcp_stream& transport() { return beast::get_lowest_layer(stream_); }
+    const HttpServerOptions& options() const { return options_; }
 
     void on_read(beast::error_code ec) {
         if (ec == bhttp::error::body_limit) {
@@ -94,24 +93,23 @@ class Session : public std::enable_shared_from_this<Session> {
                 if (ec || !keep_alive) {
                     return self->shutdown();
                 }
-                self->read();
+                self->await_next_request();
             });
     }
 
     void shutdown() {
-        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+        transport().expires_after(std::chrono::seconds(2));
         stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
     }
 
     void close() {
         beast::error_code ignored;
-        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(stream_).socket().close(ignored);
+        transport().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        transport().socket().close(ignored);
     }
 
     TlsStream stream_;
-    beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    ConnectionLimits::Ticket ticket_;
     const Handler& handler_;
     const HttpServerOptions& options_;
 };
@@ -121,9 +119,12 @@ class Session : public std::enable_shared_from_this<Session> {
 struct TlsServer::Impl {
     TlsServerOptions options;
     Handler handler;
+    // Before io: connections still queued in io hold tickets until io is destroyed.
+    std::unique_ptr<ConnectionLimits> limits;
     asio::io_context io;
     ssl::context context{ssl::context::tls_server};
     tcp::acceptor acceptor{io};
+    std::unique_ptr<AcceptLoop> accepting;
     std::vector<std::thread> threads;
     uint16_t port = 0;
     bool running = false;
@@ -154,20 +155,6 @@ struct TlsServer::Impl {
         context.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
         return {};
     }
-
-    void accept() {
-        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
-            if (ec == asio::error::operation_aborted) {
-                return;
-            }
-            if (!ec) {
-                beast::error_code ignored;
-                s.set_option(tcp::no_delay(true), ignored);
-                std::make_shared<Session>(std::move(s), context, handler, options.http)->run();
-            }
-            accept();
-        });
-    }
 };
 
 TlsServer::TlsServer(TlsServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
@@ -184,28 +171,21 @@ Result<void> TlsServer::start() {
         return loaded;
     }
     const auto& http = impl_->options.http;
-    beast::error_code ec;
-    auto address = asio::ip::make_address(http.bind_host, ec);
-    if (ec) {
-        return make_error("invalid bind address " + http.bind_host);
+    auto port = open_acceptor(impl_->acceptor, http);
+    if (!port) {
+        return Unexpected(port.error());
     }
-    tcp::endpoint endpoint(address, http.bind_port);
-    impl_->acceptor.open(endpoint.protocol(), ec);
-    if (!ec) {
-        impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        impl_->acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        return make_error("cannot listen on " + http.bind_host + ":" +
-                          std::to_string(http.bind_port) + ": " + ec.message());
-    }
-    impl_->port = impl_->acceptor.local_endpoint().port();
-    impl_->accept();
+    impl_->port = *port;
+    impl_->limits =
+        std::make_unique<ConnectionLimits>(http.max_connections, http.max_connections_per_client);
+    impl_->accepting = std::make_unique<AcceptLoop>(
+        impl_->io, impl_->acceptor, *impl_->limits,
+        [impl = impl_.get()](tcp::socket socket, ConnectionLimits::Ticket ticket) {
+            std::make_shared<Session>(std::move(socket), std::move(ticket), impl->context,
+                                      impl->handler, impl->options.http)
+                ->run();
+        });
+    impl_->accepting->run();
     impl_->running = true;
     for (int i = 0; i < std::max(1, http.threads); ++i) {
         impl_->threads.emplace_back([this] { impl_->io.run(); });

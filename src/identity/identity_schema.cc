@@ -1,6 +1,36 @@
 #include "identity/identity_schema.h"
 
 namespace octane::identity {
+namespace {
+
+// Which token a token was re-issued from (revocation follows it), in a state directory made before
+// these columns existed.
+Result<void> add_token_lineage(db::Database& db) {
+    auto columns = db.query("SELECT name FROM pragma_table_info('identity_tokens')");
+    if (!columns) {
+        return Unexpected(columns.error());
+    }
+    bool present = false;
+    for (const auto& row : *columns) {
+        present = present || row.text(0) == "parent_audit_id";
+    }
+    if (!present) {
+        for (const char* added : {"ALTER TABLE identity_tokens ADD COLUMN parent_audit_id TEXT",
+                                  "ALTER TABLE identity_tokens ADD COLUMN audit_chain_id TEXT"}) {
+            if (auto done = db.exec(added); !done) {
+                return Unexpected(done.error());
+            }
+        }
+    }
+    auto indexed = db.exec(
+        "CREATE INDEX IF NOT EXISTS identity_tokens_parent ON identity_tokens (parent_audit_id)");
+    if (!indexed) {
+        return Unexpected(indexed.error());
+    }
+    return {};
+}
+
+}  // namespace
 
 Result<void> migrate_identity(db::Database& db) {
     static const char* const kStatements[] = {
@@ -17,7 +47,8 @@ Result<void> migrate_identity(db::Database& db) {
         // Only a SHA-256 digest of a token is kept; expires_ms is unix milliseconds.
         "CREATE TABLE IF NOT EXISTS identity_tokens (digest TEXT PRIMARY KEY, user_id TEXT NOT"
         " NULL, project_id TEXT, audit_id TEXT NOT NULL, issued_ms INTEGER NOT NULL, expires_ms"
-        " INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)",
+        " INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, parent_audit_id TEXT,"
+        " audit_chain_id TEXT)",
         "CREATE INDEX IF NOT EXISTS identity_tokens_expiry ON identity_tokens (expires_ms)",
     };
     return db.transaction([&]() -> Result<void> {
@@ -26,7 +57,7 @@ Result<void> migrate_identity(db::Database& db) {
                 return Unexpected(done.error());
             }
         }
-        return {};
+        return add_token_lineage(db);
     });
 }
 

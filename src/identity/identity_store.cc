@@ -255,7 +255,7 @@ Result<User> IdentityStore::authenticate(const std::string& user_id_or_name,
     }
     if (!*found) {
         // Same work as a real check, so timing does not reveal which users exist.
-        (void)verify_password(password, hash_password("unused"));
+        (void)verify_password(password, absent_user_hash());
         return unauthorized();
     }
     const auto& [user, password_hash] = **found;
@@ -266,7 +266,8 @@ Result<User> IdentityStore::authenticate(const std::string& user_id_or_name,
 }
 
 Result<IssuedToken> IdentityStore::issue_token(const User& user,
-                                               const std::optional<Project>& project) {
+                                               const std::optional<Project>& project,
+                                               const TokenInfo* parent) {
     IssuedToken issued;
     issued.info.user = user;
     issued.info.project = project;
@@ -282,19 +283,31 @@ Result<IssuedToken> IdentityStore::issue_token(const User& user,
     }
     issued.token = new_token();
     issued.info.audit_id = random_hex(11);
+    issued.info.audit_chain_id = parent ? parent->audit_chain_id : issued.info.audit_id;
     issued.info.issued_ms = to_unix_millis(clock_.now());
-    issued.info.expires_ms = issued.info.issued_ms + token_ttl_ms_;
+    issued.info.expires_ms = parent ? parent->expires_ms : issued.info.issued_ms + token_ttl_ms_;
     db::Value project_id = nullptr;
     if (project) {
         project_id = project->id;
     }
-    auto done = db_.exec(
+    db::Value parent_audit_id = nullptr;
+    if (parent) {
+        parent_audit_id = parent->audit_id;
+    }
+    // One statement, so a revocation of the parent either sees this row (and revokes it too) or
+    // ran before it (and nothing is inserted).
+    auto inserted = db_.exec(
         "INSERT INTO identity_tokens (digest, user_id, project_id, audit_id, issued_ms,"
-        " expires_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        " expires_ms, parent_audit_id, audit_chain_id) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT"
+        " EXISTS (SELECT 1 FROM identity_tokens WHERE audit_id = ? AND revoked = 1)",
         {token_digest(issued.token), user.id, project_id, issued.info.audit_id,
-         issued.info.issued_ms, issued.info.expires_ms});
-    if (!done) {
-        return Unexpected(done.error());
+         issued.info.issued_ms, issued.info.expires_ms, parent_audit_id, issued.info.audit_chain_id,
+         parent_audit_id});
+    if (!inserted) {
+        return Unexpected(inserted.error());
+    }
+    if (*inserted == 0) {
+        return unauthorized();
     }
     // Expired tokens are useless; drop them now and then so the table stays small.
     (void)db_.exec("DELETE FROM identity_tokens WHERE expires_ms < ?",
@@ -308,8 +321,8 @@ Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
         return not_found;
     }
     auto rows = db_.query(
-        "SELECT user_id, project_id, audit_id, issued_ms, expires_ms, revoked FROM"
-        " identity_tokens WHERE digest = ?",
+        "SELECT user_id, project_id, audit_id, issued_ms, expires_ms, revoked,"
+        " COALESCE(audit_chain_id, audit_id) FROM identity_tokens WHERE digest = ?",
         {token_digest(token)});
     if (!rows) {
         return Unexpected(rows.error());
@@ -322,6 +335,7 @@ Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
     info.audit_id = row.text(2);
     info.issued_ms = row.integer(3);
     info.expires_ms = row.integer(4);
+    info.audit_chain_id = row.text(6);
     if (row.integer(5) != 0 || info.expires_ms <= to_unix_millis(clock_.now())) {
         return not_found;
     }
@@ -359,8 +373,13 @@ Result<void> IdentityStore::revoke_token(const std::string& token) {
     if (!valid) {
         return Unexpected(valid.error());
     }
-    auto done =
-        db_.exec("UPDATE identity_tokens SET revoked = 1 WHERE digest = ?", {token_digest(token)});
+    // The descendants by parent_audit_id; UNION drops repeats, so the recursion ends.
+    auto done = db_.exec(
+        "WITH RECURSIVE doomed(audit_id) AS (SELECT audit_id FROM identity_tokens WHERE digest = ?"
+        " UNION SELECT t.audit_id FROM identity_tokens t JOIN doomed d ON t.parent_audit_id ="
+        " d.audit_id) UPDATE identity_tokens SET revoked = 1 WHERE audit_id IN (SELECT audit_id"
+        " FROM doomed)",
+        {token_digest(token)});
     if (!done) {
         return Unexpected(done.error());
     }

@@ -36,6 +36,9 @@ struct TokenInfo {
     std::optional<Project> project;
     std::vector<Role> roles;
     std::string audit_id;
+    // The audit id of the token this one was first derived from (its own for a token issued from
+    // a password): Keystone's second audit id, naming the whole chain of re-issues.
+    std::string audit_chain_id;
     int64_t issued_ms = 0;
     int64_t expires_ms = 0;
 
@@ -81,10 +84,14 @@ class IdentityStore {
 
     // Password check; 401 for an unknown user, a wrong password or a disabled user.
     Result<User> authenticate(const std::string& user_id_or_name, const std::string& password);
-    // 401 when the user has no role on the project.
-    Result<IssuedToken> issue_token(const User& user, const std::optional<Project>& project);
+    // 401 when the user has no role on the project. A token issued from a `parent` token (the
+    // `token` method) expires when its parent does, so re-issuing never extends a token's life,
+    // and it is revoked with its parent; 401 when the parent was revoked meanwhile.
+    Result<IssuedToken> issue_token(const User& user, const std::optional<Project>& project,
+                                    const TokenInfo* parent = nullptr);
     // 404 "Could not find token" for unknown, expired or revoked tokens.
     Result<TokenInfo> validate_token(const std::string& token);
+    // Revokes the token and every token derived from it, however many re-issues away.
     Result<void> revoke_token(const std::string& token);
 
   private:

@@ -109,6 +109,7 @@ http::HttpResponse KeystoneService::create_token(const http::HttpRequest& reques
         return from_error(parsed.error());
     }
     std::optional<User> user;
+    std::optional<TokenInfo> parent;
     std::vector<std::string> methods;
     if (parsed->password) {
         methods.push_back("password");
@@ -130,6 +131,7 @@ http::HttpResponse KeystoneService::create_token(const http::HttpRequest& reques
             return keystone_error(401, "The request you have made requires authentication.");
         }
         user = existing->user;
+        parent = std::move(*existing);
     }
     std::optional<Project> project;
     if (parsed->project_id || parsed->project_name) {
@@ -147,7 +149,7 @@ http::HttpResponse KeystoneService::create_token(const http::HttpRequest& reques
         }
         project = **found;
     }
-    auto issued = store_.issue_token(*user, project);
+    auto issued = store_.issue_token(*user, project, parent ? &*parent : nullptr);
     if (!issued) {
         return from_error(issued.error());
     }

@@ -49,6 +49,15 @@ json service(const std::string& type, const std::string& name, const std::string
     return {{"id", id}, {"type", type}, {"name", name}, {"endpoints", endpoints}};
 }
 
+// Keystone's: the token's own audit id, then the chain's when it was derived from another token.
+json audit_ids(const TokenInfo& info) {
+    json ids = json::array({info.audit_id});
+    if (!info.audit_chain_id.empty() && info.audit_chain_id != info.audit_id) {
+        ids.push_back(info.audit_chain_id);
+    }
+    return ids;
+}
+
 }  // namespace
 
 std::string keystone_time(int64_t unix_ms) {
@@ -86,7 +95,7 @@ json token_body(const TokenInfo& info, const std::string& base,
                     {"name", info.user.name},
                     {"domain", domain_ref(info.user.domain_id)},
                     {"password_expires_at", nullptr}}},
-                  {"audit_ids", json::array({info.audit_id})},
+                  {"audit_ids", audit_ids(info)},
                   {"expires_at", keystone_time(info.expires_ms)},
                   {"issued_at", keystone_time(info.issued_ms)}};
     if (info.project) {

@@ -1,5 +1,6 @@
 #include "identity/password_hash.h"
 
+#include <atomic>
 #include <stdexcept>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace {
 
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
+
+std::atomic<uint64_t> derivations{0};
 
 std::string to_hex(const unsigned char* data, size_t size) {
     static constexpr char kDigits[] = "0123456789abcdef";
@@ -55,6 +58,7 @@ bool from_hex(std::string_view text, std::vector<unsigned char>& out) {
 std::vector<unsigned char> derive(std::string_view password, const std::vector<unsigned char>& salt,
                                   int iterations) {
     std::vector<unsigned char> key(kHashBytes);
+    derivations.fetch_add(1, std::memory_order_relaxed);
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
                           static_cast<int>(salt.size()), iterations, EVP_sha256(),
                           static_cast<int>(key.size()), key.data()) != 1) {
@@ -102,6 +106,17 @@ bool verify_password(std::string_view password, std::string_view stored) {
     }
     auto key = derive(password, salt, iterations);
     return CRYPTO_memcmp(key.data(), expected.data(), kHashBytes) == 0;
+}
+
+std::string_view absent_user_hash() {
+    // The salt and digest are arbitrary fixed hex; only their shape and the iteration count matter.
+    static const std::string kHash = "pbkdf2-sha256$" + std::to_string(kDefaultPbkdf2Iterations) +
+                                     "$" + std::string(32, '0') + "$" + std::string(64, '0');
+    return kHash;
+}
+
+uint64_t pbkdf2_runs() {
+    return derivations.load(std::memory_order_relaxed);
 }
 
 std::string new_token() {

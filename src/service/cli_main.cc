@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include "agent/agent_command.h"
 #include "service/daemons.h"
@@ -12,6 +13,9 @@
 namespace octane::service {
 
 int cli_main(int argc, char** argv) {
+    // Everything Octane writes (database, keys, certificates, configurations, sockets) is for its
+    // own user only; a file meant to be shared is chmod-ed explicitly.
+    umask(077);
     CLI::App app{"Octane: an Octavia-compatible load balancer service"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "octane 0.1.0");

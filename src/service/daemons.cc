@@ -11,6 +11,7 @@
 #include "api/api_service.h"
 #include "common/file_util.h"
 #include "common/logging.h"
+#include "common/private_dir.h"
 #include "common/stop_signals.h"
 #include "controller/health/health_manager.h"
 #include "controller/health/heartbeat_key.h"
@@ -88,10 +89,9 @@ Result<std::unique_ptr<controller::health::HealthManager>> start_health_manager(
 int run_daemon(Role role, const ServiceOptions& options) {
     sigset_t signals = block_stop_signals();
     setup_logging(options.debug ? "debug" : "info", options.log_file);
-    std::error_code ec;
-    std::filesystem::create_directories(options.state_dir, ec);
-    if (ec) {
-        spdlog::critical("cannot create state directory {}: {}", options.state_dir, ec.message());
+    // 0700 also when it was made before: it holds the database, the CA key, the heartbeat key.
+    if (auto made = ensure_private_dir(options.state_dir); !made) {
+        spdlog::critical("state directory: {}", made.error().message);
         return 1;
     }
     auto path = sqlite_path(options);
@@ -157,6 +157,11 @@ int run_daemon(Role role, const ServiceOptions& options) {
         http_options.bind_port = static_cast<uint16_t>(options.bind_port);
         http_options.threads = options.api_threads;
         http_options.max_body_bytes = static_cast<size_t>(options.max_request_body_size);
+        http_options.max_connections = static_cast<size_t>(options.max_connections);
+        http_options.max_connections_per_client =
+            static_cast<size_t>(options.max_connections_per_client);
+        http_options.header_timeout = std::chrono::seconds(options.header_timeout);
+        http_options.keepalive_timeout = std::chrono::seconds(options.keepalive_timeout);
         server = std::make_unique<http::HttpServer>(
             http_options, (*surfaces)->wrap([&service](const http::HttpRequest& r) {
                 return service.handle(r);

@@ -222,6 +222,10 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
          &o.max_request_body_size},
         {raw.token_expiration, "token", "expiration", &o.token_expiration},
         {kNoFlag, "keystone_authtoken", "token_cache_time", &o.keystone_cache_seconds},
+        {kNoFlag, "api_settings", "max_connections", &o.max_connections},
+        {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
+        {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
+        {kNoFlag, "api_settings", "keepalive_timeout", &o.keepalive_timeout},
     };
     for (auto& option : ints) {
         auto text = pick(option.flag, option.section, option.key, "");
@@ -275,6 +279,12 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1 ||
         o.worker_threads < 1 || o.worker_threads > 64) {
         return make_error("lease, poll interval and page limit must be positive, workers 1..64");
+    }
+    if (o.max_connections < 1 || o.max_connections_per_client < 1 || o.header_timeout < 1 ||
+        o.keepalive_timeout < 1) {
+        return make_error(
+            "api_settings: max_connections, max_connections_per_client, header_timeout and "
+            "keepalive_timeout must be at least 1");
     }
     if (o.health_bind_port < 0 || o.health_bind_port > 65535) {
         return make_error("health_manager.bind_port must be 0..65535");

@@ -57,6 +57,11 @@ struct ServiceOptions {
     int64_t pagination_max_limit = 1000;
     model::QuotaDefaults quota_defaults;  // [quotas] default_<resource>_quota, -1 = unlimited
     int64_t max_request_body_size = 114688;
+    // [api_settings] connection limits and deadlines of the HTTP server (http_server.h), seconds.
+    int64_t max_connections = 1000;
+    int64_t max_connections_per_client = 100;
+    int64_t header_timeout = 10;
+    int64_t keepalive_timeout = 60;
     std::string api_base_uri;
     bool healthcheck_enabled = false;
     std::string log_file;

@@ -88,8 +88,12 @@ ApiResult<http::HttpResponse> list(Call& call, Kind kind, const std::string& plu
         for (const auto& k : keys) {
             select += (select.empty() ? "" : ", ") + columns.at(k.name).sql;
         }
-        auto marker = call.api.db.query("SELECT " + select + " FROM " + table + " WHERE id = ?",
-                                        {*q->marker});
+        // Only among what this caller may list: another project's id is as unknown as a typo.
+        std::vector<db::Value> marker_params{*q->marker};
+        marker_params.insert(marker_params.end(), params.begin(), params.end());
+        auto marker = call.api.db.query("SELECT " + select + " FROM " + table + " WHERE id = ?" +
+                                            (where.empty() ? "" : " AND " + where),
+                                        marker_params);
         if (!marker) {
             return storage_error(marker.error());
         }

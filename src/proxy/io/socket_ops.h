@@ -8,8 +8,10 @@
 
 namespace octane::proxy {
 
-// A listening TCP socket with SO_REUSEADDR and SO_REUSEPORT (so the next process during a
-// reload can bind the same address even when it cannot take the socket over by hand-off).
+// A listening TCP socket with SO_REUSEADDR (rebinding over connections in TIME_WAIT) and without
+// SO_REUSEPORT: an address another process listens on fails with EADDRINUSE. The one way to share
+// a VIP:port is the reload hand-over of the very same socket (runtime/handoff.h), so an engine of
+// a stale amphora can never silently answer beside a new one on the same VIP.
 Result<int> open_listener(const Endpoint& ep, int backlog);
 
 // Starts a non-blocking connect; returns the fd (connect may still be in progress).

@@ -1,10 +1,13 @@
 #include "proxy/runtime/process.h"
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -63,24 +66,44 @@ Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedList
     return out;
 }
 
-void drop_privileges(const config::GlobalSection& g) {
-    if (geteuid() != 0) {
-        return;
+Unexpected<Error> errno_failure(const std::string& what) {
+    return make_error(what + ": " + std::strerror(errno));
+}
+
+// `user` / `group` of the global section, as root. Every step must succeed: an engine that meant
+// to give up root and could not must not serve traffic as root.
+Result<void> drop_privileges(const config::GlobalSection& g) {
+    if (geteuid() != 0 || (g.user.empty() && g.group.empty())) {
+        return {};
     }
+    std::optional<gid_t> gid;
+    std::optional<uid_t> uid;
     if (!g.group.empty()) {
-        if (group* gr = getgrnam(g.group.c_str())) {
-            setgroups(0, nullptr);
-            (void)setgid(gr->gr_gid);
+        const group* gr = getgrnam(g.group.c_str());
+        if (gr == nullptr) {
+            return make_error("cannot find group id for '" + g.group + "'");
         }
+        gid = gr->gr_gid;
     }
     if (!g.user.empty()) {
-        if (passwd* pw = getpwnam(g.user.c_str())) {
-            if (g.group.empty()) {
-                (void)setgid(pw->pw_gid);
-            }
-            (void)setuid(pw->pw_uid);
+        const passwd* pw = getpwnam(g.user.c_str());
+        if (pw == nullptr) {
+            return make_error("cannot find user id for '" + g.user + "'");
         }
+        uid = pw->pw_uid;
+        gid = gid.value_or(pw->pw_gid);
     }
+    // Supplementary groups first (they need root), then the group, then the user.
+    if (setgroups(0, nullptr) == -1) {
+        return errno_failure("cannot drop supplementary groups (setgroups)");
+    }
+    if (setgid(*gid) == -1) {
+        return errno_failure("cannot set gid " + std::to_string(*gid));
+    }
+    if (uid && setuid(*uid) == -1) {
+        return errno_failure("cannot set uid " + std::to_string(*uid));
+    }
+    return {};
 }
 
 bool write_pidfile(const std::string& path, pid_t pid) {
@@ -240,7 +263,10 @@ int run_process(const Options& opt) {
         std::fprintf(stderr, "[ALERT] %s\n", r.error().message.c_str());
         return 1;
     }
-    drop_privileges(global);
+    if (auto dropped = drop_privileges(global); !dropped) {
+        std::fprintf(stderr, "[ALERT] %s\n", dropped.error().message.c_str());
+        return 1;
+    }
     health.start();
     (void)count_checks;
 

@@ -28,24 +28,6 @@ import octane_server as h  # noqa: E402
 WAIT_S = 30.0
 
 
-@pytest.fixture(scope="module")
-def cloud(tmp_path_factory):
-    state = str(tmp_path_factory.mktemp("octane-amphora-flows"))
-    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
-    srv.start()
-    try:
-        env = h.read_openrc(os.path.join(state, "admin-openrc"))
-        client = h.Client(srv.base_url, token=h.keystone_token(srv.base_url, env))
-        yield srv, client
-        client.close()
-    finally:
-        try:
-            srv.stop()
-        finally:
-            h.stop_local_amphorae(state)
-
-
 @pytest.fixture
 def taken_port():
     """A port held on 0.0.0.0 by this test: no VIP can listen on it."""

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../../support/fake_clock.h"
 #include "common/clock.h"
 #include "controller/health/health_schema.h"
 #include "db/object_store.h"
@@ -21,20 +22,7 @@ namespace octane::controller::health::testing {
 
 using namespace std::chrono_literals;
 
-// Wall clock at a fixed instant, moved by hand.
-class FakeClock final : public Clock {
-  public:
-    std::chrono::system_clock::time_point now() const override { return now_; }
-    std::chrono::steady_clock::time_point steady_now() const override {
-        return std::chrono::steady_clock::time_point(now_.time_since_epoch());
-    }
-    void advance(std::chrono::milliseconds by) { now_ += by; }
-    void set(std::chrono::system_clock::time_point t) { now_ = t; }
-
-  private:
-    std::chrono::system_clock::time_point now_ =
-        std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
-};
+using test_support::FakeClock;
 
 class HealthDbTest : public ::testing::Test {
   public:

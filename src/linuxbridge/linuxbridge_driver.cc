@@ -570,18 +570,41 @@ Result<void> LinuxbridgeDriver::remove_ports_of_device(const std::string& device
     if (!snap) {
         return Unexpected(snap.error());
     }
+    std::set<std::pair<int, std::string>> touched;  // (host, network) that lost a port
+    std::set<std::pair<int, std::string>> still_used;
     for (const auto& port : snap->ports) {
+        auto plug = plug_of(port, snap->subnets);
         if (string_field(port, "device_id") != device_id) {
+            if (plug) {
+                still_used.insert({plug->host, plug->network_id});
+            }
             continue;
         }
-        if (auto plug = plug_of(port, snap->subnets)) {
+        if (plug) {
             if (auto done = wiring_.unwire_port(*plug); !done) {
                 return done;
             }
+            touched.insert({plug->host, plug->network_id});
         }
         if (auto gone = store_.remove(networking::NetKind::kPort, string_field(port, "id"));
             !gone) {
             return failure(gone.error());
+        }
+    }
+    // As the linuxbridge agent: a host keeps a network's bridge only while a port of it is there.
+    for (const auto& [host, network_id] : touched) {
+        if (still_used.count({host, network_id})) {
+            continue;
+        }
+        auto network = snap->networks_by_id.find(network_id);
+        bool external = network != snap->networks_by_id.end() &&
+                        network->second.value("router:external", false);
+        auto segment = segments_.segment_of(network_id, external, wiring_.settings().vni_range);
+        if (!segment) {
+            return Unexpected(segment.error());
+        }
+        if (auto done = wiring_.remove_network_from_host(host, *segment); !done) {
+            return done;
         }
     }
     return {};

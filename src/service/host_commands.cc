@@ -96,8 +96,7 @@ HostCommands::~HostCommands() = default;
 
 bool HostCommands::run(int* exit_code) {
     auto& s = *state_;
-    if (!s.create->parsed() && !s.list->parsed() && !s.remove->parsed() &&
-        !s.teardown->parsed()) {
+    if (!s.create->parsed() && !s.list->parsed() && !s.remove->parsed() && !s.teardown->parsed()) {
         return false;
     }
     auto fail = [&](const std::string& message) {

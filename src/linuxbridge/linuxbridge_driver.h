@@ -104,6 +104,9 @@ class LinuxbridgeDriver final : public drivers::NetworkDriver, public drivers::A
     networking::LocalNetworkDriver ipam_;
     std::mutex mutex_;  // one realisation at a time (worker threads, API threads)
     std::map<std::string, std::string> applied_nat_;  // router id -> last nft batch applied
+    // Ports this process wired, as wired: a later reconcile leaves them alone (no netlink call)
+    // unless their plug changed. Cleared at start so everything is checked once.
+    std::map<std::string, PortPlug> wired_;
     unsigned next_host_ = 0;
 };
 

@@ -38,6 +38,8 @@ struct PortPlug {
     // Octavia's policy routing: replies from them leave by the VIP subnet's gateway (table 1).
     std::vector<std::string> vip_addresses;
     bool router_port = false;
+
+    bool operator==(const PortPlug&) const = default;
 };
 
 // subnets: id -> subnet JSON (cidr, gateway_ip). nullopt when the port is not plugged.

@@ -3,6 +3,7 @@
 // IP association through a router, and the change hook.
 
 #include <memory>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -411,6 +412,17 @@ TEST_F(RouterServiceTest, ChangeHookAfterEverySuccessfulChangeOnly) {
     EXPECT_EQ(changes_, 6);
     EXPECT_EQ(call("DELETE", path(r)).status, 204);
     EXPECT_EQ(changes_, 7);
+}
+
+TEST_F(RouterServiceTest, AFailingHookLeavesTheCommittedAnswer) {
+    service_->set_on_change([this] {
+        ++changes_;
+        throw std::runtime_error("driver down");
+    });
+    auto made = call("POST", "/v2.0/routers", {{"router", {{"name", "kept"}}}});
+    EXPECT_EQ(made.status, 201);
+    EXPECT_EQ(changes_, 1);
+    EXPECT_EQ(call("GET", "/v2.0/routers?name=kept").body["routers"].size(), 1u);
 }
 
 }  // namespace

@@ -181,7 +181,8 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         json list = json::array();
         for (const char* alias :
              {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
-              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode"}) {
+              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode",
+              "extraroute"}) {
             list.push_back({{"alias", alias},
                             {"name", alias},
                             {"description", ""},

@@ -1,11 +1,14 @@
 // Routers and the ports they own (gateway, interfaces), and the router a floating IP goes
 // through: the router SQL in one place (tables net_routers and net_router_ports).
 
+#include <algorithm>
+
 #include "common/uuid.h"
 #include "networking/cidr.h"
 #include "networking/device_port.h"
 #include "networking/net_transaction.h"
 #include "networking/network_store.h"
+#include "networking/router_bodies.h"
 
 namespace octane::networking {
 namespace {
@@ -240,12 +243,64 @@ NetResult<json> NetworkStore::update_router(const std::string& id, const json& c
         if (auto changed = change_gateway(*router, change); !changed) {
             return Unexpected(changed.error());
         }
+        if (changes.contains("routes")) {
+            if (auto connected = check_routes(*router); !connected) {
+                return Unexpected(connected.error());
+            }
+        }
         touch(*router);
         if (auto saved = save(NetKind::kRouter, *router, false); !saved) {
             return Unexpected(saved.error());
         }
         return router;
     });
+}
+
+NetResult<void> NetworkStore::check_routes(const json& router) {
+    const json& routes = router["routes"];
+    if (routes.empty()) {
+        return {};
+    }
+    // Every port of the router counts, the gateway too (Neutron looks ports up by device_id).
+    auto rows = db_.query(
+        "SELECT p.attrs FROM net_router_ports rp JOIN net_ports p ON p.id = rp.port_id"
+        " WHERE rp.router_id = ?",
+        {router["id"].get<std::string>()});
+    if (!rows) {
+        return db_failure(rows.error());
+    }
+    std::vector<Cidr> connected;
+    std::vector<IpAddress> own;
+    for (const auto& row : *rows) {
+        const json port = json::parse(row.text(0));
+        for (const auto& ip : port["fixed_ips"]) {
+            auto subnet = get(NetKind::kSubnet, ip["subnet_id"].get<std::string>());
+            auto cidr = subnet ? parse_cidr((*subnet)["cidr"].get<std::string>()) : std::nullopt;
+            if (cidr) {
+                connected.push_back(*cidr);
+            }
+            if (auto address = parse_ip(ip["ip_address"].get<std::string>())) {
+                own.push_back(*address);
+            }
+        }
+    }
+    for (const auto& route : routes) {
+        auto nexthop = parse_ip(route["nexthop"].get<std::string>());
+        bool reachable = false;
+        for (const auto& cidr : connected) {
+            reachable = reachable || (nexthop && cidr.contains(*nexthop));
+        }
+        std::string reason = !reachable ? "the nexthop is not connected with router"
+                             : std::find(own.begin(), own.end(), *nexthop) != own.end()
+                                 ? "the nexthop is used by router"
+                                 : "";
+        if (!reason.empty()) {
+            return net_error(
+                400, "InvalidRoutes",
+                "Invalid format for routes: " + routes_text(routes) + ", " + reason + ".");
+        }
+    }
+    return {};
 }
 
 NetResult<void> NetworkStore::check_new_subnets(const std::string& router_id,
@@ -377,6 +432,19 @@ NetResult<void> NetworkStore::confirm_interface_unused(const std::string& router
                                  router_id +
                                  " cannot be deleted, as it is required by one or more floating"
                                  " IPs.");
+        }
+    }
+    auto router = get(NetKind::kRouter, router_id);
+    if (!router) {
+        return Unexpected(router.error());
+    }
+    for (const auto& route : (*router)["routes"]) {
+        auto nexthop = parse_ip(route["nexthop"].get<std::string>());
+        if (cidr && nexthop && cidr->contains(*nexthop)) {
+            return net_error(409, "RouterInterfaceInUseByRoute",
+                             "Router interface for subnet " + subnet_id + " on router " +
+                                 router_id +
+                                 " cannot be deleted, as it is required by one or more routes.");
         }
     }
     return {};

@@ -132,7 +132,11 @@ class NetworkStore {
     // 400 when the router already has an interface on one of the subnets or an overlapping one.
     NetResult<void> check_new_subnets(const std::string& router_id,
                                       const std::vector<std::string>& subnet_ids);
-    // 409 when a floating IP through the router maps to an address of the subnet.
+    // 400 InvalidRoutes unless every nexthop of the router's routes lies on a subnet of one of
+    // its ports and is none of its own addresses.
+    NetResult<void> check_routes(const nlohmann::json& router);
+    // 409 when a floating IP through the router maps to an address of the subnet, or a route's
+    // nexthop lies on it.
     NetResult<void> confirm_interface_unused(const std::string& router_id,
                                              const std::string& subnet_id);
     // Deletes a port with its addresses and router ownership.

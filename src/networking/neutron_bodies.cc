@@ -87,7 +87,7 @@ const std::set<std::string>& allowed_keys(NetKind kind, bool create) {
                                                  "project_id",
                                                  "tenant_id"};
     static const std::set<std::string> update_router = {"name", "description", "admin_state_up",
-                                                        "external_gateway_info"};
+                                                        "external_gateway_info", "routes"};
     switch (kind) {
         case NetKind::kNetwork:
             return create ? network : update_network;

@@ -154,7 +154,13 @@ http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
     const bool changed =
         request.method == "POST" || request.method == "PUT" || request.method == "DELETE";
     if (changed && response.status >= 200 && response.status < 300 && on_change_) {
-        on_change_();
+        // The change is committed whatever the hook does; its failure is the driver's to report.
+        try {
+            on_change_();
+        } catch (const std::exception& e) {
+            spdlog::error("networking change hook after {} {}: {}", request.method, request.target,
+                          e.what());
+        }
     }
     if (request.method == "HEAD") {
         response.body.clear();
@@ -175,7 +181,8 @@ http::HttpResponse NeutronService::route(const http::HttpRequest& request, const
         json list = json::array();
         for (const char* alias :
              {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
-              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode"}) {
+              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode",
+              "extraroute"}) {
             list.push_back({{"alias", alias},
                             {"name", alias},
                             {"description", ""},

@@ -151,6 +151,46 @@ NetResult<CreateInput> router_input(const json& given, json out, bool admin) {
     return input;
 }
 
+NetResult<json> parse_routes(const json& given) {
+    if (given.is_null()) {
+        return json::array();
+    }
+    if (!given.is_array()) {
+        return invalid_input("routes", "'" + text_of(given) + "' is not a list");
+    }
+    json routes = json::array();
+    for (const auto& route : given) {
+        const bool shaped = route.is_object() && route.size() == 2 &&
+                            route.contains("destination") && route.contains("nexthop") &&
+                            route["destination"].is_string() && route["nexthop"].is_string();
+        auto destination =
+            shaped ? parse_cidr(route["destination"].get<std::string>()) : std::nullopt;
+        auto nexthop = shaped ? parse_ip(route["nexthop"].get<std::string>()) : std::nullopt;
+        if (!destination || !nexthop) {
+            return invalid_input("routes",
+                                 "Invalid data format for hostroute: '" + text_of(route) + "'");
+        }
+        json normal = {{"destination", destination->text()}, {"nexthop", format_ip(*nexthop)}};
+        for (const auto& earlier : routes) {
+            if (earlier == normal) {
+                return invalid_input("routes", "Duplicate hostroute '" + text_of(route) + "'");
+            }
+        }
+        routes.push_back(normal);
+    }
+    return routes;
+}
+
+std::string routes_text(const json& routes) {
+    std::string text;
+    for (const auto& route : routes) {
+        text += (text.empty() ? "" : ", ") +
+                ("{'destination': '" + route["destination"].get<std::string>() + "', 'nexthop': '" +
+                 route["nexthop"].get<std::string>() + "'}");
+    }
+    return "[" + text + "]";
+}
+
 NetResult<InterfaceRequest> parse_interface_request(const json& body, bool removal) {
     auto bad_router = [](const std::string& message) {
         return net_error(400, "BadRequest", "Bad router request: " + message + ".");

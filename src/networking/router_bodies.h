@@ -19,6 +19,13 @@ NetResult<CreateInput> router_input(const nlohmann::json& given, nlohmann::json 
 NetResult<std::optional<GatewayRequest>> parse_gateway_info(const nlohmann::json& given, bool admin,
                                                             bool create);
 
+// A PUT's routes (extraroute): [{destination: CIDR, nexthop: IP}], normalised (CIDR host bits
+// cleared), no duplicates. Whether each nexthop is connected is the store's check.
+NetResult<nlohmann::json> parse_routes(const nlohmann::json& given);
+
+// Neutron's rendering of a route list in its messages: [{'destination': ..., 'nexthop': ...}].
+std::string routes_text(const nlohmann::json& routes);
+
 // removal: both subnet_id and port_id are allowed (the port must be on the subnet).
 NetResult<InterfaceRequest> parse_interface_request(const nlohmann::json& body, bool removal);
 

@@ -24,6 +24,13 @@ http::HttpResponse NeutronService::update_router(const http::HttpRequest& reques
     if (!changes) {
         return fault(changes.error());
     }
+    if (changes->contains("routes")) {
+        auto routes = parse_routes((*changes)["routes"]);
+        if (!routes) {
+            return fault(routes.error());
+        }
+        (*changes)["routes"] = std::move(*routes);
+    }
     GatewayChange gateway;
     if (changes->contains("external_gateway_info")) {
         auto parsed = parse_gateway_info((*changes)["external_gateway_info"], admin, false);

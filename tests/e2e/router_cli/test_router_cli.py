@@ -1,6 +1,6 @@
 """Routers with the real `openstack` CLI against `octane serve` defaults (built-in identity and
-networking): `router create/show/list/set --external-gateway/unset --external-gateway/add
-subnet/remove subnet/delete`, the first-start router, and floating IP association that needs a
+networking): `router create/show/list/set --external-gateway/unset --external-gateway/set --route/unset
+--route/add subnet/remove subnet/delete`, the first-start router, and floating IP association that needs a
 router between the port's subnet and the external network (404 without one, as Neutron)."""
 from __future__ import annotations
 
@@ -66,6 +66,12 @@ def test_router_commands_and_floating_ip_association(cli):
     shown = cli.json("router", "show", "cli-router")
     assert [i["ip_address"] for i in shown["interfaces_info"]] == [sub["gateway_ip"]]
     assert "cli-router" in [r["Name"] for r in cli.json("router", "list")]
+    route = "destination=192.168.77.0/24,gateway=10.77.0.9"
+    cli.run("router", "set", "--route", route, "cli-router")
+    assert cli.json("router", "show", "cli-router")["routes"] == [
+        {"destination": "192.168.77.0/24", "nexthop": "10.77.0.9"}]
+    cli.run("router", "unset", "--route", route, "cli-router")
+    assert cli.json("router", "show", "cli-router")["routes"] == []
 
     cli.run("floating", "ip", "set", "--port", port["id"], fip["id"])
     associated = cli.json("floating", "ip", "show", fip["id"])

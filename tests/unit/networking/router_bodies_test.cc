@@ -129,6 +129,28 @@ TEST(InterfaceRequest, SubnetOrPort) {
     EXPECT_EQ(malformed.error().message, "Bad router request: 'p1' is not a valid UUID.");
 }
 
+TEST(Routes, NormalisedAndChecked) {
+    auto routes =
+        parse_routes(json::array({{{"destination", "10.9.0.7/16"}, {"nexthop", "10.0.0.5"}}}));
+    ASSERT_TRUE(routes);
+    EXPECT_EQ(*routes, json::array({{{"destination", "10.9.0.0/16"}, {"nexthop", "10.0.0.5"}}}));
+    EXPECT_EQ(routes_text(*routes), "[{'destination': '10.9.0.0/16', 'nexthop': '10.0.0.5'}]");
+    auto cleared = parse_routes(nullptr);
+    ASSERT_TRUE(cleared);
+    EXPECT_EQ(*cleared, json::array());
+    for (const json& bad :
+         {json("x"), json::array({{{"destination", "10.9.0.0/16"}}}),
+          json::array({{{"destination", "nope"}, {"nexthop", "10.0.0.5"}}}),
+          json::array({{{"destination", "10.9.0.0/16"}, {"nexthop", "10.0.0.5"}},
+                       {{"destination", "10.9.0.0/16"}, {"nexthop", "10.0.0.5"}}})}) {
+        auto refused = parse_routes(bad);
+        ASSERT_FALSE(refused) << bad.dump();
+        EXPECT_EQ(refused.error().status, 400);
+        EXPECT_EQ(refused.error().message.rfind("Invalid input for routes. Reason: ", 0), 0u)
+            << refused.error().message;
+    }
+}
+
 json port_with(std::initializer_list<std::pair<std::string, std::string>> ips) {
     json port = {{"id", "p"}, {"fixed_ips", json::array()}};
     for (const auto& [subnet, address] : ips) {

@@ -3,6 +3,7 @@
 // IP association through a router, and the change hook.
 
 #include <memory>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -411,6 +412,51 @@ TEST_F(RouterServiceTest, ChangeHookAfterEverySuccessfulChangeOnly) {
     EXPECT_EQ(changes_, 6);
     EXPECT_EQ(call("DELETE", path(r)).status, 204);
     EXPECT_EQ(changes_, 7);
+}
+
+TEST_F(RouterServiceTest, ExtraRoutesNeedAConnectedNexthop) {
+    auto [net, subnet] = network("10.7.0.0/24");
+    json r = router("r");
+    const std::string rid = r["id"].get<std::string>();
+    auto unconnected = call(
+        "PUT", path(r),
+        {{"router", {{"routes", {{{"destination", "192.168.0.0/24"}, {"nexthop", "10.7.0.9"}}}}}}});
+    EXPECT_EQ(error_message(unconnected, 400, "InvalidRoutes"),
+              "Invalid format for routes: [{'destination': '192.168.0.0/24', 'nexthop': "
+              "'10.7.0.9'}], the nexthop is not connected with router.");
+    ASSERT_EQ(call("PUT", path(r, "add_router_interface"), {{"subnet_id", subnet["id"]}}).status,
+              200);
+    auto own = call(
+        "PUT", path(r),
+        {{"router", {{"routes", {{{"destination", "192.168.0.0/24"}, {"nexthop", "10.7.0.1"}}}}}}});
+    EXPECT_EQ(error_message(own, 400, "InvalidRoutes"),
+              "Invalid format for routes: [{'destination': '192.168.0.0/24', 'nexthop': "
+              "'10.7.0.1'}], the nexthop is used by router.");
+    auto set = call(
+        "PUT", path(r),
+        {{"router", {{"routes", {{{"destination", "192.168.0.9/24"}, {"nexthop", "10.7.0.9"}}}}}}});
+    ASSERT_EQ(set.status, 200) << set.body.dump();
+    EXPECT_EQ(set.body["router"]["routes"],
+              json::array({{{"destination", "192.168.0.0/24"}, {"nexthop", "10.7.0.9"}}}));
+    EXPECT_EQ(error_message(
+                  call("PUT", path(r, "remove_router_interface"), {{"subnet_id", subnet["id"]}}),
+                  409, "RouterInterfaceInUseByRoute"),
+              "Router interface for subnet " + subnet["id"].get<std::string>() + " on router " +
+                  rid + " cannot be deleted, as it is required by one or more routes.");
+    ASSERT_EQ(call("PUT", path(r), {{"router", {{"routes", json::array()}}}}).status, 200);
+    EXPECT_EQ(call("PUT", path(r, "remove_router_interface"), {{"subnet_id", subnet["id"]}}).status,
+              200);
+}
+
+TEST_F(RouterServiceTest, AFailingHookLeavesTheCommittedAnswer) {
+    service_->set_on_change([this] {
+        ++changes_;
+        throw std::runtime_error("driver down");
+    });
+    auto made = call("POST", "/v2.0/routers", {{"router", {{"name", "kept"}}}});
+    EXPECT_EQ(made.status, 201);
+    EXPECT_EQ(changes_, 1);
+    EXPECT_EQ(call("GET", "/v2.0/routers?name=kept").body["routers"].size(), 1u);
 }
 
 }  // namespace

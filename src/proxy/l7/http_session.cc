@@ -248,6 +248,9 @@ void HttpSession::flush_client() {
             return;
         }
         if (state_ == State::kIdle) {
+            if (worker_.stopping()) {
+                on_soft_stop();  // the grace starts once the last reply is out
+            }
             release_if_idle();  // the last reply drained after its exchange had ended
             return;             // idle: no server connection to resume
         }

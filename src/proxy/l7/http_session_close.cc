@@ -39,6 +39,11 @@ void HttpSession::on_soft_stop() {
     if (state_ != State::kIdle) {
         return;
     }
+    // The last reply is still on its way to a slow reader: the grace starts once it is out
+    // (flush_client), the keep-alive deadline holds meanwhile.
+    if (x_ && x_->to_client_off < x_->to_client.size()) {
+        return;
+    }
     // A connection that has not sent its first request yet surely is about to: it keeps its
     // request timeout, unless it has none.
     if (!served_request_ && deadline_ != 0) {

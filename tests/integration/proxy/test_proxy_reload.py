@@ -53,9 +53,9 @@ def engine(backends, tmp_path):
     eng.stop()
 
 
-@pytest.mark.skipif(WRK is None, reason="wrk is not installed")
 @pytest.mark.parametrize("mode", ["keep-alive", "close"])
 def test_reloads_under_wrk_cost_no_request(mode, engine):
+    assert WRK, "wrk is missing (scripts/install-deps.sh installs it)"
     eng, port, sock = engine
     current = eng.start(wait_socket=sock)
     cmd = [WRK, "-t2", "-c32", f"-d{WRK_SECONDS}s", "--timeout", "5s", f"http://127.0.0.1:{port}/"]

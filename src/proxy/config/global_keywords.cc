@@ -141,7 +141,15 @@ const struct {
     {"description", kw_ignored_value},
     {"ulimit-n", kw_ignored_value},
     {"maxpipes", kw_ignored_value},
-    {"hard-stop-after", kw_ignored_value},
+    {"hard-stop-after",
+     [](GlobalSection& g, const LineContext& ctx) {
+         if (want_args(ctx, 1)) {
+             g.hard_stop_after = parse_duration(ctx.words[1]);
+             if (!g.hard_stop_after) {
+                 ctx.error("'hard-stop-after' expects a duration, got '" + ctx.words[1] + "'");
+             }
+         }
+     }},
     {"localpeer", kw_ignored_value},
     {"cpu-map",
      [](GlobalSection&, const LineContext& ctx) {

@@ -44,6 +44,8 @@ struct GlobalSection {
     std::vector<std::string> log_targets;
     std::string server_state_file;
     bool external_check = false;
+    // After a soft stop began, the connections still open are closed after this long.
+    std::optional<Millis> hard_stop_after;
 };
 
 struct PeerLine {

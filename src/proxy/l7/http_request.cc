@@ -73,6 +73,7 @@ bool HttpSession::on_request_head() {
     Counters::add(fe_.counters.req_tot, 1);
     x.method = head.method;
     x.req_keep_alive = head.keep_alive;
+    served_request_ = true;
     if (fe_.cfg->log && worker_.access_log() != nullptr) {
         x.request_line = std::string(view.method()) + " " + std::string(view.target()) +
                          (head.version_minor == 0 ? " HTTP/1.0" : " HTTP/1.1");
@@ -92,7 +93,11 @@ bool HttpSession::on_request_head() {
         x.in.erase(0, head.head_bytes);
         x.status = 200;
         fe_.counters.count_status(200);
-        serve_metrics();
+        bool close = !head.keep_alive || worker_.stopping();
+        serve_metrics(close);
+        if (close) {
+            return false;
+        }
         reset_for_next();
         return true;
     }
@@ -112,7 +117,7 @@ bool HttpSession::on_request_head() {
         case http::L7Verdict::kRedirect: {
             fe_.counters.count_status(d.status);
             x.status = d.status;
-            bool close = has_body || !head.keep_alive;
+            bool close = has_body || !head.keep_alive || worker_.stopping();
             answer(http::redirect_response(d.status, d.location, d.set_cookie, close), close);
             if (close) {
                 return false;
@@ -198,7 +203,7 @@ bool HttpSession::on_request_head() {
         return false;
     }
     forward_request_body();
-    return state_ != State::kClosed && state_ != State::kClosing;
+    return !ending();
 }
 
 }  // namespace octane::proxy

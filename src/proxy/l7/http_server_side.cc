@@ -59,7 +59,7 @@ bool HttpSession::connect_to(ServerState* srv) {
     auto fd = start_connect(srv->cfg->endpoint);
     if (!fd) {
         on_server_failure(true);
-        return state_ != State::kClosed && state_ != State::kClosing;
+        return !ending();
     }
     auto c = std::make_unique<ServerConn>();
     c->owner = this;
@@ -75,7 +75,7 @@ bool HttpSession::connect_to(ServerState* srv) {
 }
 
 void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
-    if (state_ == State::kClosed) {
+    if (state_ == State::kClosed || state_ == State::kLingering) {
         return;
     }
     if (&c != conn_) {
@@ -395,8 +395,9 @@ bool HttpSession::on_response_head() {
         });
     }
     const config::CookiePersistence& ck = be_->cfg->cookie;
+    bool announce_close = must_announce_close(head);
     if ((x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) ||
-        head.drop_content_length) {
+        head.drop_content_length || announce_close) {
         http::MessageView view(x.resp, head);
         x.headers.reset(view);
         if (x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) {
@@ -404,6 +405,11 @@ bool HttpSession::on_response_head() {
             if (ck.nocache) {
                 x.headers.add("Cache-Control", "private");
             }
+        }
+        if (announce_close) {
+            x.headers.remove("Keep-Alive");
+            x.headers.set("Connection", "close");
+            x.close_announced = true;
         }
         x.headers.serialize(x.to_client);
     } else {

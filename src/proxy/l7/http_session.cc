@@ -67,7 +67,7 @@ void HttpSession::on_timer(Timer&) {
     }
     switch (state_) {
         case State::kIdle:
-            close_session();  // keep-alive idle: close silently, like HAProxy
+            on_idle_deadline();
             return;
         case State::kHead:
             Counters::add(fe_.counters.ereq, 1);
@@ -88,6 +88,7 @@ void HttpSession::on_timer(Timer&) {
             return;
         case State::kTunnel:
         case State::kClosing:
+        case State::kLingering:
         case State::kClosed:
             close_session();
             return;
@@ -96,6 +97,10 @@ void HttpSession::on_timer(Timer&) {
 
 void HttpSession::on_io(uint32_t events, unsigned) {
     if (state_ == State::kClosed) {
+        return;
+    }
+    if (state_ == State::kLingering) {
+        drain_lingering();
         return;
     }
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
@@ -115,7 +120,7 @@ void HttpSession::on_io(uint32_t events, unsigned) {
 
 void HttpSession::read_client() {
     char* buf = worker_.scratch();
-    while (!client_eof_ && state_ != State::kClosed && state_ != State::kClosing) {
+    while (!client_eof_ && !ending()) {
         if (x_ && x_->in.size() >= kMaxBuffered) {
             break;  // backpressure: the server side has not taken what we have
         }
@@ -239,10 +244,13 @@ void HttpSession::flush_client() {
         x.to_client.clear();
         x.to_client_off = 0;
         if (x.close_after_flush) {
-            close_session();
+            close_gracefully();
             return;
         }
         if (state_ == State::kIdle) {
+            if (worker_.stopping()) {
+                on_soft_stop();  // the grace starts once the last reply is out
+            }
             release_if_idle();  // the last reply drained after its exchange had ended
             return;             // idle: no server connection to resume
         }
@@ -252,13 +260,6 @@ void HttpSession::flush_client() {
             read_server();
         }
     }
-}
-
-void HttpSession::on_soft_stop() {
-    if (state_ == State::kIdle) {
-        close_session();
-    }
-    // Otherwise finish_exchange() sees worker_.stopping() and closes after the response.
 }
 
 void HttpSession::reset_for_next() {
@@ -271,9 +272,13 @@ void HttpSession::reset_for_next() {
     x.req_head_done = x.req_done = x.resp_head_done = x.resp_started = false;
     x.insert_cookie = false;
     x.status = 0;
+    x.close_announced = false;
     state_ = State::kIdle;
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_keep_alive, ms_or(t.http_request, ms_or(t.client, 0))));
+    if (worker_.stopping()) {
+        on_soft_stop();  // the response went out without `Connection: close`: grace only
+    }
     release_if_idle();  // `x` is gone past this point
 }
 
@@ -300,8 +305,10 @@ void HttpSession::finish_exchange() {
                       "--"};
         log->write(rec);
     }
+    // A soft stop does not end a connection whose response did not announce it: the client
+    // may be sending its next request already (that one is answered with `Connection: close`).
     bool reuse = x.req_done && x.req_keep_alive && x.resp_keep_alive && !client_eof_ &&
-                 !worker_.stopping() && x.resp_body.kind() != http::BodyKind::kUntilClose;
+                 !x.close_announced && x.resp_body.kind() != http::BodyKind::kUntilClose;
     release_server();
     if (!reuse) {
         x.close_after_flush = true;
@@ -317,32 +324,7 @@ void HttpSession::finish_exchange() {
     process_input();  // a pipelined request may already be here
 }
 
-void HttpSession::close_session() {
-    if (state_ == State::kClosed) {
-        return;
-    }
-    state_ = State::kClosed;
-    worker_.unlink(this);
-    worker_.loop().cancel(timer_);
-    worker_.loop().close_fd(fd_);
-    release_server();
-    for (auto& c : conns_) {
-        if (c->fd >= 0) {
-            worker_.loop().close_fd(c->fd);
-            c->fd = -1;
-        }
-    }
-    if (be_ != nullptr) {
-        be_->counters.close_session();
-        be_ = nullptr;
-    }
-    fe_.counters.close_session();
-    worker_.snapshot().cur_conns.fetch_sub(1, std::memory_order_relaxed);
-    worker_.session_closed();
-    worker_.loop().defer_delete(this);
-}
-
-bool HttpSession::serve_metrics() {
+bool HttpSession::serve_metrics(bool close_after) {
     // A minimal exporter: enough for Octavia's PROMETHEUS listener to answer, from our counters.
     std::string body;
     for (const auto& fe : worker_.snapshot().frontends) {
@@ -359,8 +341,9 @@ bool HttpSession::serve_metrics() {
         }
     }
     answer("HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body,
-           false);
+               std::to_string(body.size()) + (close_after ? "\r\nconnection: close" : "") +
+               "\r\n\r\n" + body,
+           close_after);
     return true;
 }
 

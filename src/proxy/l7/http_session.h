@@ -49,14 +49,27 @@ class HttpSession final : public IoHandler,
     void on_io(uint32_t events, unsigned tag) override;  // client socket
     void on_timer(Timer& timer) override;
     void on_server_io(ServerConn& conn, uint32_t events);
-    // Idle keep-alive: close now; mid-exchange: close once the response is delivered.
+    // Soft stop (reload): no request is lost. The response in progress, or the next one,
+    // carries `Connection: close` and the connection ends after it; an idle keep-alive
+    // connection gets a short grace for its next request (http_session_close.cc).
     void on_soft_stop() override;
 
     // Per-exchange parsers and buffers (http_session_exchange.h), pooled per worker.
     struct Exchange;
 
   private:
-    enum class State : uint8_t { kIdle, kHead, kConnecting, kForward, kTunnel, kClosing, kClosed };
+    // kLingering: our side is shut down after the last response; input is read and dropped
+    // until the client's FIN so that the kernel never answers it with a reset.
+    enum class State : uint8_t {
+        kIdle,
+        kHead,
+        kConnecting,
+        kForward,
+        kTunnel,
+        kClosing,
+        kLingering,
+        kClosed
+    };
 
     // Client side (http_session.cc).
     void read_client();
@@ -64,10 +77,21 @@ class HttpSession final : public IoHandler,
     bool on_request_head();
     void forward_request_body();
     void answer(std::string response, bool close_after);
-    bool serve_metrics();
+    bool serve_metrics(bool close_after);
     void flush_client();
     void set_deadline(int64_t ms);
+    // Closing (http_session_close.cc). close_session(): at once, for errors and clients gone.
+    // close_gracefully(): after the last response byte, or for an idle keep-alive connection.
     void close_session();
+    void close_gracefully();
+    void drain_lingering();
+    // The keep-alive deadline fired: serve a request that arrived meanwhile, else close.
+    void on_idle_deadline();
+    // Whether the response now starting must tell the client the connection ends after it.
+    bool must_announce_close(const http::MessageHead& response) const;
+    bool ending() const {
+        return state_ == State::kClosing || state_ == State::kLingering || state_ == State::kClosed;
+    }
     void finish_exchange();
     void reset_for_next();
     // An idle keep-alive connection keeps no exchange (parsers, header map, buffers): it goes
@@ -110,6 +134,7 @@ class HttpSession final : public IoHandler,
     // epoll reported the client's FIN (or an error): reads go on until recv() says so, since
     // edge-triggered epoll will not report it again after a short read.
     bool client_fin_seen_ = false;
+    bool served_request_ = false;  // a request head arrived on this connection
 
     // Lazily created with the first request byte: idle sessions stay small.
     std::unique_ptr<Exchange> x_;

@@ -32,6 +32,7 @@ struct HttpSession::Exchange {
     bool resp_started = false;  // response bytes reached the client buffer
     bool resp_keep_alive = true;
     bool close_after_flush = false;
+    bool close_announced = false;  // the response to the client says `Connection: close`
     bool insert_cookie = false;
     http::Method method = http::Method::kGet;
     int status = 0;

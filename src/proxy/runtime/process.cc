@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -287,10 +288,23 @@ int run_process(const Options& opt) {
     }
     notify_ready();
 
+    // Soft stop ends on its own once the last connection is done; `hard-stop-after` bounds it.
+    std::optional<std::chrono::steady_clock::time_point> hard_stop_at;
     while (running.load() > 0) {
         timespec ts{0, 100'000'000};
         int sig = sigtimedwait(&set, nullptr, &ts);
+        if (hard_stop_at && std::chrono::steady_clock::now() >= *hard_stop_at) {
+            std::fprintf(stderr, "[WARNING] hard-stop-after: closing %lld connections\n",
+                         static_cast<long long>(snap->cur_conns.load()));
+            hard_stop_at.reset();
+            for (auto& w : workers) {
+                w->hard_stop();
+            }
+        }
         if (sig == SIGUSR1 && !stopping.exchange(true)) {
+            if (global.hard_stop_after) {
+                hard_stop_at = std::chrono::steady_clock::now() + *global.hard_stop_after;
+            }
             std::fprintf(stderr,
                          "[NOTICE] soft-stop: no longer accepting, finishing %lld connections\n",
                          static_cast<long long>(snap->cur_conns.load()));

@@ -34,8 +34,19 @@ bool Listener::at_limit() const {
            (fe_.maxconn > 0 && fe_.counters.scur.load(std::memory_order_relaxed) >= fe_.maxconn);
 }
 
-bool Listener::accept_all() {
-    while (sock_ != nullptr) {
+void Listener::stop_accepting() {
+    if (sock_ == nullptr) {
+        return;
+    }
+    worker_.loop().remove(sock_->fd());
+    // Bounded: a full default backlog; the next process takes whatever keeps arriving.
+    accept_all(4096);
+    sock_->release();
+    sock_ = nullptr;
+}
+
+bool Listener::accept_all(size_t max) {
+    for (size_t taken = 0; sock_ != nullptr && taken < max; ++taken) {
         // Limits are checked before accept(): a refused connection stays queued in the kernel
         // (as HAProxy pauses its listeners), it is not accepted-then-closed.
         if (at_limit()) {
@@ -131,7 +142,7 @@ void Worker::soft_stop() {
     loop_.post([this] {
         stopping_ = true;
         for (auto& l : listeners_) {
-            l->close_fd();
+            l->stop_accepting();
         }
         // Sessions may unlink themselves while reacting: walk with the next pointer saved.
         for (SoftStoppable* s = stoppables_; s != nullptr;) {
@@ -139,10 +150,25 @@ void Worker::soft_stop() {
             s->on_soft_stop();
             s = next;
         }
-        if (sessions() == 0) {
-            loop_.stop();
+        // A worker still accepting may hand this one a connection (least_loaded) even when it
+        // has no session left: its loop must still run to take it. The last worker to stop
+        // accepting lets the others check again; a hand-over it made was posted before, so
+        // it is served first.
+        if (team_.accepting.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            for (Worker* w : team_.workers) {
+                if (w != this) {
+                    w->loop().post([w] { w->exit_if_done(); });
+                }
+            }
         }
+        exit_if_done();
     });
+}
+
+void Worker::exit_if_done() {
+    if (stopping_ && sessions() == 0 && team_.accepting.load(std::memory_order_acquire) == 0) {
+        loop_.stop();
+    }
 }
 
 void Worker::link(SoftStoppable* s) {
@@ -195,9 +221,7 @@ void Worker::post_resume() {
 void Worker::session_closed() {
     sessions_.fetch_sub(1, std::memory_order_relaxed);
     team_.paused.wake();
-    if (stopping_ && sessions() == 0) {
-        loop_.stop();
-    }
+    exit_if_done();
 }
 
 void Worker::resume_paused() {

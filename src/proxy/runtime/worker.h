@@ -5,6 +5,7 @@
 // migrate.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -42,8 +43,13 @@ class Listener final : public IoHandler {
     Listener(Worker& w, FrontendState& fe, ListenSocket& sock)
         : worker_(w), fe_(fe), sock_(&sock) {}
     void on_io(uint32_t events, unsigned tag) override;
-    // Accepts until the queue is empty or a limit is reached; returns false when paused.
-    bool accept_all();
+    // Accepts until the queue is empty, a limit is reached or `max` connections were taken;
+    // returns false when paused.
+    bool accept_all(size_t max = SIZE_MAX);
+    // Soft stop: leaves this worker's epoll, accepts what is already queued (a wakeup for it may
+    // have been given to this worker alone, and the next process would not see it until another
+    // connection arrives), then drops this worker's reference to the socket.
+    void stop_accepting();
     // Leaves this worker's epoll and drops this worker's reference to the socket.
     void close_fd();
     bool paused() const { return paused_; }
@@ -101,6 +107,8 @@ class Worker {
   private:
     void resume_paused();
     void retry_paused_listeners();
+    // Soft stop: ends the loop once this worker has no session and no worker accepts any more.
+    void exit_if_done();
 
     Snapshot& snap_;
     int index_;

@@ -49,6 +49,13 @@ def port_open(port):
         return False
 
 
+def listening_sockets(port):
+    """Listening sockets on 127.0.0.1:`port` (a soft-stopped process has let go of its own)."""
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
+                         check=True).stdout
+    return len([l for l in out.splitlines() if l.strip()])
+
+
 class TcpBackend:
     """Answers every connection with its name and a newline, then echoes."""
 
@@ -101,7 +108,8 @@ class TcpBackend:
 
 
 class HttpBackend(TcpBackend):
-    """Minimal HTTP/1.1 keep-alive server: body = '<name> <path> xff=<X-Forwarded-For values>'."""
+    """Minimal HTTP/1.1 keep-alive server: body = '<name> <path> xff=<X-Forwarded-For values>';
+    /status/N answers N, /bytes/N N bytes, /delay/MS after MS milliseconds."""
 
     def _serve(self, c):
         buf = b""
@@ -122,6 +130,8 @@ class HttpBackend(TcpBackend):
                     buf += c.recv(65536)
                 buf = buf[clen:]
                 status = "200 OK"
+                if path.startswith("/delay/"):  # a slow server: the reply waits this many ms
+                    time.sleep(int(path[len("/delay/"):]) / 1000)
                 if path.startswith("/status/"):
                     status = path[len("/status/"):] + " X"
                 body = f"{self.name.decode()} {path} xff={xff}".encode()
@@ -136,6 +146,47 @@ class HttpBackend(TcpBackend):
             pass
         finally:
             c.close()
+
+
+def defaults_section(mode, options=()):
+    """The `defaults` every scenario starts from: retries, redispatch, short timeouts."""
+    lines = [f"mode {mode}"] + [f"option {o}" for o in options] + [
+        "retries 3", "option redispatch", "timeout connect 1s", "timeout client 10s",
+        "timeout server 10s"]
+    return "defaults\n" + "".join(f"    {line}\n" for line in lines)
+
+
+@contextlib.contextmanager
+def backend_pair(cls):
+    """Backends "one" and "two" of class `cls`, stopped afterwards."""
+    bs = [cls("one"), cls("two")]
+    try:
+        yield bs
+    finally:
+        for b in bs:
+            b.stop()
+
+
+def l7_config(port, backends, sock, nbthread=1):
+    """An HTTP frontend with a deny rule, a redirect rule and cookie persistence."""
+    servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1 cookie c{i + 1}"
+                        for i, b in enumerate(backends))
+    return f"""
+global
+    nbthread {nbthread}
+    stats socket {sock} mode 600 level user
+{defaults_section('http', ['http-keep-alive', 'forwardfor'])}frontend fe
+    bind 127.0.0.1:{port}
+        acl adm path -m beg /admin
+    http-request deny if adm
+        acl old req.hdr(host) -i -m str old.example.com
+    redirect code 301 location https://www.example.com/new if old
+    default_backend be
+backend be
+    balance roundrobin
+    cookie SRV insert indirect nocache
+{servers}
+"""
 
 
 class Engine:

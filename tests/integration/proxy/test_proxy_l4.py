@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from proxy_harness import (Engine, TcpBackend, free_port, port_open, proxy_binary,
-                           recv_until_eof, running, show_stat, stats_command, tcp_hello,
-                           wait_until)
+from proxy_harness import (Engine, TcpBackend, backend_pair, defaults_section, free_port,
+                           listening_sockets, port_open, proxy_binary, recv_until_eof, running,
+                           show_stat, stats_command, tcp_hello, wait_until)
 
 
 def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
@@ -21,14 +21,7 @@ global
     maxconn 2000
     nbthread {nbthread}
     stats socket {sock} mode 600 level admin
-defaults
-    mode tcp
-    retries 3
-    option redispatch
-    timeout connect 1s
-    timeout client 10s
-    timeout server 10s
-frontend fe
+{defaults_section('tcp')}frontend fe
     bind 127.0.0.1:{port}
     default_backend be
 backend be
@@ -41,10 +34,8 @@ backend be
 
 @pytest.fixture
 def backends():
-    bs = [TcpBackend("one"), TcpBackend("two")]
-    yield bs
-    for b in bs:
-        b.stop()
+    with backend_pair(TcpBackend) as bs:
+        yield bs
 
 
 @pytest.mark.parametrize("kind", ["octane", "haproxy"])
@@ -226,12 +217,6 @@ def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
         assert be.received == [b"after-fin"]
     finally:
         be.stop()
-
-
-def listening_sockets(port):
-    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
-                         check=True).stdout
-    return len([l for l in out.splitlines() if l.strip()])
 
 
 def test_threads_share_one_listener_closed_at_soft_stop(backends, tmp_path):

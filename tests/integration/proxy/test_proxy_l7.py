@@ -5,46 +5,14 @@ import types
 
 import pytest
 
-from proxy_harness import (Engine, HttpBackend, free_port, http_get, recv_until_eof, rss_kib,
-                           running, show_stat, wait_until)
-
-
-def l7_config(port, backends, sock):
-    servers = "\n".join(f"    server s{i + 1} 127.0.0.1:{b.port} weight 1 cookie c{i + 1}"
-                        for i, b in enumerate(backends))
-    return f"""
-global
-    nbthread 1
-    stats socket {sock} mode 600 level user
-defaults
-    mode http
-    option http-keep-alive
-    option forwardfor
-    retries 3
-    option redispatch
-    timeout connect 1s
-    timeout client 10s
-    timeout server 10s
-frontend fe
-    bind 127.0.0.1:{port}
-        acl adm path -m beg /admin
-    http-request deny if adm
-        acl old req.hdr(host) -i -m str old.example.com
-    redirect code 301 location https://www.example.com/new if old
-    default_backend be
-backend be
-    balance roundrobin
-    cookie SRV insert indirect nocache
-{servers}
-"""
+from proxy_harness import (Engine, HttpBackend, backend_pair, free_port, http_get, l7_config,
+                           recv_until_eof, rss_kib, running, show_stat, wait_until)
 
 
 @pytest.fixture
 def backends():
-    bs = [HttpBackend("one"), HttpBackend("two")]
-    yield bs
-    for b in bs:
-        b.stop()
+    with backend_pair(HttpBackend) as bs:
+        yield bs
 
 
 def names_over_one_connection(port, n):
@@ -278,3 +246,15 @@ def test_app_cookie_stick_table(kind, backends, tmp_path):
             assert got.startswith(owner + " "), got
     finally:
         eng.stop()
+
+
+@pytest.mark.parametrize("kind", ["octane", "haproxy"])
+def test_client_asking_for_close_is_told_close(kind, backends, tmp_path):
+    """The server answers keep-alive (HttpBackend ignores the client's close): the proxy, which
+    ends the connection after the response, says so, or the client takes the FIN for a failure
+    of a connection it meant to reuse (wrk counts a read error for every request)."""
+    with running(kind, lambda port, sock: l7_config(port, backends, sock), tmp_path) as (port, _):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+            status, hdrs, _ = http_get(port, "/a", {"Connection": "close"}, sock=c)
+            assert (status, hdrs.get("connection")) == (200, "close")
+            assert recv_until_eof(c) == b""

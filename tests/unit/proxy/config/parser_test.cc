@@ -124,5 +124,15 @@ TEST(Parser, Ipv6AddressesAndDurations) {
     EXPECT_EQ(s.check_port, 9000);
 }
 
+TEST(Parser, HardStopAfterBoundsTheSoftStop) {
+    auto out = parse("global\n  hard-stop-after 90s\n");
+    ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];
+    ASSERT_TRUE(out.config.global.hard_stop_after.has_value());
+    EXPECT_EQ(out.config.global.hard_stop_after->count(), 90000);
+    EXPECT_FALSE(parse("global\n  maxconn 10\n").config.global.hard_stop_after.has_value());
+    auto bad = parse("global\n  hard-stop-after soon\n");
+    EXPECT_TRUE(has_error(bad, "t.cfg:2: 'hard-stop-after' expects a duration, got 'soon'"));
+}
+
 }  // namespace
 }  // namespace octane::proxy::config

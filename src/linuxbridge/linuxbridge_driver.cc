@@ -15,6 +15,7 @@
 #include "net/counters.h"
 #include "net/links.h"
 #include "net/netns.h"
+#include "networking/cidr.h"
 #include "networking/neutron_bodies.h"
 
 namespace octane::linuxbridge {
@@ -268,10 +269,42 @@ Result<void> LinuxbridgeDriver::bootstrap(const std::string& admin_project) {
     if (!ports) {
         return failure(ports.error());
     }
+    bool has_controller = false;
+    std::string root_port;
     for (const auto& port : *ports) {
-        if (string_field(port, "device_owner") == "Octavia:health-mgr") {
-            return {};
+        has_controller = has_controller || string_field(port, "device_owner") == "Octavia:health-mgr";
+        if (string_field(port, "device_owner") == kRootProviderOwner) {
+            root_port = string_field(port, "id");
         }
+    }
+    // The root namespace on `provider` only while the operator asks for it.
+    if (wiring_.settings().attach_root_to_provider && root_port.empty()) {
+        std::string provider;
+        for (const auto& network : *networks) {
+            if (network.value("router:external", false) && provider.empty()) {
+                provider = string_field(network, "id");
+            }
+        }
+        if (!provider.empty()) {
+            json attrs = {{"given",
+                           {{"network_id", provider},
+                            {"name", "octane-root-provider-port"},
+                            {"device_owner", kRootProviderOwner},
+                            {"device_id", "octane-root"}}},
+                          {"project_id", admin_project},
+                          {"binding:host_id", "host-1"},
+                          {"binding:profile", json::object()}};
+            if (auto port = create_plugged_port(attrs, {}); !port) {
+                return Unexpected(port.error());
+            }
+        }
+    } else if (!wiring_.settings().attach_root_to_provider && !root_port.empty()) {
+        if (auto gone = store_.remove(networking::NetKind::kPort, root_port); !gone) {
+            return failure(gone.error());
+        }
+    }
+    if (has_controller) {
+        return {};
     }
     json attrs = {{"given",
                    {{"network_id", mgmt_id},
@@ -494,7 +527,18 @@ Result<void> LinuxbridgeDriver::reconcile(bool at_start) {
     if (auto done = realize_routers(*snap); !done) {
         return done;
     }
+    // Every simulated CIDR reachable from the root namespace fails locally when its device is
+    // missing, instead of following the default route off the machine.
     std::vector<std::string> reachable = {wiring_.settings().lb_mgmt_cidr};
+    for (const auto& plug : plugs) {
+        if (plug.netns.empty() && plug.device == kRootProviderDevice) {
+            for (const auto& cidr : plug.addresses) {
+                if (auto subnet = networking::parse_cidr(cidr)) {
+                    reachable.push_back(subnet->text());
+                }
+            }
+        }
+    }
     for (const auto& cidr : reachable) {
         if (auto done = wiring_.ensure_unreachable_route(cidr); !done) {
             return done;

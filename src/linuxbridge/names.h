@@ -48,6 +48,7 @@ inline constexpr const char* kControllerPeer = "o-bhm0";
 // The root namespace's optional port on the provider network (Neutron's br-ex idea).
 inline constexpr const char* kRootProviderDevice = "o-ex0";
 inline constexpr const char* kRootProviderPeer = "o-bex0";
+inline constexpr const char* kRootProviderOwner = "octane:root-provider";  // its port's owner
 
 // True for namespace names the driver may create (and so may remove when nothing claims them).
 bool is_driver_namespace(const std::string& name);

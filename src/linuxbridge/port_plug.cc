@@ -52,6 +52,10 @@ std::optional<PortPlug> plug_of(const json& port, const std::map<std::string, js
         plug.netns = "";
         plug.device = kControllerDevice;
         plug.host_device = kControllerPeer;
+    } else if (owner == kRootProviderOwner) {
+        plug.netns = "";
+        plug.device = kRootProviderDevice;
+        plug.host_device = kRootProviderPeer;
     } else if (profile.contains("netns") && profile["netns"].is_string()) {
         plug.netns = profile["netns"].get<std::string>();
         plug.device = profile.value("device", std::string("eth0"));

@@ -4,7 +4,8 @@
 // linuxbridge agent's job, decided purely. A port is plugged when something "runs" behind it:
 //  - router ports (device_owner network:router_interface / network:router_gateway) become qr-/qg-
 //    devices in the router's namespace on the network node (host 1);
-//  - the controller's port (device_owner Octavia:health-mgr) becomes o-hm0 in the root namespace;
+//  - the controller's port (device_owner Octavia:health-mgr) becomes o-hm0 in the root namespace,
+//    the operator's port on provider (attach_root_to_provider) o-ex0 there;
 //  - any other port whose binding:profile names a namespace ("netns", "device"): an amphora's
 //    management or VRRP port, an instance made by `octane host create`.
 // Every plugged port is a veth pair: tap<11> (or o-bhm0) on the network's bridge in the host's

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -180,5 +181,36 @@ def test_hundred_load_balancers_with_floating_ips_leave_nothing_behind(state):
                             params={"cascade": "true"}).status == 204
             h.wait_gone(c, "/v2/lbaas/loadbalancers/" + lb["id"])
         assert counts() == before
+    finally:
+        server.stop(check=False)
+
+
+def test_root_namespace_on_provider_only_when_the_operator_asks(state):
+    os.makedirs(state, exist_ok=True)
+    config = os.path.join(state, "octane.conf")
+    with open(config, "w") as f:
+        f.write("[linuxbridge]\nattach_root_to_provider = true\n")
+    server = h.OctaneProcess("serve", state, plain=True, extra_args=[
+        "--config-file", config, "--network-driver", "linuxbridge", "--health-bind-port", "0",
+        "--bind-host", "127.0.0.1", "--bind-port", "0"]).start()
+    try:
+        info = json.loads(run("ip", "-j", "addr", "show", "dev", "o-ex0").stdout)[0]
+        address = [a for a in info["addr_info"] if a["family"] == "inet"][0]
+        assert address["local"].startswith("172.16.0.") and address["prefixlen"] == 24
+        routes = json.loads(run("ip", "-j", "route", "show", "172.16.0.0/24").stdout)
+        assert {r.get("type", "unicast") for r in routes} == {"unicast", "unreachable"}
+        env = h.read_openrc(os.path.join(state, "admin-openrc"))
+        c = h.Client(server.base_url, token=h.keystone_token(server.base_url, env))
+        router = c.get("/networking/v2.0/routers", params={"name": "router"}).json["routers"][0]
+        gateway = router["external_gateway_info"]["external_fixed_ips"][0]["ip_address"]
+        # The router's gateway address answers from the host's shell: refused (no listener there)
+        # proves the path, a timeout would not.
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((gateway, 9), timeout=5)
+    finally:
+        server.stop(check=False)
+    server = serve(state).start()  # the option gone: so is the port
+    try:
+        assert "o-ex0" not in link_names("")
     finally:
         server.stop(check=False)

@@ -1,9 +1,9 @@
 #pragma once
 
-// The Octavia amphora agent REST API (spec §7.1) as one handler for http::TlsServer: routing in
-// agent_api.cc, load balancer and certificate calls in loadbalancer_handlers.cc, host, interface,
-// plug and config calls in host_handlers.cc. Handler bodies follow Octavia's agent: handled
-// outcomes are {"message", "details"}, unknown routes {"error", "http_code"}.
+// The Octavia amphora agent REST API (docs/amphora.md §1) as one handler for http::TlsServer:
+// routing in agent_api.cc, load balancer and certificate calls in loadbalancer_handlers.cc, host,
+// interface, plug and config calls in host_handlers.cc. Handler bodies follow Octavia's agent:
+// handled outcomes are {"message", "details"}, unknown routes {"error", "http_code"}.
 //
 // What this agent does where Octavia's would touch the host: plug vip/network answer 202 when the
 // address is already local (any 127.0.0.0/8 VIP: the loopback carries it) or a NIC with the MAC

@@ -1,11 +1,11 @@
 #pragma once
 
-// The amphora's heartbeat (Octavia spec §7.2): every interval, `show stat` from the stats socket of
-// each running engine, one v3 message (wire::heartbeat_from_stats: listener OPEN/FULL and counter
-// deltas, pool UP/DOWN, members UP/DOWN/DRAIN/MAINT/no check) sealed with the heartbeat key, sent
-// over UDP to one controller per interval, round-robin. The last absolute counters are kept in
-// <state>/stats_counters.json so an agent restart does not count twice. A message is sent even
-// with no load balancer (it tells the health manager the amphora is alive).
+// The amphora's heartbeat (docs/amphora.md §2): every interval, `show stat` from the stats socket
+// of each running engine, one v3 message (wire::heartbeat_from_stats: listener OPEN/FULL and
+// counter deltas, pool UP/DOWN, members UP/DOWN/DRAIN/MAINT/no check) sealed with the heartbeat
+// key, sent over UDP to one controller per interval, round-robin. The last absolute counters are
+// kept in <state>/stats_counters.json so an agent restart does not count twice. A message is sent
+// even with no load balancer (it tells the health manager the amphora is alive).
 
 #include <atomic>
 #include <chrono>

@@ -44,7 +44,11 @@ HttpResponse AgentApi::details() {
         }
     }
     int count = static_cast<int>(engines_.running().size());
-    return json_response(200, host_details(engine_version_, count, listeners, options_.state_dir));
+    auto details = host_details(engine_version_, count, listeners, options_.state_dir);
+    if (!details) {
+        return agent_message(500, "Error reading host details", details.error().message);
+    }
+    return json_response(200, *details);
 }
 
 HttpResponse AgentApi::get_interface(const std::string& ip) {

@@ -1,5 +1,6 @@
 #include "agent/host_info.h"
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -102,9 +103,9 @@ std::string host_name() {
     return buffer;
 }
 
-nlohmann::json host_details(const std::string& engine_version, int engine_count,
-                            const std::vector<std::string>& listener_ids,
-                            const std::string& disk_path) {
+Result<nlohmann::json> host_details(const std::string& engine_version, int engine_count,
+                                    const std::vector<std::string>& listener_ids,
+                                    const std::string& disk_path) {
     nlohmann::json load = nlohmann::json::array();
     std::istringstream loadavg(read_file("/proc/loadavg"));
     for (int i = 0; i < 3; ++i) {
@@ -113,26 +114,28 @@ nlohmann::json host_details(const std::string& engine_version, int engine_count,
         load.push_back(value);
     }
     struct statvfs disk {};
-    statvfs(disk_path.c_str(), &disk);
+    if (statvfs(disk_path.c_str(), &disk) != 0) {
+        return make_error("statvfs " + disk_path + ": " + std::strerror(errno), errno);
+    }
     int64_t block = static_cast<int64_t>(disk.f_frsize);
-    return {{"hostname", host_name()},
-            {"haproxy_version", engine_version},
-            {"api_version", "1.0"},
-            {"networks", networks()},
-            {"active", true},
-            {"haproxy_count", engine_count},
-            {"cpu_count", static_cast<int>(std::thread::hardware_concurrency())},
-            {"cpu", cpu()},
-            {"memory", memory()},
-            {"disk",
-             {{"used", static_cast<int64_t>(disk.f_blocks - disk.f_bfree) * block},
-              {"available", static_cast<int64_t>(disk.f_bavail) * block}}},
-            {"load", load},
-            {"active_tuned_profiles", ""},
-            {"topology", "SINGLE"},
-            {"topology_status", "OK"},
-            {"listeners", listener_ids},
-            {"packages", nlohmann::json::object()}};
+    return nlohmann::json{{"hostname", host_name()},
+                          {"haproxy_version", engine_version},
+                          {"api_version", "1.0"},
+                          {"networks", networks()},
+                          {"active", true},
+                          {"haproxy_count", engine_count},
+                          {"cpu_count", static_cast<int>(std::thread::hardware_concurrency())},
+                          {"cpu", cpu()},
+                          {"memory", memory()},
+                          {"disk",
+                           {{"used", static_cast<int64_t>(disk.f_blocks - disk.f_bfree) * block},
+                            {"available", static_cast<int64_t>(disk.f_bavail) * block}}},
+                          {"load", load},
+                          {"active_tuned_profiles", ""},
+                          {"topology", "SINGLE"},
+                          {"topology_status", "OK"},
+                          {"listeners", listener_ids},
+                          {"packages", nlohmann::json::object()}};
 }
 
 std::optional<std::string> interface_with_address(const std::string& ip) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// What GET /1.0/info and /1.0/details report about the host (Octavia spec §7.1), read from /proc
+// What GET /1.0/info and /1.0/details report about the host (docs/amphora.md §1), read from /proc
 // and the engine's `-v`, and the interface lookups of /interface and /plug.
 
 #include <optional>
@@ -8,6 +8,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/result.h"
 
 namespace octane::agent {
 
@@ -18,9 +20,10 @@ std::string engine_version_from_output(const std::string& output);
 std::string host_name();
 
 // /1.0/details: hostname, versions, networks, cpu, memory, disk (of disk_path), load, topology.
-nlohmann::json host_details(const std::string& engine_version, int engine_count,
-                            const std::vector<std::string>& listener_ids,
-                            const std::string& disk_path);
+// Fails when disk_path's file system cannot be read (no made-up disk figures).
+Result<nlohmann::json> host_details(const std::string& engine_version, int engine_count,
+                                    const std::vector<std::string>& listener_ids,
+                                    const std::string& disk_path);
 
 // The interface holding `ip` (getifaddrs), e.g. "lo".
 std::optional<std::string> interface_with_address(const std::string& ip);

@@ -1,6 +1,6 @@
 #pragma once
 
-// Pure checks of what the controller sends the agent (Octavia spec §7.1): ids that become path
+// Pure checks of what the controller sends the agent (docs/amphora.md §1): ids that become path
 // components, certificate file names, lifecycle actions, interface rules, controller endpoints.
 // Anything that reaches the filesystem passes through here first.
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// Octavia's list semantics (spec §5.1): equality filters, tag filters, sorting, limit/marker/
-// page_reverse pagination and field selection, parsed from query parameters and turned into SQL
-// over one table. Pure apart from nothing: it only builds strings.
+// Octavia's list semantics (docs/octavia-api.md §5.1): equality filters, tag filters, sorting,
+// limit/marker/ page_reverse pagination and field selection, parsed from query parameters and
+// turned into SQL over one table. Pure apart from nothing: it only builds strings.
 
 #include <map>
 #include <optional>

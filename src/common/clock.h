@@ -1,6 +1,7 @@
 #pragma once
 
-// Time is injected (STYLE §8.8) so state machines and leases are testable without sleeping.
+// Time is injected (docs/design.md §7.8) so state machines and leases are testable without
+// sleeping.
 
 #include <chrono>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 
-// A small blocking HTTPS client for the controller -> amphora agent calls (Octavia spec §7.1):
+// A small blocking HTTPS client for the controller -> amphora agent calls (docs/amphora.md §1):
 // presents the controller's client certificate, verifies the agent against the CA and checks that
 // the certificate names the expected amphora id (SAN DNS, or CN without SAN), not the IP address
 // dialled. One connection per request (the agent calls are few and far between); connect and read

@@ -1,7 +1,7 @@
 #pragma once
 
 // The HTTP/1.1 server of http_server.h over TLS with mutual authentication, for the amphora agent
-// (Octavia spec §7.1): TLS >= 1.2, a server certificate, and CERT_REQUIRED against a client-CA
+// (docs/amphora.md §1): TLS >= 1.2, a server certificate, and CERT_REQUIRED against a client-CA
 // bundle, so a client without a certificate signed by that CA fails the handshake and never
 // reaches a handler. Handlers are the same `Handler` as the plain server's. Beast and Asio stay
 // inside tls_server.cc.

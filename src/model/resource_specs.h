@@ -1,6 +1,6 @@
 #pragma once
 
-// The attribute tables of every Octavia v2 resource (spec §2).
+// The attribute tables of every Octavia v2 resource (docs/octavia-api.md §2).
 
 #include "model/field_spec.h"
 

@@ -1,8 +1,9 @@
 #pragma once
 
-// Pure semantic rules of Octavia's API beyond attribute types (spec §2): protocol combinations,
-// session persistence, health monitor arguments, L7 policy actions and L7 rule values.
-// Inputs are validated attribute objects (see field_validation.h); outputs are Octavia's faults.
+// Pure semantic rules of Octavia's API beyond attribute types (docs/octavia-api.md §2): protocol
+// combinations, session persistence, health monitor arguments, L7 policy actions and L7 rule
+// values. Inputs are validated attribute objects (see field_validation.h); outputs are Octavia's
+// faults.
 
 #include <string>
 #include <vector>

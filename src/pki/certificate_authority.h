@@ -1,10 +1,10 @@
 #pragma once
 
-// The controller's local certificate authority (Octavia's local cert generator, spec §7.1): one
-// CA per state directory, created on first use, that signs each amphora's server certificate
-// (CN = amphora id, SAN = the id and the management IP) and the controller's client certificate.
-// The agent requires client certificates signed by this CA; the controller checks the amphora's
-// certificate names the amphora id, not its IP.
+// The controller's local certificate authority (Octavia's local cert generator, docs/amphora.md
+// §1): one CA per state directory, created on first use, that signs each amphora's server
+// certificate (CN = amphora id, SAN = the id and the management IP) and the controller's client
+// certificate. The agent requires client certificates signed by this CA; the controller checks the
+// amphora's certificate names the amphora id, not its IP.
 //
 // Why a self-made CA and not per-amphora self-signed certificates: the agent needs one client-CA
 // bundle and the controller one server-CA bundle, whatever the number of amphorae.

@@ -1,7 +1,8 @@
 #pragma once
 
-// Names and contents of the TLS files the controller uploads next to haproxy.cfg (Octavia spec
-// §7.1 step 2), so that render, upload and RenderContext::secret_files agree. Pure.
+// Names and contents of the TLS files the controller uploads next to haproxy.cfg
+// (docs/amphora.md §1, what the controller sends), so that render, upload and
+// RenderContext::secret_files agree. Pure.
 
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
-// Pool x listener -> BackendView (Octavia §8.3): mode, balance, persistence, health check, header
-// insertion and one server per member.
+// Pool x listener -> BackendView (docs/haproxy-dialect.md §3): mode, balance, persistence, health
+// check, header insertion and one server per member.
 
 #include "common/strings.h"
 #include "render/expected_codes.h"

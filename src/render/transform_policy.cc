@@ -1,5 +1,5 @@
-// L7 policies and rules -> PolicyView (Octavia §8.2): ACLs named after rule ids, ANDed in a
-// condition, one action per policy, in position order.
+// L7 policies and rules -> PolicyView (docs/haproxy-dialect.md §2): ACLs named after rule ids,
+// ANDed in a condition, one action per policy, in position order.
 
 #include "render/transform_env.h"
 

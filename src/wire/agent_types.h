@@ -1,6 +1,6 @@
 #pragma once
 
-// Bodies of the amphora agent REST API (Octavia spec §7.1) shared by the controller's client and
+// Bodies of the amphora agent REST API (docs/amphora.md §1) shared by the controller's client and
 // the agent's server. Field names are Octavia's. from_json() never throws.
 
 #include <optional>

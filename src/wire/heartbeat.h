@@ -1,6 +1,6 @@
 #pragma once
 
-// The amphora -> health manager heartbeat payload, version 3 (Octavia spec §7.2), as plain data.
+// The amphora -> health manager heartbeat payload, version 3 (docs/amphora.md §2), as plain data.
 // The envelope around it (zlib + HMAC) is in heartbeat_envelope.h.
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 
-// The heartbeat datagram (Octavia spec §7.2): zlib.compress(json, level 9) followed by the
+// The heartbeat datagram (docs/amphora.md §2): zlib.compress(json, level 9) followed by the
 // HMAC-SHA256 of the compressed bytes, keyed with heartbeat_key (UTF-8), as 64 lowercase hex
 // characters. Receivers also accept the legacy raw 32-byte digest. Pure: no sockets, no clock.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// haproxy `show stat` CSV -> heartbeat v3 (Octavia spec §7.2, health_daemon): FRONTEND rows give
+// haproxy `show stat` CSV -> heartbeat v3 (docs/amphora.md §2): FRONTEND rows give
 // listener status and counters, BACKEND rows ("<pool_id>:<listener_id>") pool status, server rows
 // member status (UP with weight 0 reported as DRAIN). Proxies whose name contains "prometheus" are
 // left out (exporter traffic is not billed). Counters are sent as deltas against the absolute

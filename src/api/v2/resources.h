@@ -40,8 +40,8 @@ model::ApiResult<db::TreeObject> insert_l7policy(Call& call, const db::TreeObjec
 model::ApiResult<db::TreeObject> insert_l7rule(Call& call, const db::TreeObject& policy,
                                                nlohmann::json attrs);
 
-// Single-call create of a load balancer with its children (spec §2.11), inside the caller's
-// transaction, the load balancer row already inserted.
+// Single-call create of a load balancer with its children (docs/octavia-api.md §2.11), inside the
+// caller's transaction, the load balancer row already inserted.
 model::ApiResult<nlohmann::json> render_full_graph(Call& call, const db::TreeObject& lb);
 model::ApiResult<void> create_graph(Call& call, const db::TreeObject& lb,
                                     const nlohmann::json& body);

@@ -1,7 +1,7 @@
 #pragma once
 
 // Building blocks shared by the v2 resource handlers: loading with Octavia's 404s, the load
-// balancer lock of spec §3.1, generic list/show, and id/time helpers.
+// balancer lock of docs/octavia-api.md §3.1, generic list/show, and id/time helpers.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-// The health manager's periodic check (Octavia spec §7.3, health_check loop): amphorae silent for
+// The health manager's periodic check (docs/amphora.md §3): amphorae silent for
 // longer than heartbeat_timeout are failed over. Staleness is decided by stale_amphorae.h; this
 // file reads the rows and asks for the failover the way the API does (load_balancers.cc,
 // amphorae.cc): in one transaction, the load balancer goes PENDING_UPDATE and a failover_requests

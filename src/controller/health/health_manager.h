@@ -1,6 +1,6 @@
 #pragma once
 
-// The health manager service (Octavia spec §7.3): a UDP receiver thread turning heartbeats into
+// The health manager service (docs/amphora.md §3): a UDP receiver thread turning heartbeats into
 // operating statuses, statistics and liveness (heartbeat_processor.h), and a check thread that
 // every check_interval fails over silent amphorae (failover_check.h) and refreshes the counters
 // file. Runs inside `octane serve` and alone as `octane health`.

@@ -1,6 +1,6 @@
 #pragma once
 
-// Which amphorae the health manager fails over (Octavia spec §7.3, health_check loop): those whose
+// Which amphorae the health manager fails over (docs/amphora.md §3): those whose
 // last heartbeat is older than heartbeat_timeout, not busy, in ALLOCATED or FAILOVER_STOPPED.
 // With a failover_threshold, a mass outage (stale count >= threshold) stops instead of failing
 // over: every stale amphora goes to FAILOVER_STOPPED, and comes back to ALLOCATED once it reports

@@ -82,7 +82,8 @@ void roll_up_listeners(const LoadBalancerState& view, const wire::Heartbeat& hb,
         auto it = hb.listeners.find(l.id);
         if (it == hb.listeners.end()) {
             // Octavia checks only the listener's admin state; an admin-down LB renders no
-            // listeners at all, so we report them OFFLINE too (spec §3.3), not ERROR.
+            // listeners at all, so we report them OFFLINE too (docs/octavia-api.md §3.3), not
+            // ERROR.
             bool expected =
                 l.admin_state_up && view.admin_state_up && view.provisioning_status == "ACTIVE";
             status = expected ? "ERROR" : "OFFLINE";

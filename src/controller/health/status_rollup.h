@@ -1,6 +1,6 @@
 #pragma once
 
-// Heartbeat -> operating statuses (Octavia spec §3.3 / §7.3, UpdateHealthDb): member -> pool ->
+// Heartbeat -> operating statuses (docs/octavia-api.md §3.3, docs/amphora.md §3): member -> pool ->
 // listener -> load balancer, plus the listener statistics the heartbeat carries. Pure: the caller
 // reads the DB view, calls roll_up(), writes back only what it returns.
 //

@@ -1,7 +1,8 @@
 #pragma once
 
 // What the database must become once a load balancer's pending change has been carried out
-// (or has failed): spec §3's final states, computed without I/O from the tree as loaded.
+// (or has failed): the final states of docs/octavia-api.md §3.2, computed without I/O from the tree
+// as loaded.
 
 #include <string>
 #include <vector>

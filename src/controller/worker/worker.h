@@ -1,10 +1,11 @@
 #pragma once
 
 // The controller worker: claims load balancers with pending changes (lease.h), carries the change
-// out through the amphora and network drivers, and writes spec §3's final states
-// (completion.h). Runs `threads` threads, each on its own load balancer (the lease keeps two off
-// the same one), so one slow amphora boot does not hold up the others; they wake on notify() or
-// every poll interval, so a worker in another process than the API still sees new work.
+// out through the amphora and network drivers, and writes the final states of
+// docs/octavia-api.md §3.2 (completion.h). Runs `threads` threads, each on its own load balancer
+// (the lease keeps two off the same one), so one slow amphora boot does not hold up the others;
+// they wake on notify() or every poll interval, so a worker in another process than the API still
+// sees new work.
 
 #include <atomic>
 #include <condition_variable>

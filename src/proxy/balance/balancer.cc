@@ -26,14 +26,6 @@ void Balancer::set_up(int id, bool up) {
     recompute();
 }
 
-void Balancer::set_weight(int id, int weight) {
-    if (weight_[id] == weight) {
-        return;
-    }
-    weight_[id] = weight;
-    recompute();
-}
-
 void Balancer::recompute() {
     eligible_.clear();
     for (size_t i = 0; i < specs_.size(); ++i) {

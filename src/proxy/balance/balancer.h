@@ -35,7 +35,6 @@ class Balancer {
 
     // Hooks; `id` indexes the ServerSpec vector given at construction.
     void set_up(int id, bool up);
-    void set_weight(int id, int weight);
     virtual void take(int id) { conns_[id]++; }
     virtual void drop(int id) {
         if (conns_[id] > 0) {

@@ -28,11 +28,6 @@ bool parse_int(std::string_view s, int* out) {
 
 }  // namespace
 
-bool L7Rules::handles(std::string_view k) {
-    return k == "acl" || k == "http-request" || k == "redirect" || k == "use_backend" ||
-           k == "default_backend";
-}
-
 Result<void> L7Rules::add_line(std::span<const std::string> words) {
     if (words.empty()) {
         return rule_error(AclErrc::kSyntax, "empty line");
@@ -168,14 +163,6 @@ Result<void> L7Rules::add_use_backend(std::span<const std::string> words) {
     }
     switches_.push_back(SwitchRule{words[1], std::move(*cond)});
     return {};
-}
-
-std::vector<std::string_view> L7Rules::referenced_backends() const {
-    std::vector<std::string_view> out;
-    for (const SwitchRule& s : switches_) {
-        out.push_back(s.backend);
-    }
-    return out;
 }
 
 }  // namespace octane::proxy::http

@@ -38,10 +38,6 @@ struct L7Decision {
 
 class L7Rules {
   public:
-    // True for the first words this class owns: acl, http-request, redirect, use_backend,
-    // default_backend.
-    static bool handles(std::string_view keyword);
-
     // Adds one tokenized config line (words[0] is the keyword, quotes and escapes already
     // resolved by the config tokenizer). Errors carry AclErrc codes; kUnsupported marks valid
     // HAProxy lines we do not implement yet (ssl_* fetches, use-service, %[ssl_c_*] formats).
@@ -52,8 +48,6 @@ class L7Rules {
                         const ConnectionFacts& conn) const;
 
     std::string_view default_backend() const { return default_backend_; }
-    // Backends named by use_backend lines, for the config validator.
-    std::vector<std::string_view> referenced_backends() const;
 
   private:
     // A log-format string reduced to what Octavia emits: literal text and %[dst_port], %[src],

@@ -107,20 +107,11 @@ Result<void> drop_privileges(const config::GlobalSection& g) {
     return {};
 }
 
-bool write_pidfile(const std::string& path, pid_t pid) {
-    std::ofstream f(path, std::ios::trunc);
+// Writes and closes; false when any step failed (a full disk shows only at flush or close).
+bool write_pid(std::ofstream& f, pid_t pid) {
     f << pid << "\n";
-    return static_cast<bool>(f);
-}
-
-int count_checks(const Snapshot& snap) {
-    int n = 0;
-    for (const auto& be : snap.backends) {
-        for (const auto& s : be->servers) {
-            n += s->cfg->check ? 1 : 0;
-        }
-    }
-    return n;
+    f.close();
+    return !f.fail();
 }
 
 }  // namespace
@@ -175,6 +166,16 @@ int run_process(const Options& opt) {
         }
     }
 
+    // Opened before any fork: an unwritable path fails the start instead of leaving a detached
+    // engine whose pid nobody recorded (whoever reloads or stops it reads this file).
+    std::ofstream pidfile;
+    if (!opt.pidfile.empty()) {
+        pidfile.open(opt.pidfile, std::ios::trunc);
+        if (!pidfile) {
+            std::fprintf(stderr, "[ALERT] cannot create pidfile %s\n", opt.pidfile.c_str());
+            return 1;
+        }
+    }
     if ((opt.daemon || global.daemon) && !opt.foreground) {
         pid_t child = fork();
         if (child < 0) {
@@ -182,17 +183,21 @@ int run_process(const Options& opt) {
             return 1;
         }
         if (child > 0) {
-            if (!opt.pidfile.empty()) {
-                write_pidfile(opt.pidfile, child);
+            if (pidfile.is_open() && !write_pid(pidfile, child)) {
+                std::fprintf(stderr, "[ALERT] cannot write pidfile %s\n", opt.pidfile.c_str());
+                kill(child, SIGTERM);
+                return 1;
             }
             return 0;
         }
+        pidfile.close();
         setsid();
         if (FILE* f = std::freopen("/dev/null", "r", stdin)) {
             (void)f;
         }
-    } else if (!opt.pidfile.empty()) {
-        write_pidfile(opt.pidfile, getpid());
+    } else if (pidfile.is_open() && !write_pid(pidfile, getpid())) {
+        std::fprintf(stderr, "[ALERT] cannot write pidfile %s\n", opt.pidfile.c_str());
+        return 1;
     }
 
     // Signals are taken synchronously by the main thread; workers inherit the blocked mask.
@@ -269,7 +274,6 @@ int run_process(const Options& opt) {
         return 1;
     }
     health.start();
-    (void)count_checks;
 
     std::atomic<int> running{static_cast<int>(workers.size())};
     std::vector<std::thread> threads;

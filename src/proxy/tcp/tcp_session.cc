@@ -158,7 +158,12 @@ void TcpSession::established() {
     if (srv_->cfg->send_proxy != config::ProxyProtocol::kNone) {
         sockaddr_storage local{};
         socklen_t len = sizeof(local);
-        getsockname(client_.fd, reinterpret_cast<sockaddr*>(&local), &len);
+        // Without the address the client reached, no truthful PROXY header can be sent, and
+        // the server must not see the connection without one.
+        if (getsockname(client_.fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+            close_session(true);
+            return;
+        }
         Endpoint dst = endpoint_from(reinterpret_cast<sockaddr*>(&local), len);
         c2s_.buf = worker_.buffers().get();
         c2s_.off = 0;

@@ -3,7 +3,7 @@
 driver local with the built-in Neutron subset), after `source <state dir>/admin-openrc`.
 
 Checks: every command succeeds; the tables have the reference transcript's columns
-(anchors/octavia-ref/transcript.txt, Octavia 11.0.0) plus only the fields the seed's newer Octavia
+(a recorded session of octaviaclient 3.1 against Octavia 11.0.0) plus only the fields the seed's newer Octavia
 adds; objects reach ACTIVE (polled over HTTP with a deadline); the VIP port and the floating IP
 exist in /networking and are associated; a second project's user sees none of it (403/404 as
 Octavia); a wrong password gets 401.

@@ -1,6 +1,6 @@
 """Amphorae (admin API under /v2/octavia): list/show, stats, config, failover, delete rules.
 
-Facts: octavia-api-spec.md §1, §2.10; reference Octavia 11 (probed): the noop amphora of a SINGLE LB is
+Facts: docs/octavia-api.md §1, §2.10; reference Octavia 11 (probed): the noop amphora of a SINGLE LB is
 ALLOCATED/STANDALONE with lb_network_ip 192.0.2.1 and ha_ip = the VIP; failover replaces it.
 """
 import pytest

@@ -1,6 +1,6 @@
 """Availability zones (keyed by name) and availability zone profiles.
 
-Facts: octavia-api-spec.md §1, §2.10; reference Octavia 11 (probed).
+Facts: docs/octavia-api.md §1, §2.10; reference Octavia 11 (probed).
 """
 import json
 

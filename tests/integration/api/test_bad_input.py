@@ -2,9 +2,9 @@
 code (never a 500, crash, hang or partial write). After the sweep every list is identical to before
 and the server still answers.
 
-Codes and messages: reference transcript.txt §4/§5 and probes of the reference Octavia 11. Where the
-reference itself answers 500 (non-object JSON bodies, limit<1) the case expects 400 and is marked
-reference_differs: the issue requires "never a 500".
+Codes and messages: probes of the reference Octavia 11. Where the reference itself answers 500
+(non-object JSON bodies, limit<1) the case expects 400 and is marked reference_differs: the issue
+requires "never a 500".
 """
 import json
 

@@ -1,6 +1,6 @@
 """Flavors and flavor profiles: CRUD, validation, uniqueness, in-use rules, LB with a flavor.
 
-Facts: octavia-api-spec.md §1, §2.10; reference Octavia 11 (probed).
+Facts: docs/octavia-api.md §1, §2.10; reference Octavia 11 (probed).
 """
 import json
 

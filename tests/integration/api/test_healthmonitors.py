@@ -1,7 +1,7 @@
 """Health monitors: defaults per type, type/pool protocol compatibility, one per pool (409),
 update (null -> default), delete, validation.
 
-Facts: octavia-api-spec.md §2.7; reference transcript.txt §2.
+Facts: docs/octavia-api.md §2.7; the reference Octavia 11 (probed).
 """
 import pytest
 

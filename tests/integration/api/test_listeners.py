@@ -1,6 +1,6 @@
 """Listeners: fields/defaults, update, port conflicts by L4 protocol, stats, validation.
 
-Facts: octavia-api-spec.md §2.4; reference transcript.txt §1, §5.
+Facts: docs/octavia-api.md §2.4; the reference Octavia 11 (probed).
 """
 import pytest
 

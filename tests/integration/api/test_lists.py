@@ -1,7 +1,8 @@
-"""List semantics (spec §5): filters (incl. translated names, booleans), unknown filter 400, tags filters,
-sort / sort_key / sort_dir, limit / marker / page_reverse with links, bad marker 400, fields=, project scoping.
+"""List semantics (docs/octavia-api.md §5): filters (incl. translated names, booleans), unknown
+filter 400, tags filters, sort / sort_key / sort_dir, limit / marker / page_reverse with links, bad
+marker 400, fields=, project scoping.
 
-Facts: octavia-api-spec.md §5; reference Octavia 11 (probed: link hrefs, marker errors, sort errors).
+Facts: docs/octavia-api.md §5; reference Octavia 11 (probed: link hrefs, marker errors, sort errors).
 """
 import urllib.parse
 
@@ -162,7 +163,8 @@ def test_bad_marker(c, lbs):
         h.assert_fault(c.get(LB, params={"marker": m}), 400, "Supplied pagination marker '%s' is not valid." % m)
 
 
-@pytest.mark.reference_differs  # the reference crashes (500) on limit < 1; spec §5: no limit
+# the reference crashes (500) on limit < 1; docs/octavia-api.md §5.1: no limit
+@pytest.mark.reference_differs
 def test_limit_below_one_means_no_limit(c, lbs):
     for lim in ("0", "-1"):
         assert names(c, {"limit": lim}) == ["alpha", "beta", "delta", "gamma"]

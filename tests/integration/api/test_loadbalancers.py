@@ -1,6 +1,6 @@
 """Load balancers: create/show/update/delete, status tree, stats, failover, cascade delete, graph create.
 
-Facts: octavia-api-spec.md §2.3, §2.11, §3; reference transcript.txt (sections 1, 5, 6).
+Facts: docs/octavia-api.md §2.3, §2.11, §3; the reference Octavia 11 (probed).
 """
 import pytest
 
@@ -244,7 +244,7 @@ def test_status_tree(c):
                                         "provisioning_status": "ACTIVE", "operating_status": "ONLINE"}
         ms = {x["id"]: x for x in tp["members"]}
         assert set(ms) == {m1["id"], m2["id"]}
-        # m1 existed before the HM: it stays NO_MONITOR (reference transcript, no heartbeats)
+        # m1 existed before the HM: it stays NO_MONITOR (reference Octavia 11, no heartbeats)
         assert ms[m1["id"]] == {"id": m1["id"], "name": "", "operating_status": "NO_MONITOR",
                                 "provisioning_status": "ACTIVE", "address": "192.168.101.79",
                                 "protocol_port": 22}
@@ -357,7 +357,7 @@ def test_graph_create_with_name_referenced_pools(c):
                 if "health_monitor" in p:
                     states.append(p["health_monitor"]["provisioning_status"])
         return t if states and all(s == "ACTIVE" for s in states) else None
-    # spec §3.2: LB create ends with the LB and every graph child ACTIVE
+    # docs/octavia-api.md §3.2: LB create ends with the LB and every graph child ACTIVE
     tree = h.poll_until(all_active, timeout=h.DEFAULT_WAIT_S, what="graph children ACTIVE")
     lis = {x["name"]: x for x in tree["listeners"]}
     assert set(lis) == {"g-http", "g-tcp"}

@@ -1,6 +1,6 @@
-"""The LB lock (spec §3.1/§3.2), observed deterministically: `octane api` + `octane worker` build ACTIVE
-objects, then the worker is stopped so every change stays PENDING_*; every 409 rule is asserted
-exactly; a new worker on the same state dir then takes everything to ACTIVE / DELETED.
+"""The LB lock (docs/octavia-api.md §3.1, §3.2), observed deterministically: `octane api` +
+`octane worker` build ACTIVE objects, then the worker is stopped so every change stays PENDING_*;
+every 409 rule is asserted exactly; a new worker on the same state dir then takes everything to ACTIVE / DELETED.
 """
 import shutil
 

@@ -1,7 +1,7 @@
 """Members: fields/defaults, duplicate 409, operating_status NO_MONITOR/OFFLINE, update, delete,
 batch PUT (create/update/delete, additive_only, duplicate key), validation.
 
-Facts: octavia-api-spec.md §2.6; reference transcript.txt §1, §2, §4, §5.
+Facts: docs/octavia-api.md §2.6; the reference Octavia 11 (probed).
 """
 import pytest
 
@@ -95,7 +95,7 @@ def test_operating_status_with_health_monitor(c, lb):
     after = h.create_member(c, lb["id"], p["id"], "10.2.0.2", 80)
     assert after["operating_status"] == "OFFLINE"
     assert h.wait_active(c, mpath(p["id"], after["id"]))["operating_status"] == "OFFLINE"
-    # reference: the existing member stays NO_MONITOR (no heartbeats), see transcript §2
+    # reference: the existing member stays NO_MONITOR (no heartbeats)
     assert c.get(mpath(p["id"], before["id"])).json["member"]["operating_status"] == "NO_MONITOR"
     # deleting the HM sets every member of the pool to NO_MONITOR
     assert c.delete("/v2/lbaas/healthmonitors/%s" % hm["id"]).status == 204
@@ -175,7 +175,8 @@ def test_batch_update(c, lb):
     h.poll_until(lambda: members_of(c, p["id"]) == [], what="all members deleted")
 
 
-@pytest.mark.reference_differs  # Octavia 11 accepts the duplicate (202); master (spec §2.6) rejects it
+# Octavia 11 accepts the duplicate (202); newer Octavia (docs/octavia-api.md §2.6) rejects it
+@pytest.mark.reference_differs
 def test_batch_duplicate_key_is_400(c, lb):
     p = h.create_pool(c, lb["id"], "HTTP")
     h.create_member(c, lb["id"], p["id"], "10.4.0.1", 80, weight=1)

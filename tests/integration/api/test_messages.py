@@ -1,5 +1,5 @@
-"""Exact fault strings of the reference Octavia 11 for validation failures (probed 2026-11-26 against
-../shared/anchors/octavia-ref, noauth API). Clients and tempest match on these texts.
+"""Exact fault strings of the reference Octavia 11 for validation failures (probed 2026-11-26, noauth
+API). Clients and tempest match on these texts.
 """
 import pytest
 

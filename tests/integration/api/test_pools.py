@@ -1,7 +1,7 @@
 """Pools: fields/defaults, listener_id default pool, 409 second default pool, protocol compatibility,
 session persistence, update/delete rules.
 
-Facts: octavia-api-spec.md §2.4 (protocol map), §2.5; reference transcript.txt §1.
+Facts: docs/octavia-api.md §2.4 (protocol map), §2.5; the reference Octavia 11 (probed).
 """
 import pytest
 

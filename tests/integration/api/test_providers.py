@@ -1,6 +1,6 @@
 """Providers and their flavor / availability-zone capabilities.
 
-Facts: octavia-api-spec.md §1, §2.10; reference Octavia 11 (probed).
+Facts: docs/octavia-api.md §1, §2.10; reference Octavia 11 (probed).
 """
 import octane_server as h
 

@@ -1,6 +1,6 @@
 """Quotas: defaults, PUT 202, DELETE 202 (reset to defaults), list, validation. Not enforced under noauth.
 
-Facts: octavia-api-spec.md §1 (quota rows), §2.10, §6; reference Octavia 11 (probed): GET one shows the
+Facts: docs/octavia-api.md §1 (quota rows), §2.10, §6; reference Octavia 11 (probed): GET one shows the
 deprecated spellings load_balancer/health_monitor, the list shows both spellings.
 """
 import pytest
@@ -86,7 +86,7 @@ def test_put_validation(c, body, contains):
 
 
 def test_not_enforced_under_noauth(c):
-    """spec §6: quota checks are skipped under noauth, so a 0 quota does not block creates."""
+    """docs/octavia-api.md §6: quota checks are skipped under noauth, so a 0 quota does not block creates."""
     assert c.put("%s/%s" % (QUOTAS, c.project), {"quota": {"loadbalancer": 0}}).status == 202
     try:
         lb = h.create_lb(c)

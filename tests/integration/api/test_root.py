@@ -1,7 +1,7 @@
 """Wire basics: version document, /v2, /v2.0 alias, routes without lbaas, .json suffix, request ids,
 tenant_id mirror, noauth project rules.
 
-Facts: octavia-api-spec.md §0, §0.1, §6; reference transcript.txt §5 (raw HTTP) and probes.
+Facts: docs/octavia-api.md §0, §0.1, §6; probes of the reference Octavia 11 (raw HTTP).
 """
 import octane_server as h
 from octane_server import LB

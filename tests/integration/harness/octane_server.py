@@ -615,7 +615,7 @@ def wait_lb(c: Client, lb_id: str):
 
 
 def create_child(c: Client, path: str, key: str, body: dict, lb_id: str, expect: int = 201) -> dict:
-    wait_lb(c, lb_id)  # the LB must be ACTIVE for any child change (spec §3.1)
+    wait_lb(c, lb_id)  # the LB must be ACTIVE for any child change (docs/octavia-api.md §3.1)
     r = c.post(path, {key: body})
     assert r.status == expect, r
     obj = r.json[key]

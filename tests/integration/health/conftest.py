@@ -1,5 +1,5 @@
 """Health manager tests: real `octane serve` / `octane health` processes, real UDP heartbeats on
-127.0.0.1 built as an amphora agent builds them (spec §7.2: zlib level 9 + hex HMAC-SHA256)."""
+127.0.0.1 built as an amphora agent builds them (docs/amphora.md §2: zlib level 9 + hex HMAC-SHA256)."""
 import os
 import sys
 

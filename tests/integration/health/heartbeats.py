@@ -11,7 +11,7 @@ import octane_server as h
 
 
 def seal(payload: bytes, key: str) -> bytes:
-    """zlib.compress(json, 9) + lowercase hex HMAC-SHA256 over the compressed bytes (spec §7.2)."""
+    """zlib.compress(json, 9) + lowercase hex HMAC-SHA256 over the compressed bytes (docs/amphora.md §2)."""
     body = zlib.compress(payload, 9)
     return body + hmac.new(key.encode(), body, hashlib.sha256).hexdigest().encode()
 

@@ -1,4 +1,4 @@
-"""Failover of a silent amphora (spec §7.3 health_check loop; issue 5 item 5).
+"""Failover of a silent amphora (docs/amphora.md §3; issue 5 item 5).
 
 `octane serve` with heartbeat_timeout 3 s and health_check_interval 1 s, noop drivers: while the
 amphora reports, nothing happens; once it falls silent, the health manager asks for a failover

@@ -1,4 +1,5 @@
-"""The health manager inside a real `octane serve` (issue 5 item 5; spec §3.3, §7.2-§7.4).
+"""The health manager inside a real `octane serve` (issue 5 item 5; docs/octavia-api.md §3.3,
+docs/amphora.md §2-§4).
 
 Heartbeats are sent over UDP exactly as an amphora agent sends them. Checked: the operating-status
 roll-up (member ERROR -> pool/LB DEGRADED, back to ONLINE), statistics accumulated for /stats,

@@ -382,7 +382,7 @@ def test_identity_subcommands_refuse_bad_input(tmp_path, argv, message):
 
 
 def test_octavia_personas(srv, admin):
-    """Octavia's default policy personas (spec §5.3): load-balancer_member writes its project,
+    """Octavia's default policy personas (docs/octavia-api.md §5.3): load-balancer_member writes its project,
     load-balancer_observer only reads it, load-balancer_global_observer reads every project,
     load-balancer_quota_admin manages quotas only, load-balancer_admin does everything."""
     personas = ["load-balancer_member", "load-balancer_observer", "load-balancer_global_observer",

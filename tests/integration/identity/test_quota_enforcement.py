@@ -5,7 +5,7 @@ resources: <Resource>" when it would exceed the project's quota or the configure
 defaults; a refused create writes nothing; concurrent creates never overshoot; deleted objects
 release their quota.
 
-Facts: octavia-api-spec.md §2.10 (names, 403, -1 = unlimited); reference Octavia 11
+Facts: docs/octavia-api.md §2.10 (names, 403, -1 = unlimited); reference Octavia 11
 (octavia/db/repositories.py check_quota_met: in use = rows not DELETED, + count > quota;
 controllers/member.py batch: net growth new - deleted, additive_only: new only)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-// Table-driven tests of the heartbeat roll-up (Octavia spec §3.3 / §7.3).
+// Table-driven tests of the heartbeat roll-up (docs/octavia-api.md §3.3, docs/amphora.md §3).
 
 #include "controller/health/status_rollup.h"
 

@@ -1,4 +1,4 @@
-// Every file Octavia renders (the research corpus, copied beside this test) parses; the ones
+// Every file Octavia renders (tests/testdata/haproxy-corpus) parses; the ones
 // using features not supported yet fail with a located "not supported yet" message.
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 #pragma once
 
 // The NAT of one router namespace as one nftables batch, the rules Neutron's legacy L3 agent
-// installs with iptables (research: neutron-linuxbridge §4), in nft's words:
+// installs with iptables (docs/design.md §4, "Router NAT"), in nft's words:
 //  - traffic that entered through the gateway port is marked 0x2 (low 16 bits);
 //  - each floating IP: DNAT to its fixed IP (prerouting, and output for the router's own traffic),
 //    and SNAT of that fixed IP to the floating IP on the way out;

@@ -36,6 +36,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+import amphora_bench  # noqa: E402
 from amphora_bench import Api, memory_kib, cpu_seconds, pct  # noqa: E402
 
 LISTENER_PORT = 8022
@@ -156,6 +157,7 @@ def main():
     if os.geteuid() != 0:
         raise SystemExit("needs root (namespaces, netlink, nftables)")
     DEADLINE = time.monotonic() + args.max_seconds
+    amphora_bench.DEADLINE = DEADLINE  # its Api checks the same deadline
     poll_s = args.poll_ms / 1000.0
     work = tempfile.mkdtemp(prefix="octane-lb-bench-")
     state = os.path.join(work, "state")

@@ -51,9 +51,9 @@ class CostLog {
           start_(std::chrono::steady_clock::now()) {}
     ~CostLog() {
         auto after = net::counters();
-        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            start_)
-                      .count();
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+                .count();
         spdlog::info("linuxbridge: {} in {:.1f} ms ({} netlink requests, {} nft transactions)",
                      what_, ms, after.netlink_requests - before_.netlink_requests,
                      after.nft_transactions - before_.nft_transactions);
@@ -272,7 +272,8 @@ Result<void> LinuxbridgeDriver::bootstrap(const std::string& admin_project) {
     bool has_controller = false;
     std::string root_port;
     for (const auto& port : *ports) {
-        has_controller = has_controller || string_field(port, "device_owner") == "Octavia:health-mgr";
+        has_controller =
+            has_controller || string_field(port, "device_owner") == "Octavia:health-mgr";
         if (string_field(port, "device_owner") == kRootProviderOwner) {
             root_port = string_field(port, "id");
         }
@@ -423,6 +424,16 @@ Result<void> LinuxbridgeDriver::remove_strays(const Snapshot& snap,
     for (const auto& router : snap.routers) {
         namespaces.insert(router_namespace(string_field(router, "id")));
     }
+    // One read of the segments serves every port (a network without a segment yet was never
+    // wired, so it has no device to keep either).
+    auto segments = segments_.all();
+    if (!segments) {
+        return Unexpected(segments.error());
+    }
+    std::map<std::string, Segment> segment_of_network;
+    for (const auto& segment : *segments) {
+        segment_of_network[segment.network_id] = segment;
+    }
     std::map<int, std::set<std::string>> devices;  // per host: taps, bridges, vxlans wanted
     for (const auto& plug : plugs) {
         if (!plug.netns.empty()) {
@@ -430,21 +441,18 @@ Result<void> LinuxbridgeDriver::remove_strays(const Snapshot& snap,
         }
         devices[plug.host].insert(plug.host_device);
         devices[plug.host].insert(bridge_name(plug.network_id));
-        auto network = snap.networks_by_id.find(plug.network_id);
-        if (network != snap.networks_by_id.end() &&
-            !network->second.value("router:external", false)) {
-            auto segment =
-                segments_.segment_of(plug.network_id, false, wiring_.settings().vni_range);
-            if (segment) {
-                devices[plug.host].insert(vxlan_name(segment->vni));
-            }
+        auto segment = segment_of_network.find(plug.network_id);
+        if (segment != segment_of_network.end() && !segment->second.flat) {
+            devices[plug.host].insert(vxlan_name(segment->second.vni));
         }
     }
     for (const auto& name : net::list_netns()) {
         if (is_driver_namespace(name) && !namespaces.count(name)) {
             spdlog::info("linuxbridge: removing namespace {} (nothing in the database claims it)",
                          name);
-            applied_nat_.erase(name.substr(std::string(kRouterPrefix).size()));
+            if (starts_with(name, kRouterPrefix)) {
+                applied_nat_.erase(name.substr(std::string(kRouterPrefix).size()));
+            }
             if (auto done = wiring_.remove_namespace(name); !done) {
                 return done;
             }
@@ -468,10 +476,6 @@ Result<void> LinuxbridgeDriver::remove_strays(const Snapshot& snap,
                 }
             }
         }
-    }
-    auto segments = segments_.all();
-    if (!segments) {
-        return Unexpected(segments.error());
     }
     for (const auto& segment : *segments) {
         if (!snap.networks_by_id.count(segment.network_id)) {

@@ -23,59 +23,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+from netns_probe import run, namespaces, links, addresses, ruleset, wait_until  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: creates network namespaces, devices, nftables")
 
-DEADLINE_S = 60.0
-POLL_S = 0.1
 SSH_TIMEOUT_S = 30
-
-
-def run(*argv: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
-    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-    if check:
-        assert proc.returncode == 0, "%s -> %s\n%s%s" % (" ".join(argv), proc.returncode,
-                                                         proc.stdout, proc.stderr)
-    return proc
-
-
-def namespaces() -> set[str]:
-    return {line.split()[0] for line in run("ip", "netns", "list").stdout.splitlines() if line}
-
-
-def links(ns: str) -> dict[str, dict]:
-    out = run("ip", "-n", ns, "-j", "-d", "link", "show").stdout
-    return {link["ifname"]: link for link in json.loads(out)}
-
-
-def addresses(ns: str, dev: str) -> list[str]:
-    out = json.loads(run("ip", "-n", ns, "-j", "addr", "show", "dev", dev).stdout)
-    return ["%s/%s" % (a["local"], a["prefixlen"]) for a in out[0]["addr_info"] if a["family"] == "inet"]
-
-
-def ruleset(ns: str) -> str:
-    return run("ip", "netns", "exec", ns, "nft", "list", "ruleset").stdout
-
-
-def wait_until(fn, what: str, timeout: float = DEADLINE_S):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(POLL_S)
-    raise AssertionError("timed out waiting for %s (last: %r)" % (what, last))
 
 
 class Octane:

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 
 import pytest
@@ -22,43 +21,17 @@ import pytest
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+from netns_probe import links, namespaces, run  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: creates network namespaces, devices, nftables")
 
-DEADLINE_S = 60.0
-POLL_S = 0.05
 CYCLES = 100
 MGMT_CIDR = "10.0.0.0/24"
 
 
-def run(*argv: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
-    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
-    if check:
-        assert proc.returncode == 0, "%s -> %s\n%s%s" % (" ".join(argv), proc.returncode,
-                                                         proc.stdout, proc.stderr)
-    return proc
-
-
-def namespaces() -> set[str]:
-    return {line.split()[0] for line in run("ip", "netns", "list").stdout.splitlines() if line}
-
-
 def link_names(ns: str) -> list[str]:
-    argv = ["ip", "-j", "link", "show"] if not ns else ["ip", "-n", ns, "-j", "link", "show"]
-    return [link["ifname"] for link in json.loads(run(*argv).stdout)]
-
-
-def wait_until(fn, what: str, timeout: float = DEADLINE_S):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(POLL_S)
-    raise AssertionError("timed out waiting for %s (last: %r)" % (what, last))
+    return list(links(ns))
 
 
 def serve(state: str) -> h.OctaneProcess:

@@ -21,6 +21,8 @@ namespace {
 // Octavia's policy routing table for traffic sourced from the VIP (amphora eth1).
 constexpr uint32_t kVipTable = 1;
 constexpr uint32_t kVipRulePriority = 100;
+// The kernel's link watcher runs within a second even under load.
+constexpr std::chrono::milliseconds kOperationalLimit{3000};
 
 Result<void> ensure_namespace(const std::string& ns) {
     if (ns.empty() || net::netns_exists(ns)) {
@@ -245,9 +247,17 @@ Result<void> Wiring::wire_port(const PortPlug& plug, const Segment& segment) {
             }
         }
     }
-    // Neighbours learn the new owner of an address at once (a VIP that moved on failover).
+    // Neighbours learn the new owner of an address at once (a VIP that moved on failover): a
+    // router still holding the old MAC would drop every packet for up to a minute. The
+    // announcement waits for the bridge port to forward, or it is lost.
     for (const auto& cidr : plug.vip_addresses) {
         if (is_ipv4(cidr)) {
+            for (const auto& [ns, dev] :
+                 {std::pair{host_ns, plug.host_device}, std::pair{plug.netns, plug.device}}) {
+                if (auto ready = net::wait_until_operational(ns, dev, kOperationalLimit); !ready) {
+                    return ready;
+                }
+            }
             if (auto sent = net::send_gratuitous_arp(plug.netns, plug.device, address_of(cidr));
                 !sent) {
                 return sent;

@@ -1,6 +1,6 @@
 #include "net/link_info.h"
 
-#include <net/if.h>
+#include <linux/if.h>
 #include <netlink/addr.h>
 
 namespace octane::net {
@@ -16,6 +16,8 @@ LinkInfo describe_link(rtnl_link* link, const std::string& master_name) {
         info.mac = nl_addr2str(mac, text, sizeof text);
     }
     info.up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
+    const uint8_t operstate = rtnl_link_get_operstate(link);
+    info.operational = info.up && (operstate == IF_OPER_UP || operstate == IF_OPER_UNKNOWN);
     info.mtu = static_cast<int>(rtnl_link_get_mtu(link));
     return info;
 }

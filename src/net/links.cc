@@ -1,5 +1,8 @@
 #include "net/links.h"
 
+#include <cerrno>
+#include <thread>
+
 #include <net/if.h>
 #include <netlink/errno.h>
 
@@ -126,6 +129,31 @@ Result<void> set_up(const std::string& ns, const std::string& dev, bool up) {
         rtnl_link_unset_flags(changes.get(), IFF_UP);
     }
     return change_link(*socket, link->get(), changes.get(), action);
+}
+
+Result<void> wait_until_operational(const std::string& ns, const std::string& dev,
+                                    std::chrono::milliseconds limit) {
+    auto socket = RouteSocket::open(ns);
+    if (!socket) {
+        return Unexpected(std::move(socket.error()));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        auto link = socket->require_link(dev, "wait until operational");
+        if (!link) {
+            return Unexpected(std::move(link.error()));
+        }
+        if (describe_link(link->get(), "").operational) {
+            return {};
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return system_error("wait " + std::to_string(limit.count()) + " ms until operational",
+                                ns, dev, ETIMEDOUT);
+        }
+        // The link watcher runs from a work queue within a jiffy or a second; polling is
+        // cheaper than a notification socket for a wait this short and rare.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 Result<void> set_mtu(const std::string& ns, const std::string& dev, int mtu) {

@@ -4,6 +4,7 @@
 // and VXLAN devices Neutron's linuxbridge agent builds. Every "add" is idempotent: a device that
 // is already there as asked is success.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,9 @@ struct LinkInfo {
     std::string master;  // the bridge it is enslaved to, or ""
     std::string mac;     // "aa:bb:cc:dd:ee:ff"
     bool up = false;     // administratively up (IFF_UP)
+    // Operationally up (IF_OPER_UP/UNKNOWN): the kernel's link watcher has seen the carrier, so the
+    // device's queue is active and a bridge it is enslaved to forwards its frames.
+    bool operational = false;
     int mtu = 0;
 };
 
@@ -51,6 +55,11 @@ Result<void> add_vxlan(const std::string& ns, const VxlanSpec& spec);
 Result<void> set_master(const std::string& ns, const std::string& dev, const std::string& bridge);
 Result<void> set_up(const std::string& ns, const std::string& dev, bool up = true);
 Result<void> set_mtu(const std::string& ns, const std::string& dev, int mtu);
+// Waits (bounded by limit) until dev is operational. A veth whose peer was just set up has its
+// carrier at once but its bridge port forwards only after the asynchronous link watcher ran: a
+// frame sent before that (a gratuitous ARP) is dropped silently.
+Result<void> wait_until_operational(const std::string& ns, const std::string& dev,
+                                    std::chrono::milliseconds limit);
 // Done when `from` is gone and `to` exists.
 Result<void> rename_link(const std::string& ns, const std::string& from, const std::string& to);
 // Missing is success. Deleting one end of a veth pair removes both.

@@ -6,9 +6,11 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "net/addresses.h"
 #include "net/arp_frame.h"
 #include "net/links.h"
 #include "net/netns.h"
@@ -61,6 +63,11 @@ std::optional<ArpPacket> receive_arp_for(int sock, const std::string& ip) {
     return std::nullopt;
 }
 
+bool must_find_operational(const std::string& ns, const std::string& dev) {
+    auto link = find_link(ns, dev);
+    return link && link->has_value() && (*link)->operational;
+}
+
 TEST_F(NetnsTest, GratuitousArpReachesThePeer) {
     const std::string router = make_netns("garp-router");
     const std::string segment = make_netns("garp-segment");
@@ -94,6 +101,104 @@ TEST_F(NetnsTest, GratuitousArpErrorsNameTheDevice) {
     EXPECT_FALSE(send_gratuitous_arp(ns, "nosuchdev", "192.0.2.1"));
     ASSERT_TRUE(set_up(ns, "garpdown0"));
     EXPECT_FALSE(send_gratuitous_arp(ns, "garpdown0", "2001:db8::1"));
+}
+
+// The router's MAC for address, as `ip neigh` shows it, or "".
+std::string neighbour_mac(const std::string& ns, const std::string& dev, const std::string& ip) {
+    const auto shown =
+        testing::run_command("ip netns exec " + ns + " ip -j neigh show dev " + dev + " to " + ip);
+    if (shown.status != 0) {
+        return {};
+    }
+    auto entries = nlohmann::json::parse(shown.output, nullptr, false);
+    if (!entries.is_array() || entries.empty() || !entries[0].contains("lladdr")) {
+        return {};
+    }
+    return entries[0]["lladdr"].get<std::string>();
+}
+
+// Polls neighbour_mac until it is want (bounded); returns the last value seen.
+std::string wait_for_neighbour(const std::string& ns, const std::string& dev, const std::string& ip,
+                               const std::string& want) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    std::string seen;
+    for (int tries = 0; tries < 300 && std::chrono::steady_clock::now() < deadline; ++tries) {
+        seen = neighbour_mac(ns, dev, ip);
+        if (seen == want) {
+            break;
+        }
+        poll(nullptr, 0, 10);
+    }
+    return seen;
+}
+
+// One UDP datagram from ns to ip:9, so ns resolves ip's MAC.
+void send_datagram(const std::string& ns, const std::string& ip) {
+    auto sent = in_netns(ns, [&]() -> Result<void> {
+        UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(9);
+        inet_pton(AF_INET, ip.c_str(), &to.sin_addr);
+        if (!sock.valid() ||
+            ::sendto(sock.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) != 1) {
+            return make_error("datagram to " + ip);
+        }
+        return {};
+    });
+    EXPECT_TRUE(sent) << sent.error().message;
+}
+
+// Failover as the linuxbridge driver does it: the VIP moves to a new port (new MAC) on the same
+// bridge; the router, whose neighbour entry still names the dead port, must learn the new MAC
+// from the announcement sent right after the plug. A veth whose peer comes up last has its
+// bridge port forwarding only once the link watcher ran: announcing before that loses the frame
+// and leaves the router sending to the dead MAC for up to a minute.
+TEST_F(NetnsTest, GratuitousArpAfterPlugMovesTheRoutersNeighbour) {
+    const std::string host = make_netns("garp-host");
+    const std::string router = make_netns("garp-qrouter");
+    const std::string old_amphora = make_netns("garp-old");
+    const std::string new_amphora = make_netns("garp-new");
+    const std::string vip = "10.77.0.50";
+    ASSERT_TRUE(add_bridge(host, "brqgarp", 0));
+    const auto plug = [&](const std::string& ns, const std::string& tap, const std::string& dev,
+                          const std::string& mac, const std::string& cidr) {
+        ASSERT_TRUE(add_veth(host, tap, ns, dev, mac, 0));
+        ASSERT_TRUE(set_master(host, tap, "brqgarp"));
+        ASSERT_TRUE(set_up(host, tap));
+        ASSERT_TRUE(add_address(ns, dev, cidr));
+        ASSERT_TRUE(set_up(ns, dev));
+    };
+    plug(router, "tapgarprtr", "qr-garp", "fa:16:3e:00:00:01", "10.77.0.1/24");
+    plug(old_amphora, "tapgarpold", "eth1", "fa:16:3e:00:00:0a", vip + "/24");
+    ASSERT_TRUE(wait_until_operational(host, "tapgarpold", std::chrono::seconds(3)));
+    ASSERT_TRUE(wait_until_operational(host, "tapgarprtr", std::chrono::seconds(3)));
+    send_datagram(router, vip);
+    ASSERT_EQ(wait_for_neighbour(router, "qr-garp", vip, "fa:16:3e:00:00:0a"), "fa:16:3e:00:00:0a");
+
+    ASSERT_TRUE(delete_link(host, "tapgarpold"));  // the old amphora is gone
+    plug(new_amphora, "tapgarpnew", "eth1", "fa:16:3e:00:00:0b", vip + "/24");
+    auto ready = wait_until_operational(host, "tapgarpnew", std::chrono::seconds(3));
+    ASSERT_TRUE(ready) << ready.error().message;
+    EXPECT_TRUE(must_find_operational(host, "tapgarpnew"));
+    ASSERT_TRUE(send_gratuitous_arp(new_amphora, "eth1", vip));
+    EXPECT_EQ(wait_for_neighbour(router, "qr-garp", vip, "fa:16:3e:00:00:0b"), "fa:16:3e:00:00:0b");
+}
+
+TEST_F(NetnsTest, WaitUntilOperationalFollowsThePeer) {
+    const std::string ns = make_netns("oper");
+    ASSERT_TRUE(add_veth(ns, "operA", ns, "operB", "", 0));
+    ASSERT_TRUE(set_up(ns, "operA"));
+    // operB is down: operA has no carrier and never becomes operational.
+    auto waited = wait_until_operational(ns, "operA", std::chrono::milliseconds(200));
+    ASSERT_FALSE(waited);
+    EXPECT_NE(waited.error().message.find("operA"), std::string::npos) << waited.error().message;
+    EXPECT_FALSE(must_find_operational(ns, "operA"));
+    ASSERT_TRUE(set_up(ns, "operB"));
+    auto ready = wait_until_operational(ns, "operA", std::chrono::seconds(3));
+    EXPECT_TRUE(ready) << ready.error().message;
+    EXPECT_TRUE(must_find_operational(ns, "operA"));
+    EXPECT_FALSE(wait_until_operational(ns, "nosuchdev", std::chrono::milliseconds(100)));
 }
 
 }  // namespace

@@ -189,7 +189,7 @@ def main():
         spent = costs(srv.log_path, since)
         result["post_to_first_byte_via_fip_ms"] = {
             "runs": len(times), "p50": statistics.median(times), "p99": pct(times, 99),
-            "min": min(times), "max": max(times)}
+            "min": min(times), "max": max(times), "each": [round(t, 1) for t in times]}
         print("graph POST + floating IP -> first byte through the FIP, %d runs: p50 %.1f ms, "
               "p99 %.1f ms, min %.1f, max %.1f" % (len(times), statistics.median(times),
                                                    pct(times, 99), min(times), max(times)),

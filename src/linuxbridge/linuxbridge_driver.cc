@@ -12,6 +12,7 @@
 
 #include "common/uuid.h"
 #include "linuxbridge/names.h"
+#include "net/conntrack.h"
 #include "net/counters.h"
 #include "net/links.h"
 #include "net/netns.h"
@@ -404,13 +405,24 @@ Result<void> LinuxbridgeDriver::realize_routers(const Snapshot& snap) {
         }
         std::string batch = render_router_nat(nat);
         auto applied = applied_nat_.find(router_id);
-        if (applied != applied_nat_.end() && applied->second == batch) {
+        if (applied != applied_nat_.end() && applied->second.batch == batch) {
             continue;  // one nft transaction per change, none when nothing changed
         }
         if (auto done = wiring_.apply_router_nat(router_id, nat); !done) {
             return done;
         }
-        applied_nat_[router_id] = batch;
+        // Only changes seen by this process flush: after a restart nothing is known to have
+        // changed, and established connections through floating IPs must survive it.
+        if (applied != applied_nat_.end()) {
+            for (const auto& address :
+                 conntrack_to_flush(applied->second.floating_ips, nat.floating_ips)) {
+                auto flushed = net::delete_conntrack_entries(router_namespace(router_id), address);
+                if (!flushed) {
+                    return Unexpected(flushed.error());
+                }
+            }
+        }
+        applied_nat_[router_id] = AppliedNat{batch, nat.floating_ips};
     }
     return {};
 }

@@ -17,6 +17,7 @@
 #include "drivers/amphora_networking.h"
 #include "drivers/network_driver.h"
 #include "linuxbridge/port_plug.h"
+#include "linuxbridge/router_nat.h"
 #include "linuxbridge/segments.h"
 #include "linuxbridge/settings.h"
 #include "linuxbridge/wiring.h"
@@ -103,7 +104,11 @@ class LinuxbridgeDriver final : public drivers::NetworkDriver, public drivers::A
     Wiring wiring_;
     networking::LocalNetworkDriver ipam_;
     std::mutex mutex_;  // one realisation at a time (worker threads, API threads)
-    std::map<std::string, std::string> applied_nat_;  // router id -> last nft batch applied
+    struct AppliedNat {
+        std::string batch;  // the last nft batch applied
+        std::vector<FloatingIpNat> floating_ips;
+    };
+    std::map<std::string, AppliedNat> applied_nat_;  // by router id
     // Ports this process wired, as wired: a later reconcile leaves them alone (no netlink call)
     // unless their plug changed. Cleared at start so everything is checked once.
     std::map<std::string, PortPlug> wired_;

@@ -1,5 +1,8 @@
 #include "linuxbridge/router_nat.h"
 
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 namespace octane::linuxbridge {
@@ -46,6 +49,32 @@ std::string render_router_nat(const RouterNat& nat) {
         qg, float_snat, egress, nat.gateway_ip);
     out += "}\n";
     return out;
+}
+
+std::vector<std::string> conntrack_to_flush(const std::vector<FloatingIpNat>& before,
+                                            const std::vector<FloatingIpNat>& after) {
+    std::map<std::string, std::string> old_target;
+    std::map<std::string, std::string> new_target;
+    for (const auto& fip : before) {
+        old_target[fip.floating_ip] = fip.fixed_ip;
+    }
+    for (const auto& fip : after) {
+        new_target[fip.floating_ip] = fip.fixed_ip;
+    }
+    std::set<std::string> flush;
+    for (const auto& [floating, fixed] : old_target) {
+        auto now = new_target.find(floating);
+        if (now == new_target.end() || now->second != fixed) {
+            flush.insert(floating);
+            flush.insert(fixed);
+        }
+    }
+    for (const auto& [floating, fixed] : new_target) {
+        if (!old_target.count(floating)) {
+            flush.insert(floating);
+        }
+    }
+    return {flush.begin(), flush.end()};
 }
 
 }  // namespace octane::linuxbridge

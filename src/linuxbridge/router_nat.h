@@ -33,4 +33,11 @@ struct RouterNat {
 // The nft batch; empty when the router has no gateway (then the table is removed instead).
 std::string render_router_nat(const RouterNat& nat);
 
+// The addresses whose connection tracking state must go when a router's floating IPs change
+// from before to after, as Neutron's L3 agent deletes it: a floating IP that appeared, vanished
+// or points elsewhere (entries made before its DNAT rule existed would bypass it), and the fixed
+// address a vanished or re-pointed one translated. Sorted, unique. Pure.
+std::vector<std::string> conntrack_to_flush(const std::vector<FloatingIpNat>& before,
+                                            const std::vector<FloatingIpNat>& after);
+
 }  // namespace octane::linuxbridge

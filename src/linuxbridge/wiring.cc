@@ -10,6 +10,7 @@
 #include "net/addresses.h"
 #include "net/garp.h"
 #include "net/links.h"
+#include "net/neighbours.h"
 #include "net/netns.h"
 #include "net/nft.h"
 #include "net/routes.h"
@@ -247,21 +248,30 @@ Result<void> Wiring::wire_port(const PortPlug& plug, const Segment& segment) {
             }
         }
     }
-    // Neighbours learn the new owner of an address at once (a VIP that moved on failover): a
-    // router still holding the old MAC would drop every packet for up to a minute. The
-    // announcement waits for the bridge port to forward, or it is lost.
-    for (const auto& cidr : plug.vip_addresses) {
-        if (is_ipv4(cidr)) {
-            for (const auto& [ns, dev] :
-                 {std::pair{host_ns, plug.host_device}, std::pair{plug.netns, plug.device}}) {
-                if (auto ready = net::wait_until_operational(ns, dev, kOperationalLimit); !ready) {
-                    return ready;
-                }
+    // Neighbours learn the new owner of each address at once: a VIP that moved on failover, or an
+    // address re-used from a deleted port (the next amphora's), would otherwise stay mapped to
+    // the dead MAC in a router or member for up to a minute, losing the first packets. Linux
+    // hosts do the same with arp_notify. The announcement waits for the bridge port to forward,
+    // or it is lost.
+    std::vector<std::string> announced;
+    for (const auto* cidrs : {&plug.addresses, &plug.vip_addresses}) {
+        for (const auto& cidr : *cidrs) {
+            if (is_ipv4(cidr)) {
+                announced.push_back(address_of(cidr));
             }
-            if (auto sent = net::send_gratuitous_arp(plug.netns, plug.device, address_of(cidr));
-                !sent) {
-                return sent;
+        }
+    }
+    if (!announced.empty()) {
+        for (const auto& [ns, dev] :
+             {std::pair{host_ns, plug.host_device}, std::pair{plug.netns, plug.device}}) {
+            if (auto ready = net::wait_until_operational(ns, dev, kOperationalLimit); !ready) {
+                return ready;
             }
+        }
+    }
+    for (const auto& address : announced) {
+        if (auto sent = net::send_gratuitous_arp(plug.netns, plug.device, address); !sent) {
+            return sent;
         }
     }
     return {};
@@ -270,6 +280,22 @@ Result<void> Wiring::wire_port(const PortPlug& plug, const Segment& segment) {
 Result<void> Wiring::unwire_port(const PortPlug& plug) {
     if (auto done = net::delete_link(host_namespace(plug.host), plug.host_device); !done) {
         return done;
+    }
+    // Routers forget the gone port's MAC, so an address it held (a VIP the next load balancer
+    // reuses) is resolved afresh instead of being sent to a dead MAC until the entry ages out.
+    if (!plug.router_port) {
+        for (const auto& ns : net::list_netns()) {
+            if (ns.rfind(kRouterPrefix, 0) != 0) {
+                continue;
+            }
+            for (const auto* cidrs : {&plug.addresses, &plug.vip_addresses}) {
+                for (const auto& cidr : *cidrs) {
+                    if (auto forgot = net::delete_neighbours(ns, address_of(cidr)); !forgot) {
+                        return Unexpected(forgot.error());
+                    }
+                }
+            }
+        }
     }
     if (plug.netns.empty() || net::netns_exists(plug.netns)) {
         return net::delete_link(plug.netns, plug.device);

@@ -13,6 +13,7 @@
 #include "net/addresses.h"
 #include "net/arp_frame.h"
 #include "net/links.h"
+#include "net/neighbours.h"
 #include "net/netns.h"
 #include "net/unique_fd.h"
 #include "netns_fixture.h"
@@ -183,6 +184,29 @@ TEST_F(NetnsTest, GratuitousArpAfterPlugMovesTheRoutersNeighbour) {
     EXPECT_TRUE(must_find_operational(host, "tapgarpnew"));
     ASSERT_TRUE(send_gratuitous_arp(new_amphora, "eth1", vip));
     EXPECT_EQ(wait_for_neighbour(router, "qr-garp", vip, "fa:16:3e:00:00:0b"), "fa:16:3e:00:00:0b");
+}
+
+TEST_F(NetnsTest, DeletedNeighbourIsResolvedAfresh) {
+    const std::string router = make_netns("neigh-router");
+    const std::string vm = make_netns("neigh-vm");
+    ASSERT_TRUE(add_veth(router, "qr-neigh", vm, "eth0", "fa:16:3e:00:00:2a", 0));
+    ASSERT_TRUE(add_address(router, "qr-neigh", "10.66.0.1/24"));
+    ASSERT_TRUE(add_address(vm, "eth0", "10.66.0.2/24"));
+    ASSERT_TRUE(set_up(router, "qr-neigh"));
+    ASSERT_TRUE(set_up(vm, "eth0"));
+    ASSERT_TRUE(wait_until_operational(router, "qr-neigh", std::chrono::seconds(3)));
+    send_datagram(router, "10.66.0.2");
+    ASSERT_EQ(wait_for_neighbour(router, "qr-neigh", "10.66.0.2", "fa:16:3e:00:00:2a"),
+              "fa:16:3e:00:00:2a");
+
+    auto deleted = delete_neighbours(router, "10.66.0.2");
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    EXPECT_EQ(*deleted, 1u);
+    EXPECT_EQ(neighbour_mac(router, "qr-neigh", "10.66.0.2"), "");
+    auto again = delete_neighbours(router, "10.66.0.2");
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(*again, 0u);
+    EXPECT_FALSE(delete_neighbours(router, "not-an-address"));
 }
 
 TEST_F(NetnsTest, WaitUntilOperationalFollowsThePeer) {

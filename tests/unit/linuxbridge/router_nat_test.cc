@@ -39,5 +39,17 @@ TEST(RouterNat, NoGatewayMeansNoTable) {
     EXPECT_FALSE(has(render_router_nat({"qg-x", "172.16.0.10", true, {}}), "dnat to"));
 }
 
+TEST(RouterNat, ConntrackFlushFollowsFloatingIpChanges) {
+    using List = std::vector<std::string>;
+    const std::vector<FloatingIpNat> one = {{"172.16.0.5", "10.1.1.5"}};
+    EXPECT_EQ(conntrack_to_flush({}, one), List({"172.16.0.5"}));  // new: only the floating IP
+    EXPECT_EQ(conntrack_to_flush(one, one), List());               // unchanged: nothing
+    EXPECT_EQ(conntrack_to_flush(one, {}), List({"10.1.1.5", "172.16.0.5"}));
+    EXPECT_EQ(conntrack_to_flush(one, {{"172.16.0.5", "10.1.1.9"}}),
+              List({"10.1.1.5", "172.16.0.5"}));  // re-pointed
+    const std::vector<FloatingIpNat> two = {{"172.16.0.5", "10.1.1.5"}, {"172.16.0.6", "10.1.1.6"}};
+    EXPECT_EQ(conntrack_to_flush(one, two), List({"172.16.0.6"}));  // the other one untouched
+}
+
 }  // namespace
 }  // namespace octane::linuxbridge

@@ -14,23 +14,7 @@ namespace octane::net {
 namespace {
 
 using testing::NetnsTest;
-
-// One UDP datagram from ns to ip:port: a conntrack entry wherever conntrack is active.
-void send_datagram(const std::string& ns, const std::string& ip, uint16_t port) {
-    auto sent = in_netns(ns, [&]() -> Result<void> {
-        UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        inet_pton(AF_INET, ip.c_str(), &to.sin_addr);
-        if (!sock.valid() ||
-            ::sendto(sock.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) != 1) {
-            return make_error("datagram to " + ip);
-        }
-        return {};
-    });
-    ASSERT_TRUE(sent) << sent.error().message;
-}
+using testing::send_datagram;
 
 TEST_F(NetnsTest, ConntrackEntriesOfOneAddressAreDeleted) {
     const std::string router = make_netns("ct-router");

@@ -22,6 +22,7 @@ namespace octane::net {
 namespace {
 
 using testing::NetnsTest;
+using testing::send_datagram;
 
 // An ARP-only capture socket bound to dev, opened inside ns.
 UniqueFd arp_capture(const std::string& ns, const std::string& dev, int ifindex) {
@@ -133,23 +134,6 @@ std::string wait_for_neighbour(const std::string& ns, const std::string& dev, co
     return seen;
 }
 
-// One UDP datagram from ns to ip:9, so ns resolves ip's MAC.
-void send_datagram(const std::string& ns, const std::string& ip) {
-    auto sent = in_netns(ns, [&]() -> Result<void> {
-        UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(9);
-        inet_pton(AF_INET, ip.c_str(), &to.sin_addr);
-        if (!sock.valid() ||
-            ::sendto(sock.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) != 1) {
-            return make_error("datagram to " + ip);
-        }
-        return {};
-    });
-    EXPECT_TRUE(sent) << sent.error().message;
-}
-
 // Failover as the linuxbridge driver does it: the VIP moves to a new port (new MAC) on the same
 // bridge; the router, whose neighbour entry still names the dead port, must learn the new MAC
 // from the announcement sent right after the plug. A veth whose peer comes up last has its
@@ -174,7 +158,7 @@ TEST_F(NetnsTest, GratuitousArpAfterPlugMovesTheRoutersNeighbour) {
     plug(old_amphora, "tapgarpold", "eth1", "fa:16:3e:00:00:0a", vip + "/24");
     ASSERT_TRUE(wait_until_operational(host, "tapgarpold", std::chrono::seconds(3)));
     ASSERT_TRUE(wait_until_operational(host, "tapgarprtr", std::chrono::seconds(3)));
-    send_datagram(router, vip);
+    send_datagram(router, vip, 9);
     ASSERT_EQ(wait_for_neighbour(router, "qr-garp", vip, "fa:16:3e:00:00:0a"), "fa:16:3e:00:00:0a");
 
     ASSERT_TRUE(delete_link(host, "tapgarpold"));  // the old amphora is gone
@@ -195,7 +179,7 @@ TEST_F(NetnsTest, DeletedNeighbourIsResolvedAfresh) {
     ASSERT_TRUE(set_up(router, "qr-neigh"));
     ASSERT_TRUE(set_up(vm, "eth0"));
     ASSERT_TRUE(wait_until_operational(router, "qr-neigh", std::chrono::seconds(3)));
-    send_datagram(router, "10.66.0.2");
+    send_datagram(router, "10.66.0.2", 9);
     ASSERT_EQ(wait_for_neighbour(router, "qr-neigh", "10.66.0.2", "fa:16:3e:00:00:2a"),
               "fa:16:3e:00:00:2a");
 

@@ -4,10 +4,13 @@
 #include <array>
 #include <cstdio>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/netns.h"
+#include "net/unique_fd.h"
 
 namespace octane::net::testing {
 
@@ -63,6 +66,21 @@ std::string NetnsTest::make_netns(const std::string& role) {
     EXPECT_TRUE(created) << created.error().message;
     created_.push_back(name);
     return name;
+}
+
+void send_datagram(const std::string& ns, const std::string& ip, uint16_t port) {
+    auto sent = in_netns(ns, [&]() -> Result<void> {
+        UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        if (!sock.valid() || inet_pton(AF_INET, ip.c_str(), &to.sin_addr) != 1 ||
+            ::sendto(sock.get(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) != 1) {
+            return make_error("datagram to " + ip);
+        }
+        return {};
+    });
+    EXPECT_TRUE(sent) << sent.error().message;
 }
 
 }  // namespace octane::net::testing

@@ -3,6 +3,7 @@
 // Test scaffolding: namespaces with names unique to this process, removed (and checked gone)
 // after each test; a shell runner for verifying with iproute2 and nft, never for configuring.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ CommandResult run_command(const std::string& command);
 
 // Number of non-overlapping occurrences of needle in haystack.
 size_t count_occurrences(const std::string& haystack, const std::string& needle);
+
+// One UDP datagram from inside ns to ip:port (IPv4), e.g. to make ns resolve ip's MAC or create a
+// conntrack entry; a failure to send is a test failure.
+void send_datagram(const std::string& ns, const std::string& ip, uint16_t port);
 
 class NetnsTest : public ::testing::Test {
   protected:

@@ -18,6 +18,8 @@ constexpr const char* kUnauthenticated = "The request you have made requires aut
 // A validation holds an API thread: an unreachable Keystone should become a 503 quickly.
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
 constexpr auto kReadTimeout = std::chrono::seconds(10);
+// A flood of garbage tokens is worth one warning now and then, not one a token.
+constexpr auto kBudgetWarningInterval = std::chrono::seconds(10);
 
 // Keystone could not give an answer (as opposed to refusing the token): the caller gets a 503
 // without this text, which stays in the log for the operator.
@@ -138,17 +140,26 @@ Result<Caller> RemoteTokenValidator::validate(const std::string& token) {
     const std::string key = token_digest(token);
     {
         std::lock_guard lock(cache_mutex_);
-        auto hit = cache_.lookup(key, clock_.steady_now(), clock_.now());
+        const auto now = clock_.steady_now();
+        auto hit = cache_.lookup(key, now, clock_.now());
         if (hit.verdict == TokenCache::Verdict::kValid) {
             return hit.caller;
         }
         if (hit.verdict == TokenCache::Verdict::kInvalid) {
             return make_error(kUnauthenticated, 401);
         }
-        if (!budget_.try_spend(clock_.steady_now())) {
+        if (!budget_.try_spend(now)) {
             // A flood of unknown tokens does not become a flood of calls; while Keystone is
             // unreachable the answer stays 503 rather than blaming the token.
-            spdlog::debug("[keystone_authtoken] failed_validations_per_second exceeded");
+            ++refused_unasked_;
+            if (!budget_warned_at_ || now - *budget_warned_at_ >= kBudgetWarningInterval) {
+                spdlog::warn(
+                    "[keystone_authtoken] failed_validations_per_second reached: {} unknown "
+                    "token(s) refused without asking Keystone",
+                    refused_unasked_);
+                budget_warned_at_ = now;
+                refused_unasked_ = 0;
+            }
             if (last_failure_outage_) {
                 return make_error("Keystone unreachable, validation budget spent", 503);
             }

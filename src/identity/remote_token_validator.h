@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -69,10 +70,12 @@ class RemoteTokenValidator final : public TokenValidator {
     std::mutex service_mutex_;
     std::string service_token_;
     std::chrono::system_clock::time_point service_expires_at_;
-    std::mutex cache_mutex_;  // cache_, budget_, last_failure_outage_; never across a call
+    std::mutex cache_mutex_;  // the members below; never held across a call
     TokenCache cache_;
     FailureBudget budget_;
     bool last_failure_outage_ = false;
+    std::optional<std::chrono::steady_clock::time_point> budget_warned_at_;
+    uint64_t refused_unasked_ = 0;  // over the budget since the last warning
 };
 
 }  // namespace octane::identity

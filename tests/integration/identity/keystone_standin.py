@@ -52,13 +52,13 @@ class Pki:
                   "-days", "2", "-subj", "/CN=" + name)
         return self.path(name + ".pem")
 
-    def server(self, name: str, ca: str, san: str) -> tuple[str, str]:
-        """A server certificate signed by CA `ca` for subjectAltName `san`; (cert, key) paths."""
+    def server(self, name: str, ca: str, san: str, usage: str = "serverAuth") -> tuple[str, str]:
+        """A certificate signed by CA `ca` for subjectAltName `san`; (cert, key) paths."""
         key, csr, cert = (self.path(name + ext) for ext in (".key", ".csr", ".pem"))
         ext = self.path(name + ".ext")
         with open(ext, "w") as f:
             f.write("subjectAltName=%s\nbasicConstraints=CA:FALSE\n"
-                    "extendedKeyUsage=serverAuth\n" % san)
+                    "extendedKeyUsage=%s\n" % (san, usage))
         self._run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                   "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=" + name)
         self._run("x509", "-req", "-in", csr, "-CA", self.path(ca + ".pem"), "-CAkey",
@@ -70,8 +70,11 @@ class Pki:
 class StandinKeystone:
     """start() serves on 127.0.0.1:<any port>; stop() shuts the server thread down."""
 
-    def __init__(self, cert: tuple[str, str] | None = None):
+    def __init__(self, cert: tuple[str, str] | None = None, client_ca: str | None = None):
         self.cert = cert
+        self.client_ca = client_ca  # https: a client certificate signed by it is required
+        self.service_token = SERVICE_TOKEN  # the one POST issues and GET accepts
+        self.service_logins = 0
         self.lock = threading.Condition()
         self.tokens: dict[str, dict] = {}  # subject token -> token body ("token": {...})
         self.validations: list[str] = []  # subject tokens asked about, in order
@@ -139,13 +142,15 @@ class StandinKeystone:
                 self.rfile.read(length)
                 if self.path != "/v3/auth/tokens":
                     return self.reply(404, {"error": {"code": 404}})
+                with standin.lock:
+                    standin.service_logins += 1
                 body = {"token": {"expires_at": keystone_time(time.time() + 3600)}}
-                self.reply(201, body, [("X-Subject-Token", SERVICE_TOKEN)])
+                self.reply(201, body, [("X-Subject-Token", standin.service_token)])
 
             def do_GET(self):
                 if self.path.split("?")[0] != "/v3/auth/tokens":
                     return self.reply(404, {"error": {"code": 404}})
-                if self.headers.get("X-Auth-Token") != SERVICE_TOKEN:
+                if self.headers.get("X-Auth-Token") != standin.service_token:
                     return self.reply(401, {"error": {"code": 401}})
                 subject = self.headers.get("X-Subject-Token", "")
                 standin._enter(subject)
@@ -163,6 +168,9 @@ class StandinKeystone:
         if self.cert:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*self.cert)
+            if self.client_ca:
+                context.verify_mode = ssl.CERT_REQUIRED
+                context.load_verify_locations(self.client_ca)
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -1,10 +1,11 @@
 """[keystone_authtoken] against a stand-in external Keystone (keystone_standin.py) on 127.0.0.1
 (issue 11, security item 6), over real HTTP against `octane serve`:
 
-  - https: validation works with `cafile`; a CA that did not sign Keystone's certificate, or a
+  - https: validation works with `cafile` (and `certfile`/`keyfile` where Keystone wants a client
+    certificate); a CA that did not sign Keystone's certificate, or a
     certificate for another host name, is a 503 that tells the caller nothing about why;
     `insecure = true` works without `cafile`; plain http still works; an unreachable Keystone is
-    a 503 too.
+    a 503 too. A service token Keystone stopped accepting is replaced.
   - Validations run concurrently: two are in flight at the stand-in at once.
   - The cache honours expires_at: a token that expired is asked about again (and refused), not
     accepted from cache.
@@ -39,6 +40,7 @@ def pki(tmp_path_factory):
     p.ca("other-ca")
     p.good = p.server("keystone", "ca", "IP:127.0.0.1")
     p.misnamed = p.server("keystone-elsewhere", "ca", "DNS:keystone.invalid")
+    p.client = p.server("octavia", "ca", "DNS:octavia", "clientAuth")
     return p
 
 
@@ -71,8 +73,8 @@ def octane(tmp_path):
 def standins():
     made = []
 
-    def make(cert=None):
-        s = ks.StandinKeystone(cert).start()
+    def make(cert=None, client_ca=None):
+        s = ks.StandinKeystone(cert, client_ca).start()
         made.append(s)
         return s
 
@@ -134,6 +136,30 @@ def test_https_insecure_needs_no_cafile(pki, standins, octane):
     keystone.add_token(tok)
     r = c.call("GET", srv.base_url + LB, tok)
     assert r.status_code == 200, r.text
+
+
+def test_https_client_certificate(pki, standins, octane):
+    keystone = standins(pki.good, client_ca=pki.path("ca.pem"))
+    tok = new_token()
+    keystone.add_token(tok)
+    anonymous = octane(keystone.url, cafile=pki.path("ca.pem"))
+    assert_refused(c.call("GET", anonymous.base_url + LB, tok), 503, UNAVAILABLE)
+    cert, key = pki.client
+    srv = octane(keystone.url, cafile=pki.path("ca.pem"), certfile=cert, keyfile=key)
+    assert c.call("GET", srv.base_url + LB, tok).status_code == 200
+
+
+def test_a_service_token_keystone_stopped_accepting_is_replaced(standins, octane):
+    keystone = standins()
+    srv = octane(keystone.url)
+    first, second = new_token(), new_token()
+    keystone.add_token(first)
+    keystone.add_token(second)
+    assert c.call("GET", srv.base_url + LB, first).status_code == 200
+    assert keystone.service_logins == 1
+    keystone.service_token = "rotated-service-token"
+    assert c.call("GET", srv.base_url + LB, second).status_code == 200
+    assert keystone.service_logins == 2
 
 
 def test_plain_http_still_works(standins, octane):

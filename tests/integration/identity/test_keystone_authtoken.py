@@ -50,7 +50,7 @@ def octane(tmp_path):
     started = []
 
     def start(auth_url: str, **options):
-        state = str(tmp_path / ("octane-%d" % len(started)))
+        state = str(tmp_path / ("octane-" + uuid.uuid4().hex[:8]))
         os.makedirs(state)
         conf = os.path.join(state, "octane.conf")
         lines = ["[api_settings]", "auth_strategy = keystone", "api_threads = 4", "",
@@ -138,6 +138,13 @@ def test_https_insecure_needs_no_cafile(pki, standins, octane):
     assert r.status_code == 200, r.text
 
 
+def test_unreadable_cafile_stops_the_start(tmp_path, octane):
+    with pytest.raises(RuntimeError, match="cannot load CA .*missing.pem"):
+        octane("https://127.0.0.1:%d/v3" % free_port(), cafile=str(tmp_path / "missing.pem"))
+    with pytest.raises(RuntimeError, match="auth_url"):
+        octane("keystone:5000/v3")
+
+
 def test_https_client_certificate(pki, standins, octane):
     keystone = standins(pki.good, client_ca=pki.path("ca.pem"))
     tok = new_token()
@@ -200,7 +207,7 @@ def test_cached_token_is_not_accepted_past_its_expiry(pki, standins, octane):
     keystone = standins(pki.good)
     srv = octane(keystone.url, cafile=pki.path("ca.pem"), token_cache_time=300)
     tok = new_token()
-    expires_at = time.time() + 2
+    expires_at = time.time() + 3  # long enough for two requests on a loaded machine
     keystone.add_token(tok, expires_at=expires_at)
     assert c.call("GET", srv.base_url + LB, tok).status_code == 200
     assert c.call("GET", srv.base_url + LB, tok).status_code == 200

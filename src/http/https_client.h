@@ -1,11 +1,14 @@
 #pragma once
 
-// A small blocking HTTPS client for the controller -> amphora agent calls (docs/amphora.md §1):
-// presents the controller's client certificate, verifies the agent against the CA and checks that
-// the certificate names the expected amphora id (SAN DNS, or CN without SAN), not the IP address
-// dialled. One connection per request (the agent calls are few and far between); connect and read
-// timeouts are enforced with Asio timers. No retries here: the caller owns the retry policy.
-// Beast and Asio stay inside https_client.cc.
+// A small blocking HTTP(S) client for the few calls the control plane makes itself:
+// - controller -> amphora agent (docs/amphora.md §1): presents the controller's client
+//   certificate, verifies the agent against the CA and checks that the certificate names the
+//   expected amphora id (SAN DNS, or CN without SAN), not the IP address dialled;
+// - token validation at an external Keystone (identity/remote_token_validator.h): https with the
+//   system trust store or [keystone_authtoken] cafile and the URL's host name, or plain http.
+// One connection per request (the calls are few and far between); connect and read timeouts are
+// enforced with Asio timers. No retries here: the caller owns the retry policy. Beast and Asio stay
+// inside https_client.cc.
 
 #include <chrono>
 #include <cstdint>
@@ -20,7 +23,9 @@
 namespace octane::http {
 
 struct HttpsClientOptions {
-    std::string ca_file;    // PEM bundle the server certificate must chain to
+    bool plain = false;     // http://: no TLS at all, the certificate options are ignored
+    bool verify = true;     // false: any server certificate is accepted (Keystone's `insecure`)
+    std::string ca_file;    // PEM bundle the server certificate must chain to; empty = system's
     std::string cert_file;  // PEM client certificate (may also hold the key); empty = none
     std::string key_file;   // empty = taken from cert_file
     std::chrono::milliseconds connect_timeout{10000};  // TCP connect + TLS handshake
@@ -32,8 +37,10 @@ struct HttpsRequest {
     std::string method = "GET";
     std::string host;  // IP address or name to dial (IPv6 without brackets)
     uint16_t port = 9443;
-    std::string target = "/";          // path and query
-    std::string expected_server_name;  // the amphora id the certificate must name; empty = skip
+    std::string target = "/";  // path and query
+    // The name (or IP address) the server certificate must name, e.g. the amphora id or the URL's
+    // host; empty = no name check. A name (not an address) in `host` is also sent as SNI.
+    std::string expected_server_name;
     std::string body;
     std::string content_type;  // set when non-empty
     std::vector<std::pair<std::string, std::string>> headers;

@@ -27,6 +27,8 @@ std::string title_of(int status) {
             return "Conflict";
         case 413:
             return "Request Entity Too Large";
+        case 503:
+            return "Service Unavailable";
         default:
             return "Internal Server Error";
     }
@@ -69,6 +71,34 @@ std::string keystone_time(int64_t unix_ms) {
     char micro[16];
     std::snprintf(micro, sizeof(micro), ".%06dZ", static_cast<int>(unix_ms % 1000) * 1000);
     return std::string(buffer) + micro;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_keystone_time(std::string_view text) {
+    std::string copy(text);
+    std::tm tm{};
+    const char* rest = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest) {
+        return std::nullopt;
+    }
+    std::chrono::microseconds fraction{0};
+    if (*rest == '.') {
+        ++rest;
+        int64_t scale = 100000, micros = 0;
+        const char* digits = rest;
+        for (; *rest >= '0' && *rest <= '9'; ++rest) {
+            micros += (*rest - '0') * scale;
+            scale /= 10;
+        }
+        if (rest == digits) {
+            return std::nullopt;
+        }
+        fraction = std::chrono::microseconds(micros);
+    }
+    std::string_view zone(rest);
+    if (!zone.empty() && zone != "Z" && zone != "+00:00") {
+        return std::nullopt;
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&tm)) + fraction;
 }
 
 json version_v3(const std::string& base) {

@@ -3,7 +3,10 @@
 // Keystone v3 JSON documents: version discovery, token bodies with the service catalog, projects,
 // users, roles, and the error body {"error": {"code", "title", "message"}}.
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +26,9 @@ nlohmann::json role_json(const Role& role, const std::string& base);
 
 // Keystone's "YYYY-MM-DDTHH:MM:SS.000000Z".
 std::string keystone_time(int64_t unix_ms);
+// Reads an expires_at back: the fraction is optional, the zone must be UTC ("Z", "+00:00" or
+// none, as Keystone renders it). nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> parse_keystone_time(std::string_view text);
 
 http::HttpResponse keystone_json(int status, const nlohmann::json& body);
 http::HttpResponse keystone_error(int status, const std::string& message);

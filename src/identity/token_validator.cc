@@ -48,7 +48,9 @@ Result<Caller, http::HttpResponse> authenticate_request(TokenValidator& validato
         if (caller.error().code == 401) {
             return refuse(401, "The request you have made requires authentication.");
         }
-        return refuse(503, "The identity service is not available: " + caller.error().message);
+        // The reason (an address, a TLS error) is for the log, not for the caller.
+        return refuse(503,
+                      "The server is currently unavailable. Please try again at a later time.");
     }
     return *caller;
 }

@@ -187,6 +187,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {&o.keystone_project_name, "keystone_authtoken", "project_name"},
         {&o.keystone_user_domain_name, "keystone_authtoken", "user_domain_name"},
         {&o.keystone_project_domain_name, "keystone_authtoken", "project_domain_name"},
+        {&o.keystone_ca_file, "keystone_authtoken", "cafile"},
+        {&o.keystone_cert_file, "keystone_authtoken", "certfile"},
+        {&o.keystone_key_file, "keystone_authtoken", "keyfile"},
         {&o.selfservice_cidr, "networking", "selfservice_cidr"},
         {&o.provider_cidr, "networking", "provider_cidr"},
     };
@@ -197,6 +200,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     o.debug = raw.debug || to_bool(ini.get("DEFAULT", "debug").value_or("false"));
     o.healthcheck_enabled =
         to_bool(ini.get("api_settings", "healthcheck_enabled").value_or("false"));
+    o.keystone_insecure = to_bool(ini.get("keystone_authtoken", "insecure").value_or("false"));
     struct IntOption {
         const std::string& flag;
         const char* section;
@@ -222,6 +226,10 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
          &o.max_request_body_size},
         {raw.token_expiration, "token", "expiration", &o.token_expiration},
         {kNoFlag, "keystone_authtoken", "token_cache_time", &o.keystone_cache_seconds},
+        {kNoFlag, "keystone_authtoken", "invalid_token_cache_time",
+         &o.keystone_invalid_cache_seconds},
+        {kNoFlag, "keystone_authtoken", "failed_validations_per_second",
+         &o.keystone_failed_validations},
         {kNoFlag, "api_settings", "max_connections", &o.max_connections},
         {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
         {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
@@ -275,6 +283,11 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     }
     if (o.token_expiration < 1 || o.keystone_cache_seconds < 0) {
         return make_error("token expiration must be positive");
+    }
+    if (o.keystone_invalid_cache_seconds < 0 || o.keystone_failed_validations < 0) {
+        return make_error(
+            "keystone_authtoken: invalid_token_cache_time and failed_validations_per_second must "
+            "not be negative");
     }
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1 ||
         o.worker_threads < 1 || o.worker_threads > 64) {

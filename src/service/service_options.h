@@ -30,12 +30,17 @@ struct ServiceOptions {
     // namespaces, bridges, VXLAN and nftables; root) | noop
     std::string network_driver = "local";
     linuxbridge::LinuxbridgeSettings linuxbridge;  // [linuxbridge]
-    int64_t token_expiration = 3600;       // [token] expiration, seconds
+    int64_t token_expiration = 3600;               // [token] expiration, seconds
     // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
     std::string keystone_www_authenticate_uri, keystone_auth_url, keystone_username,
         keystone_password, keystone_project_name, keystone_user_domain_name,
         keystone_project_domain_name;
-    int64_t keystone_cache_seconds = 300;  // [keystone_authtoken] token_cache_time
+    // https auth_url: cafile, certfile, keyfile, insecure
+    std::string keystone_ca_file, keystone_cert_file, keystone_key_file;
+    bool keystone_insecure = false;
+    int64_t keystone_cache_seconds = 300;         // [keystone_authtoken] token_cache_time
+    int64_t keystone_invalid_cache_seconds = 30;  // invalid_token_cache_time (Octane's own)
+    int64_t keystone_failed_validations = 10;     // failed_validations_per_second, 0 = no limit
     // [networking] CIDRs of the networks created on first start: loopback ranges with the local
     // driver (127.10.0.0/16, 127.20.0.0/16), the seed's with linuxbridge (192.168.101.0/24,
     // 172.16.0.0/24).

@@ -86,8 +86,19 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
         if (!options.keystone_project_domain_name.empty()) {
             remote.project_domain_name = options.keystone_project_domain_name;
         }
+        remote.ca_file = options.keystone_ca_file;
+        remote.cert_file = options.keystone_cert_file;
+        remote.key_file = options.keystone_key_file;
+        remote.insecure = options.keystone_insecure;
         remote.cache_seconds = options.keystone_cache_seconds;
-        impl->validator = std::make_unique<identity::RemoteTokenValidator>(remote, clock);
+        remote.invalid_cache_seconds = options.keystone_invalid_cache_seconds;
+        remote.failed_validations_per_second =
+            static_cast<double>(options.keystone_failed_validations);
+        auto validator = identity::RemoteTokenValidator::create(remote, clock);
+        if (!validator) {
+            return Unexpected(validator.error());
+        }
+        impl->validator = std::move(*validator);
         impl->www_authenticate_uri = options.keystone_www_authenticate_uri.empty()
                                          ? options.keystone_auth_url
                                          : options.keystone_www_authenticate_uri;

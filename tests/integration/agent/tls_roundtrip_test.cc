@@ -1,5 +1,7 @@
 // http::TlsServer + http::HttpsClient over real TLS on 127.0.0.1 with certificates from pki/:
-// mutual authentication, the amphora-id name check, refusal of missing and foreign certificates.
+// mutual authentication, the amphora-id name check, refusal of missing and foreign certificates;
+// and what the external Keystone client relies on: an IP address as the expected name (IP SAN),
+// and `insecure` (no certificate check).
 
 #include <filesystem>
 
@@ -47,9 +49,11 @@ class TlsRoundtripTest : public ::testing::Test {
         std::filesystem::remove_all(dir_);
     }
 
-    Result<HttpsResponse> call(const pki::CertFiles* client, const std::string& name) {
+    Result<HttpsResponse> call(const pki::CertFiles* client, const std::string& name,
+                               const std::string& ca_file = "", bool verify = true) {
         HttpsClientOptions options;
-        options.ca_file = server_.ca_path;
+        options.ca_file = ca_file.empty() ? server_.ca_path : ca_file;
+        options.verify = verify;
         if (client != nullptr) {
             options.cert_file = client->pem_path;
         }
@@ -85,6 +89,25 @@ TEST_F(TlsRoundtripTest, ServerMustNameTheAmphoraId) {
     auto response = call(&client_, "another-amphora");
     ASSERT_FALSE(response);
     EXPECT_EQ(response.error().code, static_cast<int>(HttpsError::kTls));
+}
+
+TEST_F(TlsRoundtripTest, AnIpAddressNameMustBeAnIpSan) {
+    auto named = call(&client_, "127.0.0.1");
+    ASSERT_TRUE(named) << named.error().message;
+    EXPECT_EQ(named->status, 200);
+    auto other = call(&client_, "127.0.0.2");
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, static_cast<int>(HttpsError::kTls));
+}
+
+TEST_F(TlsRoundtripTest, InsecureAcceptsAServerOfAnotherCa) {
+    const std::string foreign_ca = (dir_ / "xca" / "ca.pem").string();
+    auto checked = call(&client_, "", foreign_ca);
+    ASSERT_FALSE(checked);
+    EXPECT_EQ(checked.error().code, static_cast<int>(HttpsError::kTls));
+    auto insecure = call(&client_, "", foreign_ca, false);
+    ASSERT_TRUE(insecure) << insecure.error().message;
+    EXPECT_EQ(insecure->status, 200);
 }
 
 TEST_F(TlsRoundtripTest, ClientWithoutCertificateIsRefused) {

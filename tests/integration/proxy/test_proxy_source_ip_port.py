@@ -1,8 +1,8 @@
 """SOURCE_IP_PORT through a real engine on loopback: the backend the renderer writes for it
 (`<rule> set-var(txn.src_port) src_port` + `balance hash src,concat(:,txn.src_port)`,
 docs/haproxy-dialect.md §3) spreads the connections of one client address over the members by
-source port, and keeps one source port on one member. HAProxy 2.6 runs the same file, as a
-reference for the behaviour.
+source port, keeps one source port on one member, and rehashes onto the others when a member goes
+into maintenance. HAProxy 2.6 runs the same file, as a reference for the behaviour.
 
 Clients bind their source port explicitly and close with a reset (SO_LINGER 0), so the same
 port can connect again at once without a TIME_WAIT in the way.
@@ -13,7 +13,7 @@ import struct
 import pytest
 
 from proxy_harness import (HttpBackend, TcpBackend, defaults_section, free_port, http_get, running,
-                           show_stat)
+                           show_stat, stats_command)
 
 MEMBERS = ("one", "two", "three")
 PORTS = 30  # distinct source ports; all on one member of three by chance: 3 * 3**-30
@@ -26,7 +26,7 @@ def config(mode, key_rule, backends):
         return f"""
 global
     maxconn 2000
-    stats socket {sock} mode 600 level user
+    stats socket {sock} mode 600 level admin
 {defaults_section(mode)}frontend fe
     bind 127.0.0.1:{port}
     default_backend be
@@ -89,11 +89,19 @@ def test_ports_spread_and_one_port_sticks(kind, mode, key_rule, backend_cls, mem
             # The same source port again, several times: the same member every time.
             for p in ports[:5]:
                 assert [member(port, p) for _ in range(4)] == [first[p]] * 4, (p, first[p])
+            sock = str(tmp_path / "s.sock")
             if kind == "octane":
-                rows = show_stat(str(tmp_path / "s.sock"))
+                rows = show_stat(sock)
                 assert rows[("be", "BACKEND")]["algo"] == "hash"
                 total = sum(int(rows[("be", n)]["stot"]) for n in MEMBERS)
                 assert total == PORTS + 5 * 4
+            # A member in maintenance: its ports rehash onto the others, still one member a port.
+            gone = first[ports[0]]
+            stats_command(sock, f"disable server be/{gone}")
+            after = {p: member(port, p) for p in ports}
+            assert gone not in after.values(), after
+            assert len(set(after.values())) == 2, after
+            assert [member(port, ports[0]) for _ in range(3)] == [after[ports[0]]] * 3
     finally:
         for b in backends:
             b.stop()

@@ -259,9 +259,6 @@ ApiResult<json> normalize_session_persistence(const json& sp, const std::string&
 }
 
 ApiResult<void> check_pool(const json& pool) {
-    if (text_of(pool, "lb_algorithm") == "SOURCE_IP_PORT") {
-        return unsupported_option("Amphora provider does not support SOURCE_IP_PORT algorithm.");
-    }
     if (is_set(pool, "crl_container_ref") && !is_set(pool, "ca_tls_container_ref")) {
         return validation_failure(
             "A CA reference is required to specify a certificate revocation list.");

@@ -128,7 +128,8 @@ struct BackendView {
     std::string name;  // <pool_id>:<listener_id>
     std::string mode;
     bool http_reuse = false;
-    std::string balance;
+    std::string balance;           // the arguments of `balance`
+    std::string balance_key_rule;  // sets what `balance hash` reads; fixed text, empty = none
     Persistence persistence = Persistence::kNone;
     std::string cookie_name;
     std::string stick_size;

@@ -110,6 +110,9 @@ void emit_backend(const BackendView& b, std::string& out) {
     if (b.http_reuse) {
         out += "    http-reuse safe\n";
     }
+    if (!b.balance_key_rule.empty()) {
+        out += "    " + b.balance_key_rule + "\n";
+    }
     out += "    balance " + b.balance + "\n";
     emit_persistence(b, out);
     if (b.health) {

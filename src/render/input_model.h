@@ -47,7 +47,7 @@ struct SessionPersistenceInput {
 struct PoolInput {
     std::string id;
     std::string protocol;      // TCP, HTTP, HTTPS, PROXY, PROXYV2, UDP, SCTP
-    std::string lb_algorithm;  // ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP
+    std::string lb_algorithm;  // ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP, SOURCE_IP_PORT
     bool admin_state_up = true;
     std::string provisioning_status = "ACTIVE";
     std::optional<SessionPersistenceInput> session_persistence;

@@ -31,7 +31,21 @@ std::string balance(const std::string& algorithm) {
     if (algorithm == "SOURCE_IP") {
         return "source";
     }
+    if (algorithm == "SOURCE_IP_PORT") {
+        // HAProxy 2.6 has no source-and-port algorithm; a hash of "<address>:<port>" is one. The
+        // port reaches the expression through a variable because concat() takes only variables.
+        return "hash src,concat(:,txn.src_port)";
+    }
     return "roundrobin";
+}
+
+// The rule that sets the variable the SOURCE_IP_PORT hash reads, in the backend's own mode.
+std::string balance_key_rule(const std::string& algorithm, const std::string& mode) {
+    if (algorithm != "SOURCE_IP_PORT") {
+        return "";
+    }
+    return std::string(mode == "http" ? "http-request" : "tcp-request content") +
+           " set-var(txn.src_port) src_port";
 }
 
 bool header_on(const ListenerInput& listener, const std::string& name) {
@@ -210,6 +224,7 @@ BackendView transform_backend(const ListenerInput& listener, const PoolInput& po
     b.http_reuse =
         env.http_reuse && (pool_mode == "http" || (pool_mode == "proxy" && mode == "http"));
     b.balance = balance(pool.lb_algorithm);
+    b.balance_key_rule = balance_key_rule(pool.lb_algorithm, b.mode);
     persistence(b, pool, env);
     if (const HealthMonitorInput* hm = active_monitor(pool)) {
         b.health = health_check(*hm, env);

@@ -25,7 +25,7 @@ struct ServerSpec {
 };
 
 struct PickContext {
-    uint64_t hash = 0;  // source hash for `balance source`
+    uint64_t hash = 0;  // key hash for `balance source` / `balance hash` (runtime/pick_keys.h)
     int avoid = -1;     // server index to avoid (retry/redispatch), -1 = none
 };
 

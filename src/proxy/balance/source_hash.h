@@ -1,9 +1,10 @@
 #pragma once
 
-// `balance source`: the client address hash picks the server. Map-based (HAProxy's default
-// hash-type): hash modulo the total weight over a weighted map of eligible servers, so any change
-// of the set remaps most clients. Consistent: a ring with weight-proportional points per server,
-// so a change remaps only the clients of the server that changed.
+// `balance source` and `balance hash <expr>`: a hash of a per-connection key (the client address,
+// or the expression's text such as "<address>:<port>") picks the server. Map-based (HAProxy's
+// default hash-type): hash modulo the total weight over a weighted map of eligible servers, so any
+// change of the set remaps most clients. Consistent: a ring with weight-proportional points per
+// server, so a change remaps only the clients of the server that changed.
 
 #include <utility>
 

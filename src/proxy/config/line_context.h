@@ -34,6 +34,8 @@ void parse_acl_line(ProxySection& proxy, const LineContext& ctx);
 void parse_use_backend_line(ProxySection& proxy, const LineContext& ctx);
 void parse_http_request_line(ProxySection& proxy, const LineContext& ctx);
 void parse_redirect_line(ProxySection& proxy, const LineContext& ctx);
+// `<tcp-request content|http-request> set-var(<var>) <expr>`, words[action_at] = "set-var(...)".
+void parse_set_var_rule(ProxySection& proxy, const LineContext& ctx, size_t action_at, bool http);
 
 // Parses `if|unless ...` starting at words[start]; reports errors through ctx.
 Condition parse_condition(const LineContext& ctx, size_t start, bool* ok);

@@ -23,7 +23,7 @@ struct Location {
 };
 
 enum class Mode { kTcp, kHttp };
-enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kFirst };
+enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kHash, kFirst };
 enum class HashType { kMapBased, kConsistent };
 enum class ProxyProtocol { kNone, kV1, kV2 };
 enum class SectionKind { kDefaults, kFrontend, kBackend, kListen };
@@ -94,6 +94,29 @@ struct HttpRequestRule {
     std::string value;  // header value (log-format)
     int deny_status = 403;
     Condition cond;
+};
+
+// A sample expression, `<fetch>[,<converter>...]`, as `balance hash` and `set-var` take it. Only
+// what SOURCE_IP_PORT needs (docs/haproxy-dialect.md §3): the fetches `src` and `src_port`, and the
+// converter `concat([<prefix>],[<variable>],[<suffix>])`.
+enum class SampleFetch { kSrc, kSrcPort };
+struct SampleConcat {
+    std::string prefix;
+    std::string var;  // "txn.<name>", empty = none
+    std::string suffix;
+};
+struct SampleExpr {
+    SampleFetch fetch = SampleFetch::kSrc;
+    std::vector<SampleConcat> concats;
+};
+
+// `tcp-request content set-var(<var>) <expr>` / `http-request set-var(<var>) <expr>`, in a backend,
+// without a condition.
+struct SetVarRule {
+    Location loc;
+    bool http = false;  // an http-request rule
+    std::string var;    // "txn.<name>"
+    SampleExpr expr;
 };
 
 enum class RedirectKind { kLocation, kPrefix, kScheme };
@@ -196,6 +219,8 @@ struct ProxySection {
     std::string log_format;
     std::optional<Millis> inspect_delay;
     BalanceAlgo balance = BalanceAlgo::kRoundRobin;
+    SampleExpr balance_hash;  // the expression of `balance hash`
+    std::vector<SetVarRule> set_vars;
     HashType hash_type = HashType::kMapBased;
     bool load_server_state = false;
     std::string http_reuse;

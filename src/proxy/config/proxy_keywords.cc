@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "proxy/config/line_context.h"
+#include "proxy/config/sample_expr.h"
 #include "proxy/config/values.h"
 
 namespace octane::proxy::config {
@@ -180,6 +181,21 @@ void kw_option(ProxySection& p, const LineContext& ctx, bool negate) {
     }
 }
 
+void kw_balance_hash(ProxySection& p, const LineContext& ctx) {
+    if (ctx.words.size() != 3) {
+        ctx.error(
+            "'balance hash' expects one sample expression, e.g. 'src,concat(:,txn.src_port)'");
+        return;
+    }
+    auto expr = parse_sample_expr(ctx.words[2]);
+    if (!expr) {
+        ctx.error("'balance hash': " + expr.error().message);
+        return;
+    }
+    p.balance = BalanceAlgo::kHash;
+    p.balance_hash = std::move(*expr);
+}
+
 void kw_balance(ProxySection& p, const LineContext& ctx) {
     if (!want_args(ctx, 1)) {
         return;
@@ -191,10 +207,13 @@ void kw_balance(ProxySection& p, const LineContext& ctx) {
         p.balance = BalanceAlgo::kLeastConn;
     } else if (a == "source") {
         p.balance = BalanceAlgo::kSource;
+    } else if (a == "hash") {
+        kw_balance_hash(p, ctx);
     } else if (a == "first") {
         p.balance = BalanceAlgo::kFirst;
     } else {
-        ctx.error("'balance " + a + "' is not supported (roundrobin, leastconn, source, first)");
+        ctx.error("'balance " + a +
+                  "' is not supported (roundrobin, leastconn, source, hash, first)");
     }
 }
 
@@ -384,7 +403,12 @@ void kw_tcp_request(ProxySection& p, const LineContext& ctx) {
         }
         return;
     }
-    ctx.error("'tcp-request' supports only 'inspect-delay' yet");
+    if (ctx.words.size() >= 3 && ctx.words[1] == "content" &&
+        ctx.words[2].starts_with("set-var(")) {
+        parse_set_var_rule(p, ctx, 2, false);
+        return;
+    }
+    ctx.error("'tcp-request' supports only 'inspect-delay' and 'content set-var(...)' yet");
 }
 
 using Handler = void (*)(ProxySection&, const LineContext&);
@@ -448,6 +472,38 @@ const struct {
 };
 
 }  // namespace
+
+void parse_set_var_rule(ProxySection& proxy, const LineContext& ctx, size_t action_at, bool http) {
+    const auto& w = ctx.words;
+    std::string rule = http ? "'http-request set-var'" : "'tcp-request content set-var'";
+    if (!proxy.has_backend() || proxy.has_frontend()) {
+        // The engine reads the variables where it balances: the backend's own rules only.
+        ctx.error(rule + " is supported in 'backend' sections only");
+        return;
+    }
+    auto var = parse_set_var_action(w[action_at]);
+    if (!var) {
+        ctx.error(rule + ": " + var.error().message);
+        return;
+    }
+    if (w.size() < action_at + 2) {
+        ctx.error(rule + " expects a sample expression");
+        return;
+    }
+    if (w.size() > action_at + 2) {
+        ctx.error(w[action_at + 2] == "if" || w[action_at + 2] == "unless"
+                      ? rule + ": conditions are not supported yet"
+                      : rule + " takes one sample expression; unexpected '" + w[action_at + 2] +
+                            "'");
+        return;
+    }
+    auto expr = parse_sample_expr(w[action_at + 1]);
+    if (!expr) {
+        ctx.error(rule + ": " + expr.error().message);
+        return;
+    }
+    proxy.set_vars.push_back(SetVarRule{ctx.loc, http, std::move(*var), std::move(*expr)});
+}
 
 void parse_proxy_line(ProxySection& proxy, const LineContext& ctx) {
     for (const auto& kw : kProxyKeywords) {

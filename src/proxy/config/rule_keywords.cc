@@ -160,6 +160,10 @@ void parse_http_request_line(ProxySection& proxy, const LineContext& ctx) {
         ctx.error("'http-request' expects an action");
         return;
     }
+    if (w[1].starts_with("set-var(")) {
+        parse_set_var_rule(proxy, ctx, 1, true);
+        return;
+    }
     HttpRequestRule r;
     r.loc = ctx.loc;
     size_t next = 2;

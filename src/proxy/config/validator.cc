@@ -43,7 +43,31 @@ void check_frontend(const Config& cfg, const ProxySection& p, Diagnostics& diag)
     }
 }
 
+// `balance hash` reads variables the backend's set-var rules set (docs/haproxy-dialect.md §3).
+void check_hash_inputs(const ProxySection& p, Diagnostics& diag) {
+    for (const SetVarRule& r : p.set_vars) {
+        if (r.http && p.mode != Mode::kHttp) {
+            diag.error(r.loc, "proxy '" + p.name + "' : 'http-request set-var' needs 'mode http'");
+        }
+    }
+    if (p.balance != BalanceAlgo::kHash) {
+        return;
+    }
+    for (const SampleConcat& c : p.balance_hash.concats) {
+        bool set = c.var.empty();
+        for (const SetVarRule& r : p.set_vars) {
+            set = set || r.var == c.var;
+        }
+        if (!set) {
+            diag.warning(p.loc,
+                         "proxy '" + p.name + "' : 'balance hash' reads variable '" + c.var +
+                             "' that no set-var rule of the backend sets; it reads as empty");
+        }
+    }
+}
+
 void check_backend(const Config& cfg, const ProxySection& p, Diagnostics& diag) {
+    check_hash_inputs(p, diag);
     if (!p.stick_table.peers.empty()) {
         bool found = false;
         for (const auto& ps : cfg.peers) {

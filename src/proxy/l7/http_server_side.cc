@@ -11,6 +11,7 @@
 #include "proxy/io/socket_ops.h"
 #include "proxy/l7/http_session.h"
 #include "proxy/l7/http_session_exchange.h"
+#include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
 
 namespace octane::proxy {
@@ -23,16 +24,8 @@ void ServerConn::on_io(uint32_t events, unsigned) {
 }
 
 bool HttpSession::pick_and_connect(int avoid) {
-    balance::PickContext ctx;
-    ctx.avoid = avoid;
-    std::string key;
-    const std::string* stick_key = nullptr;
-    if (be_->stick || be_->cfg->balance == config::BalanceAlgo::kSource) {
-        key = peer_ip_;
-        ctx.hash = balance::hash_source(reinterpret_cast<const uint8_t*>(key.data()), key.size());
-        stick_key = &key;
-    }
-    srv_ = be_->pick(ctx, stick_key);
+    PickKeys keys = pick_keys(*be_->cfg, be_->stick != nullptr, peer_, avoid);
+    srv_ = be_->pick(keys.ctx, keys.stick_key());
     if (srv_ == nullptr) {
         fe_.counters.count_status(503);
         answer(http::error_response(503, true), true);

@@ -41,6 +41,9 @@ balance::Algorithm algorithm_of(const config::ProxySection& p) {
         case config::BalanceAlgo::kLeastConn:
             return balance::Algorithm::kLeastConn;
         case config::BalanceAlgo::kSource:
+        case config::BalanceAlgo::kHash:
+            // Both pick by a hash of a per-connection key (HAProxy's lb_map / lb_chash); they
+            // differ only in the key (runtime/pick_keys.h).
             return p.hash_type == config::HashType::kConsistent
                        ? balance::Algorithm::kSourceConsistent
                        : balance::Algorithm::kSource;

@@ -177,6 +177,8 @@ const char* algo_name(const config::ProxySection& p) {
             return "leastconn";
         case config::BalanceAlgo::kSource:
             return "source";
+        case config::BalanceAlgo::kHash:
+            return "hash";
         case config::BalanceAlgo::kFirst:
             return "first";
     }

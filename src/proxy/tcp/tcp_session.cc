@@ -13,6 +13,7 @@
 #include "proxy/io/proxy_header.h"
 #include "proxy/io/socket_ops.h"
 #include "proxy/runtime/access_log.h"
+#include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
 
 namespace octane::proxy {
@@ -73,16 +74,8 @@ void TcpSession::start() {
 }
 
 bool TcpSession::connect_server(int avoid) {
-    balance::PickContext ctx;
-    ctx.avoid = avoid;
-    std::string key;
-    const std::string* stick_key = nullptr;
-    if (be_->stick || be_->cfg->balance == config::BalanceAlgo::kSource) {
-        key = peer_.host_string();
-        ctx.hash = balance::hash_source(reinterpret_cast<const uint8_t*>(key.data()), key.size());
-        stick_key = &key;
-    }
-    srv_ = be_->pick(ctx, stick_key);
+    PickKeys keys = pick_keys(*be_->cfg, be_->stick != nullptr, peer_, avoid);
+    srv_ = be_->pick(keys.ctx, keys.stick_key());
     if (srv_ == nullptr) {
         return false;
     }

@@ -22,7 +22,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -31,48 +30,13 @@ import requests
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+from name_server import NameServer  # noqa: E402
 
 OPENSTACK = "/usr/bin/openstack"
 CLI_TIMEOUT_S = 90
 DEADLINE_S = 20.0
 POLL_S = 0.05
 SEED_PORT = 22
-
-
-class NameServer:
-    """A member: accepts TCP connections and answers each with its name and a newline."""
-
-    def __init__(self, address: str, port: int, name: str):
-        self.name = name
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((address, port))
-        self.sock.listen(64)
-        self.address, self.port = self.sock.getsockname()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return  # closed by stop()
-            with conn:
-                try:
-                    conn.sendall(self.name.encode() + b"\n")
-                except OSError:
-                    pass  # a health check closes at once
-
-    def stop(self):
-        # shutdown() wakes the accept() of the serving thread; close() alone would not.
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        self.thread.join(timeout=10)
-        assert not self.thread.is_alive()
 
 
 def port_free_on(address: str, port: int) -> bool:

@@ -284,9 +284,6 @@ CASES = [
       "Provider 'amphora' does not support a requested option: TCP protocol listeners do not support L7 policies"),
     C("pool-protocol-mismatch", "PUT", LISTENERS + "/{li}", {"listener": {"default_pool_id": "{tcp_pool}"}}, 400,
       "Validation failure: The pool protocol 'TCP' is invalid while the listener protocol is 'HTTP'."),
-    C("source-ip-port", "POST", POOLS, {"pool": {"protocol": "HTTP", "lb_algorithm": "SOURCE_IP_PORT",
-                                                 "loadbalancer_id": "{lb}"}}, 501,
-      "Provider 'amphora' does not support a requested option: Amphora provider does not support SOURCE_IP_PORT algorithm."),
     C("unknown-provider", "POST", LB, lb_body(provider="bogus"), 400, "Provider 'bogus' is not enabled."),
     C("missing-project", "POST", LB, lb_body(), 400,
       "Validation failure: Missing project ID in request where one is required. An administrator should check "

@@ -133,11 +133,30 @@ def test_create_validation(c, lb, body, contains):
     h.assert_fault(c.post(POOLS, {"pool": b}), 400, contains=contains)
 
 
-def test_source_ip_port_unsupported_by_amphora(c, lb):
-    r = c.post(POOLS, {"pool": {"loadbalancer_id": lb["id"], "protocol": "HTTP", "lb_algorithm": "SOURCE_IP_PORT"}})
-    h.assert_fault(r, 501, "Provider 'amphora' does not support a requested option: "
-                           "Amphora provider does not support SOURCE_IP_PORT algorithm.")
-    assert h.wait_lb(c, lb["id"])["provisioning_status"] == "ACTIVE"
+@pytest.mark.parametrize("port,proto", [(7101, "TCP"), (7102, "UDP"), (7103, "HTTP")])
+def test_source_ip_port_served(c, lb, port, proto):
+    """Octavia's amphora provider answers 501 here; Octane's engine balances on the client's
+    address and port (docs/haproxy-dialect.md §3), so the algorithm is accepted and kept."""
+    li = h.create_listener(c, lb["id"], proto, port)
+    r = c.post(POOLS, {"pool": {"listener_id": li["id"], "protocol": proto,
+                                "lb_algorithm": "SOURCE_IP_PORT"}})
+    assert r.status == 201, r
+    pool_id = r.json["pool"]["id"]
+    assert r.json["pool"]["lb_algorithm"] == "SOURCE_IP_PORT"
+    h.wait_lb(c, lb["id"])
+    shown = h.wait_active(c, ppath(pool_id))
+    assert shown["lb_algorithm"] == "SOURCE_IP_PORT"
+    assert shown["listeners"] == [{"id": li["id"]}]
+    # and back and forth on update
+    r = c.put(ppath(pool_id), {"pool": {"lb_algorithm": "ROUND_ROBIN"}})
+    assert r.status == 200, r
+    h.wait_lb(c, lb["id"])
+    r = c.put(ppath(pool_id), {"pool": {"lb_algorithm": "SOURCE_IP_PORT"}})
+    assert r.status == 200 and r.json["pool"]["lb_algorithm"] == "SOURCE_IP_PORT", r
+    h.wait_lb(c, lb["id"])
+    assert c.get(ppath(pool_id)).json["pool"]["lb_algorithm"] == "SOURCE_IP_PORT"
+    assert c.delete(ppath(pool_id)).status == 204
+    h.wait_lb(c, lb["id"])
 
 
 def test_delete_pool_and_in_use_by_l7policy(c, lb):

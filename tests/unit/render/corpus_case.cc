@@ -158,9 +158,17 @@ std::string corpus_dir() {
     return std::string(OCTANE_TESTDATA_DIR) + "/haproxy-corpus";
 }
 
+std::string own_cases_dir() {
+    return std::string(OCTANE_TESTDATA_DIR) + "/octane-renders";
+}
+
 std::vector<std::string> corpus_case_names() {
+    return case_names(corpus_dir());
+}
+
+std::vector<std::string> case_names(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(corpus_dir())) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() == ".cfg") {
             names.push_back(entry.path().stem().string());
         }
@@ -215,14 +223,19 @@ const DeliberateDifference kDeliberate[] = {
     {"l7_redirect_to_pool", R"(-m sub &#34;Mozilla\ 5&#34;)", R"(-m sub \"Mozilla\ 5\")"},
 };
 
-CorpusCase load_corpus_case(const std::string& name) {
-    json doc = json::parse(read_file(corpus_dir() + "/" + name + ".json"));
+CorpusCase load_case(const std::string& dir, const std::string& name) {
+    json doc = json::parse(read_file(dir + "/" + name + ".json"));
     CorpusCase c;
     c.name = name;
     c.load_balancer = graph_to_contract(doc.at("loadbalancer"));
     c.context = context_from(doc.at("render_context"));
-    c.octavia_cfg = read_file(corpus_dir() + "/" + name + ".cfg");
+    c.octavia_cfg = read_file(dir + "/" + name + ".cfg");
     c.expected_cfg = c.octavia_cfg;
+    return c;
+}
+
+CorpusCase load_corpus_case(const std::string& name) {
+    CorpusCase c = load_case(corpus_dir(), name);
     for (const auto& d : kDeliberate) {
         size_t at = c.expected_cfg.find(d.octavia);
         if (name == d.case_name && at != std::string::npos) {

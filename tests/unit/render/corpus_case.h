@@ -25,6 +25,12 @@ std::string corpus_dir();
 std::vector<std::string> corpus_case_names();
 CorpusCase load_corpus_case(const std::string& name);
 
+// Cases in the corpus format whose .cfg is Octane's own render, for what Octavia's renderer does
+// not produce (tests/testdata/octane-renders/README.md).
+std::string own_cases_dir();
+std::vector<std::string> case_names(const std::string& dir);
+CorpusCase load_case(const std::string& dir, const std::string& name);
+
 // Graph-create body -> input contract (exposed for tests of the conversion itself).
 nlohmann::json graph_to_contract(const nlohmann::json& graph);
 RenderContext context_from(const nlohmann::json& render_context);

@@ -3,6 +3,9 @@
 // `http-check expect rstatus` alternation, which Octavia takes from a Python set, and the values
 // we escape differently on purpose (corpus_case.cc, kDeliberate).
 
+#include <cstdlib>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "corpus_case.h"
@@ -29,6 +32,27 @@ TEST_P(GoldenTest, IsDeterministic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, GoldenTest, ::testing::ValuesIn(testing::corpus_case_names()),
+                         [](const auto& info) { return info.param; });
+
+// Octane's own cases: the renderer must keep producing the checked-in bytes, which
+// render_golden_haproxy_check runs through HAProxy 2.6 and octane-proxy.
+class OwnGoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OwnGoldenTest, RendersCheckedInBytes) {
+    testing::CorpusCase c = testing::load_case(testing::own_cases_dir(), GetParam());
+    auto rendered = render_haproxy_cfg(c.load_balancer, c.context);
+    ASSERT_TRUE(rendered.has_value()) << rendered.error().message;
+    if (std::getenv("OCTANE_WRITE_OWN_GOLDEN") != nullptr) {
+        // Regeneration after a deliberate change (README there); review the diff before committing.
+        std::ofstream(testing::own_cases_dir() + "/" + GetParam() + ".cfg", std::ios::binary)
+            << *rendered;
+        return;
+    }
+    EXPECT_EQ(*rendered, c.expected_cfg);
+}
+
+INSTANTIATE_TEST_SUITE_P(Own, OwnGoldenTest,
+                         ::testing::ValuesIn(testing::case_names(testing::own_cases_dir())),
                          [](const auto& info) { return info.param; });
 
 TEST(GoldenCorpus, HasAllCases) {

@@ -85,6 +85,29 @@ TEST(RenderBranches, UdpListenersAreLeftToKeepalived) {
     EXPECT_THAT(cfg, HasSubstr("    maxconn 50000\n"));
 }
 
+// SOURCE_IP_PORT is Octane's own (Octavia's amphora provider refuses it): a hash of
+// "<address>:<port>", the port set in a variable by a rule of the backend's mode.
+TEST(RenderBranches, SourceIpPortHashesAddressAndPort) {
+    json g = base_graph();
+    g["pools"][0]["lb_algorithm"] = "SOURCE_IP_PORT";
+    g["listeners"].push_back(
+        {{"id", "l2"}, {"protocol", "TCP"}, {"protocol_port", 81}, {"default_pool_id", "p2"}});
+    g["pools"].push_back({{"id", "p2"},
+                          {"protocol", "PROXY"},
+                          {"lb_algorithm", "SOURCE_IP_PORT"},
+                          {"members", {member("m3", "10.0.1.3")}}});
+    std::string cfg = render(g);
+    EXPECT_THAT(cfg, HasSubstr("backend p1:l1\n    mode http\n    http-reuse safe\n"
+                               "    http-request set-var(txn.src_port) src_port\n"
+                               "    balance hash src,concat(:,txn.src_port)\n"));
+    EXPECT_THAT(cfg, HasSubstr("backend p2:l2\n    mode tcp\n"
+                               "    tcp-request content set-var(txn.src_port) src_port\n"
+                               "    balance hash src,concat(:,txn.src_port)\n"));
+    g["pools"][0]["lb_algorithm"] = "SOURCE_IP";
+    EXPECT_THAT(render(g), HasSubstr("backend p1:l1\n    mode http\n    http-reuse safe\n"
+                                     "    balance source\n"));
+}
+
 TEST(RenderBranches, TerminatedHttpsWithClientCaCrlAndHsts) {
     json g = base_graph();
     json& l = g["listeners"][0];

@@ -1,5 +1,6 @@
-"""Every golden haproxy.cfg (= what octane's renderer produces, see render_unit_test) must pass
-`haproxy -c` the way Octavia's amphora agent runs it:
+"""Every golden haproxy.cfg (= what octane's renderer produces, see render_unit_test: Octavia's
+corpus and Octane's own renders in tests/testdata/octane-renders/) must pass `haproxy -c` the way
+Octavia's amphora agent runs it:
 
     haproxy -c -L <local peer name> -f haproxy.cfg -f <user-group file>
 
@@ -25,8 +26,13 @@ import pytest
 SOURCE_DIR = pathlib.Path(os.environ.get(
     "OCTANE_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[3]))
 CORPUS = SOURCE_DIR / "tests" / "testdata" / "haproxy-corpus"
+# Octane's own renders of what Octavia's renderer does not produce (e.g. SOURCE_IP_PORT).
+OWN = SOURCE_DIR / "tests" / "testdata" / "octane-renders"
 HAPROXY = "/usr/sbin/haproxy"
 CASES = sorted(p.stem for p in CORPUS.glob("*.cfg"))
+OWN_CASES = sorted(p.stem for p in OWN.glob("*.cfg"))
+ALL_CASES = [pytest.param(CORPUS, n, id=n) for n in CASES] + \
+    [pytest.param(OWN, n, id="own-" + n) for n in OWN_CASES]
 
 
 def make_pems(tmp, count=3):
@@ -42,8 +48,8 @@ def make_pems(tmp, count=3):
     return pems
 
 
-def checked_copy(name, tmp):
-    text = (CORPUS / f"{name}.cfg").read_text()
+def checked_copy(folder, name, tmp):
+    text = (folder / f"{name}.cfg").read_text()
     text = re.sub(r"(\n    stats socket )\S+", rf"\g<1>{tmp}/lb.sock", text)
     text = re.sub(r"(\n    server-state-file )\S+", rf"\g<1>{tmp}/servers-state", text)
     text = text.replace("/run/rsyslog/octavia/log", f"{tmp}/log")
@@ -61,15 +67,15 @@ def checked_copy(name, tmp):
     return cfg, user_group
 
 
-def peer_name(name):
-    return json.loads((CORPUS / f"{name}.json").read_text())["render_context"]["local_peer_name"]
+def peer_name(folder, name):
+    return json.loads((folder / f"{name}.json").read_text())["render_context"]["local_peer_name"]
 
 
 @pytest.mark.skipif(not os.access(HAPROXY, os.X_OK), reason="haproxy 2.6 not installed")
-@pytest.mark.parametrize("name", CASES)
-def test_haproxy_accepts(name, tmp_path):
-    cfg, user_group = checked_copy(name, tmp_path)
-    args = ["-c", "-L", peer_name(name), "-f", str(cfg), "-f", str(user_group)]
+@pytest.mark.parametrize("folder,name", ALL_CASES)
+def test_haproxy_accepts(folder, name, tmp_path):
+    cfg, user_group = checked_copy(folder, name, tmp_path)
+    args = ["-c", "-L", peer_name(folder, name), "-f", str(cfg), "-f", str(user_group)]
     result = subprocess.run([HAPROXY] + args, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ALERT" not in result.stdout + result.stderr
@@ -79,12 +85,12 @@ ENGINE = pathlib.Path(os.environ.get("OCTANE_BUILD_DIR", "/nonexistent")) / "oct
 
 
 @pytest.mark.skipif(not ENGINE.exists(), reason="octane-proxy not built in $OCTANE_BUILD_DIR")
-@pytest.mark.parametrize("name", CASES)
-def test_octane_proxy_accepts(name, tmp_path):
+@pytest.mark.parametrize("folder,name", ALL_CASES)
+def test_octane_proxy_accepts(folder, name, tmp_path):
     """The engine must accept every golden file; a feature it declares "not supported yet" (and
     nothing else) makes the case an expected failure that names the feature."""
-    cfg, user_group = checked_copy(name, tmp_path)
-    args = ["-c", "-L", peer_name(name), "-f", str(cfg), "-f", str(user_group)]
+    cfg, user_group = checked_copy(folder, name, tmp_path)
+    args = ["-c", "-L", peer_name(folder, name), "-f", str(cfg), "-f", str(user_group)]
     result = subprocess.run([str(ENGINE)] + args, capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
     if result.returncode != 0:
@@ -97,4 +103,5 @@ def test_octane_proxy_accepts(name, tmp_path):
 
 def test_corpus_is_complete():
     assert len(CASES) == 31
+    assert "source_ip_port" in OWN_CASES
     assert shutil.which("openssl"), "openssl is needed for the TLS case"

@@ -9,13 +9,17 @@ ParseOutput parse(const std::string& text) {
     return parse_config({SourceFile{"t.cfg", text}});
 }
 
-bool has_error(const ParseOutput& out, const std::string& needle) {
-    for (const auto& e : out.diag.errors()) {
-        if (e.find(needle) != std::string::npos) {
+bool any_has(const std::vector<std::string>& lines, const std::string& needle) {
+    for (const auto& line : lines) {
+        if (line.find(needle) != std::string::npos) {
             return true;
         }
     }
     return false;
+}
+
+bool has_error(const ParseOutput& out, const std::string& needle) {
+    return any_has(out.diag.errors(), needle);
 }
 
 TEST(Parser, ReportsEveryErrorWithFileAndLine) {
@@ -132,6 +136,69 @@ TEST(Parser, HardStopAfterBoundsTheSoftStop) {
     EXPECT_FALSE(parse("global\n  maxconn 10\n").config.global.hard_stop_after.has_value());
     auto bad = parse("global\n  hard-stop-after soon\n");
     EXPECT_TRUE(has_error(bad, "t.cfg:2: 'hard-stop-after' expects a duration, got 'soon'"));
+}
+
+// SOURCE_IP_PORT as the renderer writes it, in both modes (docs/haproxy-dialect.md §3).
+TEST(Parser, BalanceHashOfSourceAddressAndPort) {
+    auto out = parse(
+        "backend t\n  mode tcp\n  tcp-request content set-var(txn.src_port) src_port\n"
+        "  balance hash src,concat(:,txn.src_port)\n  hash-type consistent\n"
+        "  server s 127.0.0.1:1\n"
+        "backend h\n  mode http\n  http-request set-var(txn.src_port) src_port\n"
+        "  balance hash src,concat(:,txn.src_port)\n"
+        "  http-request set-header X-Forwarded-Port %[dst_port]\n  server s 127.0.0.1:1\n");
+    ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];
+    EXPECT_TRUE(out.diag.warnings().empty()) << out.diag.warnings()[0];
+    for (const auto& p : out.config.proxies) {
+        EXPECT_EQ(p.balance, BalanceAlgo::kHash);
+        ASSERT_EQ(p.balance_hash.concats.size(), 1u);
+        EXPECT_EQ(p.balance_hash.concats[0].var, "txn.src_port");
+        ASSERT_EQ(p.set_vars.size(), 1u);
+        EXPECT_EQ(p.set_vars[0].var, "txn.src_port");
+        EXPECT_EQ(p.set_vars[0].expr.fetch, SampleFetch::kSrcPort);
+    }
+    EXPECT_EQ(out.config.proxies[0].hash_type, HashType::kConsistent);
+    EXPECT_FALSE(out.config.proxies[0].set_vars[0].http);
+    EXPECT_TRUE(out.config.proxies[1].set_vars[0].http);
+    // set-var is no L7 rule: only the header insertion reaches the rule engine.
+    ASSERT_EQ(out.config.proxies[1].l7_lines.size(), 1u);
+    EXPECT_EQ(out.config.proxies[1].l7_lines[0].words[1], "set-header");
+}
+
+TEST(Parser, BalanceHashRefusesWhatItCannotServe) {
+    auto out = parse(
+        "frontend fe\n  mode tcp\n  bind :80\n"
+        "  http-request set-var(txn.p) src_port\n"  // 4
+        "  default_backend be\n"
+        "backend be\n  mode tcp\n"
+        "  balance hash hdr(host)\n"                               // 8
+        "  balance hash\n"                                         // 9
+        "  balance hash src extra\n"                               // 10
+        "  tcp-request content set-var(txn.p) src_port if TRUE\n"  // 11
+        "  tcp-request content set-var(txn.p)\n"                   // 12
+        "  tcp-request content set-var(sess.p) src_port\n"         // 13
+        "  tcp-request content set-var(txn.p) src,lower\n"         // 14
+        "  tcp-request content accept\n"                           // 15
+        "  http-request set-var(txn.q) src_port\n"                 // 16
+        "  balance hash src,concat(:,txn.nobody)\n"                // 17
+        "  server s 127.0.0.1:1\n");
+    EXPECT_TRUE(
+        has_error(out, "t.cfg:4: 'http-request set-var' is supported in 'backend' sections only"));
+    EXPECT_TRUE(has_error(
+        out, "t.cfg:8: 'balance hash': sample fetch 'hdr(host)' is not supported (src, src_port)"));
+    EXPECT_TRUE(has_error(out, "t.cfg:9: 'balance hash' expects one sample expression"));
+    EXPECT_TRUE(has_error(out, "t.cfg:10: 'balance hash' expects one sample expression"));
+    EXPECT_TRUE(
+        has_error(out, "t.cfg:11: 'tcp-request content set-var': conditions are not supported"));
+    EXPECT_TRUE(
+        has_error(out, "t.cfg:12: 'tcp-request content set-var' expects a sample expression"));
+    EXPECT_TRUE(has_error(out, "t.cfg:13: 'tcp-request content set-var': variable 'sess.p'"));
+    EXPECT_TRUE(has_error(out, "t.cfg:14: 'tcp-request content set-var': converter 'lower'"));
+    EXPECT_TRUE(has_error(out, "t.cfg:15: 'tcp-request' supports only 'inspect-delay' and"));
+    EXPECT_TRUE(has_error(out, "t.cfg:16: proxy 'be' : 'http-request set-var' needs 'mode http'"));
+    EXPECT_EQ(out.diag.errors().size(), 10u);
+    EXPECT_TRUE(
+        any_has(out.diag.warnings(), "'balance hash' reads variable 'txn.nobody' that no set-var"));
 }
 
 }  // namespace

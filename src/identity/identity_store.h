@@ -74,6 +74,11 @@ class IdentityStore {
     Result<void> assign_role(const std::string& user, const std::string& project,
                              const std::string& role);
 
+    // By id; 404 "Could not find ..." when missing. The role assignments go with the user or
+    // project, and so do its tokens: validation finds neither any more.
+    Result<void> delete_project(const std::string& id);
+    Result<void> delete_user(const std::string& id);
+
     Result<std::optional<Project>> find_project(const std::string& id_or_name);
     Result<std::vector<Project>> list_projects(const std::optional<std::string>& name);
     Result<std::optional<User>> find_user(const std::string& id_or_name);

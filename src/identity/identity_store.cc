@@ -266,6 +266,31 @@ Result<std::vector<Role>> IdentityStore::roles_of(const std::string& user_id,
     return out;
 }
 
+Result<std::vector<RoleAssignment>> IdentityStore::list_role_assignments(
+    const std::optional<std::string>& user_id, const std::optional<std::string>& project_id) {
+    std::string sql =
+        "SELECT a.user_id, a.project_id, r.id, r.name FROM identity_role_assignments a JOIN"
+        " identity_roles r ON r.id = a.role_id WHERE 1 = 1";
+    std::vector<db::Value> params;
+    if (user_id) {
+        sql += " AND a.user_id = ?";
+        params.push_back(*user_id);
+    }
+    if (project_id) {
+        sql += " AND a.project_id = ?";
+        params.push_back(*project_id);
+    }
+    auto rows = db_.query(sql + " ORDER BY a.user_id, a.project_id, r.name", params);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<RoleAssignment> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1), {row.text(2), row.text(3)}});
+    }
+    return out;
+}
+
 Result<std::vector<Project>> IdentityStore::projects_of(const std::string& user_id) {
     auto rows = db_.query(
         "SELECT DISTINCT p.id, p.name, p.domain_id, p.description, p.enabled FROM"

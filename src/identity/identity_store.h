@@ -31,6 +31,11 @@ struct Role {
     std::string id, name;
 };
 
+struct RoleAssignment {
+    std::string user_id, project_id;
+    Role role;
+};
+
 struct TokenInfo {
     User user;
     std::optional<Project> project;
@@ -86,6 +91,9 @@ class IdentityStore {
     Result<std::vector<Role>> list_roles();
     Result<std::vector<Role>> roles_of(const std::string& user_id, const std::string& project_id);
     Result<std::vector<Project>> projects_of(const std::string& user_id);
+    // Keystone's GET /v3/role_assignments: every grant, or those of one user and/or project.
+    Result<std::vector<RoleAssignment>> list_role_assignments(
+        const std::optional<std::string>& user_id, const std::optional<std::string>& project_id);
 
     // Password check; 401 for an unknown user, a wrong password or a disabled user.
     Result<User> authenticate(const std::string& user_id_or_name, const std::string& password);

@@ -242,6 +242,12 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             return forbidden("identity:get_user");
         }
     }
+    if (collection == "role_assignments" && parts.size() == 3 && read) {
+        return role_assignments(request, caller);
+    }
+    if (collection == "roles" && parts.size() == 4 && read) {
+        return show_role(request, parts[3]);
+    }
     if (collection == "roles" && parts.size() == 3) {
         if (read) {
             auto list = store_.list_roles();

@@ -226,10 +226,27 @@ def test_dynamic_credentials_lifecycle(srv, admin):
     assert r.status_code == 204, r.text
     tok = c.token(srv.base_url, "tempest-u", "tempest-pw", "tempest-p")
     assert c.call("GET", srv.base_url + LB, tok).status_code == 200
+    # the plugin logs each credential's roles; Keystone filters on scope.project.id and ignores
+    # the plugin's project.id
+    r = c.call("GET", ks + "/role_assignments?user.id=%s&project.id=x" % user["id"], admin)
+    assert r.status_code == 200, r.text
+    (grant,) = r.json()["role_assignments"]
+    assert grant["role"] == {"id": role["id"]} and grant["user"] == {"id": user["id"]}
+    assert grant["scope"] == {"project": {"id": project["id"]}}
+    r = c.call("GET", ks + "/role_assignments?scope.project.id=" + project["id"], admin)
+    assert [a["user"]["id"] for a in r.json()["role_assignments"]] == [user["id"]]
+    r = c.call("GET", ks + "/role_assignments?scope.project.id=%s&role.id=x" % project["id"], admin)
+    assert r.json()["role_assignments"] == []
+    assert c.call("GET", ks + "/roles/" + role["id"], admin).json()["role"]["name"] == \
+        "load-balancer_member"
+    c.assert_keystone_error(c.call("GET", ks + "/roles/" + "0" * 32, admin), 404)
     demo = c.token(srv.base_url, "demo", "demo-pw", "demo")
+    c.assert_keystone_error(c.call("GET", ks + "/role_assignments", demo), 403)
     c.assert_keystone_error(c.call("DELETE", ks + "/users/" + user["id"], demo), 403)
     c.assert_keystone_error(c.call("DELETE", ks + "/projects/" + project["id"], demo), 403)
     assert c.call("DELETE", ks + "/users/" + user["id"], admin).status_code == 204
+    r = c.call("GET", ks + "/role_assignments?user.id=" + user["id"], admin)
+    assert r.json()["role_assignments"] == []
     assert c.call("GET", srv.base_url + LB, tok).status_code == 401
     c.assert_keystone_error(c.call("DELETE", ks + "/users/" + user["id"], admin), 404)
     assert c.call("DELETE", ks + "/projects/" + project["id"], admin).status_code == 204

@@ -1,5 +1,7 @@
 #include "identity/remote_token_validator.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -25,8 +27,11 @@ std::string RemoteTokenValidator::v3_url() const {
 }
 
 Result<std::string> RemoteTokenValidator::service_token(bool refresh) {
-    if (!service_token_.empty() && !refresh) {
-        return service_token_;
+    {
+        std::lock_guard lock(mutex_);
+        if (!service_token_.empty() && !refresh) {
+            return service_token_;
+        }
     }
     json body = {{"auth",
                   {{"identity",
@@ -40,7 +45,7 @@ Result<std::string> RemoteTokenValidator::service_token(bool refresh) {
                     {{"project",
                       {{"name", options_.project_name},
                        {"domain", {{"name", options_.project_domain_name}}}}}}}}}};
-    auto reply = plain_http_call("POST", v3_url() + "/auth/tokens", {}, body.dump());
+    auto reply = plain_http_call("POST", v3_url() + "/auth/tokens", {}, body.dump(), timeout_ms());
     if (!reply) {
         return Unexpected(reply.error());
     }
@@ -49,19 +54,27 @@ Result<std::string> RemoteTokenValidator::service_token(bool refresh) {
         return make_error("Keystone refused the service credentials (HTTP " +
                           std::to_string(reply->status) + ")");
     }
+    // Two requests refreshing at once both store a valid token; the last one stays.
+    std::lock_guard lock(mutex_);
     service_token_ = token->second;
-    return service_token_;
+    return token->second;
+}
+
+int RemoteTokenValidator::timeout_ms() const {
+    return static_cast<int>(std::clamp<int64_t>(options_.timeout_seconds, 1, 600) * 1000);
 }
 
 Result<Caller> RemoteTokenValidator::validate(const std::string& token) {
-    std::lock_guard lock(mutex_);
     const std::string key = token_digest(token);
     auto now = clock_.steady_now();
-    if (auto it = cache_.find(key); it != cache_.end()) {
-        if (it->second.until > now) {
-            return it->second.caller;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = cache_.find(key); it != cache_.end()) {
+            if (it->second.until > now) {
+                return it->second.caller;
+            }
+            cache_.erase(it);
         }
-        cache_.erase(it);
     }
     PlainHttpReply reply;
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -70,7 +83,8 @@ Result<Caller> RemoteTokenValidator::validate(const std::string& token) {
             return Unexpected(service.error());
         }
         auto got = plain_http_call("GET", v3_url() + "/auth/tokens?nocatalog",
-                                   {{"X-Auth-Token", *service}, {"X-Subject-Token", token}}, "");
+                                   {{"X-Auth-Token", *service}, {"X-Subject-Token", token}}, "",
+                                   timeout_ms());
         if (!got) {
             return Unexpected(got.error());
         }
@@ -101,6 +115,7 @@ Result<Caller> RemoteTokenValidator::validate(const std::string& token) {
     for (const auto& role : t.value("roles", json::array())) {
         caller.roles.push_back(role.value("name", ""));
     }
+    std::lock_guard lock(mutex_);
     if (cache_.size() >= options_.cache_entries) {
         cache_.clear();  // bounded: start over rather than grow
     }

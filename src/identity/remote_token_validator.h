@@ -2,7 +2,8 @@
 
 // auth_strategy = keystone against an external Keystone ([keystone_authtoken]): the service user's
 // token validates callers' tokens with GET /v3/auth/tokens, as keystonemiddleware does; results are
-// cached in-process (bounded count, bounded age: [keystone_authtoken] token_cache_time).
+// cached in-process (bounded count, bounded age: [keystone_authtoken] token_cache_time). Calls to
+// Keystone run outside the lock, so one slow validation does not hold up every other request.
 
 #include <chrono>
 #include <map>
@@ -19,6 +20,9 @@ struct RemoteKeystoneOptions {
     std::string username, password, project_name;
     std::string user_domain_name = "Default", project_domain_name = "Default";
     int64_t cache_seconds = 300;
+    // Bound of one call to Keystone ([keystone_authtoken] http_connect_timeout). Keystone on a busy
+    // host can take seconds per validation; past this the request is answered 503.
+    int64_t timeout_seconds = 30;
     size_t cache_entries = 4096;
 };
 
@@ -31,6 +35,7 @@ class RemoteTokenValidator final : public TokenValidator {
   private:
     Result<std::string> service_token(bool refresh);
     std::string v3_url() const;
+    int timeout_ms() const;
 
     struct Cached {
         Caller caller;
@@ -38,7 +43,7 @@ class RemoteTokenValidator final : public TokenValidator {
     };
     RemoteKeystoneOptions options_;
     const Clock& clock_;
-    std::mutex mutex_;
+    std::mutex mutex_;  // guards service_token_ and cache_, never held across a call
     std::string service_token_;
     std::map<std::string, Cached> cache_;  // key: token digest
 };

@@ -222,6 +222,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
          &o.max_request_body_size},
         {raw.token_expiration, "token", "expiration", &o.token_expiration},
         {kNoFlag, "keystone_authtoken", "token_cache_time", &o.keystone_cache_seconds},
+        {kNoFlag, "keystone_authtoken", "http_connect_timeout", &o.keystone_timeout_seconds},
         {kNoFlag, "api_settings", "max_connections", &o.max_connections},
         {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
         {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
@@ -275,6 +276,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     }
     if (o.token_expiration < 1 || o.keystone_cache_seconds < 0) {
         return make_error("token expiration must be positive");
+    }
+    if (o.keystone_timeout_seconds < 1 || o.keystone_timeout_seconds > 600) {
+        return make_error("[keystone_authtoken] http_connect_timeout must be 1..600 seconds");
     }
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1 ||
         o.worker_threads < 1 || o.worker_threads > 64) {

@@ -87,6 +87,7 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
             remote.project_domain_name = options.keystone_project_domain_name;
         }
         remote.cache_seconds = options.keystone_cache_seconds;
+        remote.timeout_seconds = options.keystone_timeout_seconds;
         impl->validator = std::make_unique<identity::RemoteTokenValidator>(remote, clock);
         impl->www_authenticate_uri = options.keystone_www_authenticate_uri.empty()
                                          ? options.keystone_auth_url

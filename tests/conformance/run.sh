@@ -44,7 +44,8 @@ rm -rf "$octane_state"
 mkdir -p "$octane_state"
 conf="$octane_state/octane.conf"
 {
-  printf '[api_settings]\nbind_host = 127.0.0.1\nbind_port = %s\nauth_strategy = keystone\n' "$OCTANE_PORT"
+  # api_threads: a request waiting on Keystone's validation (0.3-5 s here) holds its thread
+  printf '[api_settings]\nbind_host = 127.0.0.1\nbind_port = %s\nauth_strategy = keystone\napi_threads = 8\n' "$OCTANE_PORT"
   printf '[controller_worker]\namphora_driver = noop\nnetwork_driver = noop\n'
   printf '[health_manager]\nbind_port = 0\n'
   [ -n "$policy" ] && printf '%s\n' "$policy"

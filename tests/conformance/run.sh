@@ -7,7 +7,7 @@
 #   keystone-advanced  Keystone; octane [oslo_policy] enforce_new_defaults = enforce_scope = false;
 #                      tempest RBAC_test_type advanced (Octavia 11's shipped default)
 #   standalone         no Keystone: tempest's identity calls go to octane's built-in identity
-#                      (RBAC as keystone-advanced)
+#                      (RBAC as keystone-advanced; STANDALONE_RBAC=default: as keystone-default)
 # Prints tempest's counts; exits non-zero when a test failed, none passed, or the run timed out.
 # Env: CONCURRENCY (2), RUN_TIMEOUT seconds (7200), EXCLUDE_REGEX, OCTANE_BIN (build/octane),
 #      OCTANE_CONFORMANCE_STATE (/tmp/octane-conformance), OCTANE_PORT, OCTANE_KEYSTONE_PORT.
@@ -19,12 +19,15 @@ CONCURRENCY="${CONCURRENCY:-2}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-7200}"
 
 policy=""
-case "$MODE" in
-keystone-default) rbac=keystone_default_roles new_defaults=True scope=True;;
-keystone-advanced | standalone)
+rbac_mode="$MODE"
+[ "$MODE" = standalone ] && rbac_mode="${STANDALONE_RBAC:-advanced}"
+case "$MODE:$rbac_mode" in
+keystone-default:* | standalone:default) rbac=keystone_default_roles new_defaults=True scope=True;;
+keystone-advanced:* | standalone:advanced)
   rbac=advanced new_defaults=False scope=False
   policy=$'[oslo_policy]\nenforce_new_defaults = false\nenforce_scope = false';;
-*) echo "usage: run.sh [keystone-default|keystone-advanced|standalone] [REGEX]" >&2; exit 2;;
+*) echo "usage: [STANDALONE_RBAC=advanced|default] run.sh [keystone-default|keystone-advanced|standalone] [REGEX]" >&2
+   exit 2;;
 esac
 [ -x "$OCTANE_BIN" ] || { echo "no $OCTANE_BIN: build octane first (scripts/build.sh build)" >&2; exit 2; }
 if curl -s -o /dev/null --max-time 3 "$OCTANE_URL/"; then

@@ -40,6 +40,7 @@ cleanup() {
   [ "$started_ks" = 1 ] && "$HERE/keystone.sh" stop
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM   # so the EXIT trap stops what was started
 
 mkdir -p "$STATE/run" "$STATE/log"
 octane_state="$STATE/octane-$MODE"

@@ -6,28 +6,10 @@ when missing and leaves exactly one public, internal and admin endpoint in REGIO
 """
 import sys
 
-import requests
+from keystone_rest import Keystone
 
 keystone, password, region, target = sys.argv[1:5]
-keystone = keystone.rstrip('/')
-session = requests.Session()
-session.headers['Connection'] = 'close'  # uwsgi's http-socket closes after each answer
-auth = {'auth': {
-    'identity': {'methods': ['password'], 'password': {'user': {
-        'name': 'admin', 'domain': {'id': 'default'}, 'password': password}}},
-    'scope': {'project': {'name': 'admin', 'domain': {'id': 'default'}}}}}
-answer = session.post(keystone + '/auth/tokens', json=auth, timeout=60)
-answer.raise_for_status()
-session.headers['X-Auth-Token'] = answer.headers['X-Subject-Token']
-
-
-def call(method, path, body=None):
-    resp = session.request(method, keystone + path, json=body, timeout=60)
-    if resp.status_code >= 400:
-        sys.exit('%s %s: %s %s' % (method, path, resp.status_code, resp.text))
-    return resp.json() if resp.content else None
-
-
+call = Keystone(keystone, password).call
 services = call('GET', '/services?type=load-balancer')['services']
 if services:
     service_id = services[0]['id']

@@ -20,13 +20,6 @@ OCTANE_PIDFILE="$STATE/run/octane.pid"
 PY=/usr/bin/python3
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 
-os_admin() {   # Debian's openstack CLI as Keystone's bootstrap admin
-  env -u OS_CLOUD OS_AUTH_URL="$KS_URL" OS_IDENTITY_API_VERSION=3 \
-    OS_USERNAME=admin OS_PASSWORD="$ADMIN_PASS" OS_PROJECT_NAME=admin \
-    OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME="$REGION" \
-    OS_INTERFACE=public /usr/bin/openstack "$@"
-}
-
 pid_alive() {  # $1: pidfile written by these scripts
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }

@@ -3,11 +3,11 @@
 # without letting the packages start services), then makes the SQLite Keystone in
 # $STATE/keystone: schema, fernet keys, admin/admin + RegionOne + identity endpoints, the roles
 # tempest's dynamic credentials assign, the service user octane validates tokens with, and the
-# `load-balancer` catalog service. Leaves Keystone stopped.
+# `load-balancer` catalog service (catalog.py, at run time). Leaves Keystone stopped.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
-PKGS="keystone tempest octavia-tempest-plugin python3-openstackclient uwsgi-plugin-python3 curl"
+PKGS="keystone tempest octavia-tempest-plugin python3-requests uwsgi-plugin-python3 curl"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -54,15 +54,6 @@ quiet "${KM[@]}" bootstrap --bootstrap-username admin --bootstrap-password "$ADM
 
 "$HERE/keystone.sh" start
 trap '"$HERE/keystone.sh" stop >/dev/null' EXIT
-for r in admin member reader service load-balancer_member load-balancer_admin \
-         load-balancer_observer load-balancer_global_observer load-balancer_quota_admin; do
-  os_admin role show "$r" >/dev/null 2>&1 || os_admin role create "$r" >/dev/null
-done
-os_admin project show "$SVC_PROJECT" >/dev/null 2>&1 ||
-  os_admin project create --domain default "$SVC_PROJECT" >/dev/null
-os_admin user show "$SVC_USER" >/dev/null 2>&1 ||
-  os_admin user create --domain default --project "$SVC_PROJECT" --password "$SVC_PASS" "$SVC_USER" >/dev/null
-os_admin role add --user "$SVC_USER" --project "$SVC_PROJECT" service
-os_admin role add --user "$SVC_USER" --project "$SVC_PROJECT" admin
+$PY "$HERE/provision.py" "$KS_URL" "$ADMIN_PASS" "$SVC_USER" "$SVC_PASS" "$SVC_PROJECT"
 echo "$KS_URL" > "$STATE/keystone/.provisioned"
 echo "keystone provisioned: $KS_URL ($STATE/keystone)"

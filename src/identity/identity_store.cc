@@ -183,6 +183,45 @@ Result<void> IdentityStore::assign_role(const std::string& user, const std::stri
     });
 }
 
+namespace {
+
+// Deletes the row `id` of `table` and the role assignments naming it in `column`.
+Result<void> delete_with_assignments(db::Database& db, const char* table, const char* column,
+                                     const std::string& id, const std::string& missing) {
+    return db.transaction([&]() -> Result<void> {
+        auto rows = db.query(std::string("SELECT id FROM ") + table + " WHERE id = ?", {id});
+        if (!rows) {
+            return Unexpected(rows.error());
+        }
+        if (rows->empty()) {
+            return make_error(missing, 404);
+        }
+        if (auto done = db.exec(
+                std::string("DELETE FROM identity_role_assignments WHERE ") + column + " = ?",
+                {id});
+            !done) {
+            return Unexpected(done.error());
+        }
+        if (auto done = db.exec(std::string("DELETE FROM ") + table + " WHERE id = ?", {id});
+            !done) {
+            return Unexpected(done.error());
+        }
+        return {};
+    });
+}
+
+}  // namespace
+
+Result<void> IdentityStore::delete_project(const std::string& id) {
+    return delete_with_assignments(db_, "identity_projects", "project_id", id,
+                                   "Could not find project: " + id + ".");
+}
+
+Result<void> IdentityStore::delete_user(const std::string& id) {
+    return delete_with_assignments(db_, "identity_users", "user_id", id,
+                                   "Could not find user: " + id + ".");
+}
+
 Result<std::optional<Project>> IdentityStore::find_project(const std::string& id_or_name) {
     return find_by_id_or_name(db_, "identity_projects", kProjectColumns, id_or_name, project_of);
 }
@@ -223,6 +262,31 @@ Result<std::vector<Role>> IdentityStore::roles_of(const std::string& user_id,
     std::vector<Role> out;
     for (const auto& row : *rows) {
         out.push_back({row.text(0), row.text(1)});
+    }
+    return out;
+}
+
+Result<std::vector<RoleAssignment>> IdentityStore::list_role_assignments(
+    const std::optional<std::string>& user_id, const std::optional<std::string>& project_id) {
+    std::string sql =
+        "SELECT a.user_id, a.project_id, r.id, r.name FROM identity_role_assignments a JOIN"
+        " identity_roles r ON r.id = a.role_id WHERE 1 = 1";
+    std::vector<db::Value> params;
+    if (user_id) {
+        sql += " AND a.user_id = ?";
+        params.push_back(*user_id);
+    }
+    if (project_id) {
+        sql += " AND a.project_id = ?";
+        params.push_back(*project_id);
+    }
+    auto rows = db_.query(sql + " ORDER BY a.user_id, a.project_id, r.name", params);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<RoleAssignment> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1), {row.text(2), row.text(3)}});
     }
     return out;
 }

@@ -31,6 +31,11 @@ struct Role {
     std::string id, name;
 };
 
+struct RoleAssignment {
+    std::string user_id, project_id;
+    Role role;
+};
+
 struct TokenInfo {
     User user;
     std::optional<Project> project;
@@ -74,6 +79,11 @@ class IdentityStore {
     Result<void> assign_role(const std::string& user, const std::string& project,
                              const std::string& role);
 
+    // By id; 404 "Could not find ..." when missing. The role assignments go with the user or
+    // project, and so do its tokens: validation finds neither any more.
+    Result<void> delete_project(const std::string& id);
+    Result<void> delete_user(const std::string& id);
+
     Result<std::optional<Project>> find_project(const std::string& id_or_name);
     Result<std::vector<Project>> list_projects(const std::optional<std::string>& name);
     Result<std::optional<User>> find_user(const std::string& id_or_name);
@@ -81,6 +91,9 @@ class IdentityStore {
     Result<std::vector<Role>> list_roles();
     Result<std::vector<Role>> roles_of(const std::string& user_id, const std::string& project_id);
     Result<std::vector<Project>> projects_of(const std::string& user_id);
+    // Keystone's GET /v3/role_assignments: every grant, or those of one user and/or project.
+    Result<std::vector<RoleAssignment>> list_role_assignments(
+        const std::optional<std::string>& user_id, const std::optional<std::string>& project_id);
 
     // Password check; 401 for an unknown user, a wrong password or a disabled user.
     Result<User> authenticate(const std::string& user_id_or_name, const std::string& password);

@@ -14,11 +14,22 @@ http::HttpResponse forbidden(const std::string& action) {
         403, "You are not authorized to perform the requested action: " + action + ".");
 }
 
+http::HttpResponse no_content() {
+    http::HttpResponse ok;
+    ok.status = 204;
+    ok.content_type.clear();
+    return ok;
+}
+
 http::HttpResponse failed(const Error& error) {
     int status = error.code >= 400 && error.code < 500 ? error.code : 500;
     return keystone_error(status, status == 500 ? "An unexpected error prevented the server from"
                                                   " fulfilling your request."
                                                 : error.message);
+}
+
+http::HttpResponse deleted(const Result<void>& done) {
+    return done ? no_content() : failed(done.error());
 }
 
 json domain_json(const std::string& base) {
@@ -137,6 +148,10 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             }
             return keystone_json(200, {{"project", project_json(**found, url)}});
         }
+        if (parts.size() == 4 && request.method == "DELETE") {
+            return admin ? deleted(store_.delete_project(parts[3]))
+                         : forbidden("identity:delete_project");
+        }
         // PUT /v3/projects/{project}/users/{user}/roles/{role}
         if (parts.size() == 8 && parts[4] == "users" && parts[6] == "roles" &&
             request.method == "PUT") {
@@ -159,10 +174,7 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             if (auto done = store_.assign_role(parts[5], parts[3], role_name); !done) {
                 return failed(done.error());
             }
-            http::HttpResponse ok;
-            ok.status = 204;
-            ok.content_type.clear();
-            return ok;
+            return no_content();
         }
     }
     if (collection == "users") {
@@ -200,6 +212,10 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             }
             return keystone_json(201, {{"user", user_json(*created, url)}});
         }
+        if (parts.size() == 4 && request.method == "DELETE") {
+            return admin ? deleted(store_.delete_user(parts[3]))
+                         : forbidden("identity:delete_user");
+        }
         if (parts.size() >= 4 && read && (admin || parts[3] == caller.user.id)) {
             auto found = store_.find_user(parts[3]);
             if (!found) {
@@ -225,6 +241,12 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
         } else if (parts.size() >= 4 && read) {
             return forbidden("identity:get_user");
         }
+    }
+    if (collection == "role_assignments" && parts.size() == 3 && read) {
+        return role_assignments(request, caller);
+    }
+    if (collection == "roles" && parts.size() == 4 && read) {
+        return show_role(request, parts[3]);
     }
     if (collection == "roles" && parts.size() == 3) {
         if (read) {

@@ -25,6 +25,9 @@ class KeystoneService {
     http::HttpResponse route(const http::HttpRequest& request, const std::string& path);
     http::HttpResponse create_token(const http::HttpRequest& request);
     http::HttpResponse token_call(const http::HttpRequest& request);
+    // GET /v3/role_assignments and GET /v3/roles/{id} (keystone_assignments.cc).
+    http::HttpResponse role_assignments(const http::HttpRequest& request, const TokenInfo& caller);
+    http::HttpResponse show_role(const http::HttpRequest& request, const std::string& id);
     http::HttpResponse resources(const http::HttpRequest& request, const std::string& path,
                                  const TokenInfo& caller);
 

@@ -16,8 +16,6 @@ using nlohmann::json;
 constexpr const char* kUnauthenticated = "The request you have made requires authentication.";
 
 // A validation holds an API thread: an unreachable Keystone should become a 503 quickly.
-constexpr auto kConnectTimeout = std::chrono::seconds(5);
-constexpr auto kReadTimeout = std::chrono::seconds(10);
 // A flood of garbage tokens is worth one warning now and then, not one a token.
 constexpr auto kBudgetWarningInterval = std::chrono::seconds(10);
 
@@ -50,8 +48,8 @@ Result<std::unique_ptr<RemoteTokenValidator>> RemoteTokenValidator::create(
     tls.ca_file = options.ca_file;
     tls.cert_file = options.cert_file;
     tls.key_file = options.key_file;
-    tls.connect_timeout = kConnectTimeout;
-    tls.read_timeout = kReadTimeout;
+    tls.connect_timeout = std::chrono::seconds(options.timeout_seconds);
+    tls.read_timeout = std::chrono::seconds(options.timeout_seconds);
     tls.user_agent = "octane keystone_authtoken";
     auto client = http::HttpsClient::create(tls);
     if (!client) {

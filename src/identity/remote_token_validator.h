@@ -35,6 +35,9 @@ struct RemoteKeystoneOptions {
     bool insecure = false;
     int64_t cache_seconds = 300;
     int64_t invalid_cache_seconds = 30;
+    // Bound of one call to Keystone ([keystone_authtoken] http_connect_timeout), for the connect
+    // and again for the answer. Keystone on a busy host can take seconds per validation.
+    int64_t timeout_seconds = 30;
     double failed_validations_per_second = 10;  // 0 = no limit
     size_t cache_entries = 4096;
 };

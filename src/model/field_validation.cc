@@ -1,6 +1,8 @@
 #include "model/field_validation.h"
 
 #include <cctype>
+#include <cstdint>
+#include <optional>
 
 #include "common/uuid.h"
 #include "model/ip_address.h"
@@ -61,18 +63,55 @@ ApiResult<json> check_string(const FieldSpec& f, const json& v) {
     return v;
 }
 
+// WSME turns a string Python's int() accepts ("80", " -1 ") into the integer before the range
+// checks; octavia-tempest-plugin sends protocol_port as "80". Anything else stays a wrong type.
+std::optional<int64_t> decimal_string(const std::string& text, bool& overflow) {
+    size_t begin = 0, end = text.size();
+    while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) {
+        ++begin;
+    }
+    while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) {
+        --end;
+    }
+    bool negative = begin < end && text[begin] == '-';
+    if (begin < end && (text[begin] == '-' || text[begin] == '+')) {
+        ++begin;
+    }
+    if (begin == end) {
+        return std::nullopt;
+    }
+    int64_t n = 0;
+    for (size_t i = begin; i < end; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
+            return std::nullopt;
+        }
+        if (n > (INT64_MAX - 9) / 10) {
+            overflow = true;  // beyond any field's range; only the sign matters now
+        } else {
+            n = n * 10 + (text[i] - '0');
+        }
+    }
+    return negative ? -n : n;
+}
+
 ApiResult<json> check_int(const FieldSpec& f, const json& v) {
-    if (!v.is_number_integer()) {
+    int64_t n = 0;
+    bool overflow = false;
+    if (v.is_number_integer()) {
+        n = v.get<int64_t>();
+    } else if (auto parsed =
+                   v.is_string() ? decimal_string(v.get<std::string>(), overflow) : std::nullopt) {
+        n = overflow ? (*parsed < 0 ? INT64_MIN : INT64_MAX) : *parsed;
+    } else {
         return wrong_type(f, v, "<class 'int'>");
     }
-    int64_t n = v.get<int64_t>();
     if (n < f.min) {
         return bad(f, v, "Value should be greater or equal to " + std::to_string(f.min));
     }
     if (n > f.max) {
         return bad(f, v, "Value should be lower or equal to " + std::to_string(f.max));
     }
-    return v;
+    return json(n);
 }
 
 ApiResult<json> check_bool(const FieldSpec& f, const json& v) {

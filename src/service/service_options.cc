@@ -230,6 +230,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
          &o.keystone_invalid_cache_seconds},
         {kNoFlag, "keystone_authtoken", "failed_validations_per_second",
          &o.keystone_failed_validations},
+        {kNoFlag, "keystone_authtoken", "http_connect_timeout", &o.keystone_timeout_seconds},
         {kNoFlag, "api_settings", "max_connections", &o.max_connections},
         {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
         {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
@@ -288,6 +289,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         return make_error(
             "keystone_authtoken: invalid_token_cache_time and failed_validations_per_second must "
             "not be negative");
+    }
+    if (o.keystone_timeout_seconds < 1 || o.keystone_timeout_seconds > 600) {
+        return make_error("[keystone_authtoken] http_connect_timeout must be 1..600 seconds");
     }
     if (o.worker_lease_seconds < 1 || o.worker_poll_ms < 1 || o.pagination_max_limit < 1 ||
         o.worker_threads < 1 || o.worker_threads > 64) {

@@ -91,6 +91,7 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
         remote.key_file = options.keystone_key_file;
         remote.insecure = options.keystone_insecure;
         remote.cache_seconds = options.keystone_cache_seconds;
+        remote.timeout_seconds = options.keystone_timeout_seconds;
         remote.invalid_cache_seconds = options.keystone_invalid_cache_seconds;
         remote.failed_validations_per_second =
             static_cast<double>(options.keystone_failed_validations);

@@ -206,6 +206,57 @@ def test_project_and_user_lookups(srv, admin):
     c.assert_keystone_error(c.call("GET", srv.base_url + "/identity/v3/projects"), 401)
 
 
+def test_dynamic_credentials_lifecycle(srv, admin):
+    """What tempest's dynamic credentials do per test class: project, user, role grant, a token
+    in the project, then deleting user and project; the user's token dies with them."""
+    ks = srv.base_url + "/identity/v3"
+    r = c.call("POST", ks + "/projects", admin,
+               json={"project": {"name": "tempest-p", "description": "d", "domain_id": "default"}})
+    assert r.status_code == 201, r.text
+    project = r.json()["project"]
+    r = c.call("POST", ks + "/users", admin, json={"user": {
+        "name": "tempest-u", "password": "tempest-pw", "project_id": project["id"],
+        "domain_id": "default"}})
+    assert r.status_code == 201, r.text
+    user = r.json()["user"]
+    role = next(x for x in c.call("GET", ks + "/roles", admin).json()["roles"]
+                if x["name"] == "load-balancer_member")
+    r = c.call("PUT", "%s/projects/%s/users/%s/roles/%s" % (ks, project["id"], user["id"], role["id"]),
+               admin)
+    assert r.status_code == 204, r.text
+    tok = c.token(srv.base_url, "tempest-u", "tempest-pw", "tempest-p")
+    assert c.call("GET", srv.base_url + LB, tok).status_code == 200
+    # the plugin logs each credential's roles; Keystone filters on scope.project.id and ignores
+    # the plugin's project.id
+    r = c.call("GET", ks + "/role_assignments?user.id=%s&project.id=x" % user["id"], admin)
+    assert r.status_code == 200, r.text
+    (grant,) = r.json()["role_assignments"]
+    assert grant["role"] == {"id": role["id"]} and grant["user"] == {"id": user["id"]}
+    assert grant["scope"] == {"project": {"id": project["id"]}}
+    r = c.call("GET", ks + "/role_assignments?scope.project.id=" + project["id"], admin)
+    assert [a["user"]["id"] for a in r.json()["role_assignments"]] == [user["id"]]
+    r = c.call("GET", ks + "/role_assignments?scope.project.id=%s&role.id=x" % project["id"], admin)
+    assert r.json()["role_assignments"] == []
+    assert c.call("GET", ks + "/roles/" + role["id"], admin).json()["role"]["name"] == \
+        "load-balancer_member"
+    c.assert_keystone_error(c.call("GET", ks + "/roles/" + "0" * 32, admin), 404)
+    demo = c.token(srv.base_url, "demo", "demo-pw", "demo")
+    c.assert_keystone_error(c.call("GET", ks + "/role_assignments", demo), 403)
+    c.assert_keystone_error(c.call("DELETE", ks + "/users/" + user["id"], demo), 403)
+    c.assert_keystone_error(c.call("DELETE", ks + "/projects/" + project["id"], demo), 403)
+    assert c.call("DELETE", ks + "/users/" + user["id"], admin).status_code == 204
+    r = c.call("GET", ks + "/role_assignments?user.id=" + user["id"], admin)
+    assert r.json()["role_assignments"] == []
+    assert c.call("GET", srv.base_url + LB, tok).status_code == 401
+    c.assert_keystone_error(c.call("DELETE", ks + "/users/" + user["id"], admin), 404)
+    assert c.call("DELETE", ks + "/projects/" + project["id"], admin).status_code == 204
+    c.assert_keystone_error(c.call("GET", ks + "/projects/" + project["id"], admin), 404)
+    c.assert_keystone_error(c.call("DELETE", ks + "/projects/" + project["id"], admin), 404)
+    # the name is free again, as in Keystone
+    r = c.call("POST", ks + "/projects", admin, json={"project": {"name": "tempest-p"}})
+    assert r.status_code == 201, r.text
+
+
 def test_tokens_expire(tmp_path):
     state = str(tmp_path)
     s = c.start(state, "--token-expiration", "2")

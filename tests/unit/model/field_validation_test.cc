@@ -77,6 +77,25 @@ TEST(ListenerPost, FillsOctaviaDefaults) {
     EXPECT_TRUE((*result)["default_pool_id"].is_null());
 }
 
+TEST(ListenerPost, NumericStringsBecomeIntegersAsInWsme) {
+    auto result = validate_fields(listener_spec(),
+                                  {{"protocol", "TCP"},
+                                   {"protocol_port", "80"},
+                                   {"loadbalancer_id", kLb},
+                                   {"connection_limit", " -1 "}},
+                                  Mode::kPost, "listener_.listener");
+    ASSERT_TRUE(result.has_value()) << result.error().message;
+    EXPECT_EQ((*result)["protocol_port"], json(80));
+    EXPECT_EQ((*result)["connection_limit"], json(-1));
+    for (const char* bad : {"70000", "99999999999999999999999", "0x50", "8 0", "", "-"}) {
+        auto refused =
+            validate_fields(listener_spec(),
+                            {{"protocol", "TCP"}, {"protocol_port", bad}, {"loadbalancer_id", kLb}},
+                            Mode::kPost, "listener_.listener");
+        EXPECT_FALSE(refused.has_value()) << bad;
+    }
+}
+
 TEST(ListenerPost, RejectsUnknownProtocolListingTheChoices) {
     auto result = validate_fields(
         listener_spec(), {{"protocol", "FOO"}, {"protocol_port", 22}, {"loadbalancer_id", kLb}},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.server
+import datetime
 import json
 import os
 import sys
@@ -90,7 +91,8 @@ class _SlowKeystoneHandler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):  # the service user's token
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._reply(201, {"token": {}}, {"X-Subject-Token": "service-token"})
+        self._reply(201, {"token": {"expires_at": _in_an_hour()}},
+                    {"X-Subject-Token": "service-token"})
 
     def do_GET(self):
         subject = self.headers.get("X-Subject-Token", "")
@@ -103,7 +105,14 @@ class _SlowKeystoneHandler(http.server.BaseHTTPRequestHandler):
             return self._reply(500, {"error": {"code": 500}})
         self._reply(200, {"token": {"user": {"id": "u-" + subject, "name": subject},
                                     "project": {"id": "p-" + subject},
-                                    "roles": [{"name": "admin"}]}})
+                                    "roles": [{"name": "admin"}],
+                                    "expires_at": _in_an_hour()}})
+
+
+def _in_an_hour() -> str:
+    # Keystone always states a token's expiry; a reply without one is not trusted.
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime(
+        "%Y-%m-%dT%H:%M:%S.000000Z")
 
 
 def test_validations_run_concurrently_and_time_out(tmp_path):

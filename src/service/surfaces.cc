@@ -7,6 +7,8 @@
 #include "identity/identity_schema.h"
 #include "identity/keystone_service.h"
 #include "identity/remote_token_validator.h"
+#include "keymanager/barbican_service.h"
+#include "keymanager/keymanager_schema.h"
 #include "linuxbridge/linuxbridge_driver.h"
 #include "networking/local_network_driver.h"
 #include "networking/network_bootstrap.h"
@@ -28,6 +30,7 @@ struct Surfaces::Impl {
     std::unique_ptr<identity::TokenValidator> validator;
     identity::KeystoneService keystone;
     std::unique_ptr<networking::NeutronService> neutron;
+    std::unique_ptr<keymanager::BarbicanService> barbican;
     std::unique_ptr<networking::LocalNetworkDriver> local_driver;
     std::unique_ptr<linuxbridge::LinuxbridgeDriver> linuxbridge_driver;
     std::string www_authenticate_uri;
@@ -72,8 +75,18 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
     if (auto done = networking::migrate_networking(db); !done) {
         return Unexpected(done.error());
     }
+    if (auto done = keymanager::migrate_keymanager(db); !done) {
+        return Unexpected(done.error());
+    }
+    auto cipher = keymanager::SecretCipher::open_or_create(options.state_dir);
+    if (!cipher) {
+        return Unexpected(cipher.error());
+    }
     auto impl = std::make_unique<Impl>(db, clock, options);
     Impl* raw = impl.get();
+    impl->barbican = std::make_unique<keymanager::BarbicanService>(
+        db, std::move(*cipher), clock, [raw](const http::HttpRequest& r) { return raw->caller(r); },
+        options.api_base_uri);
     if (impl->external()) {
         identity::RemoteKeystoneOptions remote;
         remote.auth_url = options.keystone_auth_url;
@@ -198,6 +211,9 @@ http::Handler Surfaces::wrap(http::Handler api) {
         }
         if (under(request.path, "/networking")) {
             return raw->neutron->handle(request);
+        }
+        if (under(request.path, "/key-manager")) {
+            return raw->barbican->handle(request);
         }
         return api(request);
     };

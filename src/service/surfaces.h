@@ -2,7 +2,7 @@
 
 // The identity and networking surfaces of `octane serve|api` and the auth strategy feeding the
 // load-balancer API's RequestContext: built-in Keystone at /identity (and /v3), built-in Neutron at
-// /networking, or an external Keystone ([keystone_authtoken] auth_url) validating tokens.
+// /networking, built-in Barbican at /key-manager (payloads sealed with <state dir>/keymanager.key), or an external Keystone ([keystone_authtoken] auth_url) validating tokens.
 
 #include <memory>
 
@@ -34,7 +34,7 @@ class Surfaces {
     // First-start data once the API port is known: admin user, admin-openrc, default networks;
     // with linuxbridge also lb-mgmt-net, o-hm0, and the machine reconciled with the database.
     Result<void> bootstrap(const std::string& host, uint16_t port);
-    // /identity, /v3 and /networking go to their surfaces, the rest to api.
+    // /identity, /v3, /networking and /key-manager go to their surfaces, the rest to api.
     http::Handler wrap(http::Handler api);
 
   private:

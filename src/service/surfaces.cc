@@ -9,6 +9,7 @@
 #include "identity/remote_token_validator.h"
 #include "keymanager/barbican_service.h"
 #include "keymanager/keymanager_schema.h"
+#include "keymanager/octavia_tls_refs.h"
 #include "linuxbridge/linuxbridge_driver.h"
 #include "networking/local_network_driver.h"
 #include "networking/network_bootstrap.h"
@@ -31,6 +32,7 @@ struct Surfaces::Impl {
     identity::KeystoneService keystone;
     std::unique_ptr<networking::NeutronService> neutron;
     std::unique_ptr<keymanager::BarbicanService> barbican;
+    std::unique_ptr<keymanager::CertManager> certs;
     std::unique_ptr<networking::LocalNetworkDriver> local_driver;
     std::unique_ptr<linuxbridge::LinuxbridgeDriver> linuxbridge_driver;
     std::string www_authenticate_uri;
@@ -84,6 +86,7 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
     }
     auto impl = std::make_unique<Impl>(db, clock, options);
     Impl* raw = impl.get();
+    impl->certs = std::make_unique<keymanager::CertManager>(db, *cipher);
     impl->barbican = std::make_unique<keymanager::BarbicanService>(
         db, std::move(*cipher), clock, [raw](const http::HttpRequest& r) { return raw->caller(r); },
         options.api_base_uri);
@@ -165,6 +168,28 @@ api::Authenticator Surfaces::authenticator() {
             context.enforce_quota = true;
             return context;
         };
+}
+
+api::TlsRefCheck Surfaces::tls_ref_check() {
+    keymanager::CertManager* certs = impl_->certs.get();
+    return [certs](const api::RequestContext& context, const nlohmann::json& attrs,
+                   bool is_pool) -> model::ApiResult<void> {
+        keymanager::Subject subject;
+        subject.project_id = context.project_id.value_or("");
+        subject.user_id = context.user_id.value_or("");
+        subject.roles = context.roles;
+        if (context.is_admin) {
+            subject.roles.insert("admin");  // noauth: every caller is admin of its project
+        }
+        return keymanager::check_tls_refs(*certs, subject, attrs, is_pool);
+    };
+}
+
+drivers::TlsSource Surfaces::tls_source() {
+    keymanager::CertManager* certs = impl_->certs.get();
+    return [certs](const std::string& project_id, const std::string& ref, bool bundle) {
+        return certs->project_material(project_id, ref, bundle);
+    };
 }
 
 Result<void> Surfaces::bootstrap(const std::string& host, uint16_t port) {

@@ -13,6 +13,7 @@ import glob
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -132,7 +133,7 @@ def test_certificate_container(admin, pki):
                          "--payload-content-type", "text/plain", "--payload", key)["Secret href"]
     made = admin.json("secret", "container", "create", "--name", "tls_container", "--type",
                       "certificate", "--secret", "certificate=" + cert_ref,
-                      "--secret", "private_key=" + key_ref)
+                      "--secret", "private_key=" + key_ref, "-c", "Container href")
     ref = made["Container href"]
     # -c: the client cannot print "Created" as JSON (a datetime), against Barbican as well.
     shown = admin.json("secret", "container", "get", ref, "-c", "Type", "-c", "Certificate",
@@ -189,3 +190,82 @@ def test_oversized_and_malformed_payloads_are_refused(admin, srv):
     assert "Invalid payload for payload_content_encoding" in r.json()["description"]
     r = requests.get(srv.base_url + "/key-manager/v1/secrets", timeout=10)
     assert r.status_code == 401
+
+
+def wait_active(cli: Cli, kind: str, name: str) -> None:
+    deadline = time.monotonic() + h.DEFAULT_WAIT_S
+    status = None
+    while time.monotonic() < deadline:
+        status = cli.run("loadbalancer", *([kind] if kind else []), "show", name, "-f", "value",
+                         "-c", "provisioning_status").stdout.strip()
+        if status in ("ACTIVE", "ERROR"):
+            break
+        time.sleep(0.2)
+    assert status == "ACTIVE", status
+
+
+def refused(cli: Cli, *args: str) -> str:
+    proc = cli.run(*args, check=False)
+    assert proc.returncode != 0, proc.stdout
+    return proc.stderr
+
+
+@pytest.fixture(scope="module")
+def lb(admin):
+    admin.run("loadbalancer", "create", "--name", "tls-lb", "--vip-subnet-id", "selfservice")
+    wait_active(admin, "", "tls-lb")
+    return "tls-lb"
+
+
+def test_listener_refs_are_validated_as_octavia(admin, alice, pki, lb, srv):
+    good = store_p12(admin, "cookbook-p12", pki["p12"])
+    with open(pki["crt"]) as f:
+        crt = f.read()
+    not_p12 = admin.json("secret", "store", "--name", "pem-only", "--payload-content-type",
+                         "text/plain", "--payload", crt)["Secret href"]
+    missing = srv.base_url + "/key-manager/v1/secrets/00000000-0000-4000-8000-000000000000"
+    listener = ["loadbalancer", "listener", "create", "--protocol", "TERMINATED_HTTPS"]
+
+    err = refused(admin, *listener, "--protocol-port", "443", "--default-tls-container-ref",
+                  missing, lb)
+    assert "Could not retrieve certificate: ['%s']" % missing in err
+    err = refused(admin, *listener, "--protocol-port", "443", "--default-tls-container-ref",
+                  not_p12, lb)
+    assert "The PKCS12 bundle is unreadable. Please check the PKCS12 bundle validity." in err
+    # Another project's secret is not readable with the caller's rights.
+    alice.run("loadbalancer", "create", "--name", "alice-lb", "--vip-subnet-id", "selfservice")
+    wait_active(alice, "", "alice-lb")
+    err = refused(alice, *listener, "--protocol-port", "443", "--default-tls-container-ref", good,
+                  "alice-lb")
+    assert "Could not retrieve certificate: ['%s']" % good in err
+    # A client CA that is no certificate.
+    err = refused(admin, *listener, "--protocol-port", "443", "--default-tls-container-ref", good,
+                  "--client-ca-tls-container-ref", store_p12(admin, "not-a-ca", pki["p12"]), lb)
+    assert "Validation failure: The client authentication CA certificate is invalid." in err
+
+    made = admin.json("loadbalancer", "listener", "create", "--name", "tls", "--protocol",
+                      "TERMINATED_HTTPS", "--protocol-port", "443", "--default-tls-container-ref",
+                      good, lb, "--sni-container-refs", good)
+    assert made["default_tls_container_ref"] == good
+    wait_active(admin, "listener", "tls")
+
+
+def test_certificate_container_key_must_match(admin, pki, lb, tmp_path):
+    other_key = str(tmp_path / "other.key")
+    subprocess.run(["openssl", "genrsa", "-out", other_key, "2048"], check=True,
+                   capture_output=True, timeout=60)
+    with open(pki["crt"]) as f:
+        crt = f.read()
+    with open(other_key) as f:
+        wrong = f.read()
+    cert_ref = admin.json("secret", "store", "--payload-content-type", "text/plain",
+                          "--payload", crt)["Secret href"]
+    key_ref = admin.json("secret", "store", "--payload-content-type", "text/plain",
+                         "--payload", wrong)["Secret href"]
+    container = admin.json("secret", "container", "create", "--type", "certificate",
+                           "--secret", "certificate=" + cert_ref,
+                           "--secret", "private_key=" + key_ref,
+                           "-c", "Container href")["Container href"]
+    err = refused(admin, "loadbalancer", "pool", "create", "--loadbalancer", lb, "--protocol",
+                  "HTTP", "--lb-algorithm", "ROUND_ROBIN", "--tls-container-ref", container)
+    assert "Could not retrieve certificate: ['%s']" % container in err

@@ -269,3 +269,13 @@ def test_certificate_container_key_must_match(admin, pki, lb, tmp_path):
     err = refused(admin, "loadbalancer", "pool", "create", "--loadbalancer", lb, "--protocol",
                   "HTTP", "--lb-algorithm", "ROUND_ROBIN", "--tls-container-ref", container)
     assert "Could not retrieve certificate: ['%s']" % container in err
+
+
+def test_metadata_only_secret_gets_its_payload_once(admin):
+    ref = admin.json("secret", "store", "--name", "later")["Secret href"]
+    empty = admin.run("secret", "get", "--payload", ref, check=False)
+    assert empty.returncode != 0 and "Sorry but your secret has no payload" in empty.stderr
+    admin.run("secret", "update", ref, "now-set")
+    assert admin.run("secret", "get", "--payload", "-f", "value", ref).stdout.strip() == "now-set"
+    again = admin.run("secret", "update", ref, "twice", check=False)
+    assert again.returncode != 0 and "Secret already has data, cannot modify it." in again.stderr

@@ -1,5 +1,7 @@
 #include "keymanager/secret_cipher.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -7,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include "common/file_util.h"
 
@@ -30,23 +33,53 @@ unsigned char* bytes(std::string& s) {
 
 }  // namespace
 
+namespace {
+
+Result<std::string> read_key(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != SecretCipher::kKeyBytes) {
+        return make_error(path + ": not a " + std::to_string(SecretCipher::kKeyBytes) +
+                          "-byte key");
+    }
+    return key;
+}
+
+}  // namespace
+
 Result<SecretCipher> SecretCipher::open_or_create(const std::string& state_dir) {
     const std::string path = (std::filesystem::path(state_dir) / "keymanager.key").string();
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
-        std::ifstream in(path, std::ios::binary);
-        std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (key.size() != kKeyBytes) {
-            return make_error(path + ": not a " + std::to_string(kKeyBytes) + "-byte key");
+        auto key = read_key(path);
+        if (!key) {
+            return Unexpected(key.error());
         }
-        return SecretCipher(std::move(key));
+        return SecretCipher(std::move(*key));
     }
     std::string key(kKeyBytes, '\0');
     if (RAND_bytes(bytes(key), kKeyBytes) != 1) {
         return make_error("keymanager: no random bytes for the key");
     }
-    if (auto done = write_file_atomic(path, key, 0600); !done) {
+    // `octane api` and `octane worker` may start together on a fresh state dir: the key is
+    // published with link(2), which refuses to replace, so the loser reads the winner's key
+    // instead of sealing with one nobody else has.
+    const std::string draft = path + ".new-" + std::to_string(getpid());
+    if (auto done = write_file_atomic(draft, key, 0600); !done) {
         return Unexpected(done.error());
+    }
+    const int linked = ::link(draft.c_str(), path.c_str());
+    const int link_errno = errno;
+    std::filesystem::remove(draft, ec);
+    if (linked != 0 && link_errno != EEXIST) {
+        return make_error(path + ": " + std::strerror(link_errno));
+    }
+    if (linked != 0) {
+        auto existing = read_key(path);
+        if (!existing) {
+            return Unexpected(existing.error());
+        }
+        key = std::move(*existing);
     }
     return SecretCipher(std::move(key));
 }

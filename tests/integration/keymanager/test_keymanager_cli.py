@@ -279,3 +279,55 @@ def test_metadata_only_secret_gets_its_payload_once(admin):
     assert admin.run("secret", "get", "--payload", "-f", "value", ref).stdout.strip() == "now-set"
     again = admin.run("secret", "update", ref, "twice", check=False)
     assert again.returncode != 0 and "Secret already has data, cannot modify it." in again.stderr
+
+
+def ca_and_crl(cn: str, signer=None):
+    """A self-signed CA (PEM) and an empty CRL signed by signer's key (default: the CA's own)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = datetime.datetime.utcnow()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(name).last_update(now)
+           .next_update(now + datetime.timedelta(days=1))
+           .sign(signer or key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM).decode(),
+            crl.public_bytes(serialization.Encoding.PEM).decode(), key)
+
+
+def test_client_ca_and_crl_are_validated(admin, pki, lb):
+    good = store_p12(admin, "client-auth-p12", pki["p12"])
+    ca, crl, _ = ca_and_crl("client-ca")
+    _, _, stranger_key = ca_and_crl("other-ca")
+    _, foreign_crl, _ = ca_and_crl("client-ca", signer=stranger_key)
+
+    def secret(payload: str) -> str:
+        return admin.json("secret", "store", "--payload-content-type", "text/plain",
+                          "--payload", payload)["Secret href"]
+
+    ca_ref, crl_ref, foreign_ref = secret(ca), secret(crl), secret(foreign_crl)
+    base = ["loadbalancer", "listener", "create", "--protocol", "TERMINATED_HTTPS",
+            "--default-tls-container-ref", good, "--client-ca-tls-container-ref", ca_ref,
+            "--client-authentication", "MANDATORY"]
+    err = refused(admin, *base, "--protocol-port", "8444", "--client-crl-container-ref",
+                  foreign_ref, lb)
+    assert "Validation failure: The CRL specified is not valid for client certificate " \
+           "authority reference supplied." in err
+    err = refused(admin, *base, "--protocol-port", "8444", "--client-crl-container-ref",
+                  ca_ref, lb)
+    assert "Validation failure: The client authentication certificate revocation list is " \
+           "invalid." in err
+    made = admin.json(*base, "--protocol-port", "8444",
+                      "--client-crl-container-ref", crl_ref, "--name", "mtls", lb)
+    assert made["client_ca_tls_container_ref"] == ca_ref
+    assert made["client_crl_container_ref"] == crl_ref

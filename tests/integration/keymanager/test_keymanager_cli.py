@@ -248,6 +248,11 @@ def test_listener_refs_are_validated_as_octavia(admin, alice, pki, lb, srv):
                       good, lb, "--sni-container-refs", good)
     assert made["default_tls_container_ref"] == good
     wait_active(admin, "listener", "tls")
+    # An update is checked the same way, and a refused one changes nothing.
+    err = refused(admin, "loadbalancer", "listener", "set", "--default-tls-container-ref",
+                  not_p12, "tls")
+    assert "The PKCS12 bundle is unreadable." in err
+    assert admin.json("loadbalancer", "listener", "show", "tls")["default_tls_container_ref"] == good
 
 
 def test_certificate_container_key_must_match(admin, pki, lb, tmp_path):

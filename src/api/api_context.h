@@ -5,12 +5,15 @@
 #include <functional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "api/request_context.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/object_store.h"
 #include "drivers/network_driver.h"
 #include "http/http_message.h"
+#include "model/api_error.h"
 #include "model/quota.h"
 
 namespace octane::api {
@@ -31,6 +34,11 @@ struct ApiSettings {
 using Authenticator =
     std::function<Result<RequestContext, http::HttpResponse>(const http::HttpRequest&)>;
 
+// Octavia's cert manager checks of the TLS refs a listener (is_pool false) or pool request sets,
+// with the caller's rights. Empty = refs are stored unchecked (no key manager).
+using TlsRefCheck = std::function<model::ApiResult<void>(
+    const RequestContext& caller, const nlohmann::json& attrs, bool is_pool)>;
+
 struct ApiContext {
     db::Database& db;
     db::ObjectStore& store;
@@ -39,6 +47,7 @@ struct ApiContext {
     ApiSettings settings;
     std::function<void()> notify_worker;  // wakes an in-process worker; may be empty
     Authenticator authenticate;           // empty = noauth
+    TlsRefCheck check_tls_refs;           // empty = not checked
 
     std::string now() const { return format_timestamp(clock.now()); }
 };

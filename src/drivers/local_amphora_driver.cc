@@ -286,8 +286,29 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
         }
         return {};
     }
-    auto config =
-        render::render_haproxy_cfg(load_balancer, impl_->render_context(amphora.id, lb_id));
+    auto ctx = impl_->render_context(amphora.id, lb_id);
+    if (impl_->options.tls_source) {
+        const std::string cert_dir = ctx.base_dir + "/certs/" + lb_id;
+        auto put = [&](const std::string& filename, const std::string& pem) -> Result<void> {
+            auto stored = impl_->call(amphora.id, *where, "PUT",
+                                      "/1.0/loadbalancer/" + lb_id + "/certificates/" + filename,
+                                      pem, "text/plain");
+            if (!stored) {
+                return Unexpected(stored.error());
+            }
+            if (stored->status != 200) {
+                return make_error("agent refused certificate " + filename + " (" +
+                                  std::to_string(stored->status) + "): " + stored->body);
+            }
+            return {};
+        };
+        auto shipped =
+            upload_tls_files(impl_->options.tls_source, load_balancer, cert_dir, ctx, put);
+        if (!shipped) {
+            return shipped;
+        }
+    }
+    auto config = render::render_haproxy_cfg(load_balancer, ctx);
     if (!config) {
         return make_error("render failed: " + config.error().message);
     }

@@ -13,6 +13,7 @@
 
 #include "drivers/amphora_driver.h"
 #include "drivers/amphora_networking.h"
+#include "drivers/tls_upload.h"
 
 namespace octane::drivers {
 
@@ -27,6 +28,9 @@ struct LocalAmphoraOptions {
     // namespace on <lb_network_ip>:9443 and its engine in the amphora-haproxy namespace. Without
     // one, agents listen on 127.0.0.1 (any port) and engines share the host's namespace.
     AmphoraNetworking* networking = nullptr;
+    // Certificates and secrets of listeners and pools with TLS refs, shipped to the agent before
+    // each configuration. Empty: no TLS files are sent.
+    TlsSource tls_source;
 };
 
 class LocalAmphoraDriver final : public AmphoraDriver {

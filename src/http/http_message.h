@@ -49,4 +49,8 @@ std::vector<std::pair<std::string, std::string>> parse_query(const std::string& 
 std::string percent_decode(const std::string& text, bool plus_is_space);
 std::string percent_encode(const std::string& text);
 
+// The standard reason phrase of a status ("Not Found"), which OpenStack fault bodies carry as
+// their title; "Internal Server Error" for codes it does not know.
+std::string reason_phrase(int status);
+
 }  // namespace octane::http

@@ -11,29 +11,6 @@ using nlohmann::json;
 
 constexpr const char* kRegion = "RegionOne";
 
-std::string title_of(int status) {
-    switch (status) {
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 403:
-            return "Forbidden";
-        case 404:
-            return "Not Found";
-        case 405:
-            return "Method Not Allowed";
-        case 409:
-            return "Conflict";
-        case 413:
-            return "Request Entity Too Large";
-        case 503:
-            return "Service Unavailable";
-        default:
-            return "Internal Server Error";
-    }
-}
-
 json domain_ref(const std::string& domain_id) {
     return {{"id", domain_id}, {"name", kDefaultDomainName}};
 }
@@ -114,7 +91,8 @@ json version_v3(const std::string& base) {
 json catalog(const std::string& base) {
     return json::array({service("identity", "keystone", base + "/identity/v3"),
                         service("load-balancer", "octavia", base),
-                        service("network", "neutron", base + "/networking")});
+                        service("network", "neutron", base + "/networking"),
+                        service("key-manager", "barbican", base + "/key-manager")});
 }
 
 json token_body(const TokenInfo& info, const std::string& base,
@@ -188,7 +166,9 @@ http::HttpResponse keystone_json(int status, const json& body) {
 
 http::HttpResponse keystone_error(int status, const std::string& message) {
     return keystone_json(
-        status, {{"error", {{"code", status}, {"title", title_of(status)}, {"message", message}}}});
+        status,
+        {{"error",
+          {{"code", status}, {"title", http::reason_phrase(status)}, {"message", message}}}});
 }
 
 }  // namespace octane::identity

@@ -30,7 +30,8 @@ namespace {
 // The `local` amphora driver: agents are `octane agent` processes of this very binary, running
 // the octane-proxy built beside it, reporting to this controller's health manager.
 Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
-    const ServiceOptions& options, drivers::AmphoraNetworking* networking) {
+    const ServiceOptions& options, drivers::AmphoraNetworking* networking,
+    drivers::TlsSource tls_source) {
     if (options.amphora_driver != "local") {
         return std::unique_ptr<drivers::LocalAmphoraDriver>();
     }
@@ -51,6 +52,7 @@ Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
     std::string health_ip = options.health_bind_ip.empty() ? "127.0.0.1" : options.health_bind_ip;
     local.controllers = {health_ip + ":" + std::to_string(options.health_bind_port)};
     local.networking = networking;
+    local.tls_source = std::move(tls_source);
     return drivers::LocalAmphoraDriver::create(std::move(local));
 }
 
@@ -118,7 +120,8 @@ int run_daemon(Role role, const ServiceOptions& options) {
     drivers::NetworkDriver& network =
         (*surfaces)->network_driver() ? *(*surfaces)->network_driver() : noop_network;
     drivers::NoopAmphoraDriver noop_amphorae;
-    auto local_amphorae = make_local_amphora_driver(options, (*surfaces)->amphora_networking());
+    auto local_amphorae = make_local_amphora_driver(options, (*surfaces)->amphora_networking(),
+                                                    (*surfaces)->tls_source());
     if (!local_amphorae) {
         spdlog::critical("amphora driver setup failed: {}", local_amphorae.error().message);
         return 1;
@@ -146,6 +149,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
     settings.quota_defaults = options.quota_defaults;
     api::ApiContext context{**database, store, network, clock, settings, {}};
     context.authenticate = (*surfaces)->authenticator();
+    context.check_tls_refs = (*surfaces)->tls_ref_check();
     if (worker) {
         context.notify_worker = [w = worker.get()] { w->notify(); };
     }

@@ -7,6 +7,9 @@
 #include "identity/identity_schema.h"
 #include "identity/keystone_service.h"
 #include "identity/remote_token_validator.h"
+#include "keymanager/barbican_service.h"
+#include "keymanager/keymanager_schema.h"
+#include "keymanager/octavia_tls_refs.h"
 #include "linuxbridge/linuxbridge_driver.h"
 #include "networking/local_network_driver.h"
 #include "networking/network_bootstrap.h"
@@ -28,6 +31,8 @@ struct Surfaces::Impl {
     std::unique_ptr<identity::TokenValidator> validator;
     identity::KeystoneService keystone;
     std::unique_ptr<networking::NeutronService> neutron;
+    std::unique_ptr<keymanager::BarbicanService> barbican;
+    std::unique_ptr<keymanager::CertManager> certs;
     std::unique_ptr<networking::LocalNetworkDriver> local_driver;
     std::unique_ptr<linuxbridge::LinuxbridgeDriver> linuxbridge_driver;
     std::string www_authenticate_uri;
@@ -72,8 +77,19 @@ Result<std::unique_ptr<Surfaces>> Surfaces::create(db::Database& db, const Clock
     if (auto done = networking::migrate_networking(db); !done) {
         return Unexpected(done.error());
     }
+    if (auto done = keymanager::migrate_keymanager(db); !done) {
+        return Unexpected(done.error());
+    }
+    auto cipher = keymanager::SecretCipher::open_or_create(options.state_dir);
+    if (!cipher) {
+        return Unexpected(cipher.error());
+    }
     auto impl = std::make_unique<Impl>(db, clock, options);
     Impl* raw = impl.get();
+    impl->certs = std::make_unique<keymanager::CertManager>(db, *cipher);
+    impl->barbican = std::make_unique<keymanager::BarbicanService>(
+        db, std::move(*cipher), clock, [raw](const http::HttpRequest& r) { return raw->caller(r); },
+        options.api_base_uri);
     if (impl->external()) {
         identity::RemoteKeystoneOptions remote;
         remote.auth_url = options.keystone_auth_url;
@@ -166,6 +182,28 @@ api::Authenticator Surfaces::authenticator() {
         };
 }
 
+api::TlsRefCheck Surfaces::tls_ref_check() {
+    keymanager::CertManager* certs = impl_->certs.get();
+    return [certs](const api::RequestContext& context, const nlohmann::json& attrs,
+                   bool is_pool) -> model::ApiResult<void> {
+        keymanager::Subject subject;
+        subject.project_id = context.project_id.value_or("");
+        subject.user_id = context.user_id.value_or("");
+        subject.roles = context.roles;
+        if (context.is_admin) {
+            subject.roles.insert("admin");  // noauth: every caller is admin of its project
+        }
+        return keymanager::check_tls_refs(*certs, subject, attrs, is_pool);
+    };
+}
+
+drivers::TlsSource Surfaces::tls_source() {
+    keymanager::CertManager* certs = impl_->certs.get();
+    return [certs](const std::string& project_id, const std::string& ref, bool bundle) {
+        return certs->project_material(project_id, ref, bundle);
+    };
+}
+
 Result<void> Surfaces::bootstrap(const std::string& host, uint16_t port) {
     std::string shown = host == "0.0.0.0" || host == "::" || host.empty() ? "127.0.0.1" : host;
     if (shown.find(':') != std::string::npos) {
@@ -210,6 +248,9 @@ http::Handler Surfaces::wrap(http::Handler api) {
         }
         if (under(request.path, "/networking")) {
             return raw->neutron->handle(request);
+        }
+        if (under(request.path, "/key-manager")) {
+            return raw->barbican->handle(request);
         }
         return api(request);
     };

@@ -2,7 +2,8 @@
 
 // The identity and networking surfaces of `octane serve|api` and the auth strategy feeding the
 // load-balancer API's RequestContext: built-in Keystone at /identity (and /v3), built-in Neutron at
-// /networking, or an external Keystone ([keystone_authtoken] auth_url) validating tokens.
+// /networking, built-in Barbican at /key-manager (payloads sealed with <state dir>/keymanager.key),
+// or an external Keystone ([keystone_authtoken] auth_url) validating tokens.
 
 #include <memory>
 
@@ -11,6 +12,7 @@
 #include "db/database.h"
 #include "drivers/amphora_networking.h"
 #include "drivers/network_driver.h"
+#include "drivers/tls_upload.h"
 #include "http/http_server.h"
 #include "service/service_options.h"
 
@@ -31,10 +33,14 @@ class Surfaces {
     std::string controller_ip();
     // Empty under noauth.
     api::Authenticator authenticator();
+    // Listener and pool TLS refs checked against the built-in key manager.
+    api::TlsRefCheck tls_ref_check();
+    // What the local amphora driver ships to agents for listeners and pools with TLS refs.
+    drivers::TlsSource tls_source();
     // First-start data once the API port is known: admin user, admin-openrc, default networks;
     // with linuxbridge also lb-mgmt-net, o-hm0, and the machine reconciled with the database.
     Result<void> bootstrap(const std::string& host, uint16_t port);
-    // /identity, /v3 and /networking go to their surfaces, the rest to api.
+    // /identity, /v3, /networking and /key-manager go to their surfaces, the rest to api.
     http::Handler wrap(http::Handler api);
 
   private:

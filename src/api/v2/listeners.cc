@@ -150,6 +150,9 @@ ApiResult<http::HttpResponse> update(Call& call) {
         if (auto ok = check_default_pool(call, listener.load_balancer_id, merged); !ok) {
             return Unexpected(ok.error());
         }
+        if (auto ok = check_tls_refs(call, *changes, false); !ok) {
+            return ok;
+        }
         // Octavia checks the CIDRs against the VIPs only when an update sets them.
         if (changes->contains("allowed_cidrs") && !(*changes)["allowed_cidrs"].empty()) {
             auto lb = load(call, Kind::kLoadBalancer, listener.load_balancer_id);
@@ -209,6 +212,9 @@ ApiResult<http::HttpResponse> remove(Call& call) {
 
 ApiResult<TreeObject> insert_listener(Call& call, const TreeObject& lb, json attrs) {
     if (auto ok = model::check_listener(attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    if (auto ok = check_tls_refs(call, attrs, false); !ok) {
         return Unexpected(ok.error());
     }
     if (auto ok = check_port_free(call, lb.id, attrs, ""); !ok) {

@@ -123,6 +123,9 @@ ApiResult<http::HttpResponse> update(Call& call) {
                 "A CA reference cannot be removed when a certificate revocation list is "
                 "present.");
         }
+        if (auto ok = check_tls_refs(call, *changes, true); !ok) {
+            return ok;
+        }
         apply_tls_defaults(merged);
         auto locked = lock_load_balancer(call, pool.load_balancer_id);
         if (!locked) {
@@ -195,6 +198,9 @@ ApiResult<http::HttpResponse> remove(Call& call) {
 ApiResult<TreeObject> insert_pool(Call& call, const TreeObject& lb, const TreeObject* listener,
                                   json attrs) {
     if (auto ok = model::check_pool(attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    if (auto ok = check_tls_refs(call, attrs, true); !ok) {
         return Unexpected(ok.error());
     }
     auto sp = model::normalize_session_persistence(attrs["session_persistence"], attrs["protocol"],

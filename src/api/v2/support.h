@@ -83,4 +83,13 @@ Unexpected<model::ApiError> storage_error(const Error& error);
 // Strips the keys that live in columns or are graph children from validated attributes.
 void strip_non_attributes(nlohmann::json& attrs, std::initializer_list<const char*> keys);
 
+// The TLS refs a listener or pool request sets, loaded through the key manager with the caller's
+// rights as Octavia's _validate_tls_refs / _validate_client_ca_and_crl_refs do.
+inline ApiResult<void> check_tls_refs(const Call& call, const nlohmann::json& attrs, bool is_pool) {
+    if (!call.api.check_tls_refs) {
+        return {};
+    }
+    return call.api.check_tls_refs(call.context, attrs, is_pool);
+}
+
 }  // namespace octane::api::v2

@@ -80,7 +80,8 @@ def test_issue_token_body_and_catalog(srv):
         assert {e["region_id"] for e in svc["endpoints"]} == {"RegionOne"}
         urls[svc["type"]] = svc["endpoints"][0]["url"]
     assert urls == {"identity": srv.base_url + "/identity/v3", "load-balancer": srv.base_url,
-                    "network": srv.base_url + "/networking"}
+                    "network": srv.base_url + "/networking",
+                    "key-manager": srv.base_url + "/key-manager"}
     # Tokens are only stored as digests.
     assert tok.encode() not in open(os.path.join(srv.state_dir, "octane.db"), "rb").read()
 

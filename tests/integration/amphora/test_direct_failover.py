@@ -14,25 +14,12 @@ import socket
 import sys
 import time
 
-import pytest
-
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
 
 HEARTBEAT_TIMEOUT_S = 60
 BOUND_S = 15.0  # well under the heartbeat timeout, slack for a loaded 2-core machine
-
-
-@pytest.fixture
-def member_server():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.10.255.249", 0))
-    s.listen(64)
-    s.settimeout(10)
-    yield s
-    s.close()
 
 
 def start_serve(state: str) -> tuple[h.OctaneProcess, h.Client]:
@@ -50,14 +37,8 @@ def allocated(client: h.Client, lb_id: str) -> list[dict]:
     return [a for a in r.json["amphorae"] if a["status"] == "ALLOCATED"]
 
 
-def agent_pid(amphora: dict) -> int:
-    kind, pid, _port = amphora["compute_id"].split(":")
-    assert kind == "local", amphora
-    return int(pid)
-
-
 def kill_hard(amphora: dict) -> None:
-    pid = agent_pid(amphora)
+    pid = h.agent_pid(amphora)
     assert amphora["id"] in h.process_argv(pid)  # ours, not a recycled PID
     os.kill(pid, signal.SIGKILL)
 

@@ -139,9 +139,15 @@ void HeartbeatSender::send_one(const HeartbeatSettings& settings) {
     save_counters();
 }
 
-void HeartbeatSender::save_counters() const {
+void HeartbeatSender::save_counters() {
+    std::string text = wire::to_json(counters_).dump();
+    if (text == saved_counters_) {
+        return;
+    }
     // Best effort: a lost save only restarts the counters' sequence after an agent restart.
-    (void)write_file_atomic(counters_file_, wire::to_json(counters_).dump(), 0644);
+    if (write_file_atomic(counters_file_, text, 0644)) {
+        saved_counters_ = std::move(text);
+    }
 }
 
 }  // namespace octane::agent

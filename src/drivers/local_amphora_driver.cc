@@ -66,20 +66,19 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 struct LocalAmphoraDriver::Impl {
-    std::mutex mutex;  // guards options.controllers and on_lost, set from the main thread
+    std::mutex mutex;  // guards options.controllers, set from the main thread
     LocalAmphoraOptions options;
-    AgentLost on_lost;
+    // Held while the callback runs, so set_on_agent_lost({}) returns only once no report is in
+    // flight: what the callback uses may be destroyed right after.
+    std::mutex lost_mutex;
+    AgentLost on_lost;  // guarded by lost_mutex
     std::unique_ptr<ExitWatcher> watcher;
 
     void agent_lost(const std::string& amphora_id) {
-        AgentLost report;
-        {
-            std::lock_guard lock(mutex);
-            report = on_lost;
-        }
         spdlog::warn("amphora {}: its agent exited", amphora_id);
-        if (report) {
-            report(amphora_id);
+        std::lock_guard lock(lost_mutex);
+        if (on_lost) {
+            on_lost(amphora_id);
         }
     }
 
@@ -350,7 +349,7 @@ void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
 }
 
 void LocalAmphoraDriver::set_on_agent_lost(AgentLost on_lost) {
-    std::lock_guard lock(impl_->mutex);
+    std::lock_guard lock(impl_->lost_mutex);
     impl_->on_lost = std::move(on_lost);
 }
 

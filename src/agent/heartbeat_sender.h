@@ -56,6 +56,7 @@ class HeartbeatSender {
     // Sender thread only:
     wire::CounterState counters_;
     std::string saved_counters_;  // what the file holds: an idle amphora does not rewrite it
+    int sockets_[2] = {-1, -1};   // UDP, IPv4 and IPv6, opened on first use
     int64_t seq_ = 0;
     size_t next_controller_ = 0;
     std::atomic<int64_t> sent_{0};

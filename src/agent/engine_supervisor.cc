@@ -1,23 +1,25 @@
 #include "agent/engine_supervisor.h"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "agent/process.h"
 #include "agent/ready_listener.h"
+#include "common/pidfd.h"
 #include "net/netns.h"
 
 namespace octane::agent {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
 constexpr auto kFailedReloadWindow = std::chrono::seconds(3);
 constexpr auto kStableRun = std::chrono::seconds(10);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
@@ -62,11 +64,24 @@ std::string describe(int status) {
 
 }  // namespace
 
-EngineSupervisor::EngineSupervisor(EngineSupervisorOptions options)
-    : options_(std::move(options)) {}
+EngineSupervisor::EngineSupervisor(EngineSupervisorOptions options) : options_(std::move(options)) {
+    auto fd = open_wake_fd();
+    if (!fd) {
+        throw std::runtime_error(fd.error().message);  // out of descriptors at agent start
+    }
+    wake_fd_ = *fd;
+}
 
 EngineSupervisor::~EngineSupervisor() {
     stop_all();
+    for (const auto& [pid, fd] : pidfds_) {
+        close(fd);
+    }
+    close(wake_fd_);
+}
+
+void EngineSupervisor::wake_monitor() const {
+    wake(wake_fd_);
 }
 
 std::string EngineSupervisor::lb_dir(const std::string& lb_id) const {
@@ -136,6 +151,14 @@ Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t rep
                 break;
         }
     }
+    // Our child, not reaped yet: its PID cannot have been recycled before this.
+    auto pidfd = open_pidfd(*pid);
+    if (!pidfd) {
+        stop_process(*pid, SIGKILL, options_.stop_grace);
+        return Unexpected(pidfd.error());
+    }
+    pidfds_[*pid] = *pidfd;
+    wake_monitor();
     // In the foreground the engine may not write its pidfile; ours is the truth either way.
     std::ofstream(pid_file, std::ios::trunc) << *pid << "\n";
     spdlog::info("engine of {} started, pid {}{}", lb_id, *pid,
@@ -161,6 +184,7 @@ Result<void> EngineSupervisor::start_lb(const std::string& lb_id) {
         // The monitor keeps trying (the port may be freed), but with a back-off, not in a loop.
         engine.crashes = std::max(engine.crashes, 1) + 1;
         engine.next_restart = Clock::now() + backoff(engine.crashes);
+        wake_monitor();  // its timer changed
         return Unexpected(pid.error());
     }
     engine.current = *pid;
@@ -217,6 +241,7 @@ Result<void> EngineSupervisor::stop_lb(const std::string& lb_id) {
         stop_engine_locked(lb_id, it->second);
     }
     std::ofstream(lb_dir(lb_id) + "/stopped", std::ios::trunc) << "stopped\n";
+    wake_monitor();
     return {};
 }
 
@@ -227,6 +252,7 @@ void EngineSupervisor::remove_lb(const std::string& lb_id) {
         stop_engine_locked(lb_id, it->second);
         engines_.erase(it);
     }
+    wake_monitor();
 }
 
 void EngineSupervisor::stop_all() {
@@ -240,7 +266,7 @@ void EngineSupervisor::stop_all() {
             stop_engine_locked(lb_id, engine);
         }
     }
-    wake_.notify_all();
+    wake_monitor();
     if (monitor_.joinable()) {
         monitor_.join();
     }
@@ -256,10 +282,10 @@ void EngineSupervisor::check_locked(const std::string& lb_id, Engine& engine) {
     if (engine.current != 0) {
         pid_t r = waitpid(engine.current, &status, WNOHANG);
         if (r == 0) {
-            if (engine.crashes > 0 && now - engine.started > kStableRun) {
-                engine.crashes = 0;
-            }
             return;
+        }
+        if (now - engine.started > kStableRun) {
+            engine.crashes = 0;  // it ran long enough: this is not a crash loop
         }
         spdlog::warn("engine of {} (pid {}) {}", lb_id, engine.current, describe(status));
         engine.current = 0;
@@ -287,13 +313,53 @@ void EngineSupervisor::check_locked(const std::string& lb_id, Engine& engine) {
     }
 }
 
+void EngineSupervisor::sweep_pidfds_locked() {
+    std::erase_if(pidfds_, [&](const auto& entry) {
+        for (const auto& [lb_id, engine] : engines_) {
+            if (engine.current == entry.first ||
+                std::find(engine.retiring.begin(), engine.retiring.end(), entry.first) !=
+                    engine.retiring.end()) {
+                return false;
+            }
+        }
+        close(entry.second);
+        return true;
+    });
+}
+
+int EngineSupervisor::poll_timeout_locked(Clock::time_point now) const {
+    int timeout = -1;
+    for (const auto& [lb_id, engine] : engines_) {
+        if (engine.wanted && engine.current == 0) {
+            auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(engine.next_restart - now).count();
+            int ms = static_cast<int>(std::clamp<int64_t>(left, 0, INT32_MAX));
+            timeout = timeout == -1 ? ms : std::min(timeout, ms);
+        }
+    }
+    return timeout;
+}
+
 void EngineSupervisor::monitor() {
     std::unique_lock lock(mutex_);
+    std::vector<pollfd> fds;
     while (!stopping_) {
         for (auto& [lb_id, engine] : engines_) {
             check_locked(lb_id, engine);
         }
-        wake_.wait_for(lock, options_.monitor_period);
+        sweep_pidfds_locked();
+        fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+        for (const auto& [pid, fd] : pidfds_) {
+            fds.push_back(pollfd{fd, POLLIN, 0});
+        }
+        int timeout = poll_timeout_locked(Clock::now());
+        lock.unlock();
+        // Wakes on an exit, a command or a back-off restart; an idle agent sleeps here.
+        int ready = poll(fds.data(), fds.size(), timeout);
+        if (ready > 0 && fds[0].revents != 0) {
+            drain_wake(wake_fd_);
+        }
+        lock.lock();
     }
 }
 

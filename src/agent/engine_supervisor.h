@@ -6,16 +6,17 @@
 //   reload: the same plus `-sf <old pid>`: the new process binds, then tells the old one to finish
 //           its connections and exit (graceful; connections in flight are not cut)
 //   stop:   SIGTERM, SIGKILL after a grace period
-// A monitor thread reaps exits: an engine that dies while wanted is restarted (backoff 0, 0.1 s,
-// 0.2 s ... 5 s while it keeps crashing); a reloaded engine that dies within seconds while its
-// predecessor is still alive is a failed reload, and the predecessor stays in charge.
+// A monitor thread waits in one poll on a pidfd per engine and an eventfd for commands, so an exit
+// is seen the moment it happens and an idle agent does not wake at all: an engine that dies while
+// wanted is restarted (backoff 0, 0.1 s, 0.2 s ... 5 s while it keeps crashing, the only timer); a
+// reloaded engine that dies within seconds while its predecessor is still alive is a failed reload,
+// and the predecessor stays in charge.
 //
 // Why not `-D` + pidfile: a daemonised engine is not our child, so its crash is only noticed by
 // polling its pid, and a recycled pid could be mistaken for it. Engines die with the agent
 // (PR_SET_PDEATHSIG): an amphora killed with -9 leaves nothing bound to its VIP.
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -34,7 +35,6 @@ struct EngineSupervisorOptions {
     std::string state_dir;  // <state_dir>/<lb_id>/haproxy.cfg ...
     std::string peer_name;  // -L value (wire::peer_name of the amphora id)
     std::string netns;      // network namespace the engine runs in, "" = ours
-    std::chrono::milliseconds monitor_period{50};
     std::chrono::milliseconds stop_grace{5000};
     // Engines that speak the readiness notification (octane-proxy): a start or reload returns
     // once the new engine serves, or fails with its messages when it exits first.
@@ -83,6 +83,7 @@ class EngineSupervisor {
     std::vector<std::string> configured_lbs() const;
 
   private:
+    using Clock = std::chrono::steady_clock;
     struct Engine {
         pid_t current = 0;
         std::chrono::steady_clock::time_point started{};
@@ -98,11 +99,18 @@ class EngineSupervisor {
     void monitor();
     void check_locked(const std::string& lb_id, Engine& engine);
     void stop_engine_locked(const std::string& lb_id, Engine& engine);
+    // Closes the pidfds of processes no engine refers to any more (reaped elsewhere); only the
+    // monitor closes them, so it never polls a descriptor number that was reused meanwhile.
+    void sweep_pidfds_locked();
+    // How long the monitor may sleep: until the next back-off restart, or forever (-1).
+    int poll_timeout_locked(Clock::time_point now) const;
+    void wake_monitor() const;
 
     EngineSupervisorOptions options_;
-    mutable std::mutex mutex_;  // guards engines_ and stopping_
-    std::condition_variable wake_;
+    mutable std::mutex mutex_;  // guards engines_, pidfds_ and stopping_
+    int wake_fd_ = -1;          // eventfd: engines_ changed, or stopping
     std::map<std::string, Engine> engines_;
+    std::map<pid_t, int> pidfds_;  // engine (current or retiring) -> its pidfd
     bool stopping_ = false;
     std::thread monitor_;
 };

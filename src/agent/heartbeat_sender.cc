@@ -20,7 +20,9 @@ namespace {
 
 constexpr auto kStatsTimeout = std::chrono::milliseconds(1000);
 
-bool send_datagram(const Endpoint& to, const std::string& datagram) {
+// `sockets` holds one UDP socket per address family, opened on first use and kept: a heartbeat
+// every second should not cost a socket() and close() each.
+bool send_datagram(const Endpoint& to, const std::string& datagram, int (&sockets)[2]) {
     sockaddr_storage address{};
     socklen_t length = 0;
     int family = AF_INET;
@@ -38,13 +40,15 @@ bool send_datagram(const Endpoint& to, const std::string& datagram) {
     } else {
         return false;
     }
-    int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int& fd = sockets[family == AF_INET ? 0 : 1];
     if (fd == -1) {
-        return false;
+        fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd == -1) {
+            return false;
+        }
     }
     ssize_t n = sendto(fd, datagram.data(), datagram.size(), 0,
                        reinterpret_cast<sockaddr*>(&address), length);
-    close(fd);
     return n == static_cast<ssize_t>(datagram.size());
 }
 
@@ -71,6 +75,11 @@ HeartbeatSender::HeartbeatSender(std::string amphora_id, std::string counters_fi
 
 HeartbeatSender::~HeartbeatSender() {
     stop();
+    for (int fd : sockets_) {
+        if (fd != -1) {
+            close(fd);
+        }
+    }
 }
 
 void HeartbeatSender::start() {
@@ -131,7 +140,7 @@ void HeartbeatSender::send_one(const HeartbeatSettings& settings) {
     auto heartbeat = wire::heartbeat_from_stats(rows, amphora_id_, seq_++, counters_);
     std::string datagram = wire::encode_heartbeat(heartbeat, settings.key);
     const Endpoint& to = settings.controllers[next_controller_++ % settings.controllers.size()];
-    if (send_datagram(to, datagram)) {
+    if (send_datagram(to, datagram, sockets_)) {
         sent_++;
     } else {
         spdlog::warn("cannot send a heartbeat to {}:{}", to.host, to.port);
@@ -139,9 +148,15 @@ void HeartbeatSender::send_one(const HeartbeatSettings& settings) {
     save_counters();
 }
 
-void HeartbeatSender::save_counters() const {
+void HeartbeatSender::save_counters() {
+    std::string text = wire::to_json(counters_).dump();
+    if (text == saved_counters_) {
+        return;
+    }
     // Best effort: a lost save only restarts the counters' sequence after an agent restart.
-    (void)write_file_atomic(counters_file_, wire::to_json(counters_).dump(), 0644);
+    if (write_file_atomic(counters_file_, text, 0644)) {
+        saved_counters_ = std::move(text);
+    }
 }
 
 }  // namespace octane::agent

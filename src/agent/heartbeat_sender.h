@@ -44,7 +44,7 @@ class HeartbeatSender {
   private:
     void run();
     void send_one(const HeartbeatSettings& settings);
-    void save_counters() const;
+    void save_counters();
 
     std::string amphora_id_;
     std::string counters_file_;
@@ -55,6 +55,8 @@ class HeartbeatSender {
     bool stopping_ = false;
     // Sender thread only:
     wire::CounterState counters_;
+    std::string saved_counters_;  // what the file holds: an idle amphora does not rewrite it
+    int sockets_[2] = {-1, -1};   // UDP, IPv4 and IPv6, opened on first use
     int64_t seq_ = 0;
     size_t next_controller_ = 0;
     std::atomic<int64_t> sent_{0};

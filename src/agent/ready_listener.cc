@@ -1,5 +1,6 @@
 #include "agent/ready_listener.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
@@ -11,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/pidfd.h"
+
 namespace octane::agent {
 namespace {
-
-constexpr auto kSlice = std::chrono::milliseconds(20);
 
 std::atomic<unsigned> next_serial{0};
 
@@ -55,29 +56,52 @@ std::string ReadyListener::environment_entry() const {
 }
 
 Readiness ReadyListener::wait(pid_t child, std::chrono::milliseconds limit, int* status) {
+    // One poll on the socket and on the child's exit (its pidfd): woken by either, never by a
+    // period. The child is ours and not reaped yet, so its PID cannot have been recycled.
+    auto pidfd = open_pidfd(child);
+    if (!pidfd) {
+        *status = 0;
+        return Readiness::kExited;  // only fails when the child is no longer there
+    }
     auto deadline = std::chrono::steady_clock::now() + limit;
+    Readiness outcome = Readiness::kTimedOut;
     while (true) {
-        pollfd p{fd_, POLLIN, 0};
-        if (poll(&p, 1, static_cast<int>(kSlice.count())) > 0) {
-            char message[256];
-            ssize_t n;
-            while ((n = recv(fd_, message, sizeof(message) - 1, 0)) > 0) {
-                message[n] = '\0';
-                // Only the child's own word counts; a stray sender cannot know the abstract name
-                // in advance, but the message is checked all the same.
-                if (std::strstr(message, "READY=1") != nullptr) {
-                    return Readiness::kReady;
-                }
-            }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd p[2] = {{fd_, POLLIN, 0}, {*pidfd, POLLIN, 0}};
+        int ready = poll(p, 2, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+        if (ready == -1 && errno == EINTR) {
+            continue;
         }
-        pid_t r = waitpid(child, status, WNOHANG);
-        if (r == child || (r == -1 && errno == ECHILD)) {
-            return Readiness::kExited;
+        if (ready > 0 && (p[0].revents & POLLIN) != 0 && got_ready()) {
+            outcome = Readiness::kReady;
+            break;
         }
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return Readiness::kTimedOut;
+        if (ready > 0 && p[1].revents != 0) {
+            waitpid(child, status, 0);  // exited: reaping does not block
+            outcome = Readiness::kExited;
+            break;
+        }
+        if (ready <= 0 && std::chrono::steady_clock::now() >= deadline) {
+            break;
         }
     }
+    close(*pidfd);
+    return outcome;
+}
+
+bool ReadyListener::got_ready() {
+    char message[256];
+    ssize_t n;
+    while ((n = recv(fd_, message, sizeof(message) - 1, 0)) > 0) {
+        message[n] = '\0';
+        // Only the child's own word counts; a stray sender cannot know the abstract name in
+        // advance, but the message is checked all the same.
+        if (std::strstr(message, "READY=1") != nullptr) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace octane::agent

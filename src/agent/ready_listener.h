@@ -28,6 +28,8 @@ class ReadyListener {
     Readiness wait(pid_t child, std::chrono::milliseconds limit, int* status);
 
   private:
+    // Reads every pending datagram; true when one said READY=1.
+    bool got_ready();
     ReadyListener(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
     int fd_ = -1;
     std::string name_;  // abstract name without the leading NUL

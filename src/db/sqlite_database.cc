@@ -56,16 +56,40 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
 }
 
 SqliteDatabase::~SqliteDatabase() {
+    for (const auto& [sql, stmt] : statements_) {
+        sqlite3_finalize(stmt);
+    }
     sqlite3_close_v2(handle_);
+}
+
+void SqliteDatabase::done(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
 }
 
 Result<sqlite3_stmt*> SqliteDatabase::prepare(const std::string& sql,
                                               const std::vector<Value>& params) {
+    // Bounded: statements built from varying text (IN lists) must not grow it without end.
+    constexpr size_t kMaxStatements = 512;
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(handle_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-        SQLITE_OK) {
-        return make_error(std::string("SQL prepare failed: ") + sqlite3_errmsg(handle_) + " in " +
-                          sql);
+    if (auto it = statements_.find(sql); it != statements_.end()) {
+        stmt = it->second;
+    } else {
+        if (sqlite3_prepare_v3(handle_, sql.c_str(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+            return make_error(std::string("SQL prepare failed: ") + sqlite3_errmsg(handle_) +
+                              " in " + sql);
+        }
+        if (stmt == nullptr) {
+            return make_error("SQL prepare failed: no statement in " + sql);
+        }
+        if (statements_.size() >= kMaxStatements) {
+            for (const auto& [text, old] : statements_) {
+                sqlite3_finalize(old);
+            }
+            statements_.clear();
+        }
+        statements_.emplace(sql, stmt);
     }
     for (size_t i = 0; i < params.size(); ++i) {
         int index = static_cast<int>(i + 1);
@@ -100,7 +124,7 @@ Result<Rows> SqliteDatabase::query(const std::string& sql, const std::vector<Val
         }
         if (rc != SQLITE_ROW) {
             std::string message = sqlite3_errmsg(handle_);
-            sqlite3_finalize(stmt);
+            done(stmt);
             return make_error("SQL failed: " + message + " in " + sql);
         }
         Row row;
@@ -126,7 +150,7 @@ Result<Rows> SqliteDatabase::query(const std::string& sql, const std::vector<Val
         }
         rows.push_back(std::move(row));
     }
-    sqlite3_finalize(stmt);
+    done(stmt);
     return rows;
 }
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -26,13 +27,18 @@ class SqliteDatabase final : public Database {
 
   private:
     explicit SqliteDatabase(sqlite3* handle) : handle_(handle) {}
+    // A cached statement, reset and bound to params; done() resets it again (releasing its
+    // read or write lock) instead of finalizing it, so a repeated statement (every heartbeat
+    // writes the same handful) is parsed once per connection, not once per call.
     Result<sqlite3_stmt*> prepare(const std::string& sql, const std::vector<Value>& params);
+    void done(sqlite3_stmt* stmt);
     Result<void> run_plain(const char* sql);
     Result<void> scoped(const char* begin_sql, const std::function<Result<void>()>& body);
 
     sqlite3* handle_;
     std::recursive_mutex mutex_;
     int depth_ = 0;  // transaction nesting, guarded by mutex_
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;  // guarded by mutex_
 };
 
 }  // namespace octane::db

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/private_dir.h"
 #include "common/strings.h"
+#include "drivers/exit_watcher.h"
 #include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
 #include "http/https_client.h"
@@ -29,6 +30,7 @@ constexpr auto kCertValidity = std::chrono::hours(24 * 365 * 2);
 constexpr int kAgentCallAttempts = 3;
 constexpr auto kAgentRetryDelay = std::chrono::milliseconds(100);
 constexpr uint16_t kAgentPort = 9443;  // Octavia's [haproxy_amphora] bind_port
+constexpr const char* kAgentPidFile = "agent.pid";
 
 // compute_id of a local amphora: "local:<pid>:<management port>"; the address is lb_network_ip.
 struct Location {
@@ -66,6 +68,25 @@ std::string read_file(const std::string& path) {
 struct LocalAmphoraDriver::Impl {
     std::mutex mutex;  // guards options.controllers, set from the main thread
     LocalAmphoraOptions options;
+    // Held while the callback runs, so set_on_agent_lost({}) returns only once no report is in
+    // flight: what the callback uses may be destroyed right after.
+    std::mutex lost_mutex;
+    AgentLost on_lost;  // guarded by lost_mutex
+    std::unique_ptr<ExitWatcher> watcher;
+
+    void agent_lost(const std::string& amphora_id) {
+        spdlog::warn("amphora {}: its agent exited", amphora_id);
+        std::lock_guard lock(lost_mutex);
+        if (on_lost) {
+            on_lost(amphora_id);
+        }
+    }
+
+    void watch_agent(const std::string& amphora_id, pid_t pid) {
+        if (auto watched = watcher->watch(amphora_id, pid, amphora_id); !watched) {
+            agent_lost(amphora_id);
+        }
+    }
     std::optional<pki::CertificateAuthority> ca;
     std::optional<http::HttpsClient> client;
 
@@ -169,6 +190,12 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
     }
     impl->ca.emplace(std::move(*ca));
     impl->client.emplace(std::move(*client));
+    auto watcher =
+        ExitWatcher::start([i = impl.get()](const std::string& id) { i->agent_lost(id); });
+    if (!watcher) {
+        return Unexpected(watcher.error());
+    }
+    impl->watcher = std::move(*watcher);
     return std::unique_ptr<LocalAmphoraDriver>(new LocalAmphoraDriver(std::move(impl)));
 }
 
@@ -250,6 +277,9 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
     }
     spdlog::info("amphora {} started: agent pid {} on {}:{}", amphora_id, *pid, placement.mgmt_ip,
                  where->port);
+    // For watch_existing() after a controller restart.
+    std::ofstream(dir + "/" + kAgentPidFile, std::ios::trunc) << *pid << "\n";
+    impl_->watch_agent(amphora_id, *pid);
     AmphoraInfo info;
     info.id = amphora_id;
     info.compute_id = location_text(*where);
@@ -339,7 +369,33 @@ void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
     impl_->options.controllers = std::move(controllers);
 }
 
+void LocalAmphoraDriver::set_on_agent_lost(AgentLost on_lost) {
+    std::lock_guard lock(impl_->lost_mutex);
+    impl_->on_lost = std::move(on_lost);
+}
+
+size_t LocalAmphoraDriver::watch_existing() {
+    size_t watched = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(impl_->options.state_dir + "/amphorae", ec)) {
+        std::string pid_text = read_file((entry.path() / kAgentPidFile).string());
+        if (pid_text.empty()) {
+            continue;  // not started by this driver (yet), or deleted meanwhile
+        }
+        std::string amphora_id = entry.path().filename().string();
+        try {
+            impl_->watch_agent(amphora_id, static_cast<pid_t>(std::stol(pid_text)));
+        } catch (const std::exception&) {
+            impl_->agent_lost(amphora_id);  // a torn pid file: nobody watches that agent
+        }
+        watched += impl_->watcher->watching(amphora_id) ? 1 : 0;
+    }
+    return watched;
+}
+
 Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
+    // Stopped on purpose: not a death to fail over.
+    impl_->watcher->unwatch(amphora.id);
     auto where = parse_location(amphora.compute_id);
     if (where && process_matches(where->pid, amphora.id)) {
         // The agent stops its engines on SIGTERM; a dead agent's engines are found by pid files.

@@ -5,8 +5,11 @@
 // driver places amphorae) and a server certificate from the controller's CA. The controller
 // renders the load balancer's haproxy.cfg and drives the agent over its REST API with mutual TLS,
 // exactly as Octavia drives an amphora VM; only the "compute" part (boot a VM) becomes "start a
-// process". An agent is never restarted by the driver: a dead one is replaced by failover.
+// process". An agent is never restarted by the driver: a dead one is replaced by failover, and
+// the driver sees it die (a pidfd per agent, exit_watcher.h) so failover need not wait for the
+// heartbeat timeout.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +48,15 @@ class LocalAmphoraDriver final : public AmphoraDriver {
     Result<void> delete_amphora(const AmphoraInfo& amphora) override;
     // Where new agents send heartbeats (set once the health manager knows its port).
     void set_controllers(std::vector<std::string> controllers);
+
+    // Called (on a watcher thread) with the amphora id when an agent this driver started, or
+    // re-found with watch_existing(), exits without delete_amphora() asking it to.
+    using AgentLost = std::function<void(const std::string& amphora_id)>;
+    void set_on_agent_lost(AgentLost on_lost);
+    // After a controller restart: watches the agents of the amphorae under the state directory
+    // again (by the PID recorded at spawn, checked against the amphora id); those already dead
+    // are reported lost at once. Returns how many are watched.
+    size_t watch_existing();
 
   private:
     struct Impl;

@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/private_dir.h"
 #include "common/stop_signals.h"
+#include "controller/health/failover_check.h"
 #include "controller/health/health_manager.h"
 #include "controller/health/heartbeat_key.h"
 #include "controller/worker/worker.h"
@@ -186,11 +187,38 @@ int run_daemon(Role role, const ServiceOptions& options) {
         spdlog::info("Octavia v2 API listening on {}:{} (state {}, database {})", options.bind_host,
                      server->port(), options.state_dir, *path);
     }
+    std::unique_ptr<controller::health::FailoverCheck> direct_failover;
+    if (worker && *local_amphorae) {
+        // The amphorae this process starts are watched directly: a dead agent is failed over at
+        // once, through the health manager's request, instead of after heartbeat_timeout.
+        direct_failover = std::make_unique<controller::health::FailoverCheck>(
+            **database, clock, controller::health::FailoverCheckOptions{});
+        (*local_amphorae)
+            ->set_on_agent_lost([check = direct_failover.get(),
+                                 w = worker.get()](const std::string& amphora_id) {
+                auto requested = check->request_failover_of(amphora_id);
+                if (!requested) {
+                    spdlog::error("amphora {}: failover not requested: {}", amphora_id,
+                                  requested.error().message);
+                } else if (*requested) {
+                    spdlog::warn("amphora {} of load balancer {}: agent died, failover requested",
+                                 amphora_id, (*requested)->load_balancer_id);
+                    w->notify();
+                } else {
+                    spdlog::info("amphora {}: agent gone while not in service; heartbeats decide",
+                                 amphora_id);
+                }
+            });
+    }
     if (worker) {
         // After first-start set-up: with linuxbridge, the machine is reconciled with the database
         // before any amphora is plugged.
         worker->start();
         spdlog::info("worker running (lease {} s)", options.worker_lease_seconds);
+        if (*local_amphorae) {
+            spdlog::info("watching the agents of {} local amphorae",
+                         (*local_amphorae)->watch_existing());
+        }
     }
     // In serve, a health manager that cannot start (its port taken by another controller on this
     // host) leaves the API and worker running, with a loud error; `octane health` fails instead.
@@ -236,6 +264,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
         worker->stop();
     }
     if (*local_amphorae) {
+        (*local_amphorae)->set_on_agent_lost({});
         // As Octavia's amphorae outlive a controller restart, local ones keep serving their VIPs;
         // failover or a delete of their load balancer is what stops them.
         spdlog::info(

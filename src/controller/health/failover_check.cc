@@ -79,6 +79,26 @@ Result<std::vector<FailoverRequest>> FailoverCheck::run_once() {
     return requested;
 }
 
+Result<std::optional<FailoverRequest>> FailoverCheck::request_failover_of(
+    const std::string& amphora_id) {
+    auto rows = db_.query(
+        "SELECT load_balancer_id FROM amphorae WHERE id = ? AND load_balancer_id IS NOT NULL",
+        {amphora_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    using Requested = std::optional<FailoverRequest>;
+    if (rows->empty()) {
+        return Requested();
+    }
+    FailoverRequest request{amphora_id, rows->front().text(0)};
+    auto done = request_failover(request);
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return *done ? Requested(std::move(request)) : Requested();
+}
+
 Result<bool> FailoverCheck::request_failover(const FailoverRequest& request) {
     bool requested = false;
     std::string now = format_timestamp(clock_.now());

@@ -19,6 +19,7 @@
 //   PENDING_* is being worked on; ERROR waits for an operator).
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ class FailoverCheck {
     // One pass. Returns the failovers it requested. Also drops health rows of amphorae that are
     // gone (no row, or DELETED).
     Result<std::vector<FailoverRequest>> run_once();
+
+    // The direct path: an amphora seen dead (its local agent exited) is failed over now, on the
+    // same terms as a silent one (ALLOCATED, load balancer ACTIVE, not busy). Returns the request,
+    // or nothing when those terms do not hold (then the heartbeat timeout remains the path).
+    Result<std::optional<FailoverRequest>> request_failover_of(const std::string& amphora_id);
 
   private:
     // Re-checks under the write lock and requests the failover; false when the state moved on.

@@ -37,6 +37,8 @@ struct HealthManagerOptions {
     size_t max_datagram = wire::kMaxDatagram;
     bool fail_over_never_seen = true;  // failover_check.h
     std::string state_dir;             // empty: no files written
+    // Heartbeats arriving within this window are applied in one transaction (0: one each).
+    std::chrono::milliseconds batch_window{100};
 };
 
 inline constexpr const char* kHealthPortFile = "health.port";

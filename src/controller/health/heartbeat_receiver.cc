@@ -94,8 +94,10 @@ HeartbeatReceiver::~HeartbeatReceiver() {
     ::close(wake_fd_);
 }
 
-void HeartbeatReceiver::start(Handler handler) {
+void HeartbeatReceiver::start(Handler handler, Batch batch, std::chrono::milliseconds window) {
     handler_ = std::move(handler);
+    batch_ = std::move(batch);
+    window_ = window;
     thread_ = std::thread([this] { run(); });
 }
 
@@ -126,7 +128,18 @@ void HeartbeatReceiver::run() {
             return;
         }
         if (fds[0].revents != 0) {
-            drain();
+            if (window_.count() > 0) {
+                // The window is bounded and cut short by stop().
+                pollfd wake{wake_fd_, POLLIN, 0};
+                if (::poll(&wake, 1, static_cast<int>(window_.count())) > 0) {
+                    return;
+                }
+            }
+            if (batch_) {
+                batch_([this] { drain(); });
+            } else {
+                drain();
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 // oversized instead of parsing a silently cut copy. stop() wakes the thread through an eventfd
 // (no polling interval, no socket shutdown tricks). Rejected: Asio, for one socket and one thread.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,9 +33,16 @@ class HeartbeatReceiver {
     HeartbeatReceiver(const HeartbeatReceiver&) = delete;
     HeartbeatReceiver& operator=(const HeartbeatReceiver&) = delete;
 
+    // Runs `drain` (which calls the handler for each queued datagram) inside whatever the caller
+    // wraps around a batch: one database transaction for many heartbeats.
+    using Batch = std::function<void(const std::function<void()>& drain)>;
+
     // The bound port (useful after binding port 0).
     uint16_t port() const { return port_; }
-    void start(Handler handler);
+    // With a window, the first datagram of a batch waits that long for others to queue behind it,
+    // so a steady stream of heartbeats costs a wake-up and a batch per window, not per datagram.
+    void start(Handler handler, Batch batch = {},
+               std::chrono::milliseconds window = std::chrono::milliseconds(0));
     // Wakes and joins the thread; idempotent.
     void stop();
 
@@ -48,6 +56,8 @@ class HeartbeatReceiver {
     uint16_t port_;
     std::vector<char> buffer_;  // receiver thread only
     Handler handler_;
+    Batch batch_;
+    std::chrono::milliseconds window_{0};
     std::thread thread_;
 };
 

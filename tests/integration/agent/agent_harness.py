@@ -145,17 +145,18 @@ class TcpBackend:
 
 
 class Agent:
-    def __init__(self, engine, amphora_id, heartbeat_port, key, state_dir, pki):
+    def __init__(self, engine, amphora_id, heartbeat_port, key, state_dir, pki,
+                 heartbeat_interval="0.3"):
         self.amphora_id = amphora_id
         self.state_dir = state_dir
         self.pki = pki
-        self.log = open(os.path.join(state_dir, "..", "agent.log"), "w")
+        self.log = open(os.path.join(state_dir, "..", "agent.log"), "a")
         self.proc = subprocess.Popen(
             agent_command() + ["--amphora-id", amphora_id,
              "--state-dir", state_dir, "--bind-host", "127.0.0.1", "--bind-port", "0",
              "--server-cert", pki.server_pem, "--client-ca", pki.ca_pem, "--engine", engine,
              "--heartbeat-key", key, "--controller", f"127.0.0.1:{heartbeat_port}",
-             "--heartbeat-interval", "0.3", "--debug"],
+             "--heartbeat-interval", heartbeat_interval, "--debug"],
             stdout=self.log, stderr=subprocess.STDOUT)
         port_file = os.path.join(state_dir, "agent.port")
         wait_until(lambda: os.path.exists(port_file) or self.proc.poll() is not None, 10, "agent.port")

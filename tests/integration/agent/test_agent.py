@@ -213,3 +213,49 @@ def _answers(port):
         return h.read_line_through(port) in ("1", "2")
     except OSError:
         return False
+
+
+def voluntary_switches(pid):
+    """Voluntary context switches of every thread of pid: each is one wake-up from a sleep."""
+    total = 0
+    task_dir = f"/proc/{pid}/task"
+    for tid in os.listdir(task_dir):
+        try:
+            with open(f"{task_dir}/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # a thread that ended meanwhile
+    return total
+
+
+def test_idle_agent_sleeps_and_restarts_a_killed_engine_at_once(env):
+    """Engine exits reach the agent as events (a pidfd per engine in one poll), not by polling:
+    an idle agent (heartbeats every 30 s) does not wake, yet a kill -9 of its engine is answered
+    by a new engine at once."""
+    env["agent"].stop()
+    os.remove(os.path.join(env["state"], "agent.port"))  # the new agent writes its own
+    agent = h.Agent(env["engine"], env["amphora_id"], env["sink"].port, KEY, env["state"],
+                    env["agent"].pki, heartbeat_interval="30")
+    env["agent"] = agent
+    lb = env["ids"]["lb"]
+    assert upload(env, env["config"])[0] == 202
+    assert agent.json("PUT", f"/1.0/loadbalancer/{lb}/reload")[0] == 202
+    h.wait_until(lambda: _answers(env["port"]), 10, "listener up")
+
+    # The window is the measurement itself, not a wait for a condition.
+    before = voluntary_switches(agent.proc.pid)
+    h.time.sleep(2.0)
+    woken = voluntary_switches(agent.proc.pid) - before
+    # A 50 ms monitor period alone would be 40 wake-ups; allow a few for stray signals or logs.
+    print(f"idle agent: {woken} wake-ups in 2 s")
+    assert woken <= 5, f"idle agent woke {woken} times in 2 s"
+
+    crashed = engine_pid(env)
+    killed_at = h.time.monotonic()
+    os.kill(crashed, signal.SIGKILL)
+    h.wait_until(lambda: engine_pid(env) not in (None, crashed) and h.pid_alive(engine_pid(env)),
+                 0.5, "engine restarted within 500 ms")
+    h.wait_until(lambda: _answers(env["port"]), 2, "traffic after restart")
+    print(f"engine restarted and serving {h.time.monotonic() - killed_at:.3f} s after kill -9")

@@ -1,6 +1,7 @@
 """Shared fixture of the amphora tests: `octane serve` with its default drivers (local amphorae
 running octane-proxy, keystone auth with the built-in identity) and an admin client."""
 import os
+import socket
 import sys
 
 import pytest
@@ -8,6 +9,18 @@ import pytest
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+
+
+@pytest.fixture
+def member_server():
+    """A TCP member on loopback: accepts what the VIP forwards."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.10.255.250", 0))
+    s.listen(64)
+    s.settimeout(10)
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="module")

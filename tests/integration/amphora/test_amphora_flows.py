@@ -38,17 +38,6 @@ def taken_port():
     s.close()
 
 
-@pytest.fixture
-def member_server():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.10.255.250", 0))
-    s.listen(16)
-    s.settimeout(10)
-    yield s
-    s.close()
-
-
 def subnet_id(client: h.Client) -> str:
     r = client.get("/networking/v2.0/subnets?name=selfservice")
     assert r.status == 200, r
@@ -68,12 +57,6 @@ def recorded_amphorae(state_dir: str, lb_id: str) -> list[tuple[str, str]]:
                           (lb_id,)).fetchall()
     finally:
         db.close()
-
-
-def agent_pid(amphora: dict) -> int:
-    kind, pid, _port = amphora["compute_id"].split(":")
-    assert kind == "local", amphora
-    return int(pid)
 
 
 def wait_status(client, path, want):
@@ -128,7 +111,7 @@ def test_listener_that_cannot_bind_goes_error_while_the_load_balancer_keeps_serv
     assert shown["ha_port_id"] == lb["vip_port_id"] and shown["lb_network_ip"] == "127.0.0.1"
     expiry = datetime.datetime.fromisoformat(shown["cert_expiration"])
     assert expiry > datetime.datetime.now() + datetime.timedelta(days=30), shown
-    assert before[0]["id"] in h.process_argv(agent_pid(shown))
+    assert before[0]["id"] in h.process_argv(h.agent_pid(shown))
 
     r = client.post(h.LISTENERS, {"listener": {
         "name": "blocked", "loadbalancer_id": lb["id"], "protocol": "TCP",
@@ -153,7 +136,7 @@ def test_listener_that_cannot_bind_goes_error_while_the_load_balancer_keeps_serv
     assert r.status == 204, r
     h.wait_gone(client, listener_path, timeout=WAIT_S)
     wait_status(client, lb_path, "ACTIVE")
-    old_pid = agent_pid(shown)
+    old_pid = h.agent_pid(shown)
     r = client.put("%s/%s/failover" % (h.AMPS, before[0]["id"]))
     assert r.status == 202, r
     wait_status(client, lb_path, "ACTIVE")

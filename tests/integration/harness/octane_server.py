@@ -245,6 +245,13 @@ def local_amphora_pids(state_dir: str) -> dict[str, int]:
     return found
 
 
+def agent_pid(amphora: dict) -> int:
+    """The agent PID of a `local` amphora, from its compute_id local:<pid>:<port>."""
+    kind, pid, _port = amphora["compute_id"].split(":")
+    assert kind == "local", amphora
+    return int(pid)
+
+
 def process_argv(pid: int) -> list[str]:
     try:
         with open("/proc/%d/cmdline" % pid, "rb") as f:

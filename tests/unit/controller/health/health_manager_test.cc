@@ -161,5 +161,39 @@ TEST_F(HealthManagerTest, EmptyKeyIsRefused) {
     EXPECT_FALSE(keyless.start());
 }
 
+// Heartbeats that arrive within the batch window are handled in one batch (one transaction in
+// the health manager), not one wake-up and commit each.
+TEST(HeartbeatReceiverTest, DatagramsWithinTheWindowAreHandledInOneBatch) {
+    auto receiver = HeartbeatReceiver::open("127.0.0.1", 0, 1024);
+    ASSERT_TRUE(receiver);
+    std::atomic<int> handled{0};
+    std::atomic<int> batches{0};
+    (*receiver)->start([&](std::string_view, size_t, const std::string&) { handled++; },
+                       [&](const std::function<void()>& drain) {
+                           batches++;
+                           drain();
+                       },
+                       300ms);
+    int sender = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(sender, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons((*receiver)->port());
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_EQ(sendto(sender, "beat", 4, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to),
+                  4);
+        if (i == 0) {
+            // Spaced as heartbeats of different amphorae are: without a window, the first one
+            // would be a batch of its own.
+            std::this_thread::sleep_for(50ms);
+        }
+    }
+    close(sender);
+    EXPECT_TRUE(eventually([&] { return handled.load() == 5; }));
+    EXPECT_EQ(batches.load(), 1);
+    (*receiver)->stop();
+}
+
 }  // namespace
 }  // namespace octane::controller::health

@@ -68,6 +68,10 @@ Result<void> bootstrap_identity(IdentityStore& store, const std::string& state_d
         return Unexpected(admin.error());
     }
     if (admin->has_value()) {
+        // As keystone-manage bootstrap, also for state directories made before system scope.
+        if (auto done = store.assign_system_role((**admin).id, "admin"); !done) {
+            return Unexpected(done.error());
+        }
         auto password = saved_password(openrc);
         if (!password) {
             spdlog::warn("user admin exists but {} is missing; not rewriting it", openrc);
@@ -98,7 +102,13 @@ Result<void> bootstrap_identity(IdentityStore& store, const std::string& state_d
     if (auto done = store.assign_role(user->id, project_id, "admin"); !done) {
         return Unexpected(done.error());
     }
-    spdlog::info("identity: created user admin on project admin; credentials in {}", openrc);
+    if (auto done = store.assign_system_role(user->id, "admin"); !done) {
+        return Unexpected(done.error());
+    }
+    spdlog::info(
+        "identity: created user admin (admin of project admin and of the system); credentials in "
+        "{}",
+        openrc);
     return write_openrc(openrc, auth_url, password);
 }
 

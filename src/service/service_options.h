@@ -30,12 +30,16 @@ struct ServiceOptions {
     // namespaces, bridges, VXLAN and nftables; root) | noop
     std::string network_driver = "local";
     linuxbridge::LinuxbridgeSettings linuxbridge;  // [linuxbridge]
-    int64_t token_expiration = 3600;       // [token] expiration, seconds
+    int64_t token_expiration = 3600;               // [token] expiration, seconds
     // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
     std::string keystone_www_authenticate_uri, keystone_auth_url, keystone_username,
         keystone_password, keystone_project_name, keystone_user_domain_name,
         keystone_project_domain_name;
     int64_t keystone_cache_seconds = 300;  // [keystone_authtoken] token_cache_time
+    // [oslo_policy]: Keystone's default roles with scope (both true, as oslo.policy 4.4), or
+    // Octavia's advanced RBAC (enforce_new_defaults = false).
+    bool enforce_new_defaults = true;
+    bool enforce_scope = true;
     // [networking] CIDRs of the networks created on first start: loopback ranges with the local
     // driver (127.10.0.0/16, 127.20.0.0/16), the seed's with linuxbridge (192.168.101.0/24,
     // 172.16.0.0/24).

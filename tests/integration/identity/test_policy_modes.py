@@ -71,7 +71,7 @@ def default_cloud(tmp_path_factory):
         yield Cloud(srv, {
             "alice": ("pa", "member"), "rita": ("pa", "reader"), "bob": ("pb", "member"),
             "lbadmin": ("pc", "load-balancer_admin"), "lbonly": ("pa", "load-balancer_member"),
-            "sysreader": ("system", "reader"),
+            "sysreader": ("system", "reader"), "padmin": ("pd", "admin"),
         })
     finally:
         srv.stop()
@@ -163,10 +163,19 @@ def test_default_roles_project_personas(default_cloud):
     assert cl.status("DELETE", "bob", LB + "/" + alices["id"]) == 403
     assert cl.listed("bob") == set()
     # A project admin is admin of its own project only.
+    padmins = created(cl.create("padmin"))
+    assert cl.listed("padmin") == {padmins["id"]}
+    assert cl.show("padmin", alices) == 403
+    assert cl.create("padmin", pb).status_code == 403
+    assert cl.status("GET", "padmin", "/v2/octavia/amphorae") == 403
+    assert cl.status("GET", "padmin", V2 + "/flavorprofiles") == 403
+    # admin-openrc's user also holds load-balancer_admin on project admin: the operator calls,
+    # but still no other project's objects.
     assert cl.listed("project_admin") == {admins["id"]}
     assert cl.show("project_admin", alices) == 403
     assert cl.create("project_admin", pb).status_code == 403
-    assert cl.status("GET", "project_admin", "/v2/octavia/amphorae") == 403
+    assert cl.status("GET", "project_admin", "/v2/octavia/amphorae") == 200
+    assert cl.status("GET", "project_admin", V2 + "/flavorprofiles") == 200
     # load-balancer_* roles count for nothing here, but load-balancer_admin on admin-only calls.
     assert cl.listed("lbonly") == 403 and cl.create("lbonly").status_code == 403
     assert cl.listed("lbadmin") == 403 and cl.create("lbadmin").status_code == 403
@@ -194,7 +203,7 @@ def test_default_roles_system_personas(default_cloud):
     # Quotas: the system admin writes them, the system reader reads all, a project its own.
     quota = V2 + "/quotas/" + pb
     assert cl.status("PUT", "system_admin", quota, json={"quota": {"pool": 7}}) == 202
-    for who in ("project_admin", "bob", "lbadmin", "sysreader"):
+    for who in ("project_admin", "padmin", "bob", "lbadmin", "sysreader"):
         assert cl.status("PUT", who, quota, json={"quota": {"pool": 1}}) == 403, who
     assert c.call("GET", cl.base + quota, cl.tok["sysreader"]).json()["quota"]["pool"] == 7
     assert c.call("GET", cl.base + quota, cl.tok["bob"]).json()["quota"]["pool"] == 7

@@ -1,6 +1,7 @@
 // The project/user/role/domain calls of KeystoneService (everything but tokens and discovery).
 
 #include <algorithm>
+#include <map>
 
 #include "common/strings.h"
 #include "identity/keystone_service.h"
@@ -347,6 +348,35 @@ http::HttpResponse KeystoneService::role_assignments(const http::HttpRequest& re
     if (!admin && user.value_or("") != caller.user.id) {
         return forbidden("identity:list_role_assignments");
     }
+    // include_names (openstack role assignment list --names): names beside the ids.
+    std::map<std::string, std::string> names;
+    if (request.query_value("include_names")) {
+        auto users = store_.list_users(std::nullopt);
+        auto roles = store_.list_roles();
+        auto projects = store_.list_projects(std::nullopt);
+        if (!users || !roles || !projects) {
+            return failed(!users ? users.error() : !roles ? roles.error() : projects.error());
+        }
+        for (const auto& u : *users) {
+            names[u.id] = u.name;
+        }
+        for (const auto& r : *roles) {
+            names[r.id] = r.name;
+        }
+        for (const auto& p : *projects) {
+            names[p.id] = p.name;
+        }
+    }
+    auto ref = [&](const std::string& id, bool in_domain) {
+        json out = {{"id", id}};
+        if (auto it = names.find(id); it != names.end()) {
+            out["name"] = it->second;
+            if (in_domain) {
+                out["domain"] = {{"id", kDefaultDomainId}, {"name", kDefaultDomainName}};
+            }
+        }
+        return out;
+    };
     json out = json::array();
     for (const auto& a : *all) {
         bool on_system = a.project_id.empty();
@@ -355,10 +385,10 @@ http::HttpResponse KeystoneService::role_assignments(const http::HttpRequest& re
             continue;
         }
         json scope = on_system ? json{{"system", {{"all", true}}}}
-                               : json{{"project", {{"id", a.project_id}}}};
+                               : json{{"project", ref(a.project_id, true)}};
         std::string target = on_system ? "/system" : "/projects/" + a.project_id;
-        out.push_back({{"role", {{"id", a.role_id}}},
-                       {"user", {{"id", a.user_id}}},
+        out.push_back({{"role", ref(a.role_id, false)},
+                       {"user", ref(a.user_id, true)},
                        {"scope", scope},
                        {"links",
                         {{"assignment", url + "/identity/v3" + target + "/users/" + a.user_id +

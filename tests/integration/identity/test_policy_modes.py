@@ -135,6 +135,9 @@ def test_system_role_assignment_api(default_cloud):
     assert {(users["admin"], roles["admin"]), (users["bob"], roles["reader"]),
             (users["sysreader"], roles["reader"])} == on_system
     assert all(a["scope"] == {"system": {"all": True}} for a in r.json()["role_assignments"])
+    named = c.call("GET", v3 + "/role_assignments?scope.system=all&include_names=True", admin).json()
+    assert {(a["user"]["name"], a["role"]["name"]) for a in named["role_assignments"]} == {
+        ("admin", "admin"), ("bob", "reader"), ("sysreader", "reader")}
     mine = c.call("GET", v3 + "/role_assignments?user.id=" + users["bob"], cl.tok["bob"]).json()
     assert {("project" in a["scope"]) for a in mine["role_assignments"]} == {True, False}
     bob_system = c.system_token(cl.base, "bob", "bob-pw")

@@ -1,7 +1,7 @@
 #pragma once
 
-// Octavia's default policies (docs/octavia-api.md §5.3) in one place. Under noauth the context is
-// admin and every rule passes; the Keystone issue fills roles and the same checks decide.
+// Octavia's policy-in-code (docs/octavia-api.md §5.3) in one place, in both of its modes, chosen by
+// the context's PolicyConfig. Under noauth the context is admin and every rule passes.
 
 #include <optional>
 #include <string>

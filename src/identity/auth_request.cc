@@ -151,8 +151,15 @@ Result<AuthRequest> parse_auth_request(const std::string& body) {
                 !ok) {
                 return Unexpected(ok.error());
             }
-        } else if (scope.contains("domain") || scope.contains("system")) {
-            return make_error("Only project-scoped and unscoped tokens are supported.", 401);
+        } else if (scope.contains("system")) {
+            const json& system = scope["system"];
+            if (!system.is_object() || !system.contains("all") || system["all"] != true) {
+                return bad("Invalid input for field 'scope.system': expected {\"all\": true}.");
+            }
+            out.system = true;
+        } else if (scope.contains("domain")) {
+            return make_error(
+                "Only project-scoped, system-scoped and unscoped tokens are supported.", 401);
         }
     }
     return out;

@@ -19,6 +19,7 @@ struct AuthRequest {
     std::optional<PasswordCredentials> password;
     std::optional<std::string> token;  // method "token"
     std::optional<std::string> project_id, project_name, project_domain_id, project_domain_name;
+    bool system = false;  // "scope": {"system": {"all": true}}
 };
 
 Result<AuthRequest> parse_auth_request(const std::string& body);

@@ -53,6 +53,27 @@ Result<void> write_openrc(const std::string& path, const std::string& auth_url,
     return write_file_atomic(path, text.str(), 0600);
 }
 
+// The system admin role, as keystone-manage bootstrap gives it. load-balancer_admin on project
+// admin keeps admin-openrc's project token able to make the operator calls (amphorae, failover,
+// flavor and AZ profiles) under Keystone's default roles, where a project admin alone may not; it
+// adds no other project's objects.
+Result<void> grant_operator_roles(IdentityStore& store, const std::string& user_id) {
+    if (auto done = store.assign_system_role(user_id, "admin"); !done) {
+        return Unexpected(done.error());
+    }
+    auto project = store.find_project("admin");
+    if (!project) {
+        return Unexpected(project.error());
+    }
+    if (!project->has_value()) {
+        return {};  // removed on purpose: nothing to grant on
+    }
+    if (auto done = store.assign_role(user_id, (**project).id, "load-balancer_admin"); !done) {
+        return Unexpected(done.error());
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> bootstrap_identity(IdentityStore& store, const std::string& state_dir,
@@ -68,6 +89,10 @@ Result<void> bootstrap_identity(IdentityStore& store, const std::string& state_d
         return Unexpected(admin.error());
     }
     if (admin->has_value()) {
+        // Also for state directories made before system scope.
+        if (auto done = grant_operator_roles(store, (**admin).id); !done) {
+            return done;
+        }
         auto password = saved_password(openrc);
         if (!password) {
             spdlog::warn("user admin exists but {} is missing; not rewriting it", openrc);
@@ -98,7 +123,13 @@ Result<void> bootstrap_identity(IdentityStore& store, const std::string& state_d
     if (auto done = store.assign_role(user->id, project_id, "admin"); !done) {
         return Unexpected(done.error());
     }
-    spdlog::info("identity: created user admin on project admin; credentials in {}", openrc);
+    if (auto done = grant_operator_roles(store, user->id); !done) {
+        return done;
+    }
+    spdlog::info(
+        "identity: created user admin (admin of project admin and of the system); credentials in "
+        "{}",
+        openrc);
     return write_openrc(openrc, auth_url, password);
 }
 

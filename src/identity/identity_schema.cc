@@ -30,6 +30,25 @@ Result<void> add_token_lineage(db::Database& db) {
     return {};
 }
 
+// System-scoped tokens, in a state directory made before they existed.
+Result<void> add_system_scope(db::Database& db) {
+    auto columns = db.query("SELECT name FROM pragma_table_info('identity_tokens')");
+    if (!columns) {
+        return Unexpected(columns.error());
+    }
+    for (const auto& row : *columns) {
+        if (row.text(0) == "system_scope") {
+            return {};
+        }
+    }
+    auto added =
+        db.exec("ALTER TABLE identity_tokens ADD COLUMN system_scope INTEGER NOT NULL DEFAULT 0");
+    if (!added) {
+        return Unexpected(added.error());
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> migrate_identity(db::Database& db) {
@@ -50,6 +69,9 @@ Result<void> migrate_identity(db::Database& db) {
         " INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, parent_audit_id TEXT,"
         " audit_chain_id TEXT)",
         "CREATE INDEX IF NOT EXISTS identity_tokens_expiry ON identity_tokens (expires_ms)",
+        // Keystone's system role assignments (scope "system": {"all": true}).
+        "CREATE TABLE IF NOT EXISTS identity_system_role_assignments (user_id TEXT NOT NULL,"
+        " role_id TEXT NOT NULL, PRIMARY KEY (user_id, role_id))",
     };
     return db.transaction([&]() -> Result<void> {
         for (const char* statement : kStatements) {
@@ -57,7 +79,10 @@ Result<void> migrate_identity(db::Database& db) {
                 return Unexpected(done.error());
             }
         }
-        return add_token_lineage(db);
+        if (auto done = add_token_lineage(db); !done) {
+            return done;
+        }
+        return add_system_scope(db);
     });
 }
 

@@ -1,5 +1,6 @@
 #include "identity/identity_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/strings.h"
@@ -60,7 +61,31 @@ auto list_by_name(db::Database& db, const std::string& table, const char* column
     return out;
 }
 
+Result<std::vector<Role>> roles_from(Result<std::vector<db::Row>> rows) {
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<Role> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1)});
+    }
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> implied_role_names(const std::vector<std::string>& assigned) {
+    static const std::pair<const char*, const char*> kImplies[] = {{"admin", "member"},
+                                                                   {"member", "reader"}};
+    std::vector<std::string> out = assigned;
+    for (const auto& [prior, implied] : kImplies) {  // in order, so admin reaches reader
+        bool has_prior = std::find(out.begin(), out.end(), prior) != out.end();
+        if (has_prior && std::find(out.begin(), out.end(), implied) == out.end()) {
+            out.push_back(implied);
+        }
+    }
+    return out;
+}
 
 std::optional<std::string> domain_id_of(const std::optional<std::string>& id,
                                         const std::optional<std::string>& name) {
@@ -153,6 +178,16 @@ Result<Role> IdentityStore::ensure_role(const std::string& name) {
 
 Result<void> IdentityStore::assign_role(const std::string& user, const std::string& project,
                                         const std::string& role) {
+    return grant(user, project, role);
+}
+
+Result<void> IdentityStore::assign_system_role(const std::string& user, const std::string& role) {
+    return grant(user, std::nullopt, role);
+}
+
+Result<void> IdentityStore::grant(const std::string& user,
+                                  const std::optional<std::string>& project,
+                                  const std::string& role) {
     return db_.transaction([&]() -> Result<void> {
         auto u = find_user(user);
         if (!u) {
@@ -161,21 +196,29 @@ Result<void> IdentityStore::assign_role(const std::string& user, const std::stri
         if (!u->has_value()) {
             return make_error("Could not find user: " + user + ".", 404);
         }
-        auto p = find_project(project);
-        if (!p) {
-            return Unexpected(p.error());
-        }
-        if (!p->has_value()) {
-            return make_error("Could not find project: " + project + ".", 404);
+        std::optional<Project> target;
+        if (project) {
+            auto p = find_project(*project);
+            if (!p) {
+                return Unexpected(p.error());
+            }
+            if (!p->has_value()) {
+                return make_error("Could not find project: " + *project + ".", 404);
+            }
+            target = **p;
         }
         auto r = ensure_role(role);
         if (!r) {
             return Unexpected(r.error());
         }
-        auto done = db_.exec(
-            "INSERT OR IGNORE INTO identity_role_assignments (user_id, project_id, role_id)"
-            " VALUES (?, ?, ?)",
-            {(*u)->id, (*p)->id, r->id});
+        auto done = target ? db_.exec(
+                                 "INSERT OR IGNORE INTO identity_role_assignments (user_id,"
+                                 " project_id, role_id) VALUES (?, ?, ?)",
+                                 {(*u)->id, target->id, r->id})
+                           : db_.exec(
+                                 "INSERT OR IGNORE INTO identity_system_role_assignments"
+                                 " (user_id, role_id) VALUES (?, ?)",
+                                 {(*u)->id, r->id});
         if (!done) {
             return Unexpected(done.error());
         }
@@ -222,6 +265,68 @@ Result<void> IdentityStore::delete_user(const std::string& id) {
                                    "Could not find user: " + id + ".");
 }
 
+Result<void> IdentityStore::unassign_system_role(const std::string& user_id,
+                                                 const std::string& role_id) {
+    auto done =
+        db_.exec("DELETE FROM identity_system_role_assignments WHERE user_id = ? AND role_id = ?",
+                 {user_id, role_id});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    if (*done == 0) {
+        return make_error("Could not find role assignment with role: " + role_id +
+                              ", user or group: " + user_id + ", project, domain, or system: all.",
+                          404);
+    }
+    return {};
+}
+
+Result<std::vector<Role>> IdentityStore::system_roles_of(const std::string& user_id) {
+    return roles_from(db_.query(
+        "SELECT r.id, r.name FROM identity_system_role_assignments a JOIN identity_roles r ON"
+        " r.id = a.role_id WHERE a.user_id = ? ORDER BY r.name",
+        {user_id}));
+}
+
+Result<std::vector<RoleAssignment>> IdentityStore::list_role_assignments() {
+    auto rows = db_.query(
+        "SELECT user_id, role_id, project_id FROM identity_role_assignments UNION ALL SELECT"
+        " user_id, role_id, '' FROM identity_system_role_assignments ORDER BY 1, 3, 2");
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<RoleAssignment> out;
+    for (const auto& row : *rows) {
+        out.push_back({row.text(0), row.text(1), row.text(2)});
+    }
+    return out;
+}
+
+Result<std::vector<Role>> IdentityStore::token_roles(const std::string& user_id,
+                                                     const std::optional<Project>& project,
+                                                     bool system) {
+    auto assigned = system    ? system_roles_of(user_id)
+                    : project ? roles_of(user_id, project->id)
+                              : Result<std::vector<Role>>(std::vector<Role>{});
+    if (!assigned || assigned->empty()) {
+        return assigned;
+    }
+    std::vector<std::string> names;
+    for (const auto& role : *assigned) {
+        names.push_back(role.name);
+    }
+    std::vector<Role> out = std::move(*assigned);
+    auto all = implied_role_names(names);
+    for (size_t i = names.size(); i < all.size(); ++i) {
+        auto role = ensure_role(all[i]);
+        if (!role) {
+            return Unexpected(role.error());
+        }
+        out.push_back(*role);
+    }
+    return out;
+}
+
 Result<std::optional<Project>> IdentityStore::find_project(const std::string& id_or_name) {
     return find_by_id_or_name(db_, "identity_projects", kProjectColumns, id_or_name, project_of);
 }
@@ -239,56 +344,15 @@ Result<std::vector<User>> IdentityStore::list_users(const std::optional<std::str
 }
 
 Result<std::vector<Role>> IdentityStore::list_roles() {
-    auto rows = db_.query("SELECT id, name FROM identity_roles ORDER BY name");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<Role> out;
-    for (const auto& row : *rows) {
-        out.push_back({row.text(0), row.text(1)});
-    }
-    return out;
+    return roles_from(db_.query("SELECT id, name FROM identity_roles ORDER BY name"));
 }
 
 Result<std::vector<Role>> IdentityStore::roles_of(const std::string& user_id,
                                                   const std::string& project_id) {
-    auto rows = db_.query(
-        "SELECT r.id, r.name FROM identity_role_assignments a JOIN identity_roles r ON"
-        " r.id = a.role_id WHERE a.user_id = ? AND a.project_id = ? ORDER BY r.name",
-        {user_id, project_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<Role> out;
-    for (const auto& row : *rows) {
-        out.push_back({row.text(0), row.text(1)});
-    }
-    return out;
-}
-
-Result<std::vector<RoleAssignment>> IdentityStore::list_role_assignments(
-    const std::optional<std::string>& user_id, const std::optional<std::string>& project_id) {
-    std::string sql =
-        "SELECT a.user_id, a.project_id, r.id, r.name FROM identity_role_assignments a JOIN"
-        " identity_roles r ON r.id = a.role_id WHERE 1 = 1";
-    std::vector<db::Value> params;
-    if (user_id) {
-        sql += " AND a.user_id = ?";
-        params.push_back(*user_id);
-    }
-    if (project_id) {
-        sql += " AND a.project_id = ?";
-        params.push_back(*project_id);
-    }
-    auto rows = db_.query(sql + " ORDER BY a.user_id, a.project_id, r.name", params);
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<RoleAssignment> out;
-    for (const auto& row : *rows) {
-        out.push_back({row.text(0), row.text(1), {row.text(2), row.text(3)}});
-    }
-    return out;
+    return roles_from(
+        db_.query("SELECT r.id, r.name FROM identity_role_assignments a JOIN identity_roles r ON"
+                  " r.id = a.role_id WHERE a.user_id = ? AND a.project_id = ? ORDER BY r.name",
+                  {user_id, project_id}));
 }
 
 Result<std::vector<Project>> IdentityStore::projects_of(const std::string& user_id) {
@@ -331,16 +395,20 @@ Result<User> IdentityStore::authenticate(const std::string& user_id_or_name,
 
 Result<IssuedToken> IdentityStore::issue_token(const User& user,
                                                const std::optional<Project>& project,
-                                               const TokenInfo* parent) {
+                                               const TokenInfo* parent, bool system) {
     IssuedToken issued;
     issued.info.user = user;
-    issued.info.project = project;
-    if (project) {
-        auto roles = roles_of(user.id, project->id);
+    issued.info.project = system ? std::nullopt : project;
+    issued.info.system = system;
+    if (system || project) {
+        auto roles = token_roles(user.id, issued.info.project, system);
         if (!roles) {
             return Unexpected(roles.error());
         }
-        if (roles->empty() || !project->enabled) {
+        if (system && roles->empty()) {
+            return make_error("User " + user.id + " has no access to the system", 401);
+        }
+        if (!system && (roles->empty() || !project->enabled)) {
             return make_error("User " + user.id + " has no access to project " + project->id, 401);
         }
         issued.info.roles = std::move(*roles);
@@ -351,8 +419,8 @@ Result<IssuedToken> IdentityStore::issue_token(const User& user,
     issued.info.issued_ms = to_unix_millis(clock_.now());
     issued.info.expires_ms = parent ? parent->expires_ms : issued.info.issued_ms + token_ttl_ms_;
     db::Value project_id = nullptr;
-    if (project) {
-        project_id = project->id;
+    if (issued.info.project) {
+        project_id = issued.info.project->id;
     }
     db::Value parent_audit_id = nullptr;
     if (parent) {
@@ -362,11 +430,12 @@ Result<IssuedToken> IdentityStore::issue_token(const User& user,
     // ran before it (and nothing is inserted).
     auto inserted = db_.exec(
         "INSERT INTO identity_tokens (digest, user_id, project_id, audit_id, issued_ms,"
-        " expires_ms, parent_audit_id, audit_chain_id) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT"
-        " EXISTS (SELECT 1 FROM identity_tokens WHERE audit_id = ? AND revoked = 1)",
+        " expires_ms, parent_audit_id, audit_chain_id, system_scope) SELECT ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ? WHERE NOT EXISTS (SELECT 1 FROM identity_tokens WHERE audit_id = ? AND"
+        " revoked = 1)",
         {token_digest(issued.token), user.id, project_id, issued.info.audit_id,
          issued.info.issued_ms, issued.info.expires_ms, parent_audit_id, issued.info.audit_chain_id,
-         parent_audit_id});
+         int64_t{system ? 1 : 0}, parent_audit_id});
     if (!inserted) {
         return Unexpected(inserted.error());
     }
@@ -386,7 +455,7 @@ Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
     }
     auto rows = db_.query(
         "SELECT user_id, project_id, audit_id, issued_ms, expires_ms, revoked,"
-        " COALESCE(audit_chain_id, audit_id) FROM identity_tokens WHERE digest = ?",
+        " COALESCE(audit_chain_id, audit_id), system_scope FROM identity_tokens WHERE digest = ?",
         {token_digest(token)});
     if (!rows) {
         return Unexpected(rows.error());
@@ -411,6 +480,7 @@ Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
         return not_found;
     }
     info.user = **user;
+    info.system = row.integer(7) != 0;
     if (auto project_id = row.optional_text(1)) {
         auto project = find_project(*project_id);
         if (!project) {
@@ -420,7 +490,9 @@ Result<TokenInfo> IdentityStore::validate_token(const std::string& token) {
             return not_found;
         }
         info.project = **project;
-        auto roles = roles_of(info.user.id, info.project->id);
+    }
+    if (info.system || info.project) {
+        auto roles = token_roles(info.user.id, info.project, info.system);
         if (!roles) {
             return Unexpected(roles.error());
         }

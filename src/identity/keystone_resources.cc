@@ -1,5 +1,8 @@
 // The project/user/role/domain calls of KeystoneService (everything but tokens and discovery).
 
+#include <algorithm>
+#include <map>
+
 #include "common/strings.h"
 #include "identity/keystone_service.h"
 #include "identity/keystone_views.h"
@@ -242,9 +245,6 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             return forbidden("identity:get_user");
         }
     }
-    if (collection == "role_assignments" && parts.size() == 3 && read) {
-        return role_assignments(request, caller);
-    }
     if (collection == "roles" && parts.size() == 4 && read) {
         return show_role(request, parts[3]);
     }
@@ -278,7 +278,146 @@ http::HttpResponse KeystoneService::resources(const http::HttpRequest& request,
             return keystone_json(201, {{"role", role_json(*role, url)}});
         }
     }
+    if (collection == "system" && (parts.size() == 6 || parts.size() == 7) && parts[3] == "users" &&
+        parts[5] == "roles") {
+        return system_grant(request, parts, admin);
+    }
+    if (collection == "role_assignments" && parts.size() == 3 && read) {
+        return role_assignments(request, url, admin, caller);
+    }
     return keystone_error(404, "The resource could not be found.");
+}
+
+// /v3/system/users/{user}/roles[/{role}]: list, check (GET/HEAD), grant (PUT), revoke (DELETE).
+http::HttpResponse KeystoneService::system_grant(const http::HttpRequest& request,
+                                                 const std::vector<std::string>& parts,
+                                                 bool admin) {
+    const std::string& user_id = parts[4];
+    const bool read = request.method == "GET" || request.method == "HEAD";
+    if (!admin) {
+        return forbidden(read ? "identity:check_system_grant_for_user"
+                              : "identity:create_system_grant_for_user");
+    }
+    auto user = store_.find_user(user_id);
+    if (!user) {
+        return failed(user.error());
+    }
+    if (!user->has_value() || (**user).id != user_id) {
+        return keystone_error(404, "Could not find user: " + user_id + ".");
+    }
+    auto granted = store_.system_roles_of(user_id);
+    if (!granted) {
+        return failed(granted.error());
+    }
+    if (parts.size() == 6) {
+        if (!read) {
+            return keystone_error(405, "The method is not allowed for the requested URL.");
+        }
+        json out = json::array();
+        for (const auto& role : *granted) {
+            out.push_back(role_json(role, base(request)));
+        }
+        return keystone_json(200, {{"roles", out}, {"links", json::object()}});
+    }
+    const std::string& role_id = parts[6];
+    auto roles = store_.list_roles();
+    if (!roles) {
+        return failed(roles.error());
+    }
+    auto role =
+        std::find_if(roles->begin(), roles->end(), [&](const Role& r) { return r.id == role_id; });
+    if (role == roles->end()) {
+        return keystone_error(404, "Could not find role: " + role_id + ".");
+    }
+    http::HttpResponse done;
+    done.status = 204;
+    done.content_type.clear();
+    if (read) {
+        bool has = std::any_of(granted->begin(), granted->end(),
+                               [&](const Role& r) { return r.id == role_id; });
+        return has ? done
+                   : keystone_error(404, "Could not find role assignment with role: " + role_id +
+                                             ", user or group: " + user_id +
+                                             ", project, domain, or system: all.");
+    }
+    auto changed = request.method == "PUT"      ? store_.assign_system_role(user_id, role->name)
+                   : request.method == "DELETE" ? store_.unassign_system_role(user_id, role_id)
+                                                : make_error("method", 405);
+    if (!changed) {
+        return changed.error().code == 405
+                   ? keystone_error(405, "The method is not allowed for the requested URL.")
+                   : failed(changed.error());
+    }
+    return done;
+}
+
+// GET /v3/role_assignments with Keystone's filters scope.system, scope.project.id, user.id and
+// role.id; a non-admin sees only their own assignments.
+http::HttpResponse KeystoneService::role_assignments(const http::HttpRequest& request,
+                                                     const std::string& url, bool admin,
+                                                     const TokenInfo& caller) {
+    auto all = store_.list_role_assignments();
+    if (!all) {
+        return failed(all.error());
+    }
+    auto system = request.query_value("scope.system");
+    auto project = request.query_value("scope.project.id");
+    auto user = request.query_value("user.id");
+    auto role = request.query_value("role.id");
+    if (!admin && user.value_or("") != caller.user.id) {
+        return forbidden("identity:list_role_assignments");
+    }
+    // include_names (openstack role assignment list --names): names beside the ids.
+    std::map<std::string, std::string> names;
+    if (request.query_value("include_names")) {
+        auto users = store_.list_users(std::nullopt);
+        auto roles = store_.list_roles();
+        auto projects = store_.list_projects(std::nullopt);
+        if (!users || !roles || !projects) {
+            return failed(!users ? users.error() : !roles ? roles.error() : projects.error());
+        }
+        for (const auto& u : *users) {
+            names[u.id] = u.name;
+        }
+        for (const auto& r : *roles) {
+            names[r.id] = r.name;
+        }
+        for (const auto& p : *projects) {
+            names[p.id] = p.name;
+        }
+    }
+    auto ref = [&](const std::string& id, bool in_domain) {
+        json out = {{"id", id}};
+        if (auto it = names.find(id); it != names.end()) {
+            out["name"] = it->second;
+            if (in_domain) {
+                out["domain"] = {{"id", kDefaultDomainId}, {"name", kDefaultDomainName}};
+            }
+        }
+        return out;
+    };
+    json out = json::array();
+    for (const auto& a : *all) {
+        bool on_system = a.project_id.empty();
+        if ((system && !on_system) || (project && a.project_id != *project) ||
+            (user && a.user_id != *user) || (role && a.role_id != *role)) {
+            continue;
+        }
+        json scope = on_system ? json{{"system", {{"all", true}}}}
+                               : json{{"project", ref(a.project_id, true)}};
+        std::string target = on_system ? "/system" : "/projects/" + a.project_id;
+        out.push_back({{"role", ref(a.role_id, false)},
+                       {"user", ref(a.user_id, true)},
+                       {"scope", scope},
+                       {"links",
+                        {{"assignment", url + "/identity/v3" + target + "/users/" + a.user_id +
+                                            "/roles/" + a.role_id}}}});
+    }
+    return keystone_json(200, {{"role_assignments", out},
+                               {"links",
+                                {{"self", url + "/identity/v3/role_assignments"},
+                                 {"previous", nullptr},
+                                 {"next", nullptr}}}});
 }
 
 }  // namespace octane::identity

@@ -149,7 +149,7 @@ http::HttpResponse KeystoneService::create_token(const http::HttpRequest& reques
         }
         project = **found;
     }
-    auto issued = store_.issue_token(*user, project, parent ? &*parent : nullptr);
+    auto issued = store_.issue_token(*user, project, parent ? &*parent : nullptr, parsed->system);
     if (!issued) {
         return from_error(issued.error());
     }

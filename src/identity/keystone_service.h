@@ -1,10 +1,11 @@
 #pragma once
 
 // The built-in Keystone v3 subset, served under /identity (and /v3): version discovery, tokens
-// (password and token methods, project scope or unscoped), and the project/user/role look-ups and
-// admin calls the openstack client makes.
+// (password and token methods; project scope, system scope or unscoped), and the project/user/role
+// look-ups and admin calls the openstack client makes.
 
 #include <string>
+#include <vector>
 
 #include "http/http_message.h"
 #include "identity/identity_store.h"
@@ -25,11 +26,14 @@ class KeystoneService {
     http::HttpResponse route(const http::HttpRequest& request, const std::string& path);
     http::HttpResponse create_token(const http::HttpRequest& request);
     http::HttpResponse token_call(const http::HttpRequest& request);
-    // GET /v3/role_assignments and GET /v3/roles/{id} (keystone_assignments.cc).
-    http::HttpResponse role_assignments(const http::HttpRequest& request, const TokenInfo& caller);
+    // GET /v3/roles/{id} (keystone_assignments.cc).
     http::HttpResponse show_role(const http::HttpRequest& request, const std::string& id);
     http::HttpResponse resources(const http::HttpRequest& request, const std::string& path,
                                  const TokenInfo& caller);
+    http::HttpResponse system_grant(const http::HttpRequest& request,
+                                    const std::vector<std::string>& parts, bool admin);
+    http::HttpResponse role_assignments(const http::HttpRequest& request, const std::string& url,
+                                        bool admin, const TokenInfo& caller);
 
     IdentityStore& store_;
     std::string public_base_;

@@ -106,11 +106,16 @@ json token_body(const TokenInfo& info, const std::string& base,
                   {"audit_ids", audit_ids(info)},
                   {"expires_at", keystone_time(info.expires_ms)},
                   {"issued_at", keystone_time(info.issued_ms)}};
+    if (info.system) {
+        token["system"] = {{"all", true}};
+    }
     if (info.project) {
         token["project"] = {{"id", info.project->id},
                             {"name", info.project->name},
                             {"domain", domain_ref(info.project->domain_id)}};
         token["is_domain"] = false;
+    }
+    if (info.project || info.system) {
         json roles = json::array();
         for (const auto& role : info.roles) {
             roles.push_back({{"id", role.id}, {"name", role.name}});

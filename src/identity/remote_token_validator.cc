@@ -221,6 +221,8 @@ Result<RemoteTokenValidator::Validated> RemoteTokenValidator::ask_keystone(
         if (t.contains("project") && t["project"].is_object()) {
             caller.project_id = t["project"].value("id", "");
         }
+        caller.system_scope =
+            t.contains("system") && t["system"].is_object() && t["system"].value("all", false);
         for (const auto& role : t.value("roles", json::array())) {
             caller.roles.push_back(role.value("name", ""));
         }

@@ -11,6 +11,7 @@ Caller caller_of(const TokenInfo& info) {
     if (info.project) {
         caller.project_id = info.project->id;
     }
+    caller.system_scope = info.system;
     for (const auto& role : info.roles) {
         caller.roles.push_back(role.name);
     }

@@ -17,6 +17,7 @@ struct Caller {
     std::string user_id;
     std::string user_name;
     std::optional<std::string> project_id;
+    bool system_scope = false;  // the token's "system": {"all": true}
     std::vector<std::string> roles;
 };
 

@@ -19,7 +19,7 @@ struct IdentityCommands::State {
     CLI::App* role_add = nullptr;
     CLI::App* project_list = nullptr;
     CLI::App* user_list = nullptr;
-    std::string name, description, password, project, user, role;
+    std::string name, description, password, project, user, role, system;
 };
 
 namespace {
@@ -50,10 +50,13 @@ IdentityCommands::IdentityCommands(CLI::App& app) : state_(std::make_unique<Stat
     s.user_create->add_option("--password", s.password, "password")->required();
     s.user_create->add_option("--project", s.project, "default project (name or id)");
     s.user_list = user->add_subcommand("list", "list users (id name)");
-    s.role_add = role->add_subcommand("add", "give a user a role on a project");
+    s.role_add = role->add_subcommand("add", "give a user a role on a project or the system");
     s.role_add->add_option("role", s.role, "role name, e.g. member, reader, admin")->required();
     s.role_add->add_option("--user", s.user, "user name or id")->required();
-    s.role_add->add_option("--project", s.project, "project name or id")->required();
+    auto* on_project = s.role_add->add_option("--project", s.project, "project name or id");
+    auto* on_system = s.role_add->add_option("--system", s.system, "`all`: a system role")
+                          ->check(CLI::IsMember({"all"}));
+    on_project->excludes(on_system);
     for (auto* command :
          {s.project_create, s.project_list, s.user_create, s.user_list, s.role_add}) {
         add_store_flags(*command, s.flags);
@@ -136,7 +139,12 @@ bool IdentityCommands::run(int* exit_code) {
         }
         std::cout << created->id << " " << created->name << "\n";
     } else if (chosen == s.role_add) {
-        if (auto done = store.assign_role(s.user, s.project, s.role); !done) {
+        if (s.project.empty() && s.system.empty()) {
+            return fail("role add needs --project or --system all");
+        }
+        auto done = s.system.empty() ? store.assign_role(s.user, s.project, s.role)
+                                     : store.assign_system_role(s.user, s.role);
+        if (!done) {
             return fail(done.error().message);
         }
     }

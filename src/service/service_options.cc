@@ -201,6 +201,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     o.healthcheck_enabled =
         to_bool(ini.get("api_settings", "healthcheck_enabled").value_or("false"));
     o.keystone_insecure = to_bool(ini.get("keystone_authtoken", "insecure").value_or("false"));
+    o.enforce_new_defaults =
+        to_bool(ini.get("oslo_policy", "enforce_new_defaults").value_or("true"));
+    o.enforce_scope = to_bool(ini.get("oslo_policy", "enforce_scope").value_or("true"));
     struct IntOption {
         const std::string& flag;
         const char* section;

@@ -42,6 +42,10 @@ struct ServiceOptions {
     int64_t keystone_invalid_cache_seconds = 30;  // invalid_token_cache_time (Octane's own)
     int64_t keystone_failed_validations = 10;     // failed_validations_per_second, 0 = no limit
     int64_t keystone_timeout_seconds = 30;        // [keystone_authtoken] http_connect_timeout
+    // [oslo_policy]: Keystone's default roles with scope (both true, as oslo.policy 4.4), or
+    // Octavia's advanced RBAC (enforce_new_defaults = false).
+    bool enforce_new_defaults = true;
+    bool enforce_scope = true;
     // [networking] CIDRs of the networks created on first start: loopback ranges with the local
     // driver (127.10.0.0/16, 127.20.0.0/16), the seed's with linuxbridge (192.168.101.0/24,
     // 172.16.0.0/24).

@@ -36,12 +36,14 @@ struct Surfaces::Impl {
     std::unique_ptr<networking::LocalNetworkDriver> local_driver;
     std::unique_ptr<linuxbridge::LinuxbridgeDriver> linuxbridge_driver;
     std::string www_authenticate_uri;
+    api::PolicyConfig policy;
 
     Impl(db::Database& db, const Clock& clock, const ServiceOptions& o)
         : options(o),
           identity_store(db, clock, o.token_expiration),
           network_store(db, clock),
-          keystone(identity_store, o.api_base_uri) {}
+          keystone(identity_store, o.api_base_uri),
+          policy{o.enforce_new_defaults, o.enforce_scope} {}
 
     bool noauth() const { return options.auth_strategy == "noauth"; }
     bool external() const { return !options.keystone_auth_url.empty(); }
@@ -176,6 +178,8 @@ api::Authenticator Surfaces::authenticator() {
             context.project_id = caller->project_id;
             context.user_id = caller->user_id;
             context.roles.insert(caller->roles.begin(), caller->roles.end());
+            context.system_scope = caller->system_scope;
+            context.policy = raw->policy;
             context.is_admin = false;  // policy derives admin from the roles
             context.enforce_quota = true;
             return context;

@@ -51,6 +51,20 @@ def token(base: str, user: str, password: str, project: str | None = None) -> st
     return r.headers["X-Subject-Token"]
 
 
+def system_body(user: str, password: str) -> dict:
+    body = auth_body(user, password)
+    body["auth"]["scope"] = {"system": {"all": True}}
+    return body
+
+
+def system_token(base: str, user: str, password: str) -> str:
+    """A system-scoped token: the admin that acts on every project under the default policy."""
+    r = requests.post(base + "/identity/v3/auth/tokens", json=system_body(user, password),
+                      timeout=TIMEOUT)
+    assert r.status_code == 201, r.text
+    return r.headers["X-Subject-Token"]
+
+
 def octane(state: str, *argv: str) -> str:
     proc = subprocess.run([h.octane_binary(), *argv, "--state-dir", state], capture_output=True,
                           text=True, timeout=30)

@@ -33,7 +33,7 @@ def srv(tmp_path_factory):
     with open(conf, "w") as f:
         f.write("[quotas]\ndefault_pool_quota = %d\ndefault_l7rule_quota = -1\n" % DEFAULT_POOL_QUOTA)
     s = c.start(state, "--config-file", conf)
-    s.admin = c.token(s.base_url, "admin", c.admin_password(state), "admin")
+    s.admin = c.system_token(s.base_url, "admin", c.admin_password(state))
     try:
         yield s
     finally:

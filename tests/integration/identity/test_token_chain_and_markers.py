@@ -28,7 +28,7 @@ NET = "/networking/v2.0"
 def srv(tmp_path_factory):
     state = str(tmp_path_factory.mktemp("octane-token-chain"))
     s = c.start(state)
-    s.admin = c.token(s.base_url, "admin", c.admin_password(state), "admin")
+    s.admin = c.system_token(s.base_url, "admin", c.admin_password(state))
     try:
         yield s
     finally:
@@ -130,6 +130,6 @@ def test_marker_is_looked_up_among_what_the_caller_sees(srv):
     r = c.call("GET", srv.base_url + LB, mine, params={"marker": own[0], "sort": "name:asc"})
     assert r.status_code == 200, r.text
     assert [lb["id"] for lb in r.json()["loadbalancers"]] == [own[1]]
-    # an admin sees every project, so the other project's id is a valid marker for it
+    # a system admin sees every project, so the other project's id is a valid marker for it
     r = c.call("GET", srv.base_url + LB, srv.admin, params={"marker": foreign})
     assert r.status_code == 200, r.text

@@ -68,5 +68,21 @@ TEST(AuthRequest, UnsupportedMethodOrScopeIs401) {
     EXPECT_EQ(domain.error().code, 401);
 }
 
+TEST(AuthRequest, SystemScope) {
+    auto parsed = parse_auth_request(R"({"auth": {"identity": {"methods": ["password"],
+        "password": {"user": {"name": "a", "password": "x"}}}, "scope": {"system": {"all": true}}}})");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_TRUE(parsed->system);
+    EXPECT_FALSE(parsed->project_id || parsed->project_name);
+    for (const char* system : {R"({"all": false})", R"({})", R"(true)"}) {
+        auto bad = parse_auth_request(
+            std::string(R"({"auth": {"identity": {"methods": ["password"], "password": {"user":
+            {"name": "a", "password": "x"}}}, "scope": {"system": )") +
+            system + "}}}");
+        ASSERT_FALSE(bad) << system;
+        EXPECT_EQ(bad.error().code, 400) << system;
+    }
+}
+
 }  // namespace
 }  // namespace octane::identity

@@ -1,8 +1,11 @@
 // Tokens of the built-in identity over a real (in-memory) SQLite database: a re-issued token
-// never outlives its parent, revocation reaches every token derived from the revoked one, and an
-// unknown user costs the same one password derivation as a known one.
+// never outlives its parent, revocation reaches every token derived from the revoked one, an
+// unknown user costs the same one password derivation as a known one, tokens carry implied roles,
+// and system-scoped tokens follow the system role assignments.
 
 #include "identity/identity_store.h"
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -133,6 +136,59 @@ TEST(AbsentUserHash, CostsWhatARealHashCostsAndMatchesNothing) {
     for (const char* guess : {"", "x", "0", "password"}) {
         EXPECT_FALSE(verify_password(guess, absent)) << guess;
     }
+}
+
+std::vector<std::string> names_of(const std::vector<Role>& roles) {
+    std::vector<std::string> out;
+    for (const auto& role : roles) {
+        out.push_back(role.name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(ImpliedRoles, AdminImpliesMemberImpliesReader) {
+    using V = std::vector<std::string>;
+    EXPECT_EQ(implied_role_names({"admin"}), (V{"admin", "member", "reader"}));
+    EXPECT_EQ(implied_role_names({"member", "load-balancer_member"}),
+              (V{"member", "load-balancer_member", "reader"}));
+    EXPECT_EQ(implied_role_names({"reader"}), (V{"reader"}));
+    EXPECT_EQ(implied_role_names({"load-balancer_admin"}), (V{"load-balancer_admin"}));
+}
+
+TEST_F(IdentityStoreTest, ProjectTokensCarryImpliedRoles) {
+    IssuedToken scoped = issue(nullptr, true);
+    EXPECT_FALSE(scoped.info.system);
+    EXPECT_EQ(names_of(scoped.info.roles), (std::vector<std::string>{"member", "reader"}));
+    auto validated = store_->validate_token(scoped.token);
+    ASSERT_TRUE(validated);
+    EXPECT_EQ(names_of(validated->roles), (std::vector<std::string>{"member", "reader"}));
+}
+
+TEST_F(IdentityStoreTest, SystemScopedTokensFollowTheSystemAssignments) {
+    auto refused = store_->issue_token(user_, std::nullopt, nullptr, true);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, 401);
+    ASSERT_TRUE(store_->assign_system_role("alice", "admin"));
+    auto issued = store_->issue_token(user_, std::nullopt, nullptr, true);
+    ASSERT_TRUE(issued) << issued.error().message;
+    EXPECT_TRUE(issued->info.system);
+    EXPECT_FALSE(issued->info.project);
+    EXPECT_EQ(names_of(issued->info.roles),
+              (std::vector<std::string>{"admin", "member", "reader"}));
+    auto validated = store_->validate_token(issued->token);
+    ASSERT_TRUE(validated);
+    EXPECT_TRUE(validated->system);
+    auto assignments = store_->list_role_assignments();
+    ASSERT_TRUE(assignments);
+    ASSERT_EQ(assignments->size(), 2u);  // member on demo, admin on the system
+    auto admin = store_->ensure_role("admin");
+    ASSERT_TRUE(admin);
+    ASSERT_TRUE(store_->unassign_system_role(user_.id, admin->id));
+    EXPECT_EQ(store_->unassign_system_role(user_.id, admin->id).error().code, 404);
+    EXPECT_FALSE(store_->validate_token(issued->token));  // its grant is gone
+    IssuedToken scoped = issue(nullptr, true);            // the project token is unaffected
+    EXPECT_TRUE(valid(scoped));
 }
 
 TEST(IdentitySchema, AddsTokenLineageToAnOlderDatabaseAndKeepsItsTokens) {

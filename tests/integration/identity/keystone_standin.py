@@ -33,6 +33,16 @@ def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
     raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
 
 
+def implied(roles) -> list:
+    """The roles a Keystone token lists: the assigned ones and those they imply by Keystone's
+    defaults (admin implies member, member implies reader)."""
+    out = list(roles)
+    for assigned, implies in (("admin", "member"), ("member", "reader")):
+        if assigned in out and implies not in out:
+            out.append(implies)
+    return out
+
+
 class Pki:
     """CAs and certificates made with the openssl command in a directory of the test."""
 
@@ -95,7 +105,7 @@ class StandinKeystone:
                      "domain": {"id": "default", "name": "Default"}},
             "project": {"id": project_id, "name": "demo",
                         "domain": {"id": "default", "name": "Default"}},
-            "roles": [{"id": "r-" + r, "name": r} for r in roles],
+            "roles": [{"id": "r-" + r, "name": r} for r in implied(roles)],
             "expires_at": keystone_time(expires_at),
             "issued_at": keystone_time(time.time()),
             "expires_epoch": expires_at,

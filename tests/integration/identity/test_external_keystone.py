@@ -105,7 +105,8 @@ class _SlowKeystoneHandler(http.server.BaseHTTPRequestHandler):
             return self._reply(500, {"error": {"code": 500}})
         self._reply(200, {"token": {"user": {"id": "u-" + subject, "name": subject},
                                     "project": {"id": "p-" + subject},
-                                    "roles": [{"name": "admin"}],
+                                    "roles": [{"name": "admin"}, {"name": "member"},
+                                              {"name": "reader"}],
                                     "expires_at": _in_an_hour()}})
 
 

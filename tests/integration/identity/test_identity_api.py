@@ -224,7 +224,7 @@ def test_dynamic_credentials_lifecycle(srv, admin):
     assert r.status_code == 201, r.text
     user = r.json()["user"]
     role = next(x for x in c.call("GET", ks + "/roles", admin).json()["roles"]
-                if x["name"] == "load-balancer_member")
+                if x["name"] == "member")
     r = c.call("PUT", "%s/projects/%s/users/%s/roles/%s" % (ks, project["id"], user["id"], role["id"]),
                admin)
     assert r.status_code == 204, r.text
@@ -241,8 +241,7 @@ def test_dynamic_credentials_lifecycle(srv, admin):
     assert [a["user"]["id"] for a in r.json()["role_assignments"]] == [user["id"]]
     r = c.call("GET", ks + "/role_assignments?scope.project.id=%s&role.id=x" % project["id"], admin)
     assert r.json()["role_assignments"] == []
-    assert c.call("GET", ks + "/roles/" + role["id"], admin).json()["role"]["name"] == \
-        "load-balancer_member"
+    assert c.call("GET", ks + "/roles/" + role["id"], admin).json()["role"]["name"] == "member"
     c.assert_keystone_error(c.call("GET", ks + "/roles/" + "0" * 32, admin), 404)
     demo = c.token(srv.base_url, "demo", "demo-pw", "demo")
     c.assert_keystone_error(c.call("GET", ks + "/role_assignments", demo), 403)

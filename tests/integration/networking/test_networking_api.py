@@ -27,6 +27,9 @@ def srv(tmp_path_factory):
     c.add_user(state, "demo", "demo", "demo-pw", "member")
     s.admin = c.token(s.base_url, "admin", c.admin_password(state), "admin")
     s.demo = c.token(s.base_url, "demo", "demo-pw", "demo")
+    # Under the default policy a project admin acts in its own project only; the system admin
+    # reaches every project.
+    s.system = c.system_token(s.base_url, "admin", c.admin_password(state))
     try:
         yield s
     finally:
@@ -348,9 +351,9 @@ def test_load_balancer_vip_validation_and_port(srv):
     assert code == 404
 
 
-def wait_lb_active(srv, lb_id):
+def wait_lb_active(srv, lb_id, tok=None):
     def active():
-        lb = api(srv, "GET", LB + "/" + lb_id).json()["loadbalancer"]
+        lb = api(srv, "GET", LB + "/" + lb_id, tok).json()["loadbalancer"]
         assert lb["provisioning_status"] != "ERROR", lb
         return lb["provisioning_status"] == "ACTIVE"
     c.h.poll_until(active, what="load balancer %s ACTIVE" % lb_id)
@@ -530,17 +533,18 @@ def test_load_balancer_api_sees_only_what_neutron_shows_the_caller(srv):
     r = api(srv, "POST", LB, srv.demo, json={"loadbalancer": {"vip_port_id": own_port["id"]}})
     assert r.status_code == 201, r.text
     lb = r.json()["loadbalancer"]
-    wait_lb_active(srv, lb["id"])
+    wait_lb_active(srv, lb["id"], srv.demo)
     r = api(srv, "POST", "/v2/lbaas/pools", srv.demo, json={"pool": {
         "loadbalancer_id": lb["id"], "protocol": "TCP", "lb_algorithm": "ROUND_ROBIN"}})
     assert r.status_code == 201, r.text
     members = "/v2/lbaas/pools/%s/members" % r.json()["pool"]["id"]
-    wait_lb_active(srv, lb["id"])
+    wait_lb_active(srv, lb["id"], srv.demo)
     r = api(srv, "POST", members, srv.demo, json={"member": {
         "address": "10.34.0.9", "protocol_port": 22, "subnet_id": sub["id"]}})
     assert r.status_code == 201, r.text
-    # and the admin reaches the demo subnet too
-    r = api(srv, "POST", LB, json={"loadbalancer": {"vip_subnet_id": sub["id"], "project_id": lb["project_id"]}})
+    # and the (system) admin reaches the demo subnet too
+    r = api(srv, "POST", LB, srv.system, json={"loadbalancer": {
+        "vip_subnet_id": sub["id"], "project_id": lb["project_id"]}})
     assert r.status_code == 201, r.text
 
 

@@ -8,8 +8,10 @@
 #                      tempest RBAC_test_type advanced (Octavia 11's shipped default)
 #   standalone         no Keystone: tempest's identity calls go to octane's built-in identity
 #                      (RBAC as keystone-advanced; STANDALONE_RBAC=default: as keystone-default)
+# In the keystone_default_roles modes it leaves out the 25 tests whose expectations contradict
+# each other (below, and the README's "What the results mean").
 # Prints tempest's counts; exits non-zero when a test failed, none passed, or the run timed out.
-# Env: CONCURRENCY (2), RUN_TIMEOUT seconds (7200), EXCLUDE_REGEX, OCTANE_BIN (build/octane),
+# Env: CONCURRENCY (2), RUN_TIMEOUT seconds (7200), EXCLUDE_REGEX (added to those), OCTANE_BIN,
 #      OCTANE_CONFORMANCE_STATE (/tmp/octane-conformance), OCTANE_PORT, OCTANE_KEYSTONE_PORT.
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
@@ -98,8 +100,24 @@ sed -e "s#@IDENTITY_URL@#$identity_url#" -e "s#@ADMIN_PASS@#$admin_pass#" -e "s#
 out="$STATE/log/tempest-$MODE.txt"
 echo "conformance $MODE: octane $OCTANE_URL, identity $identity_url, regex $REGEX, concurrency $CONCURRENCY"
 start=$(date +%s)
+# keystone_default_roles expectations no policy can meet (README "What the results mean"); the
+# plugin's gate never ran this RBAC_test_type (its scoped-tokens job keeps the "advanced" lists):
+# - flavor/AZ list: load-balancer_admin must be refused GET .../flavors, then lists them sorted;
+# - flavor/AZ delete: the refused load-balancer_admin must then get 404 from show, but Octavia
+#   (flavors.py, availability_zones.py get_one) authorizes before the lookup, so it gets 403;
+# - member/l7rule list: a project admin of another project must list the pool's members (the
+#   plugin's note assumes the pool is in the admin's project) while member/l7rule show refuse it.
+v2='^octavia_tempest_plugin\.tests\.api\.v2\.'
+default_roles_exclude="${v2}test_flavor\.FlavorAPITest\.test_flavor_(list|delete)\b"
+default_roles_exclude+="|${v2}test_availability_zone\.AvailabilityZoneAPITest\.test_availability_zone_(list|delete)\b"
+default_roles_exclude+="|${v2}test_member\.MemberAPITest[0-9]*\.test_[A-Za-z_]*member_list\b"
+default_roles_exclude+="|${v2}test_l7rule\.L7RuleAPITest\.test_l7rule_list\b"
+exclude_regex="${EXCLUDE_REGEX:-}"
+if [ "$rbac" = keystone_default_roles ]; then
+  exclude_regex="${exclude_regex:+$exclude_regex|}$default_roles_exclude"
+fi
 exclude=()
-[ -n "${EXCLUDE_REGEX:-}" ] && exclude=(--exclude-regex "$EXCLUDE_REGEX")
+[ -n "$exclude_regex" ] && exclude=(--exclude-regex "$exclude_regex")
 (cd "$ws" && timeout --kill-after=30 "$RUN_TIMEOUT" \
    tempest run --regex "$REGEX" "${exclude[@]}" --concurrency "$CONCURRENCY") > "$out" 2>&1
 rc=$?

@@ -211,6 +211,22 @@ def measure_live(api, state_dir, subnet_id, members, count, poll_s, serve_pid, w
     return all_serving_s, per_amphora, cpu
 
 
+def stop_all(srv, members, state):
+    """Stops what a benchmark started here: the member servers, octane serve, the local amphorae
+    of state (by their recorded PIDs); removes state."""
+    if members:
+        members.stop()
+    srv.stop(check=False)
+    h.stop_local_amphorae(state)
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def write_result(path, result):
+    if path:
+        with open(path, "w") as f:
+            json.dump(result, f, indent=2)
+
+
 def main():
     global DEADLINE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -268,14 +284,8 @@ def main():
                   % (args.live, cpu["serve_percent"], cpu["all_agents_percent"], args.window),
                   flush=True)
     finally:
-        if members:
-            members.stop()
-        srv.stop(check=False)
-        h.stop_local_amphorae(state)
-        shutil.rmtree(state, ignore_errors=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
+        stop_all(srv, members, state)
+    write_result(args.out, result)
 
 
 if __name__ == "__main__":

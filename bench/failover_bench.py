@@ -14,9 +14,7 @@ Starts $OCTANE_BUILD_DIR/octane serve (default build/) in a temp state dir, and 
 amphora it started (by PID) at the end.
 """
 import argparse
-import json
 import os
-import shutil
 import signal
 import statistics
 import sys
@@ -118,14 +116,8 @@ def main():
                                                    ab.pct(times, 99), min(times), max(times)),
               flush=True)
     finally:
-        if members:
-            members.stop()
-        srv.stop(check=False)
-        h.stop_local_amphorae(state)
-        shutil.rmtree(state, ignore_errors=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
+        ab.stop_all(srv, members, state)
+    ab.write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ and removes everything the driver made (`octane network teardown`).
 """
 import argparse
 import ctypes
-import json
 import os
 import queue
 import re
@@ -247,9 +246,7 @@ def main():
         subprocess.run([h.octane_binary(), "network", "teardown", "--state-dir", state],
                        timeout=120)
         shutil.rmtree(work, ignore_errors=True)
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=2)
+    amphora_bench.write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -44,29 +44,13 @@ Result<void> ContainerRepository::create(const ContainerRow& c) {
 }
 
 Result<std::optional<ContainerRow>> ContainerRepository::get(const std::string& id) {
-    auto rows =
-        db_.query(std::string("SELECT ") + kColumns + " FROM km_containers WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<ContainerRow>();
-    }
-    return std::optional<ContainerRow>(from_row(rows->front()));
+    return row_by_id<ContainerRow>(db_, "km_containers", kColumns, id, from_row);
 }
 
 Result<std::pair<std::vector<ContainerRow>, int64_t>> ContainerRepository::list(
     const std::string& project_id, const std::string& name, Page page) {
-    auto page_rows = project_page(db_, "km_containers", kColumns, project_id, name, page);
-    if (!page_rows) {
-        return Unexpected(page_rows.error());
-    }
-    std::pair<std::vector<ContainerRow>, int64_t> out;
-    for (const auto& row : page_rows->first) {
-        out.first.push_back(from_row(row));
-    }
-    out.second = page_rows->second;
-    return out;
+    return project_page_of<ContainerRow>(db_, "km_containers", kColumns, project_id, name, page,
+                                         from_row);
 }
 
 Result<void> ContainerRepository::remove(const std::string& id) {

@@ -54,29 +54,13 @@ Result<void> SecretRepository::create(const SecretRow& s) {
 }
 
 Result<std::optional<SecretRow>> SecretRepository::get(const std::string& id) {
-    auto rows =
-        db_.query(std::string("SELECT ") + kColumns + " FROM km_secrets WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<SecretRow>();
-    }
-    return std::optional<SecretRow>(from_row(rows->front()));
+    return row_by_id<SecretRow>(db_, "km_secrets", kColumns, id, from_row);
 }
 
 Result<std::pair<std::vector<SecretRow>, int64_t>> SecretRepository::list(
     const std::string& project_id, const std::string& name, Page page) {
-    auto page_rows = project_page(db_, "km_secrets", kColumns, project_id, name, page);
-    if (!page_rows) {
-        return Unexpected(page_rows.error());
-    }
-    std::pair<std::vector<SecretRow>, int64_t> out;
-    for (const auto& row : page_rows->first) {
-        out.first.push_back(from_row(row));
-    }
-    out.second = page_rows->second;
-    return out;
+    return project_page_of<SecretRow>(db_, "km_secrets", kColumns, project_id, name, page,
+                                      from_row);
 }
 
 Result<bool> SecretRepository::set_payload(const std::string& id, const std::string& content_type,

@@ -34,9 +34,7 @@ def srv(tmp_path_factory):
     s = c.start(state)
     s.env = h.read_openrc(os.path.join(state, "admin-openrc"))
     s.state = state
-    c.octane(state, "project", "create", "demo")
-    c.octane(state, "user", "create", "alice", "--password", "alice-pw", "--project", "demo")
-    c.octane(state, "role", "add", "member", "--user", "alice", "--project", "demo")
+    c.add_user(state, "demo", "alice", "alice-pw", "member")
     try:
         yield s
     finally:

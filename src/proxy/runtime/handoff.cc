@@ -39,6 +39,20 @@ bool send_one(int sock, const std::string& key, int fd) {
     return sendmsg(sock, &msg, MSG_NOSIGNAL) >= 0;
 }
 
+// Listening sockets let whoever holds them answer for the VIP, so they go only to a process of
+// our own user (or root): any local process can reach an abstract socket in our namespace.
+bool trusted_peer(int sock, int expected_pid) {
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+        return false;
+    }
+    if (expected_pid > 0 && cred.pid != expected_pid) {
+        return false;  // another process squats the name of the one we reload
+    }
+    return cred.uid == 0 || cred.uid == geteuid();
+}
+
 }  // namespace
 
 InheritedListeners fetch_listeners(int pid) {
@@ -49,7 +63,7 @@ InheritedListeners fetch_listeners(int pid) {
     }
     sockaddr_un un{};
     socklen_t len = abstract_address(pid, un);
-    if (connect(sock, reinterpret_cast<sockaddr*>(&un), len) == -1) {
+    if (connect(sock, reinterpret_cast<sockaddr*>(&un), len) == -1 || !trusted_peer(sock, pid)) {
         close(sock);
         return out;
     }
@@ -116,6 +130,10 @@ void HandoffServer::on_io(uint32_t, unsigned) {
         int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (c == -1) {
             return;
+        }
+        if (!trusted_peer(c, 0)) {
+            ::close(c);
+            continue;
         }
         // A handful of small datagrams into an empty socket buffer: blocking sends are instant.
         for (const auto& [key, fd] : fds_) {

@@ -6,6 +6,8 @@
 // queues: nothing queued in the old listener is reset when the old process stops accepting.
 // (SO_REUSEPORT alone would give each process its own queue, and closing the old one drops
 // the connections waiting in it.) HAProxy's `-x` / `expose-fd listeners` does the same.
+// Both ends check the peer's credentials (SO_PEERCRED): sockets go only to root or our own user,
+// and are taken only from the very process named by `-sf`.
 
 #include <map>
 #include <string>

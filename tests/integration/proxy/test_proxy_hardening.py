@@ -81,3 +81,45 @@ def test_engine_that_cannot_drop_root_exits(backend, tmp_path):
             ok.stop()
     finally:
         eng.stop()
+
+
+def fetch_listener_fds(pid, as_uid=None):
+    """Connects to the engine's @octane-proxy-<pid> hand-over socket (as `as_uid` when given, in a
+    child process) and returns how many descriptors it was sent before the end or a close."""
+    script = r"""
+import array, os, socket, sys
+uid = int(sys.argv[2])
+if uid >= 0:
+    os.setgid(uid); os.setuid(uid)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect("\0octane-proxy-" + sys.argv[1])
+count = 0
+for _ in range(4096):
+    data, anc, _, _ = s.recvmsg(256, socket.CMSG_SPACE(4))
+    if not data or data == b"end":
+        break
+    for level, kind, payload in anc:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            count += len(array.array("i", payload))
+print(count)
+"""
+    uid = -1 if as_uid is None else as_uid
+    r = subprocess.run(["/usr/bin/python3", "-c", script, str(pid), str(uid)],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0, r.stderr
+    return int(r.stdout)
+
+
+def test_listener_hand_over_refuses_another_user(backend, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the test connects once as root and once as user nobody")
+    port = free_port()
+    engine = Engine("octane", one_backend_config(port, backend, tmp_path / "a.sock"))
+    try:
+        p = engine.start(wait_socket=tmp_path / "a.sock")
+        assert fetch_listener_fds(p.pid) >= 1, "root (the engine's own user) gets the listeners"
+        assert fetch_listener_fds(p.pid, as_uid=65534) == 0, "user nobody got a listening socket"
+        assert tcp_hello(port) == "one"
+    finally:
+        engine.stop()

@@ -1,5 +1,6 @@
 #include "service/daemons.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -23,6 +24,7 @@
 #include "drivers/local_amphora_driver.h"
 #include "drivers/noop_network_driver.h"
 #include "http/http_server.h"
+#include "service/metrics_endpoint.h"
 #include "service/surfaces.h"
 
 namespace octane::service {
@@ -131,9 +133,16 @@ int run_daemon(Role role, const ServiceOptions& options) {
         *local_amphorae ? static_cast<drivers::AmphoraDriver&>(**local_amphorae) : noop_amphorae;
     db::ObjectStore store(**database);
 
+    // Declared before what reports to it, so it outlives them; its listener starts last.
+    metrics::ControllerMetrics metrics;
+    std::atomic<uint64_t> direct_failovers{0};
     std::unique_ptr<controller::Worker> worker;
     if (role == Role::kAllInOne || role == Role::kWorkerOnly) {
         controller::WorkerOptions worker_options;
+        worker_options.on_flow_finished = [&metrics](const std::string& from, bool succeeded,
+                                                     double seconds) {
+            metrics.flow_finished(from, succeeded, seconds);
+        };
         worker_options.lease_ms = options.worker_lease_seconds * 1000;
         worker_options.poll_ms = options.worker_poll_ms;
         worker_options.threads = static_cast<int>(options.worker_threads);
@@ -168,9 +177,10 @@ int run_daemon(Role role, const ServiceOptions& options) {
         http_options.header_timeout = std::chrono::seconds(options.header_timeout);
         http_options.keepalive_timeout = std::chrono::seconds(options.keepalive_timeout);
         server = std::make_unique<http::HttpServer>(
-            http_options, (*surfaces)->wrap([&service](const http::HttpRequest& r) {
+            http_options, measured((*surfaces)->wrap([&service](const http::HttpRequest& r) {
                 return service.handle(r);
-            }));
+            }),
+                                   metrics));
         if (auto started = server->start(); !started) {
             spdlog::critical("{}", started.error().message);
             return 1;
@@ -194,13 +204,14 @@ int run_daemon(Role role, const ServiceOptions& options) {
         direct_failover = std::make_unique<controller::health::FailoverCheck>(
             **database, clock, controller::health::FailoverCheckOptions{});
         (*local_amphorae)
-            ->set_on_agent_lost([check = direct_failover.get(),
-                                 w = worker.get()](const std::string& amphora_id) {
+            ->set_on_agent_lost([check = direct_failover.get(), w = worker.get(),
+                                 &direct_failovers](const std::string& amphora_id) {
                 auto requested = check->request_failover_of(amphora_id);
                 if (!requested) {
                     spdlog::error("amphora {}: failover not requested: {}", amphora_id,
                                   requested.error().message);
                 } else if (*requested) {
+                    direct_failovers.fetch_add(1);
                     spdlog::warn("amphora {} of load balancer {}: agent died, failover requested",
                                  amphora_id, (*requested)->load_balancer_id);
                     w->notify();
@@ -251,9 +262,20 @@ int run_daemon(Role role, const ServiceOptions& options) {
                           started.error().message);
         }
     }
+    add_controller_sources(
+        metrics, **database, [&health] { return health ? &health->counters() : nullptr; },
+        direct_failovers);
+    auto metrics_server = start_metrics_server(options, metrics);
+    if (!metrics_server) {
+        spdlog::critical("{}", metrics_server.error().message);
+        return 1;
+    }
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {} received, shutting down", received);
+    if (*metrics_server) {
+        (*metrics_server)->stop();
+    }
     if (health) {
         health->stop();
     }

@@ -76,6 +76,11 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--worker-threads", raw.worker_threads,
                    "load balancers a worker carries out at once (controller_worker.workers, "
                    "default 4)");
+    app.add_option("--metrics-host", raw.metrics_bind_host,
+                   "address of the /metrics listener (metrics.bind_host, default 127.0.0.1)");
+    app.add_option("--metrics-port", raw.metrics_bind_port,
+                   "port of the /metrics listener, 0 = any (metrics.bind_port; default: no "
+                   "listener)");
     app.add_option("--health-bind-ip", raw.health_bind_ip,
                    "heartbeat UDP address (health_manager.bind_ip, default 127.0.0.1)");
     app.add_option("--health-bind-port", raw.health_bind_port,
@@ -173,6 +178,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
     o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
     o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
+    o.metrics_bind_host = pick(raw.metrics_bind_host, "metrics", "bind_host", o.metrics_bind_host);
     o.heartbeat_key = pick(raw.heartbeat_key, "health_manager", "heartbeat_key", "");
     struct TextOption {
         std::string* target;
@@ -219,6 +225,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {raw.worker_poll_ms, "controller_worker", "poll_interval_ms", &o.worker_poll_ms},
         {raw.worker_threads, "controller_worker", "workers", &o.worker_threads},
         {raw.health_bind_port, "health_manager", "bind_port", &o.health_bind_port},
+        {raw.metrics_bind_port, "metrics", "bind_port", &o.metrics_bind_port},
         {raw.heartbeat_timeout, "health_manager", "heartbeat_timeout", &o.heartbeat_timeout},
         {raw.heartbeat_interval, "health_manager", "heartbeat_interval", &o.heartbeat_interval},
         {raw.health_check_interval, "health_manager", "health_check_interval",
@@ -305,6 +312,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         return make_error(
             "api_settings: max_connections, max_connections_per_client, header_timeout and "
             "keepalive_timeout must be at least 1");
+    }
+    if (o.metrics_bind_port < -1 || o.metrics_bind_port > 65535) {
+        return make_error("metrics.bind_port must be 0..65535 (or unset: no /metrics listener)");
     }
     if (o.health_bind_port < 0 || o.health_bind_port > 65535) {
         return make_error("health_manager.bind_port must be 0..65535");

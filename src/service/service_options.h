@@ -57,6 +57,10 @@ struct ServiceOptions {
     // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
     // <state_dir>/health.port; an empty key = <state_dir>/heartbeat.key, generated on first start;
     // timeout and interval in seconds; larger datagrams than max_datagram are dropped.
+    // [metrics]: GET /metrics (Prometheus text) on its own listener, off unless a port is given
+    // (-1); 0 = any free port, written to <state_dir>/metrics.port.
+    std::string metrics_bind_host = "127.0.0.1";
+    int64_t metrics_bind_port = -1;
     std::string health_bind_ip;  // "" = 127.0.0.1, or o-hm0's address with linuxbridge
     int64_t health_bind_port = 5555;
     std::string heartbeat_key;
@@ -89,6 +93,7 @@ struct RawFlags {
         token_expiration;
     std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
         health_check_interval, health_max_datagram, heartbeat_interval;
+    std::string metrics_bind_host, metrics_bind_port;
     bool debug = false;
 };
 

@@ -29,14 +29,27 @@ bool LeaseTable::owner_is_gone(const std::string& owner_text) const {
     return kill(pid, 0) == -1 && errno == ESRCH;
 }
 
+namespace {
+constexpr const char* kPendingCondition =
+    "lb.provisioning_status IN ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')";
+}  // namespace
+
+Result<int64_t> count_pending_load_balancers(db::Database& db) {
+    auto rows =
+        db.query(std::string("SELECT COUNT(*) FROM load_balancers lb WHERE ") + kPendingCondition);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    return rows->empty() ? 0 : (*rows)[0].integer(0);
+}
+
 Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
     std::optional<std::string> claimed;
     auto done = db_.transaction([&]() -> Result<void> {
         auto rows = db_.query(
-            "SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN work_leases l "
-            "ON l.load_balancer_id = lb.id WHERE lb.provisioning_status IN "
-            "('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE') "
-            "ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id");
+            std::string("SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN "
+                        "work_leases l ON l.load_balancer_id = lb.id WHERE ") +
+            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id");
         if (!rows) {
             return Unexpected(rows.error());
         }

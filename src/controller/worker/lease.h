@@ -23,6 +23,9 @@ struct LeaseOwner {
     static LeaseOwner current();
 };
 
+// Load balancers with a pending change (leased or not): the worker's queue depth.
+Result<int64_t> count_pending_load_balancers(db::Database& db);
+
 class LeaseTable {
   public:
     LeaseTable(db::Database& db, LeaseOwner owner, int64_t lease_ms)

@@ -1,5 +1,7 @@
 #include "controller/worker/worker.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "common/uuid.h"
@@ -131,26 +133,25 @@ Result<drivers::AmphoraInfo> Worker::create_amphora(const LoadBalancerTree& tree
         return info;
     }
     const auto& lb = tree.load_balancer;
-    json attrs = {{"compute_id", info->compute_id},
-                  {"lb_network_ip", info->lb_network_ip},
-                  {"vrrp_ip", info->vrrp_ip.empty() ? json(nullptr) : json(info->vrrp_ip)},
-                  {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
-                  {"vrrp_port_id",
-                   info->vrrp_port_id.empty() ? json(nullptr) : json(info->vrrp_port_id)},
-                  {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
-                  {"cert_expiration",
-                   info->cert_expiration.empty() ? json(nullptr) : json(info->cert_expiration)},
-                  {"cert_busy", false},
-                  {"role", "STANDALONE"},
-                  {"vrrp_interface",
-                   info->vrrp_interface.empty() ? json(nullptr) : json(info->vrrp_interface)},
-                  {"vrrp_id", 1},
-                  {"vrrp_priority", nullptr},
-                  {"cached_zone",
-                   info->cached_zone.empty() ? json(nullptr) : json(info->cached_zone)},
-                  {"image_id", info->image_id.empty() ? json(nullptr) : json(info->image_id)},
-                  {"compute_flavor",
-                   info->compute_flavor.empty() ? json(nullptr) : json(info->compute_flavor)}};
+    json attrs = {
+        {"compute_id", info->compute_id},
+        {"lb_network_ip", info->lb_network_ip},
+        {"vrrp_ip", info->vrrp_ip.empty() ? json(nullptr) : json(info->vrrp_ip)},
+        {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
+        {"vrrp_port_id", info->vrrp_port_id.empty() ? json(nullptr) : json(info->vrrp_port_id)},
+        {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
+        {"cert_expiration",
+         info->cert_expiration.empty() ? json(nullptr) : json(info->cert_expiration)},
+        {"cert_busy", false},
+        {"role", "STANDALONE"},
+        {"vrrp_interface",
+         info->vrrp_interface.empty() ? json(nullptr) : json(info->vrrp_interface)},
+        {"vrrp_id", 1},
+        {"vrrp_priority", nullptr},
+        {"cached_zone", info->cached_zone.empty() ? json(nullptr) : json(info->cached_zone)},
+        {"image_id", info->image_id.empty() ? json(nullptr) : json(info->image_id)},
+        {"compute_flavor",
+         info->compute_flavor.empty() ? json(nullptr) : json(info->compute_flavor)}};
     auto inserted = db_.exec(
         "INSERT INTO amphorae (id, load_balancer_id, status, created_at, updated_at, attrs) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -298,12 +299,14 @@ bool Worker::process_one() {
         return false;
     }
     const std::string lb_id = **claimed;
+    auto started = std::chrono::steady_clock::now();
     auto tree = load_tree(lb_id);
     if (!tree) {
         spdlog::error("worker: {}: {}", lb_id, tree.error().message);
         (void)leases_.release(lb_id);
         return true;
     }
+    const std::string started_from = tree->load_balancer.provisioning_status;
     auto outcome = carry_out(*tree);
     bool deleting = tree->load_balancer.provisioning_status == model::kPendingDelete;
     Result<void> finished;
@@ -319,6 +322,10 @@ bool Worker::process_one() {
     if (!finished) {
         spdlog::error("worker: cannot record the outcome for {}: {}", lb_id,
                       finished.error().message);
+    }
+    if (options_.on_flow_finished) {
+        std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        options_.on_flow_finished(started_from, outcome && finished, took.count());
     }
     return true;
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,6 +27,9 @@ struct WorkerOptions {
     int64_t lease_ms = 30000;
     int64_t poll_ms = 200;
     int threads = 1;
+    // Called after each flow with the state it started from, its outcome and its duration.
+    std::function<void(const std::string& provisioning_status, bool succeeded, double seconds)>
+        on_flow_finished;
 };
 
 class Worker {

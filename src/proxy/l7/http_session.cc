@@ -13,6 +13,7 @@
 #include "proxy/l7/exchange_pool.h"
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/access_log.h"
+#include "proxy/runtime/prometheus_exporter.h"
 #include "proxy/runtime/stats_csv.h"
 #include "proxy/runtime/worker.h"
 
@@ -325,21 +326,12 @@ void HttpSession::finish_exchange() {
 }
 
 bool HttpSession::serve_metrics(bool close_after) {
-    // A minimal exporter: enough for Octavia's PROMETHEUS listener to answer, from our counters.
-    std::string body;
-    for (const auto& fe : worker_.snapshot().frontends) {
-        body += "haproxy_frontend_current_sessions{proxy=\"" + fe->cfg->name + "\"} " +
-                std::to_string(fe->counters.scur.load()) + "\n";
-        body += "haproxy_frontend_sessions_total{proxy=\"" + fe->cfg->name + "\"} " +
-                std::to_string(fe->counters.stot.load()) + "\n";
-    }
-    for (const auto& be : worker_.snapshot().backends) {
-        for (const auto& s : be->servers) {
-            body += "haproxy_server_status{proxy=\"" + be->cfg->name + "\",server=\"" +
-                    s->cfg->name + "\"} " + (s->status.load() == ServerStatus::kUp ? "1" : "0") +
-                    "\n";
-        }
-    }
+    Snapshot& snap = worker_.snapshot();
+    ProcessInfo info;
+    info.pid = getpid();
+    info.nbthread = snap.nbthread;
+    info.maxconn = snap.maxconn;
+    std::string body = render_prometheus(snap, info);
     answer("HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: " +
                std::to_string(body.size()) + (close_after ? "\r\nconnection: close" : "") +
                "\r\n\r\n" + body,

@@ -139,32 +139,6 @@ constexpr std::string_view kColumns[] = {
 };
 constexpr size_t kNumColumns = sizeof(kColumns) / sizeof(kColumns[0]);
 
-class Row {
-  public:
-    Row() : fields_(kNumColumns) {}
-    Row& set(std::string_view col, std::string v) {
-        for (size_t i = 0; i < kNumColumns; ++i) {
-            if (kColumns[i] == col) {
-                fields_[i] = std::move(v);
-                return *this;
-            }
-        }
-        return *this;
-    }
-    Row& set(std::string_view col, int64_t v) { return set(col, std::to_string(v)); }
-    Row& set(std::string_view col, const std::atomic<int64_t>& v) { return set(col, v.load()); }
-    void append_to(std::string& out) const {
-        for (const auto& f : fields_) {
-            out += f;
-            out += ',';
-        }
-        out += '\n';
-    }
-
-  private:
-    std::vector<std::string> fields_;
-};
-
 const char* mode_name(const config::ProxySection& p) {
     return p.mode == config::Mode::kHttp ? "http" : "tcp";
 }
@@ -185,19 +159,19 @@ const char* algo_name(const config::ProxySection& p) {
     return "";
 }
 
-void common_traffic(Row& r, const Counters& c) {
+void common_traffic(StatRow& r, const Counters& c) {
     r.set("scur", c.scur).set("smax", c.smax).set("stot", c.stot).set("bin", c.bin);
     r.set("bout", c.bout);
 }
 
-void http_counters(Row& r, const Counters& c) {
+void http_counters(StatRow& r, const Counters& c) {
     r.set("hrsp_1xx", c.hrsp[0]).set("hrsp_2xx", c.hrsp[1]).set("hrsp_3xx", c.hrsp[2]);
     r.set("hrsp_4xx", c.hrsp[3]).set("hrsp_5xx", c.hrsp[4]).set("hrsp_other", c.hrsp[5]);
     r.set("req_tot", c.req_tot);
 }
 
-Row frontend_row(const FrontendState& fe, const ProcessInfo& info) {
-    Row r;
+StatRow frontend_row(const FrontendState& fe, const ProcessInfo& info) {
+    StatRow r;
     r.set("pxname", fe.cfg->name).set("svname", "FRONTEND");
     common_traffic(r, fe.counters);
     r.set("slim", fe.maxconn).set("dreq", fe.counters.dreq).set("dresp", fe.counters.dresp);
@@ -211,9 +185,9 @@ Row frontend_row(const FrontendState& fe, const ProcessInfo& info) {
     return r;
 }
 
-Row server_row(const BackendState& be, const ServerState& s, int64_t now) {
+StatRow server_row(const BackendState& be, const ServerState& s, int64_t now) {
     const config::ServerLine& sl = *s.cfg;
-    Row r;
+    StatRow r;
     r.set("pxname", be.cfg->name).set("svname", sl.name).set("qcur", 0).set("qmax", 0);
     common_traffic(r, s.counters);
     if (sl.maxconn > 0) {
@@ -252,8 +226,8 @@ Row server_row(const BackendState& be, const ServerState& s, int64_t now) {
     return r;
 }
 
-Row backend_row(const BackendState& be, int64_t now) {
-    Row r;
+StatRow backend_row(const BackendState& be, int64_t now) {
+    StatRow r;
     r.set("pxname", be.cfg->name).set("svname", "BACKEND").set("qcur", 0).set("qmax", 0);
     common_traffic(r, be.counters);
     r.set("slim", be.cfg->fullconn).set("dreq", be.counters.dreq).set("dresp", be.counters.dresp);
@@ -275,6 +249,36 @@ Row backend_row(const BackendState& be, int64_t now) {
 }
 
 }  // namespace
+
+StatRow::StatRow() : fields_(kNumColumns) {}
+
+StatRow& StatRow::set(std::string_view column, std::string value) {
+    for (size_t i = 0; i < kNumColumns; ++i) {
+        if (kColumns[i] == column) {
+            fields_[i] = std::move(value);
+            break;
+        }
+    }
+    return *this;
+}
+
+const std::string& StatRow::get(std::string_view column) const {
+    static const std::string kEmpty;
+    for (size_t i = 0; i < kNumColumns; ++i) {
+        if (kColumns[i] == column) {
+            return fields_[i];
+        }
+    }
+    return kEmpty;
+}
+
+void StatRow::append_to(std::string& out) const {
+    for (const auto& f : fields_) {
+        out += f;
+        out += ',';
+    }
+    out += '\n';
+}
 
 std::string server_status_text(const ServerState& s) {
     const config::ServerLine& sl = *s.cfg;
@@ -298,18 +302,13 @@ std::string server_status_text(const ServerState& s) {
     return "DOWN " + std::to_string(h) + "/" + std::to_string(sl.rise);
 }
 
-std::string render_show_stat(const Snapshot& snap, const ProcessInfo& info) {
-    std::string out = "# ";
-    for (size_t i = 0; i < kNumColumns; ++i) {
-        out += kColumns[i];
-        out += ',';
-    }
-    out += '\n';
+std::vector<StatRow> stat_rows(const Snapshot& snap, const ProcessInfo& info) {
+    std::vector<StatRow> rows;
     int64_t now = time(nullptr);
     for (const auto& p : snap.config.proxies) {
         for (const auto& fe : snap.frontends) {
             if (fe->cfg == &p) {
-                frontend_row(*fe, info).append_to(out);
+                rows.push_back(frontend_row(*fe, info));
             }
         }
         for (const auto& be : snap.backends) {
@@ -317,10 +316,23 @@ std::string render_show_stat(const Snapshot& snap, const ProcessInfo& info) {
                 continue;
             }
             for (const auto& s : be->servers) {
-                server_row(*be, *s, now).append_to(out);
+                rows.push_back(server_row(*be, *s, now));
             }
-            backend_row(*be, now).append_to(out);
+            rows.push_back(backend_row(*be, now));
         }
+    }
+    return rows;
+}
+
+std::string render_show_stat(const Snapshot& snap, const ProcessInfo& info) {
+    std::string out = "# ";
+    for (size_t i = 0; i < kNumColumns; ++i) {
+        out += kColumns[i];
+        out += ',';
+    }
+    out += '\n';
+    for (const auto& row : stat_rows(snap, info)) {
+        row.append_to(out);
     }
     out += '\n';
     return out;

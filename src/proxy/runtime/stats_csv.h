@@ -4,7 +4,11 @@
 // in order) so tools written against HAProxy (Octavia's amphora agent) read ours unchanged.
 // Columns we do not track are left empty, as HAProxy does for non-applicable fields.
 
+#include <atomic>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "proxy/runtime/state.h"
 
@@ -20,6 +24,26 @@ struct ProcessInfo {
     int64_t dropped_logs = 0;
 };
 
+// One `show stat` line: every column of the header, "" where it does not apply.
+class StatRow {
+  public:
+    StatRow();
+    StatRow& set(std::string_view column, std::string value);
+    StatRow& set(std::string_view column, int64_t value) {
+        return set(column, std::to_string(value));
+    }
+    StatRow& set(std::string_view column, const std::atomic<int64_t>& value) {
+        return set(column, value.load());
+    }
+    const std::string& get(std::string_view column) const;
+    void append_to(std::string& out) const;
+
+  private:
+    std::vector<std::string> fields_;
+};
+
+// The rows of `show stat`, in its order: per proxy, its frontend, then its servers and backend.
+std::vector<StatRow> stat_rows(const Snapshot& snap, const ProcessInfo& info);
 std::string render_show_stat(const Snapshot& snap, const ProcessInfo& info);
 std::string render_show_info(const Snapshot& snap, const ProcessInfo& info);
 // The text of the server status column ("UP", "DOWN 1/2", "no check", "MAINT").

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <initializer_list>
 #include <tuple>
 #include <vector>
 
@@ -10,6 +11,15 @@ namespace {
 
 using IntRouter = Router<int>;
 using Outcome = IntRouter::Outcome;
+
+// A router with these routes, in this order.
+IntRouter table(std::initializer_list<std::tuple<const char*, const char*, int>> routes) {
+    IntRouter router;
+    for (const auto& [method, pattern, handler] : routes) {
+        router.add(method, pattern, handler);
+    }
+    return router;
+}
 
 // The handler a request reaches with its captures; -404 / -405 when routing refuses it.
 std::pair<int, Params> route(const IntRouter& router, const std::string& method,
@@ -29,18 +39,15 @@ std::pair<int, Params> route(const IntRouter& router, const std::string& method,
 }
 
 TEST(Router, CapturesSegmentsByName) {
-    IntRouter router;
-    router.add("GET", "/v2/pools/{pool_id}/members/{id}", 1);
-    router.add("GET", "/v2/pools/{id}", 2);
+    auto router =
+        table({{"GET", "/v2/pools/{pool_id}/members/{id}", 1}, {"GET", "/v2/pools/{id}", 2}});
     EXPECT_EQ(route(router, "GET", "/v2/pools/p/members/m"),
               (std::pair<int, Params>{1, {{"pool_id", "p"}, {"id", "m"}}}));
     EXPECT_EQ(route(router, "GET", "/v2/pools/q"), (std::pair<int, Params>{2, {{"id", "q"}}}));
 }
 
 TEST(Router, KnownPathWithOtherMethodIs405UnknownPathIs404) {
-    IntRouter router;
-    router.add("GET", "/v2/pools/{id}", 1);
-    router.add("PUT", "/v2/pools/{id}", 2);
+    auto router = table({{"GET", "/v2/pools/{id}", 1}, {"PUT", "/v2/pools/{id}", 2}});
     const std::vector<std::tuple<const char*, const char*, int>> cases = {
         {"DELETE", "/v2/pools/p", -405}, {"PUT", "/v2/pools/p", 2},
         {"GET", "/v2/nothing", -404},    {"GET", "/v2/pools/p/extra", -404},
@@ -51,11 +58,7 @@ TEST(Router, KnownPathWithOtherMethodIs405UnknownPathIs404) {
 }
 
 TEST(Router, HeadIsServedByGetUnlessAHeadRouteComesFirst) {
-    IntRouter router;
-    router.add("GET", "/a", 1);
-    router.add("HEAD", "/b", 2);
-    router.add("GET", "/b", 3);
-    router.add("PUT", "/c", 4);
+    auto router = table({{"GET", "/a", 1}, {"HEAD", "/b", 2}, {"GET", "/b", 3}, {"PUT", "/c", 4}});
     EXPECT_EQ(route(router, "HEAD", "/a").first, 1);
     EXPECT_EQ(route(router, "HEAD", "/b").first, 2);
     EXPECT_EQ(route(router, "GET", "/b").first, 3);
@@ -63,11 +66,10 @@ TEST(Router, HeadIsServedByGetUnlessAHeadRouteComesFirst) {
 }
 
 TEST(Router, FirstMatchWinsOverLaterPatterns) {
-    IntRouter router;
-    router.add("PUT", "/lb/{amphora_id}/{lb_id}/haproxy", 1);
-    router.add("PUT", "/lb/{lb_id}/certificates/{filename}", 2);
-    router.add("PUT", "/lb/{lb_id}/{action}", 3);
-    router.add("PUT", "/lb/x/start", 4);
+    auto router = table({{"PUT", "/lb/{amphora_id}/{lb_id}/haproxy", 1},
+                         {"PUT", "/lb/{lb_id}/certificates/{filename}", 2},
+                         {"PUT", "/lb/{lb_id}/{action}", 3},
+                         {"PUT", "/lb/x/start", 4}});
     EXPECT_EQ(route(router, "PUT", "/lb/a/certificates/haproxy"),
               (std::pair<int, Params>{1, {{"amphora_id", "a"}, {"lb_id", "certificates"}}}));
     EXPECT_EQ(route(router, "PUT", "/lb/a/certificates/b.pem").first, 2);
@@ -76,16 +78,12 @@ TEST(Router, FirstMatchWinsOverLaterPatterns) {
 }
 
 TEST(Router, LaterRouteWithTheRightMethodStillMatches) {
-    IntRouter router;
-    router.add("GET", "/x/{id}", 1);
-    router.add("DELETE", "/x/{name}", 2);
+    auto router = table({{"GET", "/x/{id}", 1}, {"DELETE", "/x/{name}", 2}});
     EXPECT_EQ(route(router, "DELETE", "/x/7"), (std::pair<int, Params>{2, {{"name", "7"}}}));
 }
 
 TEST(Router, TrailingAndDoubledSlashesAndTheRootMatch) {
-    IntRouter router;
-    router.add("GET", "/", 1);
-    router.add("GET", "/v3/projects", 2);
+    auto router = table({{"GET", "/", 1}, {"GET", "/v3/projects", 2}});
     EXPECT_EQ(route(router, "GET", "").first, 1);
     EXPECT_EQ(route(router, "GET", "/").first, 1);
     EXPECT_EQ(route(router, "GET", "/v3/projects/").first, 2);

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/strings.h"
 #include "wire/peer_name.h"
 
 namespace octane::agent {
@@ -14,6 +13,16 @@ using http::HttpResponse;
 HttpResponse framework_error(int status, const std::string& text) {
     nlohmann::json body = {{"error", text}, {"http_code", status}};
     return HttpResponse{status, "application/json", {}, body.dump()};
+}
+
+HttpResponse udp_unsupported(const HttpRequest&, const http::Params&) {
+    return agent_message(400, "Invalid request",
+                         "UDP/SCTP listeners (keepalived LVS) are not supported by this agent");
+}
+
+HttpResponse vrrp_unsupported(const HttpRequest&, const http::Params&) {
+    return agent_message(400, "Invalid request",
+                         "ACTIVE_STANDBY (keepalived VRRP) is not supported by this agent");
 }
 
 }  // namespace
@@ -32,92 +41,60 @@ AgentApi::AgentApi(AgentOptions options, std::string engine_version, EngineSuper
       engine_version_(std::move(engine_version)),
       peer_name_(wire::peer_name(options_.amphora_id)),
       engines_(engines),
-      heartbeat_(heartbeat) {}
-
-HttpResponse AgentApi::handle(const HttpRequest& request) {
-    Segments s;
-    for (auto& part : split(request.path, '/')) {
-        if (!part.empty()) {
-            s.push_back(std::move(part));
-        }
-    }
-    const std::string& m = request.method;
-    spdlog::debug("agent: {} {}", m, request.path);
-    if (s.empty()) {
-        if (m == "GET") {
-            return HttpResponse{200, "application/json", {}, R"({"api_version": "1.0"})"};
-        }
-        return framework_error(405, "Method Not Allowed");
-    }
-    if (s[0] != "1.0" || s.size() < 2) {
-        return framework_error(404, "Not Found");
-    }
-    const std::string& area = s[1];
-    size_t n = s.size();
-    if (area == "info" && n == 2 && m == "GET") {
-        return info();
-    }
-    if (area == "details" && n == 2 && m == "GET") {
-        return details();
-    }
-    if (area == "listeners" && n == 2 && m == "GET") {
-        return list_listeners();
-    }
-    if (area == "listeners" && n == 3 && m == "DELETE") {
-        return delete_lb(s[2]);
-    }
-    if (area == "listeners" && n >= 4 && s.back() == "udp_listener") {
-        return agent_message(400, "Invalid request",
-                             "UDP/SCTP listeners (keepalived LVS) are not supported by this agent");
-    }
-    if (area == "loadbalancer") {
-        return route_loadbalancer(request, s);
-    }
-    if (area == "interface" && n == 3 && m == "GET") {
-        return get_interface(s[2]);
-    }
-    if (area == "interface" && n == 4 && s[3] == "rules" && m == "PUT") {
-        return put_rules(s[2], request.body);
-    }
-    if (area == "plug" && n == 4 && s[2] == "vip" && m == "POST") {
-        return plug_vip(s[3], request.body);
-    }
-    if (area == "plug" && n == 3 && s[2] == "network" && m == "POST") {
-        return plug_network(request.body);
-    }
-    if (area == "config" && n == 2 && m == "PUT") {
-        return put_config(request.body);
-    }
-    if (area == "certificate" && n == 2 && m == "PUT") {
-        return put_server_certificate(request.body);
-    }
-    if (area == "vrrp") {
-        return agent_message(400, "Invalid request",
-                             "ACTIVE_STANDBY (keepalived VRRP) is not supported by this agent");
-    }
-    return framework_error(404, "Not Found");
+      heartbeat_(heartbeat) {
+    add_routes();
 }
 
-HttpResponse AgentApi::route_loadbalancer(const HttpRequest& request, const Segments& s) {
-    const std::string& m = request.method;
-    size_t n = s.size();
-    // /1.0/loadbalancer/{amphora_id}/{lb_id}/haproxy
-    if (n == 5 && s[4] == "haproxy" && m == "PUT") {
-        return upload_config(s[2], s[3], request.body);
+void AgentApi::add_routes() {
+    auto add = [this](const char* method, const std::string& pattern, Handler handler) {
+        router_.add(method, pattern, std::move(handler));
+    };
+    using P = const http::Params&;
+    using R = const HttpRequest&;
+    add("GET", "/", [](R, P) {
+        return HttpResponse{200, "application/json", {}, R"({"api_version": "1.0"})"};
+    });
+    const std::string v = "/1.0";
+    add("GET", v + "/info", [this](R, P) { return info(); });
+    add("GET", v + "/details", [this](R, P) { return details(); });
+    add("GET", v + "/listeners", [this](R, P) { return list_listeners(); });
+    add("DELETE", v + "/listeners/{lb_id}", [this](R, P p) { return delete_lb(p.at("lb_id")); });
+    add("PUT", v + "/listeners/{amphora_id}/{listener_id}/udp_listener", udp_unsupported);
+    add("GET", v + "/listeners/{listener_id}/udp_listener", udp_unsupported);
+    add("PUT", v + "/loadbalancer/{amphora_id}/{lb_id}/haproxy",
+        [this](R r, P p) { return upload_config(p.at("amphora_id"), p.at("lb_id"), r.body); });
+    for (const char* method : {"PUT", "GET", "DELETE"}) {
+        add(method, v + "/loadbalancer/{lb_id}/certificates/{filename}", [this](R r, P p) {
+            return certificate(r.method, p.at("lb_id"), p.at("filename"), r.body);
+        });
     }
-    // /1.0/loadbalancer/{lb_id}/certificates/{filename}
-    if (n == 5 && s[3] == "certificates" && (m == "PUT" || m == "GET" || m == "DELETE")) {
-        return certificate(m, s[2], s[4], request.body);
+    add("GET", v + "/loadbalancer/{lb_id}/haproxy",
+        [this](R, P p) { return get_config(p.at("lb_id")); });
+    add("PUT", v + "/loadbalancer/{lb_id}/{action}",
+        [this](R, P p) { return lb_action(p.at("lb_id"), p.at("action")); });
+    add("GET", v + "/interface/{ip}", [this](R, P p) { return get_interface(p.at("ip")); });
+    add("PUT", v + "/interface/{ip}/rules",
+        [this](R r, P p) { return put_rules(p.at("ip"), r.body); });
+    add("POST", v + "/plug/vip/{ip}", [this](R r, P p) { return plug_vip(p.at("ip"), r.body); });
+    add("POST", v + "/plug/network", [this](R r, P) { return plug_network(r.body); });
+    add("PUT", v + "/config", [this](R r, P) { return put_config(r.body); });
+    add("PUT", v + "/certificate", [this](R r, P) { return put_server_certificate(r.body); });
+    add("PUT", v + "/vrrp/upload", vrrp_unsupported);
+    add("PUT", v + "/vrrp/{action}", vrrp_unsupported);
+}
+
+HttpResponse AgentApi::handle(const HttpRequest& request) {
+    spdlog::debug("agent: {} {}", request.method, request.path);
+    auto found = router_.find(request.method, request.path);
+    switch (found.outcome) {
+        case http::Router<Handler>::Outcome::kNotFound:
+            return framework_error(404, "Not Found");
+        case http::Router<Handler>::Outcome::kMethodNotAllowed:
+            return framework_error(405, "Method Not Allowed");
+        case http::Router<Handler>::Outcome::kFound:
+            break;
     }
-    // /1.0/loadbalancer/{lb_id}/haproxy
-    if (n == 4 && s[3] == "haproxy" && m == "GET") {
-        return get_config(s[2]);
-    }
-    // /1.0/loadbalancer/{lb_id}/{action}
-    if (n == 4 && m == "PUT") {
-        return lb_action(s[2], s[3]);
-    }
-    return framework_error(n >= 4 ? 405 : 404, n >= 4 ? "Method Not Allowed" : "Not Found");
+    return (*found.handler)(request, found.params);
 }
 
 }  // namespace octane::agent

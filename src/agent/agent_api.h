@@ -11,6 +11,7 @@
 // no extra NICs: the `local` network driver); interface rules are validated and stored in
 // <state>/interface-rules/, not loaded into nftables; UDP/SCTP listeners and VRRP answer 400.
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -18,6 +19,7 @@
 #include "agent/engine_supervisor.h"
 #include "agent/heartbeat_sender.h"
 #include "http/http_message.h"
+#include "http/router.h"
 
 namespace octane::agent {
 
@@ -29,9 +31,11 @@ class AgentApi {
     http::HttpResponse handle(const http::HttpRequest& request);
 
   private:
-    using Segments = std::vector<std::string>;
+    using Handler =
+        std::function<http::HttpResponse(const http::HttpRequest&, const http::Params&)>;
 
-    http::HttpResponse route_loadbalancer(const http::HttpRequest& request, const Segments& s);
+    // The route table, as the add_url_rule list of Octavia's agent (agent_api.cc).
+    void add_routes();
     http::HttpResponse upload_config(const std::string& amphora_id, const std::string& lb_id,
                                      const std::string& body);
     http::HttpResponse get_config(const std::string& lb_id);
@@ -56,6 +60,7 @@ class AgentApi {
     std::string peer_name_;
     EngineSupervisor& engines_;
     HeartbeatSender& heartbeat_;
+    http::Router<Handler> router_;
 };
 
 // {"message": m, "details": d} with the given status.

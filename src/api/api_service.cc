@@ -153,9 +153,8 @@ http::HttpResponse ApiService::dispatch(const http::HttpRequest& request, const 
         ok.body = "OK";
         return ok;
     }
-    const ApiHandler* handler = nullptr;
-    Params params;
-    switch (router_.match(request.method, path, &handler, params)) {
+    auto found = router_.find(request.method, path);
+    switch (found.outcome) {
         case ApiRouter::Outcome::kNotFound:
             return fault_response({404, "The resource could not be found."});
         case ApiRouter::Outcome::kMethodNotAllowed:
@@ -163,8 +162,8 @@ http::HttpResponse ApiService::dispatch(const http::HttpRequest& request, const 
         case ApiRouter::Outcome::kFound:
             break;
     }
-    Call call{request, std::move(params), context, api_};
-    auto outcome = (*handler)(call);
+    Call call{request, std::move(found.params), context, api_};
+    auto outcome = (*found.handler)(call);
     if (!outcome) {
         return fault_response(outcome.error());
     }

@@ -8,11 +8,13 @@
 
 #include "api/api_context.h"
 #include "api/request_context.h"
-#include "api/router.h"
 #include "http/http_message.h"
+#include "http/router.h"
 #include "model/api_error.h"
 
 namespace octane::api {
+
+using http::Params;
 
 struct Call {
     const http::HttpRequest& request;
@@ -24,7 +26,7 @@ struct Call {
 };
 
 using ApiHandler = std::function<model::ApiResult<http::HttpResponse>(Call&)>;
-using ApiRouter = Router<ApiHandler>;
+using ApiRouter = http::Router<ApiHandler>;
 
 inline http::HttpResponse json_response(int status, const nlohmann::json& body) {
     http::HttpResponse r;

@@ -5,38 +5,31 @@
 // look-ups and admin calls the openstack client makes.
 
 #include <string>
-#include <vector>
 
 #include "http/http_message.h"
+#include "http/router.h"
 #include "identity/identity_store.h"
+#include "identity/keystone_handlers.h"
 
 namespace octane::identity {
 
 class KeystoneService {
   public:
     // public_base: "http://host:port" used in links and the catalog; empty = from the Host header.
-    KeystoneService(IdentityStore& store, std::string public_base)
-        : store_(store), public_base_(std::move(public_base)) {}
+    KeystoneService(IdentityStore& store, std::string public_base);
 
     // Answers any path under /identity or /v3.
     http::HttpResponse handle(const http::HttpRequest& request);
 
   private:
-    std::string base(const http::HttpRequest& request) const;
     http::HttpResponse route(const http::HttpRequest& request, const std::string& path);
-    http::HttpResponse create_token(const http::HttpRequest& request);
-    http::HttpResponse token_call(const http::HttpRequest& request);
-    // GET /v3/roles/{id} (keystone_assignments.cc).
-    http::HttpResponse show_role(const http::HttpRequest& request, const std::string& id);
-    http::HttpResponse resources(const http::HttpRequest& request, const std::string& path,
-                                 const TokenInfo& caller);
-    http::HttpResponse system_grant(const http::HttpRequest& request,
-                                    const std::vector<std::string>& parts, bool admin);
-    http::HttpResponse role_assignments(const http::HttpRequest& request, const std::string& url,
-                                        bool admin, const TokenInfo& caller);
 
     IdentityStore& store_;
     std::string public_base_;
+    // Discovery and tokens answer without a token; everything else (and any unknown path) wants
+    // a valid X-Auth-Token first, as Keystone's 401 comes before its 404.
+    http::Router<KeystoneHandler> public_routes_;
+    http::Router<KeystoneHandler> routes_;
 };
 
 // The base URL other parts link to: public_base when set, else http://<Host header>.

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "db/database.h"
 #include "http/http_message.h"
+#include "http/router.h"
 #include "identity/token_validator.h"
 #include "keymanager/acl_repository.h"
 #include "keymanager/container_repository.h"
@@ -24,27 +25,48 @@ using Authenticator =
 class BarbicanService {
   public:
     BarbicanService(db::Database& db, SecretCipher cipher, const Clock& clock,
-                    Authenticator authenticate, std::string public_base)
-        : secrets_(db),
-          containers_(db),
-          acls_(db),
-          cipher_(std::move(cipher)),
-          clock_(clock),
-          authenticate_(std::move(authenticate)),
-          public_base_(std::move(public_base)) {}
+                    Authenticator authenticate, std::string public_base);
 
     http::HttpResponse handle(const http::HttpRequest& request);
 
   private:
+    http::HttpResponse answer(const http::HttpRequest& request);
     struct Call;
+    using Handler = http::HttpResponse (BarbicanService::*)(Call&);
+    struct FoundSecret {
+        SecretRow row;
+        Target target;
+    };
+    struct FoundContainer {
+        ContainerRow row;
+        Target target;
+    };
 
+    // secret_handlers.cc
     http::HttpResponse create_secret(Call& call);
     http::HttpResponse list_secrets(Call& call);
-    http::HttpResponse secret(Call& call, const std::string& id, const std::string& sub);
+    http::HttpResponse show_secret(Call& call);
+    http::HttpResponse show_payload(Call& call);
+    http::HttpResponse put_payload(Call& call);
+    http::HttpResponse delete_secret(Call& call);
+    http::HttpResponse secret_acl(Call& call);
+    http::HttpResponse payload(Call& call, const std::string& operation);
+    // The secret of the path with its ACL target, or Barbican's 404.
+    Result<FoundSecret, http::HttpResponse> find_secret(Call& call);
+    // find_secret, then 403 unless the caller may do action on it.
+    Result<FoundSecret, http::HttpResponse> permitted_secret(Call& call, Action action,
+                                                             const std::string& operation);
+
+    // container_handlers.cc
     http::HttpResponse create_container(Call& call);
     http::HttpResponse list_containers(Call& call);
-    http::HttpResponse container(Call& call, const std::string& id, const std::string& sub);
-    // /v1/{secrets,containers}/{id}/acl
+    http::HttpResponse show_container(Call& call);
+    http::HttpResponse delete_container(Call& call);
+    http::HttpResponse container_acl(Call& call);
+    Result<FoundContainer, http::HttpResponse> find_container(Call& call);
+    Result<FoundContainer, http::HttpResponse> permitted_container(Call& call, Action action,
+                                                                   const std::string& operation);
+    // GET, PUT, PATCH, DELETE /v1/{secrets,containers}/{id}/acl
     http::HttpResponse acl(Call& call, const std::string& id, bool is_container,
                            const Target& target);
 
@@ -57,6 +79,7 @@ class BarbicanService {
     const Clock& clock_;
     Authenticator authenticate_;
     std::string public_base_;
+    http::Router<Handler> router_;
 };
 
 }  // namespace octane::keymanager

@@ -17,7 +17,8 @@ namespace octane::keymanager {
 struct BarbicanService::Call {
     const http::HttpRequest& request;
     Subject subject;
-    std::string v1;  // "<public base>/key-manager/v1"
+    std::string v1;       // "<public base>/key-manager/v1"
+    http::Params params;  // the route's captures
 };
 
 http::HttpResponse km_json(int status, const nlohmann::json& body);

@@ -80,56 +80,68 @@ http::HttpResponse BarbicanService::list_containers(Call& call) {
                    page_json("containers", std::move(items), listed->second, page, call.v1, name));
 }
 
-http::HttpResponse BarbicanService::container(Call& call, const std::string& id,
-                                              const std::string& sub) {
+Result<BarbicanService::FoundContainer, http::HttpResponse> BarbicanService::find_container(
+    Call& call) {
+    const std::string& id = call.params.at("id");
     if (!is_uuid(id)) {
-        return km_fault({404, "Not Found. Provided container id is invalid."});
+        return Unexpected(km_fault({404, "Not Found. Provided container id is invalid."}));
     }
     auto found = containers_.get(id);
     if (!found) {
-        return internal_error("Container retrieval", found.error());
+        return Unexpected(internal_error("Container retrieval", found.error()));
     }
     if (!*found) {
-        return km_fault({404, "Secrets container not found."});
+        return Unexpected(km_fault({404, "Secrets container not found."}));
     }
-    const ContainerRow& container = **found;
-    auto acl_row = acls_.get(container.id);
+    auto acl_row = acls_.get(id);
     if (!acl_row) {
-        return internal_error("Container retrieval", acl_row.error());
+        return Unexpected(internal_error("Container retrieval", acl_row.error()));
     }
-    const Target target{container.project_id, container.creator_id, acl_row->acl};
-    if (sub == "acl") {
-        return acl(call, container.id, true, target);
+    Target target{(**found).project_id, (**found).creator_id, acl_row->acl};
+    return FoundContainer{std::move(**found), std::move(target)};
+}
+
+Result<BarbicanService::FoundContainer, http::HttpResponse> BarbicanService::permitted_container(
+    Call& call, Action action, const std::string& operation) {
+    auto found = find_container(call);
+    if (found && !allowed(action, call.subject, &found->target, true)) {
+        return Unexpected(forbidden(operation));
     }
-    if (!sub.empty()) {
-        return km_fault({404, "The resource could not be found."});
+    return found;
+}
+
+http::HttpResponse BarbicanService::show_container(Call& call) {
+    auto found = permitted_container(call, Action::kGet, "Container retrieval");
+    if (!found) {
+        return found.error();
     }
-    if (call.request.method == "GET") {
-        if (!allowed(Action::kGet, call.subject, &target, true)) {
-            return forbidden("Container retrieval");
-        }
-        return km_json(200, container_json(container, call.v1));
+    return km_json(200, container_json(found->row, call.v1));
+}
+
+http::HttpResponse BarbicanService::delete_container(Call& call) {
+    const std::string op = "Container deletion";
+    auto found = permitted_container(call, Action::kDelete, op);
+    if (!found) {
+        return found.error();
     }
-    if (call.request.method == "DELETE") {
-        const std::string op = "Container deletion";
-        if (!allowed(Action::kDelete, call.subject, &target, true)) {
-            return forbidden(op);
-        }
-        if (auto done = containers_.remove(container.id); !done) {
-            return internal_error(op, done.error());
-        }
-        if (auto done = acls_.remove(container.id); !done) {
-            return internal_error(op, done.error());
-        }
-        return no_content();
+    if (auto done = containers_.remove(found->row.id); !done) {
+        return internal_error(op, done.error());
     }
-    return km_fault({405, "The method is not allowed."});
+    if (auto done = acls_.remove(found->row.id); !done) {
+        return internal_error(op, done.error());
+    }
+    return no_content();
+}
+
+http::HttpResponse BarbicanService::container_acl(Call& call) {
+    auto found = find_container(call);
+    return found ? acl(call, found->row.id, true, found->target) : found.error();
 }
 
 http::HttpResponse BarbicanService::acl(Call& call, const std::string& id, bool is_container,
                                         const Target& target) {
     const std::string entity = is_container ? "ContainerACL(s)" : "SecretACL(s)";
-    const std::string& method = call.request.method;
+    const std::string method = call.request.method == "HEAD" ? "GET" : call.request.method;
     const std::string op = entity + (method == "GET"      ? " retrieval"
                                      : method == "DELETE" ? " deletion"
                                                           : " Update");
@@ -148,9 +160,6 @@ http::HttpResponse BarbicanService::acl(Call& call, const std::string& id, bool 
             return internal_error(op, done.error());
         }
         return no_content(200);
-    }
-    if (method != "PUT" && method != "PATCH") {
-        return km_fault({405, "The method is not allowed."});
     }
     json body = json::parse(call.request.body, nullptr, false);
     if (body.is_discarded()) {

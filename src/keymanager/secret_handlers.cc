@@ -127,130 +127,151 @@ http::HttpResponse BarbicanService::list_secrets(Call& call) {
                    page_json("secrets", std::move(items), listed->second, page, call.v1, name));
 }
 
-http::HttpResponse BarbicanService::secret(Call& call, const std::string& id,
-                                           const std::string& sub) {
-    const auto& request = call.request;
+Result<BarbicanService::FoundSecret, http::HttpResponse> BarbicanService::find_secret(Call& call) {
+    const std::string& id = call.params.at("id");
     if (!is_uuid(id)) {
-        return km_fault({404, "Not Found. Provided secret id is invalid."});
+        return Unexpected(km_fault({404, "Not Found. Provided secret id is invalid."}));
     }
     auto found = secrets_.get(id);
     if (!found) {
-        return internal_error("Secret retrieval", found.error());
+        return Unexpected(internal_error("Secret retrieval", found.error()));
     }
     if (!*found) {
-        return km_fault({404, "Secret not found."});
+        return Unexpected(km_fault({404, "Secret not found."}));
     }
-    const SecretRow& secret = **found;
-    auto acl_row = acls_.get(secret.id);
+    auto acl_row = acls_.get(id);
     if (!acl_row) {
-        return internal_error("Secret retrieval", acl_row.error());
+        return Unexpected(internal_error("Secret retrieval", acl_row.error()));
     }
-    const Target target = target_of(secret, acl_row->acl);
-    if (sub == "acl") {
-        return acl(call, secret.id, false, target);
+    Target target = target_of(**found, acl_row->acl);
+    return FoundSecret{std::move(**found), std::move(target)};
+}
+
+Result<BarbicanService::FoundSecret, http::HttpResponse> BarbicanService::permitted_secret(
+    Call& call, Action action, const std::string& operation) {
+    auto found = find_secret(call);
+    if (found && !allowed(action, call.subject, &found->target, false)) {
+        return Unexpected(forbidden(operation));
     }
-    if (!sub.empty() && sub != "payload") {
-        return km_fault({404, "The resource could not be found."});
+    return found;
+}
+
+// GET /v1/secrets/{id}: the metadata, or the payload when the client does not accept JSON.
+http::HttpResponse BarbicanService::show_secret(Call& call) {
+    if (!json_accept(call.request)) {
+        return payload(call, "Secret retrieval");
     }
-    const bool wants_payload =
-        sub == "payload" || (request.method == "GET" && !json_accept(request));
-    if (request.method == "GET" && !wants_payload) {
-        if (!allowed(Action::kGet, call.subject, &target, false)) {
-            return forbidden("Secret retrieval");
-        }
-        return km_json(200, secret_json(secret, call.v1));
+    auto found = permitted_secret(call, Action::kGet, "Secret retrieval");
+    if (!found) {
+        return found.error();
     }
-    if (request.method == "GET") {
-        const std::string op = sub == "payload" ? "Secret payload retrieval" : "Secret retrieval";
-        if (!allowed(Action::kDecrypt, call.subject, &target, false)) {
-            return forbidden(op);
-        }
-        if (!secret.sealed) {
-            return km_fault({404, "Not Found. Sorry but your secret has no payload."});
-        }
-        std::string accept = media_type(header_or(request, "accept", "application/octet-stream"));
-        if (accept == "*/*") {
-            accept = secret.content_type.value_or("application/octet-stream");
-        }
-        accept = normalize_content_type(accept);
-        if (!supported_content_type(accept)) {
-            return km_fault(issue(op, 406, "Wrong payload content-type"));
-        }
-        auto plain = cipher_.decrypt(*secret.sealed);
-        if (!plain) {
-            return internal_error(op, plain.error());
-        }
-        if (accept == "text/plain" && !is_utf8(*plain)) {
-            return km_fault(issue(op, 406, "Wrong payload content-type"));
-        }
-        http::HttpResponse response;
-        response.content_type = accept == "text/plain" ? "text/plain; charset=UTF-8" : accept;
-        response.body = std::move(*plain);
-        return response;
+    return km_json(200, secret_json(found->row, call.v1));
+}
+
+http::HttpResponse BarbicanService::show_payload(Call& call) {
+    return payload(call, "Secret payload retrieval");
+}
+
+http::HttpResponse BarbicanService::payload(Call& call, const std::string& op) {
+    auto found = permitted_secret(call, Action::kDecrypt, op);
+    if (!found) {
+        return found.error();
     }
-    if (!sub.empty()) {
-        return km_fault({405, "The method is not allowed."});
+    const auto& request = call.request;
+    const SecretRow& secret = found->row;
+    if (!secret.sealed) {
+        return km_fault({404, "Not Found. Sorry but your secret has no payload."});
     }
-    if (request.method == "PUT") {
-        const std::string op = "Secret update";
-        if (!allowed(Action::kPut, call.subject, &target, false)) {
-            return forbidden(op);
-        }
-        const std::string type =
-            normalize_content_type(media_type(header_or(request, "content-type", "")));
-        if (type != "application/octet-stream" && type != "text/plain") {
-            return km_fault({415,
-                             "Unexpected content type. Expected content types are: "
-                             "['application/octet-stream', 'text/plain']"});
-        }
-        if (request.body.empty()) {
-            return km_fault(issue(op, 400, "No data supplied to process"));
-        }
-        if (request.body.size() > kMaxSecretBytes) {
-            return km_fault(issue(op, 413, "Provided information too large to process"));
-        }
-        std::string payload = request.body;
-        if (to_lower(header_or(request, "content-encoding", "")) == "base64") {
-            auto decoded = base64_decode(payload);
-            if (!decoded) {
-                return km_fault(issue(op, 400, "Unable to decode request data"));
-            }
-            payload = std::move(*decoded);
-        }
-        if (secret.sealed) {
-            return km_fault({409, "Secret already has data, cannot modify it."});
-        }
-        auto sealed = cipher_.encrypt(payload);
-        if (!sealed) {
-            return internal_error(op, sealed.error());
-        }
-        auto stored = secrets_.set_payload(secret.id, type, *sealed, now());
-        if (!stored) {
-            return internal_error(op, stored.error());
-        }
-        if (!*stored) {
-            return km_fault({409, "Secret already has data, cannot modify it."});
-        }
-        http::HttpResponse response;
-        response.status = 204;
-        return response;
+    std::string accept = media_type(header_or(request, "accept", "application/octet-stream"));
+    if (accept == "*/*") {
+        accept = secret.content_type.value_or("application/octet-stream");
     }
-    if (request.method == "DELETE") {
-        const std::string op = "Secret deletion";
-        if (!allowed(Action::kDelete, call.subject, &target, false)) {
-            return forbidden(op);
-        }
-        if (auto done = secrets_.remove(secret.id); !done) {
-            return internal_error(op, done.error());
-        }
-        if (auto done = acls_.remove(secret.id); !done) {
-            return internal_error(op, done.error());
-        }
-        http::HttpResponse response;
-        response.status = 204;
-        return response;
+    accept = normalize_content_type(accept);
+    if (!supported_content_type(accept)) {
+        return km_fault(issue(op, 406, "Wrong payload content-type"));
     }
-    return km_fault({405, "The method is not allowed."});
+    auto plain = cipher_.decrypt(*secret.sealed);
+    if (!plain) {
+        return internal_error(op, plain.error());
+    }
+    if (accept == "text/plain" && !is_utf8(*plain)) {
+        return km_fault(issue(op, 406, "Wrong payload content-type"));
+    }
+    http::HttpResponse response;
+    response.content_type = accept == "text/plain" ? "text/plain; charset=UTF-8" : accept;
+    response.body = std::move(*plain);
+    return response;
+}
+
+http::HttpResponse BarbicanService::put_payload(Call& call) {
+    const std::string op = "Secret update";
+    auto found = permitted_secret(call, Action::kPut, op);
+    if (!found) {
+        return found.error();
+    }
+    const auto& request = call.request;
+    const SecretRow& secret = found->row;
+    const std::string type =
+        normalize_content_type(media_type(header_or(request, "content-type", "")));
+    if (type != "application/octet-stream" && type != "text/plain") {
+        return km_fault({415,
+                         "Unexpected content type. Expected content types are: "
+                         "['application/octet-stream', 'text/plain']"});
+    }
+    if (request.body.empty()) {
+        return km_fault(issue(op, 400, "No data supplied to process"));
+    }
+    if (request.body.size() > kMaxSecretBytes) {
+        return km_fault(issue(op, 413, "Provided information too large to process"));
+    }
+    std::string payload = request.body;
+    if (to_lower(header_or(request, "content-encoding", "")) == "base64") {
+        auto decoded = base64_decode(payload);
+        if (!decoded) {
+            return km_fault(issue(op, 400, "Unable to decode request data"));
+        }
+        payload = std::move(*decoded);
+    }
+    if (secret.sealed) {
+        return km_fault({409, "Secret already has data, cannot modify it."});
+    }
+    auto sealed = cipher_.encrypt(payload);
+    if (!sealed) {
+        return internal_error(op, sealed.error());
+    }
+    auto stored = secrets_.set_payload(secret.id, type, *sealed, now());
+    if (!stored) {
+        return internal_error(op, stored.error());
+    }
+    if (!*stored) {
+        return km_fault({409, "Secret already has data, cannot modify it."});
+    }
+    http::HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+http::HttpResponse BarbicanService::delete_secret(Call& call) {
+    const std::string op = "Secret deletion";
+    auto found = permitted_secret(call, Action::kDelete, op);
+    if (!found) {
+        return found.error();
+    }
+    const SecretRow& secret = found->row;
+    if (auto done = secrets_.remove(secret.id); !done) {
+        return internal_error(op, done.error());
+    }
+    if (auto done = acls_.remove(secret.id); !done) {
+        return internal_error(op, done.error());
+    }
+    http::HttpResponse response;
+    response.status = 204;
+    return response;
+}
+
+http::HttpResponse BarbicanService::secret_acl(Call& call) {
+    auto found = find_secret(call);
+    return found ? acl(call, found->row.id, false, found->target) : found.error();
 }
 
 }  // namespace octane::keymanager

@@ -16,25 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<NetKind> kind_of(const std::string& collection) {
-    if (collection == "networks") {
-        return NetKind::kNetwork;
-    }
-    if (collection == "subnets") {
-        return NetKind::kSubnet;
-    }
-    if (collection == "ports") {
-        return NetKind::kPort;
-    }
-    if (collection == "floatingips") {
-        return NetKind::kFloatingIp;
-    }
-    if (collection == "routers") {
-        return NetKind::kRouter;
-    }
-    return std::nullopt;
-}
-
 std::string scalar_text(const json& value) {
     if (value.is_string()) {
         return value.get<std::string>();
@@ -111,6 +92,21 @@ json select_fields(const json& object, const std::vector<std::pair<std::string, 
     return out;
 }
 
+http::HttpResponse extensions() {
+    json list = json::array();
+    for (const char* alias :
+         {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
+          "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode",
+          "extraroute"}) {
+        list.push_back({{"alias", alias},
+                        {"name", alias},
+                        {"description", ""},
+                        {"updated", "2013-01-01T00:00:00-00:00"},
+                        {"links", json::array()}});
+    }
+    return respond(200, {{"extensions", list}});
+}
+
 }  // namespace
 
 http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
@@ -168,202 +164,231 @@ http::HttpResponse NeutronService::handle(const http::HttpRequest& request) {
     return response;
 }
 
+NeutronService::NeutronService(NetworkStore& store, Authenticator authenticate,
+                               std::string public_base)
+    : store_(store), authenticate_(std::move(authenticate)), public_base_(std::move(public_base)) {
+    add_routes();
+}
+
+void NeutronService::add_routes() {
+    auto add = [this](const char* method, const std::string& pattern, NetKind kind, auto member) {
+        router_.add(method, pattern, [this, kind, member](const Call& call) {
+            return (this->*member)(Call{call.request, call.params, call.caller, kind});
+        });
+    };
+    router_.add("GET", "/v2.0", [](const Call&) {
+        return respond(200, {{"resources", json::array()}});
+    });
+    router_.add("GET", "/v2.0/extensions", [](const Call&) { return extensions(); });
+    for (auto kind : {NetKind::kNetwork, NetKind::kSubnet, NetKind::kPort, NetKind::kFloatingIp,
+                      NetKind::kRouter}) {
+        const std::string collection = "/v2.0/" + std::string(kind_name(kind)) + "s";
+        add("GET", collection, kind, &NeutronService::list_objects);
+        add("POST", collection, kind, &NeutronService::create_object);
+        add("GET", collection + "/{id}", kind, &NeutronService::show_object);
+        add("PUT", collection + "/{id}", kind, &NeutronService::update_object);
+        add("DELETE", collection + "/{id}", kind, &NeutronService::delete_object);
+    }
+    router_.add("PUT", "/v2.0/routers/{id}/{action}", [this](const Call& call) {
+        return router_interface(call.request, call.params.at("id"), call.params.at("action"),
+                                call.caller);
+    });
+}
+
 http::HttpResponse NeutronService::route(const http::HttpRequest& request, const std::string& path,
                                          const identity::Caller& caller) {
-    auto parts = split(path, '/');  // "", "v2.0", collection, id
-    if (parts.size() < 2 || parts[1] != "v2.0" || parts.size() > 5) {
-        return fault({404, "HTTPNotFound", "The resource could not be found."});
-    }
-    if (parts.size() == 2) {
-        return respond(200, {{"resources", json::array()}});
-    }
-    if (parts[2] == "extensions" && parts.size() == 3) {
-        json list = json::array();
-        for (const char* alias :
-             {"external-net", "standard-attr-timestamp", "standard-attr-description", "project-id",
-              "binding", "fip-port-details", "ip-substring-filtering", "router", "ext-gw-mode",
-              "extraroute"}) {
-            list.push_back({{"alias", alias},
-                            {"name", alias},
-                            {"description", ""},
-                            {"updated", "2013-01-01T00:00:00-00:00"},
-                            {"links", json::array()}});
-        }
-        return respond(200, {{"extensions", list}});
-    }
-    auto kind = kind_of(parts[2]);
-    if (!kind || (parts.size() == 5 && *kind != NetKind::kRouter)) {
-        return fault({404, "HTTPNotFound", "The resource could not be found."});
-    }
-    if (parts.size() == 5) {
-        if (request.method != "PUT") {
+    auto found = router_.find(request.method, path);
+    switch (found.outcome) {
+        case http::Router<Handler>::Outcome::kNotFound:
+            return fault({404, "HTTPNotFound", "The resource could not be found."});
+        case http::Router<Handler>::Outcome::kMethodNotAllowed:
             return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
-        }
-        return router_interface(request, parts[3], parts[4], caller);
+        case http::Router<Handler>::Outcome::kFound:
+            break;
     }
-    const bool admin = is_admin(caller);
-    const std::string project = caller.project_id.value_or("");
-    const std::string singular = kind_name(*kind);
-    const drivers::NetworkCaller viewer{caller.project_id, admin};
-    auto visible = [&](const json& object) { return visible_in(store_, viewer, *kind, object); };
-    auto writable = [&](const json& object) { return writable_by(viewer, object); };
-    auto not_found = [&](const std::string& id) { return fault(not_found_error(*kind, id)); };
-    if (parts.size() == 3 && request.method == "GET") {
-        auto all = store_.list(*kind);
-        if (!all) {
-            return fault(all.error());
-        }
-        json out = json::array();
-        for (const auto& object : *all) {
-            if (visible(object) && matches(object, request.query_params)) {
-                out.push_back(select_fields(object, request.query_params));
-            }
-        }
-        return respond(200, {{std::string(parts[2]), out}});
+    return (*found.handler)(Call{request, found.params, caller, NetKind::kNetwork});
+}
+
+http::HttpResponse NeutronService::list_objects(const Call& call) {
+    const drivers::NetworkCaller viewer{call.caller.project_id, is_admin(call.caller)};
+    auto all = store_.list(call.kind);
+    if (!all) {
+        return fault(all.error());
     }
-    if (parts.size() == 3 && request.method == "POST") {
-        json body = json::parse(request.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
-            return fault({400, "HTTPBadRequest",
-                          "Failed to parse request. Resource '" + singular + "' not found."});
+    const auto& query = call.request.query_params;
+    json out = json::array();
+    for (const auto& object : *all) {
+        if (visible_in(store_, viewer, call.kind, object) && matches(object, query)) {
+            out.push_back(select_fields(object, query));
         }
-        auto input = validate_create(*kind, body[singular], project, admin);
-        if (!input) {
-            return fault(input.error());
+    }
+    return respond(200, {{std::string(kind_name(call.kind)) + "s", out}});
+}
+
+http::HttpResponse NeutronService::create_object(const Call& call) {
+    const NetKind kind = call.kind;
+    const bool admin = is_admin(call.caller);
+    const std::string project = call.caller.project_id.value_or("");
+    const std::string singular = kind_name(kind);
+    const drivers::NetworkCaller viewer{call.caller.project_id, admin};
+    json body = json::parse(call.request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
+        return fault({400, "HTTPBadRequest",
+                      "Failed to parse request. Resource '" + singular + "' not found."});
+    }
+    auto input = validate_create(kind, body[singular], project, admin);
+    if (!input) {
+        return fault(input.error());
+    }
+    // The parent network must be visible; ports and subnets on others' networks need it
+    // shared (ports) or owned (subnets).
+    std::string parent;
+    if (kind == NetKind::kSubnet || kind == NetKind::kPort) {
+        parent = input->attrs["network_id"].get<std::string>();
+    } else if (kind == NetKind::kFloatingIp) {
+        parent = input->attrs["floating_network_id"].get<std::string>();
+    } else if (kind == NetKind::kRouter && input->gateway) {
+        parent = input->gateway->network_id;
+    }
+    if (!parent.empty()) {
+        auto network = store_.get(NetKind::kNetwork, parent);
+        bool shared =
+            network && (admin || (*network).value("project_id", "") == project ||
+                        (kind != NetKind::kSubnet && ((*network).value("shared", false) ||
+                                                      (*network).value("router:external", false))));
+        if (!network || !shared) {
+            return fault({404, "NetworkNotFound", "Network " + parent + " could not be found."});
         }
-        // The parent network must be visible; ports and subnets on others' networks need it
-        // shared (ports) or owned (subnets).
-        std::string parent;
-        if (*kind == NetKind::kSubnet || *kind == NetKind::kPort) {
-            parent = input->attrs["network_id"].get<std::string>();
-        } else if (*kind == NetKind::kFloatingIp) {
-            parent = input->attrs["floating_network_id"].get<std::string>();
-        } else if (*kind == NetKind::kRouter && input->gateway) {
-            parent = input->gateway->network_id;
-        }
-        if (!parent.empty()) {
-            auto network = store_.get(NetKind::kNetwork, parent);
-            bool shared =
-                network &&
-                (admin || (*network).value("project_id", "") == project ||
-                 (*kind != NetKind::kSubnet && ((*network).value("shared", false) ||
-                                                (*network).value("router:external", false))));
-            if (!network || !shared) {
-                return fault(
-                    {404, "NetworkNotFound", "Network " + parent + " could not be found."});
-            }
-        }
-        NetResult<json> created = json();
-        switch (*kind) {
-            case NetKind::kNetwork:
-                created = store_.create_network(input->attrs);
-                break;
-            case NetKind::kSubnet:
-                created = store_.create_subnet(input->attrs);
-                break;
-            case NetKind::kPort:
-                created = store_.create_port(input->attrs, input->fixed_ips);
-                break;
-            case NetKind::kFloatingIp:
-                if (input->attrs["port_id"].is_string()) {
-                    auto port =
-                        store_.get(NetKind::kPort, input->attrs["port_id"].get<std::string>());
-                    if (!port || !writable(*port)) {
-                        return fault({404, "PortNotFound",
-                                      "Port " + input->attrs["port_id"].get<std::string>() +
-                                          " could not be found."});
-                    }
+    }
+    NetResult<json> created = json();
+    switch (kind) {
+        case NetKind::kNetwork:
+            created = store_.create_network(input->attrs);
+            break;
+        case NetKind::kSubnet:
+            created = store_.create_subnet(input->attrs);
+            break;
+        case NetKind::kPort:
+            created = store_.create_port(input->attrs, input->fixed_ips);
+            break;
+        case NetKind::kFloatingIp:
+            if (input->attrs["port_id"].is_string()) {
+                auto port = store_.get(NetKind::kPort, input->attrs["port_id"].get<std::string>());
+                if (!port || !writable_by(viewer, *port)) {
+                    return fault({404, "PortNotFound",
+                                  "Port " + input->attrs["port_id"].get<std::string>() +
+                                      " could not be found."});
                 }
-                created = store_.create_floatingip(input->attrs);
-                break;
-            case NetKind::kRouter:
-                created = store_.create_router(input->attrs, input->gateway);
-                break;
-        }
-        if (!created) {
-            return fault(created.error());
-        }
-        return respond(201, {{singular, *created}});
+            }
+            created = store_.create_floatingip(input->attrs);
+            break;
+        case NetKind::kRouter:
+            created = store_.create_router(input->attrs, input->gateway);
+            break;
     }
-    if (parts.size() != 4) {
-        return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
+    if (!created) {
+        return fault(created.error());
     }
-    const std::string& id = parts[3];
-    auto object = store_.get(*kind, id);
-    if (!object || !visible(*object)) {
-        return not_found(id);
+    return respond(201, {{singular, *created}});
+}
+
+Result<json, http::HttpResponse> NeutronService::object_of(const Call& call, bool change) {
+    const std::string& id = call.params.at("id");
+    const drivers::NetworkCaller viewer{call.caller.project_id, is_admin(call.caller)};
+    auto object = store_.get(call.kind, id);
+    if (!object || !visible_in(store_, viewer, call.kind, *object)) {
+        return Unexpected(fault(not_found_error(call.kind, id)));
     }
-    if (request.method == "GET" || request.method == "HEAD") {
-        return respond(200, {{singular, select_fields(*object, request.query_params)}});
-    }
-    if (!writable(*object)) {
+    if (change && !writable_by(viewer, *object)) {
         // Neutron hides what the caller cannot see (404 above); what it sees but does not own
         // (a shared or external network, a shared subnet) is a policy refusal.
-        std::string action = request.method == "DELETE" ? "delete_" : "update_";
-        return fault(
-            {403, "HTTPForbidden", "(rule:" + action + singular + ") is disallowed by policy"});
+        std::string action = call.request.method == "DELETE" ? "delete_" : "update_";
+        return Unexpected(
+            fault({403, "HTTPForbidden",
+                   "(rule:" + action + kind_name(call.kind) + ") is disallowed by policy"}));
     }
-    if (request.method == "DELETE") {
-        const std::string owner = (*object).value("device_owner", "");
-        if (*kind == NetKind::kPort &&
-            (owner == "network:floatingip" || owner == "network:router_interface" ||
-             owner == "network:router_gateway")) {
-            return fault({409, "ServicePortInUse",
-                          "Port " + id +
-                              " cannot be deleted directly via the port API: has device"
-                              " owner " +
-                              owner + "."});
-        }
-        if (auto removed = store_.remove(*kind, id); !removed) {
-            return fault(removed.error());
-        }
-        http::HttpResponse gone;
-        gone.status = 204;
-        gone.content_type.clear();
-        return gone;
+    return std::move(*object);
+}
+
+http::HttpResponse NeutronService::show_object(const Call& call) {
+    auto object = object_of(call, false);
+    if (!object) {
+        return object.error();
     }
-    if (request.method == "PUT" && *kind == NetKind::kRouter) {
-        return update_router(request, id, caller);
+    return respond(200,
+                   {{kind_name(call.kind), select_fields(*object, call.request.query_params)}});
+}
+
+http::HttpResponse NeutronService::delete_object(const Call& call) {
+    auto object = object_of(call, true);
+    if (!object) {
+        return object.error();
     }
-    if (request.method == "PUT") {
-        json body = json::parse(request.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
-            return fault({400, "HTTPBadRequest",
-                          "Failed to parse request. Resource '" + singular + "' not found."});
-        }
-        auto changes = validate_update(*kind, body[singular], admin);
-        if (!changes) {
-            return fault(changes.error());
-        }
-        if (*kind == NetKind::kFloatingIp && changes->contains("port_id")) {
-            std::optional<std::string> port_id, fixed;
-            if ((*changes)["port_id"].is_string()) {
-                port_id = (*changes)["port_id"].get<std::string>();
-                auto port = store_.get(NetKind::kPort, *port_id);
-                if (!port || !writable(*port)) {
-                    return fault(
-                        {404, "PortNotFound", "Port " + *port_id + " could not be found."});
-                }
-            } else if (!(*changes)["port_id"].is_null()) {
-                return fault({400, "HTTPBadRequest", "Invalid input for port_id."});
+    const std::string& id = call.params.at("id");
+    const std::string owner = (*object).value("device_owner", "");
+    if (call.kind == NetKind::kPort &&
+        (owner == "network:floatingip" || owner == "network:router_interface" ||
+         owner == "network:router_gateway")) {
+        return fault({409, "ServicePortInUse",
+                      "Port " + id +
+                          " cannot be deleted directly via the port API: has device"
+                          " owner " +
+                          owner + "."});
+    }
+    if (auto removed = store_.remove(call.kind, id); !removed) {
+        return fault(removed.error());
+    }
+    http::HttpResponse gone;
+    gone.status = 204;
+    gone.content_type.clear();
+    return gone;
+}
+
+http::HttpResponse NeutronService::update_object(const Call& call) {
+    auto object = object_of(call, true);
+    if (!object) {
+        return object.error();
+    }
+    const std::string& id = call.params.at("id");
+    if (call.kind == NetKind::kRouter) {
+        return update_router(call.request, id, call.caller);
+    }
+    const std::string singular = kind_name(call.kind);
+    json body = json::parse(call.request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains(singular)) {
+        return fault({400, "HTTPBadRequest",
+                      "Failed to parse request. Resource '" + singular + "' not found."});
+    }
+    auto changes = validate_update(call.kind, body[singular], is_admin(call.caller));
+    if (!changes) {
+        return fault(changes.error());
+    }
+    if (call.kind == NetKind::kFloatingIp && changes->contains("port_id")) {
+        const drivers::NetworkCaller viewer{call.caller.project_id, is_admin(call.caller)};
+        std::optional<std::string> port_id, fixed;
+        if ((*changes)["port_id"].is_string()) {
+            port_id = (*changes)["port_id"].get<std::string>();
+            auto port = store_.get(NetKind::kPort, *port_id);
+            if (!port || !writable_by(viewer, *port)) {
+                return fault({404, "PortNotFound", "Port " + *port_id + " could not be found."});
             }
-            if (changes->contains("fixed_ip_address") &&
-                (*changes)["fixed_ip_address"].is_string()) {
-                fixed = (*changes)["fixed_ip_address"].get<std::string>();
-            }
-            auto updated = store_.associate_floatingip(id, port_id, fixed);
-            if (!updated) {
-                return fault(updated.error());
-            }
-            return respond(200, {{singular, *updated}});
+        } else if (!(*changes)["port_id"].is_null()) {
+            return fault({400, "HTTPBadRequest", "Invalid input for port_id."});
         }
-        auto updated = store_.update(*kind, id, *changes);
+        if (changes->contains("fixed_ip_address") && (*changes)["fixed_ip_address"].is_string()) {
+            fixed = (*changes)["fixed_ip_address"].get<std::string>();
+        }
+        auto updated = store_.associate_floatingip(id, port_id, fixed);
         if (!updated) {
             return fault(updated.error());
         }
         return respond(200, {{singular, *updated}});
     }
-    return fault({405, "HTTPMethodNotAllowed", "The method is not allowed."});
+    auto updated = store_.update(call.kind, id, *changes);
+    if (!updated) {
+        return fault(updated.error());
+    }
+    return respond(200, {{singular, *updated}});
 }
 
 }  // namespace octane::networking

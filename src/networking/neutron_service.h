@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "http/http_message.h"
+#include "http/router.h"
 #include "identity/token_validator.h"
 #include "networking/network_store.h"
 
@@ -18,10 +19,7 @@ using Authenticator =
 
 class NeutronService {
   public:
-    NeutronService(NetworkStore& store, Authenticator authenticate, std::string public_base)
-        : store_(store),
-          authenticate_(std::move(authenticate)),
-          public_base_(std::move(public_base)) {}
+    NeutronService(NetworkStore& store, Authenticator authenticate, std::string public_base);
 
     http::HttpResponse handle(const http::HttpRequest& request);
 
@@ -31,8 +29,25 @@ class NeutronService {
     void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
   private:
+    struct Call {
+        const http::HttpRequest& request;
+        const http::Params& params;
+        const identity::Caller& caller;
+        NetKind kind;  // the collection of a collection route
+    };
+    using Handler = std::function<http::HttpResponse(const Call&)>;
+
+    // The route table, one line per call as Neutron's API router lists its resources.
+    void add_routes();
     http::HttpResponse route(const http::HttpRequest& request, const std::string& path,
                              const identity::Caller& caller);
+    http::HttpResponse list_objects(const Call& call);
+    http::HttpResponse create_object(const Call& call);
+    http::HttpResponse show_object(const Call& call);
+    http::HttpResponse update_object(const Call& call);
+    http::HttpResponse delete_object(const Call& call);
+    // The object in the path if the caller sees it and, for a change, owns it.
+    Result<nlohmann::json, http::HttpResponse> object_of(const Call& call, bool change);
     // PUT /v2.0/routers/{id}: plain attributes and external_gateway_info.
     http::HttpResponse update_router(const http::HttpRequest& request, const std::string& id,
                                      const identity::Caller& caller);
@@ -44,6 +59,7 @@ class NeutronService {
     Authenticator authenticate_;
     std::string public_base_;
     std::function<void()> on_change_;
+    http::Router<Handler> router_;
 };
 
 }  // namespace octane::networking

@@ -212,174 +212,127 @@ ApiResult<bool> in_use(Call& call, const Catalog& c, const std::string& key) {
     return !rows->empty();
 }
 
-void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
-    router.add("GET", base, [&c](Call& call) -> ApiResult<http::HttpResponse> {
-        if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
-            return Unexpected(ok.error());
-        }
-        auto q = parse_list_query(call.request.query_params);
-        if (!q) {
-            return Unexpected(q.error());
-        }
-        auto sql = build_sql(*q, columns_of(c), "", {}, call.api.settings.pagination_max_limit);
-        if (!sql) {
-            return Unexpected(sql.error());
-        }
-        auto rows = call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE " +
-                                          sql->where + " ORDER BY " + sql->order_by + " LIMIT " +
-                                          std::to_string(sql->limit),
-                                      sql->params);
-        if (!rows) {
-            return storage_error(rows.error());
-        }
-        json items = json::array();
-        for (const auto& row : *rows) {
-            items.push_back(select_fields(render_row(c, row), q->fields));
-        }
-        return json_response(200, {{c.spec.plural, items}, {c.spec.links_key, json::array()}});
-    });
-    router.add("POST", base, [&c](Call& call) -> ApiResult<http::HttpResponse> {
-        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
-            return Unexpected(ok.error());
-        }
-        auto body = parse_body(call);
-        if (!body) {
-            return Unexpected(body.error());
-        }
-        auto given = model::unwrap(*body, c.spec.wrapper, c.spec.post_argument);
-        if (!given) {
-            return Unexpected(given.error());
-        }
-        auto attrs =
-            model::validate_fields(c.spec, *given, model::Mode::kPost, c.spec.post_argument);
-        if (!attrs) {
-            return Unexpected(attrs.error());
-        }
-        std::string key = c.keyed_by_name ? (*attrs)["name"].get<std::string>() : make_uuid();
-        if (auto ok = check_provider_data(c, *attrs); !ok) {
-            return Unexpected(ok.error());
-        }
-        auto done = in_transaction(call, [&]() -> ApiResult<void> {
-            if (auto ok = check_parent(call, c, *attrs); !ok) {
-                return ok;
-            }
-            if (c.keyed_by_name) {
-                auto existing =
-                    call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
-                if (!existing) {
-                    return storage_error(existing.error());
-                }
-                if (!existing->empty()) {
-                    return api_error(409, "A availability zone of " + key + " already exists.");
-                }
-            }
-            if (auto ok = check_unique_name(call, c, *attrs, key); !ok) {
-                return ok;
-            }
+// An admin's POST or PUT body, unwrapped and validated.
+ApiResult<json> admin_fields(Call& call, const Catalog& c, model::Mode mode) {
+    if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto body = parse_body(call);
+    if (!body) {
+        return Unexpected(body.error());
+    }
+    const auto& argument = mode == model::Mode::kPost ? c.spec.post_argument : c.spec.put_argument;
+    auto given = model::unwrap(*body, c.spec.wrapper, argument);
+    if (!given) {
+        return Unexpected(given.error());
+    }
+    return model::validate_fields(c.spec, *given, mode, argument);
+}
 
-            auto inserted = call.api.db.exec(
-                "INSERT INTO " + c.table + " (id, created_at, attrs) VALUES (?, ?, ?)",
-                {key, call.api.now(), attrs->dump()});
-            if (!inserted) {
-                return storage_error(inserted.error());
-            }
-            return {};
-        });
-        if (!done) {
-            return Unexpected(done.error());
+// The answer to a create or update: the row as stored once the transaction committed.
+ApiResult<http::HttpResponse> changed_row(Call& call, const Catalog& c, const ApiResult<void>& done,
+                                          const std::string& key, int status) {
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    auto row = load_row(call, c, key);
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    return json_response(status, {{c.spec.wrapper, *row}});
+}
+
+ApiResult<http::HttpResponse> list_rows(Call& call, const Catalog& c) {
+    if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto q = parse_list_query(call.request.query_params);
+    if (!q) {
+        return Unexpected(q.error());
+    }
+    auto sql = build_sql(*q, columns_of(c), "", {}, call.api.settings.pagination_max_limit);
+    if (!sql) {
+        return Unexpected(sql.error());
+    }
+    auto rows =
+        call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE " + sql->where +
+                              " ORDER BY " + sql->order_by + " LIMIT " + std::to_string(sql->limit),
+                          sql->params);
+    if (!rows) {
+        return storage_error(rows.error());
+    }
+    json items = json::array();
+    for (const auto& row : *rows) {
+        items.push_back(select_fields(render_row(c, row), q->fields));
+    }
+    return json_response(200, {{c.spec.plural, items}, {c.spec.links_key, json::array()}});
+}
+
+ApiResult<http::HttpResponse> create_row(Call& call, const Catalog& c) {
+    auto attrs = admin_fields(call, c, model::Mode::kPost);
+    if (!attrs) {
+        return Unexpected(attrs.error());
+    }
+    std::string key = c.keyed_by_name ? (*attrs)["name"].get<std::string>() : make_uuid();
+    if (auto ok = check_provider_data(c, *attrs); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        if (auto ok = check_parent(call, c, *attrs); !ok) {
+            return ok;
         }
+        if (c.keyed_by_name) {
+            auto existing = call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
+            if (!existing) {
+                return storage_error(existing.error());
+            }
+            if (!existing->empty()) {
+                return api_error(409, "A availability zone of " + key + " already exists.");
+            }
+        }
+        if (auto ok = check_unique_name(call, c, *attrs, key); !ok) {
+            return ok;
+        }
+
+        auto inserted =
+            call.api.db.exec("INSERT INTO " + c.table + " (id, created_at, attrs) VALUES (?, ?, ?)",
+                             {key, call.api.now(), attrs->dump()});
+        if (!inserted) {
+            return storage_error(inserted.error());
+        }
+        return {};
+    });
+    return changed_row(call, c, done, key, 201);
+}
+
+ApiResult<http::HttpResponse> show_row(Call& call, const Catalog& c) {
+    if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
+        return Unexpected(ok.error());
+    }
+    auto row = load_row(call, c, call.param("id"));
+    if (!row) {
+        return Unexpected(row.error());
+    }
+    auto q = parse_list_query(call.request.query_params);
+    return json_response(
+        200, {{c.spec.wrapper, select_fields(*row, q ? q->fields : std::vector<std::string>{})}});
+}
+
+// PUT /<collection>/{id} (admin): a profile in use keeps its provider and data.
+ApiResult<http::HttpResponse> update_row(Call& call, const Catalog& c) {
+    auto changes = admin_fields(call, c, model::Mode::kPut);
+    if (!changes) {
+        return Unexpected(changes.error());
+    }
+    std::string key = call.param("id");
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
         auto row = load_row(call, c, key);
         if (!row) {
             return Unexpected(row.error());
         }
-        return json_response(201, {{c.spec.wrapper, *row}});
-    });
-    router.add("GET", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
-        if (auto ok = authorize(call.context, c.read_rule, call.context.project_id); !ok) {
-            return Unexpected(ok.error());
-        }
-        auto row = load_row(call, c, call.param("id"));
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        auto q = parse_list_query(call.request.query_params);
-        return json_response(
-            200,
-            {{c.spec.wrapper, select_fields(*row, q ? q->fields : std::vector<std::string>{})}});
-    });
-    router.add("PUT", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
-        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
-            return Unexpected(ok.error());
-        }
-        auto body = parse_body(call);
-        if (!body) {
-            return Unexpected(body.error());
-        }
-        auto given = model::unwrap(*body, c.spec.wrapper, c.spec.put_argument);
-        if (!given) {
-            return Unexpected(given.error());
-        }
-        auto changes =
-            model::validate_fields(c.spec, *given, model::Mode::kPut, c.spec.put_argument);
-        if (!changes) {
-            return Unexpected(changes.error());
-        }
-        std::string key = call.param("id");
-        auto done = in_transaction(call, [&]() -> ApiResult<void> {
-            auto row = load_row(call, c, key);
-            if (!row) {
-                return Unexpected(row.error());
-            }
-            bool profile = c.parent_table.empty();
-            if (profile &&
-                (changes->contains("provider_name") || changes->contains("flavor_data") ||
-                 changes->contains("availability_zone_data"))) {
-                auto used = in_use(call, c, key);
-                if (!used) {
-                    return Unexpected(used.error());
-                }
-                if (*used) {
-                    return api_error(409,
-                                     c.display + " " + key + " is in use and cannot be modified.");
-                }
-            }
-            json merged = *row;
-            merged.erase("id");
-            for (const auto& [k, v] : changes->items()) {
-                merged[k] = v;
-            }
-            if (auto ok = check_unique_name(call, c, merged, key); !ok) {
-                return ok;
-            }
-            if (auto ok = check_provider_data(c, merged); !ok) {
-                return ok;
-            }
-            auto saved = call.api.db.exec("UPDATE " + c.table + " SET attrs = ? WHERE id = ?",
-                                          {merged.dump(), key});
-            if (!saved) {
-                return storage_error(saved.error());
-            }
-            return {};
-        });
-        if (!done) {
-            return Unexpected(done.error());
-        }
-        auto row = load_row(call, c, key);
-        if (!row) {
-            return Unexpected(row.error());
-        }
-        return json_response(200, {{c.spec.wrapper, *row}});
-    });
-    router.add("DELETE", base + "/{id}", [&c](Call& call) -> ApiResult<http::HttpResponse> {
-        if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
-            return Unexpected(ok.error());
-        }
-        std::string key = call.param("id");
-        auto done = in_transaction(call, [&]() -> ApiResult<void> {
-            auto row = load_row(call, c, key);
-            if (!row) {
-                return Unexpected(row.error());
-            }
+        bool profile = c.parent_table.empty();
+        if (profile && (changes->contains("provider_name") || changes->contains("flavor_data") ||
+                        changes->contains("availability_zone_data"))) {
             auto used = in_use(call, c, key);
             if (!used) {
                 return Unexpected(used.error());
@@ -387,17 +340,67 @@ void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
             if (*used) {
                 return api_error(409, c.display + " " + key + " is in use and cannot be modified.");
             }
-            auto removed = call.api.db.exec("DELETE FROM " + c.table + " WHERE id = ?", {key});
-            if (!removed) {
-                return storage_error(removed.error());
-            }
-            return {};
-        });
-        if (!done) {
-            return Unexpected(done.error());
         }
-        return empty_response(204);
+        json merged = *row;
+        merged.erase("id");
+        for (const auto& [k, v] : changes->items()) {
+            merged[k] = v;
+        }
+        if (auto ok = check_unique_name(call, c, merged, key); !ok) {
+            return ok;
+        }
+        if (auto ok = check_provider_data(c, merged); !ok) {
+            return ok;
+        }
+        auto saved = call.api.db.exec("UPDATE " + c.table + " SET attrs = ? WHERE id = ?",
+                                      {merged.dump(), key});
+        if (!saved) {
+            return storage_error(saved.error());
+        }
+        return {};
     });
+    return changed_row(call, c, done, key, 200);
+}
+
+// DELETE /<collection>/{id} (admin): not while in use.
+ApiResult<http::HttpResponse> delete_row(Call& call, const Catalog& c) {
+    if (auto ok = authorize(call.context, Rule::kAdmin, call.context.project_id); !ok) {
+        return Unexpected(ok.error());
+    }
+    std::string key = call.param("id");
+    auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        auto row = load_row(call, c, key);
+        if (!row) {
+            return Unexpected(row.error());
+        }
+        auto used = in_use(call, c, key);
+        if (!used) {
+            return Unexpected(used.error());
+        }
+        if (*used) {
+            return api_error(409, c.display + " " + key + " is in use and cannot be modified.");
+        }
+        auto removed = call.api.db.exec("DELETE FROM " + c.table + " WHERE id = ?", {key});
+        if (!removed) {
+            return storage_error(removed.error());
+        }
+        return {};
+    });
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return empty_response(204);
+}
+
+// The five calls of one catalog collection, in Octavia's order.
+void add_catalog(ApiRouter& router, const std::string& base, const Catalog& c) {
+    using Fn = ApiResult<http::HttpResponse> (*)(Call&, const Catalog&);
+    auto bound = [&c](Fn fn) { return [&c, fn](Call& call) { return fn(call, c); }; };
+    router.add("GET", base, bound(list_rows));
+    router.add("POST", base, bound(create_row));
+    router.add("GET", base + "/{id}", bound(show_row));
+    router.add("PUT", base + "/{id}", bound(update_row));
+    router.add("DELETE", base + "/{id}", bound(delete_row));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "proxy/http/canned_responses.h"
 #include "proxy/http/http_error.h"
+#include "proxy/io/proxy_header.h"
 #include "proxy/io/socket_ops.h"
 #include "proxy/l7/http_session.h"
 #include "proxy/l7/http_session_exchange.h"
@@ -89,6 +90,10 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
             return;
         }
         c.connecting = false;
+        if (!send_proxy_header(c)) {
+            on_server_failure(true);
+            return;
+        }
         state_ = State::kForward;
         // Edge-triggered: input already reported with the connect must be read now.
         on_connected((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) != 0);
@@ -100,6 +105,28 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
     if (state_ != State::kClosed && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
         read_server();
     }
+}
+
+bool HttpSession::send_proxy_header(const ServerConn& c) {
+    const auto kind = c.srv->cfg->send_proxy;
+    if (kind == config::ProxyProtocol::kNone) {
+        return true;
+    }
+    // The address the client reached, as the TCP path sends it; without it no truthful header
+    // exists and the server must not see the connection without one.
+    sockaddr_storage local{};
+    socklen_t len = sizeof(local);
+    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+        return false;
+    }
+    Endpoint dst = endpoint_from(reinterpret_cast<sockaddr*>(&local), len);
+    char header[128];
+    size_t n = kind == config::ProxyProtocol::kV1
+                   ? write_proxy_v1(peer_, dst, header, sizeof header)
+                   : write_proxy_v2(peer_, dst, header, sizeof header);
+    // The socket has just connected: its send buffer is empty, so one send takes the header
+    // whole before any request byte.
+    return n > 0 && send(c.fd, header, n, MSG_NOSIGNAL) == static_cast<ssize_t>(n);
 }
 
 void HttpSession::on_connected(bool has_input) {

@@ -105,6 +105,9 @@ class HttpSession final : public IoHandler,
     bool connect_to(ServerState* srv);
     // `has_input`: the connect event also reported input, which must be read now.
     void on_connected(bool has_input);
+    // The PROXY header a send-proxy / send-proxy-v2 server gets first on a new connection;
+    // false when it could not be sent whole.
+    bool send_proxy_header(const ServerConn& c);
     // An event on a connection kept idle for reuse: true when it is closed or unusable.
     bool idle_conn_closed(ServerConn& c, uint32_t events);
     void on_server_failure(bool connect_phase);

@@ -98,7 +98,19 @@ def test_version_info_and_unknown_routes(env):
     assert status == 200 and info["api_version"] == "1.0" and info["haproxy_version"]
     status, _, details = agent.json("GET", "/1.0/details")
     assert status == 200 and details["topology"] == "SINGLE" and details["haproxy_count"] == 0
-    assert agent.json("GET", "/1.0/nothing")[0] == 404
+    assert agent.json("GET", "/1.0/nothing")[::2] == (404, {"error": "Not Found", "http_code": 404})
+    assert agent.json("POST", "/1.0/info/")[::2] == (
+        405,
+        {"error": "Method Not Allowed", "http_code": 405},
+    )
+    assert agent.json("DELETE", "/")[0] == 405
+    for method, path in (
+        ("PUT", "/1.0/listeners/amp/listener/udp_listener"),
+        ("GET", "/1.0/listeners/listener/udp_listener"),
+        ("PUT", "/1.0/vrrp/upload"),
+        ("PUT", "/1.0/vrrp/start"),
+    ):
+        assert agent.json(method, path)[0] == 400, path
     assert agent.json("GET", f"/1.0/loadbalancer/{env['ids']['lb']}/haproxy")[0] == 404
     assert agent.json("PUT", f"/1.0/loadbalancer/{env['ids']['lb']}/restart")[0] == 400
     assert agent.json("PUT", f"/1.0/loadbalancer/{env['ids']['lb']}/start")[0] == 404

@@ -210,6 +210,22 @@ def test_project_and_user_lookups(srv, admin):
     c.assert_keystone_error(c.call("GET", srv.base_url + "/identity/v3/projects"), 401)
 
 
+def test_unknown_paths_and_methods(srv, admin):
+    """Discovery and tokens answer 405 without a token; anything else wants one (401) before
+    routing says 404 (unknown path) or 405 (known path, other method), in Keystone's body."""
+    ks = srv.base_url + "/identity"
+    for method, path in (("POST", ""), ("DELETE", "/v3"), ("PUT", "/v3/auth/tokens")):
+        c.assert_keystone_error(c.call(method, ks + path), 405)
+    c.assert_keystone_error(c.call("GET", ks + "/v3/nothing"), 401)
+    c.assert_keystone_error(c.call("GET", ks + "/v3/nothing", admin), 404)
+    c.assert_keystone_error(c.call("GET", ks + "/v3/projects/x/users", admin), 404)
+    for method, path in (("PUT", "/v3/projects"), ("POST", "/v3/roles/x"),
+                         ("PATCH", "/v3/users/x/projects"), ("POST", "/v3/role_assignments/")):
+        c.assert_keystone_error(c.call(method, ks + path, admin), 405)
+    r = c.call("HEAD", ks + "/v3/roles", admin)
+    assert r.status_code == 200 and r.content == b""
+
+
 def test_dynamic_credentials_lifecycle(srv, admin):
     """What tempest's dynamic credentials do per test class: project, user, role grant, a token
     in the project, then deleting user and project; the user's token dies with them."""

@@ -190,6 +190,31 @@ def test_oversized_and_malformed_payloads_are_refused(admin, srv):
     assert r.status_code == 401
 
 
+def test_routes_answer_barbicans_404_and_405(admin, srv):
+    """One route table: an unknown path is 404 and a known one with another method 405, both in
+    Barbican's fault body, after the 401 for no token; HEAD is GET without a body."""
+    token = h.keystone_token(srv.base_url, srv.env)
+    v1 = srv.base_url + "/key-manager/v1"
+    ref = admin.json("secret", "store", "--name", "routes", "--payload-content-type", "text/plain",
+                     "--payload", "p")["Secret href"]
+
+    def call(method, url, **headers):
+        return requests.request(method, url, headers={"X-Auth-Token": token, **headers}, timeout=10)
+
+    for method, url, status in (("GET", v1 + "/orders", 404), ("GET", ref + "/nothing", 404),
+                                ("GET", v1 + "/secrets/x/y/z", 404), ("PUT", v1 + "/secrets", 405),
+                                ("POST", ref, 405), ("PUT", ref + "/payload", 405),
+                                ("POST", ref + "/acl", 405), ("PATCH", v1 + "/containers", 405)):
+        r = call(method, url)
+        assert r.status_code == status, (method, url, r.text)
+        assert r.json()["code"] == status and set(r.json()) >= {"title", "description"}, r.text
+    assert requests.get(v1 + "/orders", timeout=10).status_code == 401
+    assert call("GET", ref + "/").json()["name"] == "routes"
+    assert call("GET", ref + "/payload", Accept="text/plain").text == "p"
+    head = call("HEAD", ref)
+    assert head.status_code == 200 and head.content == b""
+
+
 def wait_active(cli: Cli, kind: str, name: str) -> None:
     deadline = time.monotonic() + h.DEFAULT_WAIT_S
     status = None

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -114,6 +116,28 @@ class RouterServiceTest : public ::testing::Test {
     std::unique_ptr<NeutronService> service_;
     int changes_ = 0;
 };
+
+TEST_F(RouterServiceTest, RouteTableAnswersNeutronsNotFoundAndMethodNotAllowed) {
+    auto [net, subnet] = network("10.50.0.0/24");
+    const std::string item = "/v2.0/networks/" + net["id"].get<std::string>();
+    const std::vector<std::tuple<const char*, std::string, int, const char*>> cases = {
+        {"GET", "/v2.0/trunks", 404, "HTTPNotFound"},
+        {"GET", item + "/extra", 404, "HTTPNotFound"},
+        {"PUT", item + "/add_router_interface", 404, "HTTPNotFound"},
+        {"POST", item, 405, "HTTPMethodNotAllowed"},
+        {"PATCH", "/v2.0/ports", 405, "HTTPMethodNotAllowed"},
+        {"GET", path(router("r1"), "add_router_interface"), 405, "HTTPMethodNotAllowed"},
+        {"POST", "/v2.0/extensions", 405, "HTTPMethodNotAllowed"}};
+    for (const auto& [method, target, status, type] : cases) {
+        error_message(call(method, target), status, type);
+    }
+    // Trailing slashes and a ".json" suffix reach the same route; HEAD is GET without a body.
+    EXPECT_EQ(call("GET", item + "/").body["network"]["id"], net["id"]);
+    EXPECT_EQ(call("GET", "/v2.0/subnets.json").status, 200);
+    auto head = call("HEAD", item);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.is_null());
+}
 
 TEST_F(RouterServiceTest, FirstStartMakesTheRouterOnce) {
     json provider = one("networks", "name=provider");

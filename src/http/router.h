@@ -1,47 +1,49 @@
 #pragma once
 
-// Method + path-pattern routing. Patterns are '/'-separated; a segment "{name}" captures one
-// segment. First match in registration order wins; a path that matches with another method
-// gives 405.
+// Method + path-pattern routing, the one route table of every HTTP surface (the Octavia API,
+// Keystone, Neutron, Barbican, the amphora agent), as Octavia's add_url_rule list. Patterns are
+// '/'-separated; a segment "{name}" captures one segment. Empty segments are ignored, so a
+// trailing slash (or a doubled one) matches the same route. First match in registration order
+// wins; a path that matches only with other methods gives kMethodNotAllowed, which each surface
+// answers with its own 405 body. HEAD is served by the GET route unless a HEAD route comes first.
 
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "http/http_message.h"
-
-namespace octane::api {
+namespace octane::http {
 
 using Params = std::map<std::string, std::string>;
 
 template <typename Handler>
 class Router {
   public:
+    enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
+
+    struct Match {
+        Outcome outcome = Outcome::kNotFound;
+        const Handler* handler = nullptr;  // set on kFound
+        Params params;                     // the captured segments on kFound
+    };
+
     void add(std::string method, const std::string& pattern, Handler handler) {
         routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
     }
 
-    enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
-
-    // On kFound, *handler and params are set.
-    Outcome match(const std::string& method, const std::string& path, const Handler** handler,
-                  Params& params) const {
+    Match find(const std::string& method, const std::string& path) const {
         auto segments = split_path(path);
-        bool path_matched = false;
+        Match out;
         for (const auto& route : routes_) {
             Params captured;
             if (!matches(route.segments, segments, captured)) {
                 continue;
             }
-            path_matched = true;
+            out.outcome = Outcome::kMethodNotAllowed;
             if (route.method == method || (method == "HEAD" && route.method == "GET")) {
-                *handler = &route.handler;
-                params = std::move(captured);
-                return Outcome::kFound;
+                return {Outcome::kFound, &route.handler, std::move(captured)};
             }
         }
-        return path_matched ? Outcome::kMethodNotAllowed : Outcome::kNotFound;
+        return out;
     }
 
     static std::vector<std::string> split_path(const std::string& path) {
@@ -86,4 +88,4 @@ class Router {
     std::vector<Route> routes_;
 };
 
-}  // namespace octane::api
+}  // namespace octane::http

@@ -1,10 +1,11 @@
 """Helpers for octane-proxy scenarios: loopback backends, engine processes, stats socket.
 
-Everything binds 127.0.0.1, picks free ports from the kernel, waits on conditions with deadlines,
+Everything binds 127.0.0.1, picks free ports below the ephemeral range, waits on conditions with deadlines,
 and stops only the processes it started (by PID).
 """
 import contextlib
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -26,10 +27,23 @@ def proxy_binary():
     raise RuntimeError("octane-proxy binary not found (set OCTANE_BUILD_DIR)")
 
 
+# Below the kernel's ephemeral range (32768-60999 by default): a port the kernel hands out by
+# bind(0) is also where it picks the source ports of every client connection, so a listener port
+# chosen there can be taken by another test's client before the engine binds it.
+PORT_RANGE = (10000, 32000)
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on 127.0.0.1 now, outside the ephemeral range (bounded: 200 tries)."""
+    for _ in range(200):
+        port = random.randrange(*PORT_RANGE)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in %d-%d after 200 tries" % PORT_RANGE)
 
 
 def wait_until(cond, timeout=10.0, what="condition"):

@@ -27,11 +27,12 @@ HttpResponse agent_message(int status, const std::string& message, const std::st
 }
 
 AgentApi::AgentApi(AgentOptions options, std::string engine_version, EngineSupervisor& engines,
-                   HeartbeatSender& heartbeat)
+                   KeepalivedSupervisor& keepalived, HeartbeatSender& heartbeat)
     : options_(std::move(options)),
       engine_version_(std::move(engine_version)),
       peer_name_(wire::peer_name(options_.amphora_id)),
       engines_(engines),
+      keepalived_(keepalived),
       heartbeat_(heartbeat) {}
 
 HttpResponse AgentApi::handle(const HttpRequest& request) {
@@ -91,9 +92,8 @@ HttpResponse AgentApi::handle(const HttpRequest& request) {
     if (area == "certificate" && n == 2 && m == "PUT") {
         return put_server_certificate(request.body);
     }
-    if (area == "vrrp") {
-        return agent_message(400, "Invalid request",
-                             "ACTIVE_STANDBY (keepalived VRRP) is not supported by this agent");
+    if (area == "vrrp" && n == 3 && m == "PUT") {
+        return s[2] == "upload" ? upload_vrrp_config(request.body) : vrrp_action(s[2]);
     }
     return framework_error(404, "Not Found");
 }

@@ -43,7 +43,8 @@ class LocalAmphoraDriver final : public AmphoraDriver {
     ~LocalAmphoraDriver() override;
 
     Result<AmphoraInfo> create_amphora(const std::string& amphora_id,
-                                       const nlohmann::json& load_balancer) override;
+                                       const nlohmann::json& load_balancer,
+                                       const AmphoraRequest& request) override;
     Result<void> apply(const AmphoraInfo& amphora, const nlohmann::json& load_balancer) override;
     Result<void> delete_amphora(const AmphoraInfo& amphora) override;
     // Where new agents send heartbeats (set once the health manager knows its port).

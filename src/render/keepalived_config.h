@@ -17,10 +17,6 @@
 
 namespace octane::render {
 
-// Octavia's [keepalived_vrrp] defaults and its role priorities (constants.py).
-inline constexpr int kMasterPriority = 100;
-inline constexpr int kBackupPriority = 90;
-
 struct HostRoute {
     std::string destination;
     std::string nexthop;
@@ -33,6 +29,7 @@ struct KeepalivedVip {
     std::vector<HostRoute> host_routes;
 };
 
+// Defaults: Octavia's [keepalived_vrrp] options.
 struct KeepalivedInput {
     std::string vrrp_group_name;  // load balancer id without dashes
     std::string auth_type = "PASS";
@@ -40,7 +37,7 @@ struct KeepalivedInput {
     int advert_int = 1;  // [keepalived_vrrp] vrrp_advert_int
     std::string interface;
     int vrrp_id = 1;
-    int priority = kBackupPriority;
+    int priority = 90;                  // the role's vrrp_priority (controller/worker/topology.h)
     std::string vrrp_ip;                // unicast_src_ip: this amphora's VRRP port address
     std::vector<std::string> peer_ips;  // the other ALLOCATED amphorae's VRRP addresses
     std::vector<KeepalivedVip> vips;    // primary VIP first

@@ -15,7 +15,7 @@ KeepalivedInput master_input() {
     in.vrrp_group_name = "0a1b2c3d4e5f";
     in.auth_pass = "abc1234";
     in.interface = "eth1";
-    in.priority = kMasterPriority;
+    in.priority = 100;
     in.vrrp_ip = "10.0.0.5";
     in.peer_ips = {"10.0.0.6"};
     in.vips = {{"10.0.0.10", "10.0.0.0/24", "10.0.0.1", {{"192.168.5.0/24", "10.0.0.254"}}}};

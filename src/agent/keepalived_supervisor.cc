@@ -13,7 +13,6 @@
 #include "agent/process.h"
 #include "agent/restart_backoff.h"
 #include "common/pidfd.h"
-#include "net/netns.h"
 
 namespace octane::agent {
 namespace {
@@ -69,33 +68,33 @@ void KeepalivedSupervisor::start_monitor() {
 }
 
 Result<void> KeepalivedSupervisor::check_config(const std::string& path) const {
-    auto outcome =
-        run_command({options_.binary, "--config-test", "--use-file", path}, kConfigTestTimeout);
+    auto outcome = run_command(in_namespace({options_.binary, "--config-test", "--use-file", path}),
+                               kConfigTestTimeout);
     if (!outcome) {
         return Unexpected(outcome.error());
     }
-    if (outcome->exit_code != 0) {
+    // Exit 6 is a configuration whose only fault is scripts run without script_security: the
+    // warning Octavia's amphorae carry too (its template sets no script_user).
+    if (outcome->exit_code != 0 && outcome->exit_code != kOnlyScriptSecurityWarning) {
         return make_error(outcome->output.empty() ? "keepalived refused the configuration"
                                                   : outcome->output);
     }
     return {};
 }
 
+std::vector<std::string> KeepalivedSupervisor::in_namespace(std::vector<std::string> argv) const {
+    if (!options_.netns.empty()) {
+        argv.insert(argv.begin(), {options_.ip_binary, "netns", "exec", options_.netns});
+    }
+    return argv;
+}
+
 Result<void> KeepalivedSupervisor::spawn_locked() {
-    std::vector<std::string> argv{options_.binary,
-                                  "--dont-fork",
-                                  "--log-console",
-                                  "--log-detail",
-                                  "--vrrp",
-                                  "--use-file",
-                                  config_path(),
-                                  "--pid",
-                                  options_.dir + "/keepalived.pid",
-                                  "--vrrp_pid",
-                                  options_.dir + "/vrrp.pid"};
-    SpawnOptions spawn{.output_file = options_.dir + "/keepalived.log",
-                       .death_signal = SIGTERM,
-                       .netns = options_.netns};
+    std::vector<std::string> argv =
+        in_namespace({options_.binary, "--dont-fork", "--log-console", "--log-detail", "--vrrp",
+                      "--use-file", config_path(), "--pid", options_.dir + "/keepalived.pid",
+                      "--vrrp_pid", options_.dir + "/vrrp.pid"});
+    SpawnOptions spawn{.output_file = options_.dir + "/keepalived.log", .death_signal = SIGTERM};
     auto pid = spawn_process(argv, spawn);
     if (!pid) {
         return Unexpected(pid.error());

@@ -29,6 +29,10 @@ struct KeepalivedOptions {
     std::string binary = "/usr/sbin/keepalived";
     std::string dir;    // <state>/vrrp: keepalived.conf, check_script.sh, pid files, log
     std::string netns;  // the engine's namespace; "" = ours
+    // keepalived runs under `ip netns exec` (as on Octavia's amphora), not only setns(): that
+    // also mounts the namespace's own /sys, where keepalived looks its interfaces up. ip execs
+    // keepalived in place, so the PID (and the parent-death signal) stay keepalived's.
+    std::string ip_binary = "/usr/sbin/ip";
     std::chrono::milliseconds stop_grace{5000};
 };
 
@@ -60,6 +64,7 @@ class KeepalivedSupervisor {
 
   private:
     using Clock = std::chrono::steady_clock;
+    std::vector<std::string> in_namespace(std::vector<std::string> argv) const;
     Result<void> spawn_locked();
     void stop_locked();
     void monitor();

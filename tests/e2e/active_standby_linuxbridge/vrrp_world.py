@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -15,6 +14,7 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
 import octane_server as h  # noqa: E402
 from netns_probe import run, wait_until  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
+from octane_host_cli import Octane  # noqa: E402,F401
 
 PORT = 8080
 
@@ -51,22 +51,6 @@ while time.monotonic() < deadline and attempts < 5000:
 print(json.dumps({"at": None, "attempts": attempts}))
 sys.exit(1)
 """ % PORT
-
-
-class Octane:
-    def __init__(self, state_dir: str):
-        self.state_dir = state_dir
-
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return run(h.octane_binary(), *args[:2], "--state-dir", self.state_dir, *args[2:],
-                   check=check)
-
-    def host_create(self, name: str, network: str, host: int, *command: str) -> dict:
-        argv = ["host", "create", name, "--network", network, "--host", str(host)]
-        if command:
-            argv += ["--", *command]
-        out = self(*argv).stdout
-        return dict(line.split(None, 1) for line in out.splitlines() if line.strip())
 
 
 def start_server(state: str) -> h.OctaneProcess:

@@ -337,6 +337,16 @@ Result<void> LocalAmphoraDriver::Impl::apply_engine(const AmphoraInfo& amphora, 
         return {};
     }
     auto ctx = render_context(amphora.id, lb_id);
+    if (load_balancer.value("topology", "") == "ACTIVE_STANDBY") {
+        // Octavia's haproxy.cfg of a pair: a peers section of the ALLOCATED amphorae on their
+        // VRRP addresses, which the stick tables name (replicated by HAProxy; octane-proxy
+        // parses it and warns that it does not replicate yet).
+        ctx.topology = render::Topology::kActiveStandby;
+        for (const auto& peer : load_balancer.value("amphorae", json::array())) {
+            ctx.amphorae.push_back(
+                {peer.value("id", ""), peer.value("vrrp_ip", ""), peer.value("status", "")});
+        }
+    }
     if (options.tls_source) {
         const std::string cert_dir = ctx.base_dir + "/certs/" + lb_id;
         auto put = [&](const std::string& filename, const std::string& pem) -> Result<void> {

@@ -76,6 +76,12 @@ Result<std::string> render_keepalived_conf(const KeepalivedInput& in) {
     auto line = [&out](std::string_view indent, const std::string& text) {
         out.append(indent).append(text).push_back('\n');
     };
+    if (in.startup_delay > 0) {
+        line("", "global_defs {");
+        line("    ", "vrrp_startup_delay " + std::to_string(in.startup_delay));
+        line("", "}");
+        out += "\n";
+    }
     line("", "vrrp_script check_script {");
     line("    ", "script " + in.check_script_path);
     line("    ", "interval " + std::to_string(in.check_interval));
@@ -177,6 +183,9 @@ Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amph
     in.vrrp_id = number(*self, "vrrp_id", in.vrrp_id);
     in.priority = number(*self, "vrrp_priority", in.priority);
     in.vrrp_ip = text(*self, "vrrp_ip");
+    if (text(*self, "role") == "BACKUP") {
+        in.startup_delay = 3 * in.advert_int + 2;
+    }
     for (const auto& amphora : amphorae) {
         std::string ip = text(amphora, "vrrp_ip");
         if (text(amphora, "status") == "ALLOCATED" && !ip.empty() && ip != in.vrrp_ip) {

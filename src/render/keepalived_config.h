@@ -47,6 +47,11 @@ struct KeepalivedInput {
     int success_count = 2;        // vrrp_success_count
     int garp_refresh = 5;         // vrrp_garp_refresh_interval
     int garp_refresh_repeat = 2;  // vrrp_garp_refresh_count
+    // Octane's one addition (global_defs vrrp_startup_delay, seconds; 0 = none): the BACKUP
+    // role's instance starts only once the MASTER role's has claimed the VIP. Both start as
+    // BACKUP with nopreempt, and their master-down timers differ by 40 ms only (the skew), so
+    // two keepalived started together would otherwise elect whichever started first, for good.
+    int startup_delay = 0;
 };
 
 // Refuses input keepalived would misread (a name or address with spaces or braces, an empty
@@ -55,7 +60,8 @@ Result<std::string> render_keepalived_conf(const KeepalivedInput& input);
 
 // The input for one amphora from the worker's load balancer graph ("topology", "vrrp_group",
 // "amphorae" with role, vrrp_ip, vrrp_priority, vrrp_id, vrrp_interface and status, "vip_address",
-// "vip_subnet" {cidr, gateway_ip, host_routes}, "additional_vips").
+// "vip_subnet" {cidr, gateway_ip, host_routes}, "additional_vips"). The BACKUP role gets a startup
+// delay of 3 x advert_int + 2 s, longer than the MASTER needs to claim the VIP.
 Result<KeepalivedInput> keepalived_input(const nlohmann::json& load_balancer,
                                          const std::string& amphora_id,
                                          const std::string& check_script_path);

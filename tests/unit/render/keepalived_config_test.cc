@@ -151,8 +151,12 @@ TEST(KeepalivedInputFromGraph, EachAmphoraSeesItsOwnPriorityAndTheAllocatedPeer)
     ASSERT_EQ(backup->vips.size(), 1u);
     EXPECT_EQ(backup->vips[0].network_cidr, "10.0.0.0/24");
     EXPECT_EQ(backup->vips[0].gateway, "10.0.0.1");
+    EXPECT_EQ(master->startup_delay, 0);
+    EXPECT_EQ(backup->startup_delay, 5);  // the MASTER claims the VIP after 3.61 s
     auto rendered = render_keepalived_conf(*backup);
-    EXPECT_TRUE(rendered) << rendered.error().message;
+    ASSERT_TRUE(rendered) << rendered.error().message;
+    EXPECT_EQ(rendered->rfind("global_defs {\n    vrrp_startup_delay 5\n}\n\nvrrp_script", 0), 0u)
+        << *rendered;
     EXPECT_FALSE(keepalived_input(graph(), "amp-x", "/s/check.sh"));
 }
 

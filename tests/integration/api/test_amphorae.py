@@ -136,5 +136,13 @@ def test_active_standby_flavor_gives_a_pair_and_failover_keeps_the_survivor(c):
     assert after["BACKUP"]["id"] not in (pair["MASTER"]["id"], pair["BACKUP"]["id"])
     assert after["BACKUP"]["vrrp_priority"] == 90
 
+    # A load balancer failover replaces both, again as MASTER and BACKUP.
+    assert c.put("%s/%s/failover" % (LB, lb["id"])).status == 202
+    h.wait_lb(c, lb["id"])
+    renewed = h.poll_until(lambda: (lambda r: r if r and not {a["id"] for a in r.values()} &
+                                    {a["id"] for a in after.values()} else None)(roles()),
+                           what="pair replaced")
+    assert sorted(renewed) == ["BACKUP", "MASTER"]
+
     single = h.create_lb(c)
     assert [a["role"] for a in amps_of(c, single["id"])] == ["STANDALONE"]

@@ -10,6 +10,8 @@ Prints p50 / p99 / max (ms). Every loop is bounded in count and time, with one g
 
 Usage:
   bench/failover_bench.py [--kills 20] [--poll-ms 5] [--out FILE.json]
+  bench/failover_bench.py --topology ACTIVE_STANDBY [--silent] [--kills 10] [--out FILE.json]
+    (root: the VIP switch of a MASTER/BACKUP pair on linuxbridge, see vrrp_failover_bench.py)
 Starts $OCTANE_BUILD_DIR/octane serve (default build/) in a temp state dir, and stops it and every
 amphora it started (by PID) at the end.
 """
@@ -85,7 +87,16 @@ def main():
     ap.add_argument("--bound", type=float, default=30.0, help="seconds allowed per failover")
     ap.add_argument("--max-seconds", type=float, default=900)
     ap.add_argument("--out")
+    ap.add_argument("--topology", default="SINGLE", choices=("SINGLE", "ACTIVE_STANDBY"))
+    ap.add_argument("--silent", action="store_true",
+                    help="ACTIVE_STANDBY: kill keepalived too (no resignation advertisement)")
     args = ap.parse_args()
+    if args.topology == "ACTIVE_STANDBY":
+        import vrrp_failover_bench as vb
+        result = vb.run(args.kills, args.silent, args.bound)
+        vb.report(result)
+        ab.write_result(args.out, {"vip_switch_ms": result})
+        return 0
     ab.DEADLINE = time.monotonic() + args.max_seconds
     poll_s = args.poll_ms / 1000.0
 

@@ -9,7 +9,7 @@ packages=(
   prometheus-cpp-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnetfilter-conntrack-dev nftables
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-requests python3-openstackclient python3-octaviaclient
-  haproxy wrk curl iproute2 procps openssh-server openssh-client
+  haproxy wrk curl iproute2 procps openssh-server openssh-client keepalived
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -28,4 +28,9 @@ export DEBIAN_FRONTEND=noninteractive
 # haproxy's package starts a system service; Octane runs its own copies, so leave the port free.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet haproxy 2>/dev/null; then
   "${sudo_cmd[@]}" systemctl stop haproxy || true
+fi
+# keepalived's package ships a system service; Octane's agents run their own keepalived per
+# amphora (in its namespace, with its own files), and a system one must never hold a VIP.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  "${sudo_cmd[@]}" systemctl disable --now keepalived >/dev/null 2>&1 || true
 fi

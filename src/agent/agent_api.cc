@@ -20,11 +20,6 @@ HttpResponse udp_unsupported(const HttpRequest&, const http::Params&) {
                          "UDP/SCTP listeners (keepalived LVS) are not supported by this agent");
 }
 
-HttpResponse vrrp_unsupported(const HttpRequest&, const http::Params&) {
-    return agent_message(400, "Invalid request",
-                         "ACTIVE_STANDBY (keepalived VRRP) is not supported by this agent");
-}
-
 }  // namespace
 
 HttpResponse agent_message(int status, const std::string& message, const std::string& details) {
@@ -36,11 +31,12 @@ HttpResponse agent_message(int status, const std::string& message, const std::st
 }
 
 AgentApi::AgentApi(AgentOptions options, std::string engine_version, EngineSupervisor& engines,
-                   HeartbeatSender& heartbeat)
+                   KeepalivedSupervisor& keepalived, HeartbeatSender& heartbeat)
     : options_(std::move(options)),
       engine_version_(std::move(engine_version)),
       peer_name_(wire::peer_name(options_.amphora_id)),
       engines_(engines),
+      keepalived_(keepalived),
       heartbeat_(heartbeat) {
     add_routes();
 }
@@ -79,8 +75,8 @@ void AgentApi::add_routes() {
     add("POST", v + "/plug/network", [this](R r, P) { return plug_network(r.body); });
     add("PUT", v + "/config", [this](R r, P) { return put_config(r.body); });
     add("PUT", v + "/certificate", [this](R r, P) { return put_server_certificate(r.body); });
-    add("PUT", v + "/vrrp/upload", vrrp_unsupported);
-    add("PUT", v + "/vrrp/{action}", vrrp_unsupported);
+    add("PUT", v + "/vrrp/upload", [this](R r, P) { return upload_vrrp_config(r.body); });
+    add("PUT", v + "/vrrp/{action}", [this](R, P p) { return vrrp_action(p.at("action")); });
 }
 
 HttpResponse AgentApi::handle(const HttpRequest& request) {

@@ -9,7 +9,8 @@
 // address is already local (any 127.0.0.0/8 VIP: the loopback carries it) or a NIC with the MAC
 // exists, and 404 "No suitable network interface found" otherwise, configuring nothing (no netns,
 // no extra NICs: the `local` network driver); interface rules are validated and stored in
-// <state>/interface-rules/, not loaded into nftables; UDP/SCTP listeners and VRRP answer 400.
+// <state>/interface-rules/, not loaded into nftables; UDP/SCTP listeners answer 400. VRRP
+// (vrrp_handlers.cc) runs keepalived in the engine's namespace (keepalived_supervisor.h).
 
 #include <functional>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "agent/agent_options.h"
 #include "agent/engine_supervisor.h"
 #include "agent/heartbeat_sender.h"
+#include "agent/keepalived_supervisor.h"
 #include "http/http_message.h"
 #include "http/router.h"
 
@@ -26,7 +28,7 @@ namespace octane::agent {
 class AgentApi {
   public:
     AgentApi(AgentOptions options, std::string engine_version, EngineSupervisor& engines,
-             HeartbeatSender& heartbeat);
+             KeepalivedSupervisor& keepalived, HeartbeatSender& heartbeat);
 
     http::HttpResponse handle(const http::HttpRequest& request);
 
@@ -54,11 +56,15 @@ class AgentApi {
     http::HttpResponse put_config(const std::string& body);
     http::HttpResponse put_server_certificate(const std::string& body);
 
+    http::HttpResponse upload_vrrp_config(const std::string& body);
+    http::HttpResponse vrrp_action(const std::string& action);
+
     std::mutex options_mutex_;  // guards options_ against PUT /1.0/config
     AgentOptions options_;
     std::string engine_version_;
     std::string peer_name_;
     EngineSupervisor& engines_;
+    KeepalivedSupervisor& keepalived_;
     HeartbeatSender& heartbeat_;
     http::Router<Handler> router_;
 };

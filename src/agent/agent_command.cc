@@ -12,6 +12,7 @@
 #include "agent/file_util.h"
 #include "agent/heartbeat_sender.h"
 #include "agent/host_info.h"
+#include "agent/keepalived_supervisor.h"
 #include "agent/process.h"
 #include "common/logging.h"
 #include "common/stop_signals.h"
@@ -82,9 +83,10 @@ int run_agent(const AgentFlags& flags) {
          .netns = o.engine_netns,
          // haproxy notifies only as a systemd service (-Ws); octane-proxy always does.
          .wait_ready = std::filesystem::path(o.engine).filename() == "octane-proxy"});
+    KeepalivedSupervisor keepalived({.dir = o.state_dir + "/vrrp", .netns = o.engine_netns});
     HeartbeatSender heartbeat(o.amphora_id, o.state_dir + "/stats_counters.json",
                               {o.controllers, o.heartbeat_key, o.heartbeat_interval}, engines);
-    AgentApi api(o, engine_version, engines, heartbeat);
+    AgentApi api(o, engine_version, engines, keepalived, heartbeat);
     http::TlsServerOptions tls;
     tls.http.bind_host = o.bind_host;
     tls.http.bind_port = static_cast<uint16_t>(o.bind_port);
@@ -106,12 +108,14 @@ int run_agent(const AgentFlags& flags) {
         return 1;
     }
     engines.start();
+    keepalived.start_monitor();
     heartbeat.start();
     spdlog::info("amphora agent {} listening on {}:{} (engine {} {})", o.amphora_id, o.bind_host,
                  server.port(), o.engine, engine_version);
     int signal = 0;
     sigwait(&stop_signals, &signal);
     spdlog::info("signal {}: stopping engines and exiting", signal);
+    keepalived.stop_all();
     engines.stop_all();
     heartbeat.stop();
     server.stop();

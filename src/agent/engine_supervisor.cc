@@ -13,6 +13,7 @@
 
 #include "agent/process.h"
 #include "agent/ready_listener.h"
+#include "agent/restart_backoff.h"
 #include "common/pidfd.h"
 #include "net/netns.h"
 
@@ -22,7 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr auto kFailedReloadWindow = std::chrono::seconds(3);
 constexpr auto kStableRun = std::chrono::seconds(10);
-constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 constexpr size_t kMaxEngineMessage = 4096;
 
 uintmax_t file_size_or_zero(const std::string& path) {
@@ -42,14 +42,6 @@ std::string read_from(const std::string& path, uintmax_t offset, size_t limit) {
         text.pop_back();
     }
     return text.empty() ? "(no output)" : text;
-}
-
-std::chrono::milliseconds backoff(int crashes) {
-    if (crashes <= 1) {
-        return std::chrono::milliseconds(0);
-    }
-    auto delay = std::chrono::milliseconds(100) * (1 << std::min(crashes - 2, 6));
-    return std::min(delay, kMaxBackoff);
 }
 
 std::string describe(int status) {
@@ -183,7 +175,7 @@ Result<void> EngineSupervisor::start_lb(const std::string& lb_id) {
     if (!pid) {
         // The monitor keeps trying (the port may be freed), but with a back-off, not in a loop.
         engine.crashes = std::max(engine.crashes, 1) + 1;
-        engine.next_restart = Clock::now() + backoff(engine.crashes);
+        engine.next_restart = Clock::now() + restart_backoff(engine.crashes);
         wake_monitor();  // its timer changed
         return Unexpected(pid.error());
     }
@@ -297,7 +289,7 @@ void EngineSupervisor::check_locked(const std::string& lb_id, Engine& engine) {
         }
         if (engine.wanted) {
             engine.crashes++;
-            engine.next_restart = now + backoff(engine.crashes);
+            engine.next_restart = now + restart_backoff(engine.crashes);
         }
     }
     if (engine.wanted && engine.current == 0 && now >= engine.next_restart) {
@@ -308,7 +300,7 @@ void EngineSupervisor::check_locked(const std::string& lb_id, Engine& engine) {
         } else {
             spdlog::error("cannot start the engine of {}: {}", lb_id, pid.error().message);
             engine.crashes++;
-            engine.next_restart = now + backoff(engine.crashes);
+            engine.next_restart = now + restart_backoff(engine.crashes);
         }
     }
 }

@@ -48,6 +48,8 @@ HttpResponse AgentApi::details() {
     if (!details) {
         return agent_message(500, "Error reading host details", details.error().message);
     }
+    // As Octavia's agent: an uploaded keepalived configuration makes the amphora one of a pair.
+    (*details)["topology"] = keepalived_.configured() ? "ACTIVE_STANDBY" : "SINGLE";
     return json_response(200, *details);
 }
 

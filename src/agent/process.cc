@@ -47,8 +47,8 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
 }
 
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(char** argv, char** envp, int out_fd, bool die_with_parent,
-                             pid_t parent, int netns_fd) {
+[[noreturn]] void exec_child(char** argv, char** envp, int out_fd, int death_signal, pid_t parent,
+                             int netns_fd) {
     if (netns_fd != -1 && setns(netns_fd, CLONE_NEWNET) == -1) {
         _exit(126);
     }
@@ -56,8 +56,8 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     setpgid(0, 0);
-    if (die_with_parent) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (death_signal != 0) {
+        prctl(PR_SET_PDEATHSIG, death_signal);
         if (getppid() != parent) {
             _exit(127);
         }
@@ -125,7 +125,8 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        exec_child(args.data(), envp.data(), out_fd, options.die_with_parent, parent, netns_fd);
+        exec_child(args.data(), envp.data(), out_fd,
+                   options.die_with_parent ? options.death_signal : 0, parent, netns_fd);
     }
     int saved = errno;
     if (netns_fd != -1) {

@@ -6,6 +6,7 @@
 // the agent dies (PR_SET_PDEATHSIG), so an amphora killed with -9 leaves no engine holding its VIP.
 
 #include <chrono>
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace octane::agent {
 
 struct SpawnOptions {
     std::string output_file;             // stdout+stderr appended here; empty = /dev/null
-    bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL), bound to the calling thread
+    bool die_with_parent = true;         // PR_SET_PDEATHSIG, bound to the calling thread
+    int death_signal = SIGKILL;          // what the parent's death sends
     std::vector<std::string> extra_env;  // "NAME=value" added to (or replacing in) our environment
     std::string netns;                   // run in /run/netns/<netns>; "" = our namespace
 };

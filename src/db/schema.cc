@@ -60,6 +60,14 @@ std::vector<std::string> version_1() {
     return statements;
 }
 
+// Octavia's vrrp_group of an ACTIVE_STANDBY load balancer: name, auth type/password, advert_int
+// (attrs), shared by its amphorae's keepalived configurations.
+std::vector<std::string> version_2() {
+    return {
+        "CREATE TABLE IF NOT EXISTS vrrp_groups (load_balancer_id TEXT PRIMARY KEY, attrs "
+        "TEXT NOT NULL)"};
+}
+
 }  // namespace
 
 Result<void> migrate(Database& db) {
@@ -74,17 +82,21 @@ Result<void> migrate(Database& db) {
             return Unexpected(rows.error());
         }
         int64_t version = rows->empty() ? 0 : (*rows)[0].integer(0);
-        if (version >= 1) {
+        constexpr int64_t kLatest = 2;
+        if (version >= kLatest) {
             return {};
         }
-        for (const auto& statement : version_1()) {
-            auto done = db.exec(statement);
-            if (!done) {
-                return Unexpected(done.error());
+        std::vector<std::string> (*steps[])() = {version_1, version_2};
+        for (int64_t step = version; step < kLatest; ++step) {
+            for (const auto& statement : steps[step]()) {
+                auto done = db.exec(statement);
+                if (!done) {
+                    return Unexpected(done.error());
+                }
             }
         }
-        auto stamped = db.exec(rows->empty() ? "INSERT INTO schema_version VALUES (1)"
-                                             : "UPDATE schema_version SET version = 1");
+        auto stamped = db.exec(rows->empty() ? "INSERT INTO schema_version VALUES (2)"
+                                             : "UPDATE schema_version SET version = 2");
         if (!stamped) {
             return Unexpected(stamped.error());
         }

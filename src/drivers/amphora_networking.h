@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "drivers/amphora_driver.h"
 
 namespace octane::drivers {
 
@@ -26,14 +27,25 @@ struct AmphoraPlacement {
     std::string vrrp_interface = "eth1";
 };
 
+// The VIP subnet as keepalived's virtual routes need it.
+struct VipSubnet {
+    std::string cidr;
+    std::string gateway_ip;                                // empty when the subnet has none
+    nlohmann::json host_routes = nlohmann::json::array();  // [{destination, nexthop}]
+};
+
 class AmphoraNetworking {
   public:
     virtual ~AmphoraNetworking() = default;
     // Ports, namespaces and devices of a new amphora of this load balancer (API-shaped graph).
+    // request.avoid_hosts: hosts it must not land on; an error when no host is left.
+    // request.vrrp: the VIP is not put on the VIP interface (keepalived manages it).
     virtual Result<AmphoraPlacement> plug_amphora(const std::string& amphora_id,
-                                                  const nlohmann::json& load_balancer) = 0;
+                                                  const nlohmann::json& load_balancer,
+                                                  const AmphoraRequest& request) = 0;
     // Everything plug_amphora made (and processes left inside its namespaces); missing = done.
     virtual Result<void> unplug_amphora(const std::string& amphora_id) = 0;
+    virtual Result<VipSubnet> vip_subnet(const std::string& subnet_id) = 0;
     // Where amphorae reach the controller (o-hm0's address): heartbeats go there.
     virtual std::string controller_ip() = 0;
 };

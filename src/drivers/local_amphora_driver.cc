@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
 #include "render/haproxy_config.h"
+#include "render/keepalived_config.h"
 
 namespace octane::drivers {
 namespace {
@@ -89,6 +91,12 @@ struct LocalAmphoraDriver::Impl {
     }
     std::optional<pki::CertificateAuthority> ca;
     std::optional<http::HttpsClient> client;
+    std::map<std::string, std::string> vrrp_pushed;  // amphora -> keepalived.conf; under mutex
+
+    Result<void> apply_engine(const AmphoraInfo& amphora, const Location& where,
+                              const json& load_balancer);
+    Result<void> apply_vrrp(const AmphoraInfo& amphora, const Location& where,
+                            const json& load_balancer);
 
     std::string amphora_dir(const std::string& id) const {
         return options.state_dir + "/amphorae/" + id;
@@ -200,7 +208,8 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
 }
 
 Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id,
-                                                       const json& load_balancer) {
+                                                       const json& load_balancer,
+                                                       const AmphoraRequest& request) {
     std::string dir = impl_->amphora_dir(amphora_id);
     if (auto made = ensure_private_dir(dir); !made) {
         return Unexpected(made.error());
@@ -213,7 +222,7 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
     AmphoraPlacement placement;
     placement.mgmt_ip = "127.0.0.1";
     if (o.networking != nullptr) {
-        auto placed = o.networking->plug_amphora(amphora_id, load_balancer);
+        auto placed = o.networking->plug_amphora(amphora_id, load_balancer, request);
         if (!placed) {
             return Unexpected(placed.error());
         }
@@ -303,6 +312,17 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
     if (!amphora.lb_network_ip.empty()) {
         where->ip = amphora.lb_network_ip;
     }
+    // As Octavia's flows: the listeners' configuration first, then VRRP, so a new BACKUP's
+    // engine is ready before keepalived may make it MASTER.
+    if (auto served = impl_->apply_engine(amphora, *where, load_balancer); !served) {
+        return served;
+    }
+    return impl_->apply_vrrp(amphora, *where, load_balancer);
+}
+
+Result<void> LocalAmphoraDriver::Impl::apply_engine(const AmphoraInfo& amphora, const Location& at,
+                                                    const json& load_balancer) {
+    const Location* where = &at;
     std::string lb_id = load_balancer.value("id", "");
     bool serves_something = false;
     for (const auto& listener : load_balancer.value("listeners", json::array())) {
@@ -310,19 +330,29 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
         serves_something = serves_something || (protocol != "UDP" && protocol != "SCTP");
     }
     if (!serves_something) {
-        auto removed = impl_->call(amphora.id, *where, "DELETE", "/1.0/listeners/" + lb_id);
+        auto removed = call(amphora.id, *where, "DELETE", "/1.0/listeners/" + lb_id);
         if (!removed) {
             return Unexpected(removed.error());
         }
         return {};
     }
-    auto ctx = impl_->render_context(amphora.id, lb_id);
-    if (impl_->options.tls_source) {
+    auto ctx = render_context(amphora.id, lb_id);
+    if (load_balancer.value("topology", "") == "ACTIVE_STANDBY") {
+        // Octavia's haproxy.cfg of a pair: a peers section of the ALLOCATED amphorae on their
+        // VRRP addresses, which the stick tables name (replicated by HAProxy; octane-proxy
+        // parses it and warns that it does not replicate yet).
+        ctx.topology = render::Topology::kActiveStandby;
+        for (const auto& peer : load_balancer.value("amphorae", json::array())) {
+            ctx.amphorae.push_back(
+                {peer.value("id", ""), peer.value("vrrp_ip", ""), peer.value("status", "")});
+        }
+    }
+    if (options.tls_source) {
         const std::string cert_dir = ctx.base_dir + "/certs/" + lb_id;
         auto put = [&](const std::string& filename, const std::string& pem) -> Result<void> {
-            auto stored = impl_->call(amphora.id, *where, "PUT",
-                                      "/1.0/loadbalancer/" + lb_id + "/certificates/" + filename,
-                                      pem, "text/plain");
+            auto stored =
+                call(amphora.id, *where, "PUT",
+                     "/1.0/loadbalancer/" + lb_id + "/certificates/" + filename, pem, "text/plain");
             if (!stored) {
                 return Unexpected(stored.error());
             }
@@ -332,8 +362,7 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
             }
             return {};
         };
-        auto shipped =
-            upload_tls_files(impl_->options.tls_source, load_balancer, cert_dir, ctx, put);
+        auto shipped = upload_tls_files(options.tls_source, load_balancer, cert_dir, ctx, put);
         if (!shipped) {
             return shipped;
         }
@@ -342,9 +371,9 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
     if (!config) {
         return make_error("render failed: " + config.error().message);
     }
-    auto uploaded = impl_->call(amphora.id, *where, "PUT",
-                                "/1.0/loadbalancer/" + amphora.id + "/" + lb_id + "/haproxy",
-                                *config, "text/plain");
+    auto uploaded =
+        call(amphora.id, *where, "PUT",
+             "/1.0/loadbalancer/" + amphora.id + "/" + lb_id + "/haproxy", *config, "text/plain");
     if (!uploaded) {
         return Unexpected(uploaded.error());
     }
@@ -352,8 +381,7 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
         return make_error("agent refused the configuration (" + std::to_string(uploaded->status) +
                           "): " + uploaded->body);
     }
-    auto reloaded =
-        impl_->call(amphora.id, *where, "PUT", "/1.0/loadbalancer/" + lb_id + "/reload");
+    auto reloaded = call(amphora.id, *where, "PUT", "/1.0/loadbalancer/" + lb_id + "/reload");
     if (!reloaded) {
         return Unexpected(reloaded.error());
     }
@@ -361,6 +389,63 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
         return make_error("agent reload failed (" + std::to_string(reloaded->status) +
                           "): " + reloaded->body);
     }
+    return {};
+}
+
+Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, const Location& where,
+                                                  const json& load_balancer) {
+    if (load_balancer.value("topology", "") != "ACTIVE_STANDBY" || amphora.vrrp_ip.empty()) {
+        return {};
+    }
+    json graph = load_balancer;
+    AmphoraNetworking* net = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        net = options.networking;
+    }
+    if (net != nullptr) {
+        auto subnet = net->vip_subnet(load_balancer.value("vip_subnet_id", ""));
+        if (!subnet) {
+            return Unexpected(subnet.error());
+        }
+        graph["vip_subnet"] = {{"cidr", subnet->cidr},
+                               {"gateway_ip", subnet->gateway_ip},
+                               {"host_routes", subnet->host_routes}};
+    }
+    auto input = render::keepalived_input(graph, amphora.id,
+                                          amphora_dir(amphora.id) + "/vrrp/check_script.sh");
+    if (!input) {
+        return Unexpected(input.error());
+    }
+    auto config = render::render_keepalived_conf(*input);
+    if (!config) {
+        return Unexpected(config.error());
+    }
+    {
+        // An unchanged configuration is not sent again: each push reloads keepalived.
+        std::lock_guard lock(mutex);
+        if (vrrp_pushed[amphora.id] == *config) {
+            return {};
+        }
+    }
+    auto uploaded = call(amphora.id, where, "PUT", "/1.0/vrrp/upload", *config, "text/plain");
+    if (!uploaded) {
+        return Unexpected(uploaded.error());
+    }
+    if (uploaded->status != 200) {
+        return make_error("agent refused the keepalived configuration (" +
+                          std::to_string(uploaded->status) + "): " + uploaded->body);
+    }
+    auto started = call(amphora.id, where, "PUT", "/1.0/vrrp/start");
+    if (!started) {
+        return Unexpected(started.error());
+    }
+    if (started->status != 202) {
+        return make_error("keepalived start failed (" + std::to_string(started->status) +
+                          "): " + started->body);
+    }
+    std::lock_guard lock(mutex);
+    vrrp_pushed[amphora.id] = *config;
     return {};
 }
 
@@ -396,6 +481,10 @@ size_t LocalAmphoraDriver::watch_existing() {
 Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
     // Stopped on purpose: not a death to fail over.
     impl_->watcher->unwatch(amphora.id);
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->vrrp_pushed.erase(amphora.id);
+    }
     auto where = parse_location(amphora.compute_id);
     if (where && process_matches(where->pid, amphora.id)) {
         // The agent stops its engines on SIGTERM; a dead agent's engines are found by pid files.

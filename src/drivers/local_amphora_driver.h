@@ -7,7 +7,8 @@
 // exactly as Octavia drives an amphora VM; only the "compute" part (boot a VM) becomes "start a
 // process". An agent is never restarted by the driver: a dead one is replaced by failover, and
 // the driver sees it die (a pidfd per agent, exit_watcher.h) so failover need not wait for the
-// heartbeat timeout.
+// heartbeat timeout. For ACTIVE_STANDBY it also renders each amphora's keepalived.conf
+// (render/keepalived_config.h) and sends it with the /vrrp calls, only when it changed.
 
 #include <functional>
 #include <memory>
@@ -43,7 +44,8 @@ class LocalAmphoraDriver final : public AmphoraDriver {
     ~LocalAmphoraDriver() override;
 
     Result<AmphoraInfo> create_amphora(const std::string& amphora_id,
-                                       const nlohmann::json& load_balancer) override;
+                                       const nlohmann::json& load_balancer,
+                                       const AmphoraRequest& request) override;
     Result<void> apply(const AmphoraInfo& amphora, const nlohmann::json& load_balancer) override;
     Result<void> delete_amphora(const AmphoraInfo& amphora) override;
     // Where new agents send heartbeats (set once the health manager knows its port).

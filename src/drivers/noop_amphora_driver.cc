@@ -4,7 +4,8 @@
 namespace octane::drivers {
 
 Result<AmphoraInfo> NoopAmphoraDriver::create_amphora(const std::string& amphora_id,
-                                                      const nlohmann::json&) {
+                                                      const nlohmann::json&,
+                                                      const AmphoraRequest&) {
     // As the reference noop compute and network drivers: a fixed management address, invented
     // compute and VIP-network port ids (UUIDs, as clients check).
     AmphoraInfo info;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/uuid.h"
+#include "linuxbridge/host_choice.h"
 #include "linuxbridge/names.h"
 #include "net/conntrack.h"
 #include "net/counters.h"
@@ -582,8 +583,9 @@ Result<void> LinuxbridgeDriver::teardown() {
     return wiring_.remove_unreachable_route(wiring_.settings().lb_mgmt_cidr);
 }
 
-Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(const std::string& amphora_id,
-                                                                  const json& load_balancer) {
+Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(
+    const std::string& amphora_id, const json& load_balancer,
+    const drivers::AmphoraRequest& request) {
     std::lock_guard lock(mutex_);
     std::string vip = string_field(load_balancer, "vip_address");
     std::string vip_subnet = string_field(load_balancer, "vip_subnet_id");
@@ -596,7 +598,12 @@ Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(const std::str
     if (!mgmt) {
         return Unexpected(mgmt.error());
     }
-    int host = static_cast<int>(next_host_++ % static_cast<unsigned>(wiring_.settings().hosts)) + 1;
+    auto chosen = choose_host(wiring_.settings().hosts, next_host_++, request.avoid_hosts);
+    if (!chosen) {
+        return make_error("no compute host left for amphora " + amphora_id +
+                          " (anti-affinity with its peer)");
+    }
+    int host = *chosen;
     std::string host_id = "host-" + std::to_string(host);
     CostLog cost("plugged amphora " + amphora_id + " on " + host_id);
     drivers::AmphoraPlacement placement;
@@ -643,7 +650,9 @@ Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(const std::str
                         {{"netns", placement.engine_netns},
                          {"device", placement.vrrp_interface},
                          {"default_route", true},
-                         {"vip_addresses", vips}}}};
+                         // With VRRP, keepalived holds the VIP (on the MASTER only) and its
+                         // policy routing (virtual_routes, virtual_rules).
+                         {"vip_addresses", request.vrrp ? json::array() : vips}}}};
     networking::FixedIpRequest on_vip_subnet;
     on_vip_subnet.subnet_id = vip_subnet;
     auto vrrp_port = create_plugged_port(vrrp_attrs, {on_vip_subnet});
@@ -663,6 +672,13 @@ Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(const std::str
             return undo(done.error());
         }
     }
+    // As Octavia's amphora: engines may bind the VIP while this amphora does not hold it (the
+    // BACKUP of a pair, which must serve the moment keepalived moves the VIP here).
+    if (auto done = net::sysctl(placement.engine_netns, "net.ipv4.ip_nonlocal_bind", "1"); !done) {
+        return undo(done.error());
+    }
+    // IPv6 may be disabled in the kernel; then there is no IPv6 VIP to bind either.
+    (void)net::sysctl(placement.engine_netns, "net.ipv6.ip_nonlocal_bind", "1");
     placement.mgmt_ip = first_ipv4(*mgmt_port);
     placement.mgmt_port_id = string_field(*mgmt_port, "id");
     placement.vrrp_ip = string_field((*vrrp_port)["fixed_ips"][0], "ip_address");
@@ -714,6 +730,18 @@ Result<void> LinuxbridgeDriver::remove_ports_of_device(const std::string& device
         }
     }
     return {};
+}
+
+Result<drivers::VipSubnet> LinuxbridgeDriver::vip_subnet(const std::string& subnet_id) {
+    std::lock_guard lock(mutex_);
+    auto subnet = store_.get(networking::NetKind::kSubnet, subnet_id);
+    if (!subnet) {
+        return failure(subnet.error());
+    }
+    const json& s = *subnet;
+    json routes = s.value("host_routes", json::array());
+    return drivers::VipSubnet{string_field(s, "cidr"), string_field(s, "gateway_ip"),
+                              routes.is_array() ? routes : json::array()};
 }
 
 Result<void> LinuxbridgeDriver::unplug_amphora(const std::string& amphora_id) {

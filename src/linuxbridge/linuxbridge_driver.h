@@ -72,7 +72,9 @@ class LinuxbridgeDriver final : public drivers::NetworkDriver, public drivers::A
 
     // AmphoraNetworking
     Result<drivers::AmphoraPlacement> plug_amphora(const std::string& amphora_id,
-                                                   const nlohmann::json& load_balancer) override;
+                                                   const nlohmann::json& load_balancer,
+                                                   const drivers::AmphoraRequest& request) override;
+    Result<drivers::VipSubnet> vip_subnet(const std::string& subnet_id) override;
     Result<void> unplug_amphora(const std::string& amphora_id) override;
     std::string controller_ip() override;
 

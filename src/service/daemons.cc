@@ -146,6 +146,12 @@ int run_daemon(Role role, const ServiceOptions& options) {
         worker_options.lease_ms = options.worker_lease_seconds * 1000;
         worker_options.poll_ms = options.worker_poll_ms;
         worker_options.threads = static_cast<int>(options.worker_threads);
+        worker_options.default_topology = options.loadbalancer_topology;
+        // keepalived needs an L2 segment per VIP network and a namespace per amphora; the noop
+        // driver records the pair, as Octavia's noop drivers do.
+        worker_options.vrrp_capable =
+            (options.network_driver == "linuxbridge" && options.amphora_driver == "local") ||
+            options.amphora_driver == "noop" || options.amphora_driver == "amphora_noop_driver";
         worker = std::make_unique<controller::Worker>(**database, amphorae, network, clock,
                                                       worker_options);
     }

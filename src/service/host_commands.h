@@ -1,10 +1,10 @@
 #pragma once
 
-// `octane host create/list/delete` and `octane network teardown`: instances to balance to, with the linuxbridge network driver
-// (Nova's part of the seed: "two instances on selfservice"). An instance is a Neutron port
-// (device_owner compute:nova) plugged into a namespace octane-vm-<name> on a simulated compute
-// host, optionally running a command there. Works straight on the state directory's database and
-// this machine's namespaces (root), as the identity commands do.
+// `octane host create/list/delete` and `octane network teardown`: instances to balance to, with the
+// linuxbridge network driver (Nova's part of the seed: "two instances on selfservice"). An instance
+// is a Neutron port (device_owner compute:nova) plugged into a namespace octane-vm-<name> on a
+// simulated compute host, optionally running a command there. Works straight on the state
+// directory's database and this machine's namespaces (root), as the identity commands do.
 
 #include <memory>
 

@@ -68,6 +68,9 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--network-driver", raw.network_driver,
                    "network driver: local (default) | linuxbridge (root) | noop "
                    "(controller_worker.network_driver)");
+    app.add_option("--loadbalancer-topology", raw.loadbalancer_topology,
+                   "SINGLE (default) | ACTIVE_STANDBY where the flavor does not say "
+                   "(controller_worker.loadbalancer_topology)");
     app.add_option("--token-expiration", raw.token_expiration,
                    "built-in identity token lifetime in seconds (token.expiration)");
     app.add_option("--worker-lease-seconds", raw.worker_lease_seconds,
@@ -176,6 +179,8 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         pick(raw.amphora_driver, "controller_worker", "amphora_driver", o.amphora_driver);
     o.network_driver =
         pick(raw.network_driver, "controller_worker", "network_driver", o.network_driver);
+    o.loadbalancer_topology = pick(raw.loadbalancer_topology, "controller_worker",
+                                   "loadbalancer_topology", o.loadbalancer_topology);
     o.api_base_uri = pick(raw.api_base_uri, "api_settings", "api_base_uri", "");
     o.health_bind_ip = pick(raw.health_bind_ip, "health_manager", "bind_ip", o.health_bind_ip);
     o.metrics_bind_host = pick(raw.metrics_bind_host, "metrics", "bind_host", o.metrics_bind_host);
@@ -283,6 +288,10 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
                           "' is not supported (supported: local, linuxbridge, noop)");
     }
     const bool linuxbridge = o.network_driver == "linuxbridge";
+    if (o.loadbalancer_topology != "SINGLE" && o.loadbalancer_topology != "ACTIVE_STANDBY") {
+        return make_error("[controller_worker] loadbalancer_topology '" + o.loadbalancer_topology +
+                          "' is not SINGLE or ACTIVE_STANDBY");
+    }
     if (o.selfservice_cidr.empty()) {
         o.selfservice_cidr = linuxbridge ? "192.168.101.0/24" : "127.10.0.0/16";
     }

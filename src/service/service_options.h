@@ -29,6 +29,9 @@ struct ServiceOptions {
     // local (built-in Neutron subset, IPAM, loopback VIPs) | linuxbridge (the same made real with
     // namespaces, bridges, VXLAN and nftables; root) | noop
     std::string network_driver = "local";
+    // [controller_worker] loadbalancer_topology: SINGLE | ACTIVE_STANDBY, for load balancers whose
+    // flavor does not say (ACTIVE_STANDBY needs the linuxbridge network driver)
+    std::string loadbalancer_topology = "SINGLE";
     linuxbridge::LinuxbridgeSettings linuxbridge;  // [linuxbridge]
     int64_t token_expiration = 3600;               // [token] expiration, seconds
     // [keystone_authtoken]: an external Keystone validates tokens when auth_url is set.
@@ -88,9 +91,9 @@ void add_flags(CLI::App& app, RawFlags& raw);
 
 struct RawFlags {
     std::string config_file, state_dir, bind_host, bind_port, api_threads, auth_strategy,
-        database_connection, amphora_driver, network_driver, worker_lease_seconds, worker_poll_ms,
-        worker_threads, pagination_max_limit, max_request_body_size, api_base_uri, log_file,
-        token_expiration;
+        database_connection, amphora_driver, network_driver, loadbalancer_topology,
+        worker_lease_seconds, worker_poll_ms, worker_threads, pagination_max_limit,
+        max_request_body_size, api_base_uri, log_file, token_expiration;
     std::string health_bind_ip, health_bind_port, heartbeat_key, heartbeat_timeout,
         health_check_interval, health_max_datagram, heartbeat_interval;
     std::string metrics_bind_host, metrics_bind_port;

@@ -15,6 +15,7 @@ struct LoadBalancerTree {
     db::TreeObject load_balancer;
     std::vector<db::TreeObject> listeners, pools, members, health_monitors, l7policies, l7rules;
     bool failover_requested = false;
+    std::string failover_amphora_id;  // the amphora to replace; empty: all (load balancer failover)
 };
 
 struct StatusChange {

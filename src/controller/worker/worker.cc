@@ -92,12 +92,15 @@ Result<LoadBalancerTree> Worker::load_tree(const std::string& lb_id) {
             }
             *target = std::move(*objects);
         }
-        auto failover =
-            db_.query("SELECT 1 FROM failover_requests WHERE load_balancer_id = ?", {lb_id});
+        auto failover = db_.query(
+            "SELECT amphora_id FROM failover_requests WHERE load_balancer_id = ?", {lb_id});
         if (!failover) {
             return Unexpected(failover.error());
         }
         t->failover_requested = !failover->empty();
+        if (!failover->empty() && !failover->front().is_null(0)) {
+            t->failover_amphora_id = failover->front().text(0);
+        }
         return {};
     });
     if (!done) {
@@ -106,65 +109,144 @@ Result<LoadBalancerTree> Worker::load_tree(const std::string& lb_id) {
     return tree;
 }
 
-Result<std::vector<drivers::AmphoraInfo>> Worker::amphorae_of(const std::string& lb_id) {
+namespace {
+
+std::string text_attr(const json& attrs, const char* key) {
+    auto it = attrs.find(key);
+    return it != attrs.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+json or_null(const std::string& value) {
+    return value.empty() ? json(nullptr) : json(value);
+}
+
+}  // namespace
+
+Result<std::vector<AmphoraRow>> Worker::amphorae_of(const std::string& lb_id) {
     auto rows = db_.query(
-        "SELECT id, attrs FROM amphorae WHERE load_balancer_id = ? AND status != 'DELETED'",
+        "SELECT id, attrs FROM amphorae WHERE load_balancer_id = ? AND status != 'DELETED' "
+        "ORDER BY created_at, id",
         {lb_id});
     if (!rows) {
         return Unexpected(rows.error());
     }
-    std::vector<drivers::AmphoraInfo> out;
+    std::vector<AmphoraRow> out;
     for (const auto& row : *rows) {
         json attrs = json::parse(row.text(1));
-        drivers::AmphoraInfo info;
-        info.id = row.text(0);
-        info.compute_id = attrs.value("compute_id", "");
-        info.lb_network_ip = attrs.value("lb_network_ip", "");
-        out.push_back(info);
+        AmphoraRow amphora;
+        amphora.info.id = row.text(0);
+        amphora.info.compute_id = text_attr(attrs, "compute_id");
+        amphora.info.lb_network_ip = text_attr(attrs, "lb_network_ip");
+        amphora.info.vrrp_ip = text_attr(attrs, "vrrp_ip");
+        amphora.info.vrrp_port_id = text_attr(attrs, "vrrp_port_id");
+        amphora.info.vrrp_interface = text_attr(attrs, "vrrp_interface");
+        amphora.info.cached_zone = text_attr(attrs, "cached_zone");
+        amphora.role = text_attr(attrs, "role");
+        amphora.vrrp_priority = attrs.value("vrrp_priority", json(nullptr));
+        out.push_back(std::move(amphora));
     }
     return out;
 }
 
-Result<drivers::AmphoraInfo> Worker::create_amphora(const LoadBalancerTree& tree,
-                                                    const json& graph) {
+Result<AmphoraRow> Worker::create_amphora(const LoadBalancerTree& tree, const json& graph,
+                                          const RoleAssignment& role,
+                                          const drivers::AmphoraRequest& request) {
     std::string id = make_uuid();
-    auto info = amphorae_.create_amphora(id, graph);
+    auto info = amphorae_.create_amphora(id, graph, request);
     if (!info) {
-        return info;
+        return Unexpected(info.error());
     }
     const auto& lb = tree.load_balancer;
-    json attrs = {
-        {"compute_id", info->compute_id},
-        {"lb_network_ip", info->lb_network_ip},
-        {"vrrp_ip", info->vrrp_ip.empty() ? json(nullptr) : json(info->vrrp_ip)},
-        {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
-        {"vrrp_port_id", info->vrrp_port_id.empty() ? json(nullptr) : json(info->vrrp_port_id)},
-        {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
-        {"cert_expiration",
-         info->cert_expiration.empty() ? json(nullptr) : json(info->cert_expiration)},
-        {"cert_busy", false},
-        {"role", "STANDALONE"},
-        {"vrrp_interface",
-         info->vrrp_interface.empty() ? json(nullptr) : json(info->vrrp_interface)},
-        {"vrrp_id", 1},
-        {"vrrp_priority", nullptr},
-        {"cached_zone", info->cached_zone.empty() ? json(nullptr) : json(info->cached_zone)},
-        {"image_id", info->image_id.empty() ? json(nullptr) : json(info->image_id)},
-        {"compute_flavor",
-         info->compute_flavor.empty() ? json(nullptr) : json(info->compute_flavor)}};
+    json priority = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
+    json attrs = {{"compute_id", info->compute_id},
+                  {"lb_network_ip", info->lb_network_ip},
+                  {"vrrp_ip", or_null(info->vrrp_ip)},
+                  {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
+                  {"vrrp_port_id", or_null(info->vrrp_port_id)},
+                  {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
+                  {"cert_expiration", or_null(info->cert_expiration)},
+                  {"cert_busy", false},
+                  {"role", role.role},
+                  {"vrrp_interface", or_null(info->vrrp_interface)},
+                  {"vrrp_id", 1},
+                  {"vrrp_priority", priority},
+                  {"cached_zone", or_null(info->cached_zone)},
+                  {"image_id", or_null(info->image_id)},
+                  {"compute_flavor", or_null(info->compute_flavor)}};
     auto inserted = db_.exec(
         "INSERT INTO amphorae (id, load_balancer_id, status, created_at, updated_at, attrs) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         {id, lb.id, std::string(model::kAllocated), format_timestamp(clock_.now()),
          format_timestamp(clock_.now()), attrs.dump()});
     if (!inserted) {
+        retire_amphora(*info);
         return Unexpected(inserted.error());
     }
-    return info;
+    return AmphoraRow{*info, role.role, priority};
+}
+
+Result<std::optional<std::string>> Worker::flavor_topology(const db::TreeObject& load_balancer) {
+    std::string flavor_id = text_attr(load_balancer.attrs, "flavor_id");
+    if (flavor_id.empty()) {
+        return std::optional<std::string>();
+    }
+    auto rows = db_.query(
+        "SELECT p.attrs FROM flavors f JOIN flavor_profiles p "
+        "ON p.id = json_extract(f.attrs, '$.flavor_profile_id') WHERE f.id = ?",
+        {flavor_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<std::string>();
+    }
+    json profile = json::parse(rows->front().text(0), nullptr, false);
+    json data = json::parse(text_attr(profile, "flavor_data"), nullptr, false);
+    std::string topology = data.is_object() ? text_attr(data, "loadbalancer_topology") : "";
+    return topology.empty() ? std::optional<std::string>() : std::optional<std::string>(topology);
+}
+
+Result<json> Worker::vrrp_group(const std::string& lb_id) {
+    auto rows = db_.query("SELECT attrs FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (!rows->empty()) {
+        return json::parse(rows->front().text(0));
+    }
+    std::string name = lb_id;
+    std::erase(name, '-');
+    std::string password = make_uuid();
+    std::erase(password, '-');
+    json group = {{"vrrp_group_name", name},
+                  {"vrrp_auth_type", "PASS"},
+                  {"vrrp_auth_pass", password.substr(0, 7)},  // as Octavia: 7 of a uuid's hex
+                  {"advert_int", options_.vrrp_advert_int}};
+    auto inserted =
+        db_.exec("INSERT OR IGNORE INTO vrrp_groups (load_balancer_id, attrs) VALUES (?, ?)",
+                 {lb_id, group.dump()});
+    if (!inserted) {
+        return Unexpected(inserted.error());
+    }
+    return group;
+}
+
+Result<void> Worker::set_role(const std::string& amphora_id, const RoleAssignment& role) {
+    json priority = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
+    auto done = db_.exec(
+        "UPDATE amphorae SET attrs = json_set(attrs, '$.role', ?, '$.vrrp_priority', json(?)), "
+        "updated_at = ? WHERE id = ?",
+        {role.role, priority.dump(), format_timestamp(clock_.now()), amphora_id});
+    if (!done) {
+        return Unexpected(done.error());
+    }
+    return {};
 }
 
 // Makes the amphorae match the desired state: delete them with the load balancer, replace
-// them on failover, create one when there is none, then push the configuration.
+// the failed one (or all, for a load balancer failover), create what the topology lacks
+// (topology.h), then push the configuration: to the amphorae kept first, so a surviving MASTER
+// knows its new peer before the new BACKUP's keepalived starts.
 Result<void> Worker::carry_out(LoadBalancerTree& tree) {
     const auto& lb = tree.load_balancer;
     auto current = amphorae_of(lb.id);
@@ -173,7 +255,7 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
     }
     if (lb.provisioning_status == model::kPendingDelete) {
         for (const auto& amphora : *current) {
-            if (auto gone = amphorae_.delete_amphora(amphora); !gone) {
+            if (auto gone = amphorae_.delete_amphora(amphora.info); !gone) {
                 return gone;
             }
         }
@@ -182,33 +264,89 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
         return network_.deallocate_vip(lb.id, vip);
     }
     json graph = desired_graph(tree);
-    if (tree.failover_requested && !current->empty()) {
-        for (const auto& amphora : *current) {
-            if (auto gone = amphorae_.delete_amphora(amphora); !gone) {
-                return gone;
-            }
-            if (auto marked = mark_amphora_deleted(amphora.id); !marked) {
-                return marked;
+    std::vector<AmphoraRow> kept;
+    for (auto& amphora : *current) {
+        bool replace = tree.failover_requested && (tree.failover_amphora_id.empty() ||
+                                                   tree.failover_amphora_id == amphora.info.id);
+        if (!replace) {
+            kept.push_back(std::move(amphora));
+            continue;
+        }
+        if (auto gone = amphorae_.delete_amphora(amphora.info); !gone) {
+            return gone;
+        }
+        if (auto marked = mark_amphora_deleted(amphora.info.id); !marked) {
+            return marked;
+        }
+    }
+    std::vector<std::string> roles;
+    std::vector<std::string> hosts;
+    for (const auto& amphora : kept) {
+        roles.push_back(amphora.role);
+        hosts.push_back(amphora.info.cached_zone);
+    }
+    auto flavor = flavor_topology(lb);
+    if (!flavor) {
+        return Unexpected(flavor.error());
+    }
+    const std::string topology =
+        topology_of(roles, *flavor, options_.default_topology, options_.vrrp_capable);
+    const bool pair = topology == kActiveStandby;
+    AmphoraPlan plan = plan_amphorae(topology, roles);
+    if (plan.survivor && !kept.empty()) {
+        if (auto set = set_role(kept.front().info.id, *plan.survivor); !set) {
+            return set;
+        }
+        kept.front().role = plan.survivor->role;
+        kept.front().vrrp_priority = *plan.survivor->vrrp_priority;
+    }
+    std::vector<AmphoraRow> created;
+    // Revert, as Octavia's create and failover flows do: an amphora that never served is removed
+    // rather than left running without a configuration.
+    auto revert = [&](Error error) -> Result<void> {
+        for (const auto& amphora : created) {
+            retire_amphora(amphora.info);
+        }
+        return Unexpected(std::move(error));
+    };
+    for (const auto& role : plan.create) {
+        drivers::AmphoraRequest request;
+        request.vrrp = pair;
+        if (pair) {
+            request.avoid_hosts = hosts;  // anti-affinity within the pair
+        }
+        auto made = create_amphora(tree, graph, role, request);
+        if (!made) {
+            return revert(made.error());
+        }
+        hosts.push_back(made->info.cached_zone);
+        created.push_back(std::move(*made));
+    }
+    if (pair) {
+        auto group = vrrp_group(lb.id);
+        if (!group) {
+            return revert(group.error());
+        }
+        graph["topology"] = topology;
+        graph["vrrp_group"] = *group;
+        graph["amphorae"] = json::array();
+        for (const auto* rows : {&kept, &created}) {
+            for (const auto& amphora : *rows) {
+                graph["amphorae"].push_back({{"id", amphora.info.id},
+                                             {"status", model::kAllocated},
+                                             {"role", amphora.role},
+                                             {"vrrp_ip", amphora.info.vrrp_ip},
+                                             {"vrrp_id", 1},
+                                             {"vrrp_priority", amphora.vrrp_priority},
+                                             {"vrrp_interface", amphora.info.vrrp_interface}});
             }
         }
-        current->clear();
     }
-    bool booted_now = current->empty();
-    if (booted_now) {
-        auto created = create_amphora(tree, graph);
-        if (!created) {
-            return Unexpected(created.error());
-        }
-        current->push_back(*created);
-    }
-    for (const auto& amphora : *current) {
-        if (auto applied = amphorae_.apply(amphora, graph); !applied) {
-            if (booted_now) {
-                // Revert, as Octavia's create and failover flows do: an amphora that never
-                // served is removed rather than left running without a configuration.
-                retire_amphora(amphora);
+    for (const auto* rows : {&kept, &created}) {
+        for (const auto& amphora : *rows) {
+            if (auto applied = amphorae_.apply(amphora.info, graph); !applied) {
+                return revert(applied.error());
             }
-            return applied;
         }
     }
     return {};
@@ -276,6 +414,10 @@ Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<Stat
                 return Unexpected(r.error());
             }
             r = db_.exec("DELETE FROM amphora_stats WHERE load_balancer_id = ?", {lb_id});
+            if (!r) {
+                return Unexpected(r.error());
+            }
+            r = db_.exec("DELETE FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
             if (!r) {
                 return Unexpected(r.error());
             }

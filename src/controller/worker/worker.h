@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "controller/worker/completion.h"
 #include "controller/worker/lease.h"
+#include "controller/worker/topology.h"
 #include "db/object_store.h"
 #include "drivers/amphora_driver.h"
 #include "drivers/network_driver.h"
@@ -30,6 +31,16 @@ struct WorkerOptions {
     // Called after each flow with the state it started from, its outcome and its duration.
     std::function<void(const std::string& provisioning_status, bool succeeded, double seconds)>
         on_flow_finished;
+    std::string default_topology = "SINGLE";  // [controller_worker] loadbalancer_topology
+    bool vrrp_capable = false;  // the drivers can run an ACTIVE_STANDBY pair (topology.h)
+    int vrrp_advert_int = 1;    // [keepalived_vrrp] vrrp_advert_int
+};
+
+// An amphora row of the load balancer as the worker needs it.
+struct AmphoraRow {
+    drivers::AmphoraInfo info;
+    std::string role;
+    nlohmann::json vrrp_priority;  // number or null
 };
 
 class Worker {
@@ -50,9 +61,16 @@ class Worker {
     Result<void> carry_out(LoadBalancerTree& tree);
     Result<void> apply_plan(const std::string& lb_id, const std::vector<StatusChange>& plan,
                             bool drop_amphorae);
-    Result<std::vector<drivers::AmphoraInfo>> amphorae_of(const std::string& lb_id);
-    Result<drivers::AmphoraInfo> create_amphora(const LoadBalancerTree& tree,
-                                                const nlohmann::json& graph);
+    Result<std::vector<AmphoraRow>> amphorae_of(const std::string& lb_id);
+    Result<AmphoraRow> create_amphora(const LoadBalancerTree& tree, const nlohmann::json& graph,
+                                      const RoleAssignment& role,
+                                      const drivers::AmphoraRequest& request);
+    // The loadbalancer_topology of the load balancer's flavor's profile, if it names one.
+    Result<std::optional<std::string>> flavor_topology(const db::TreeObject& load_balancer);
+    // Octavia's vrrp_group of the load balancer (name, auth type and password, advert_int),
+    // made on first use.
+    Result<nlohmann::json> vrrp_group(const std::string& lb_id);
+    Result<void> set_role(const std::string& amphora_id, const RoleAssignment& role);
     // Removes an amphora that never served (revert of a failed create or failover).
     void retire_amphora(const drivers::AmphoraInfo& amphora);
     Result<void> mark_amphora_deleted(const std::string& amphora_id);

@@ -3,6 +3,8 @@
 Facts: docs/octavia-api.md §1, §2.10; reference Octavia 11 (probed): the noop amphora of a SINGLE LB is
 ALLOCATED/STANDALONE with lb_network_ip 192.0.2.1 and ha_ip = the VIP; failover replaces it.
 """
+import json
+
 import pytest
 
 import octane_server as h
@@ -102,3 +104,45 @@ def test_noop_amphora_port_and_compute_ids_are_uuids(c, lb):
     for key in ("compute_id", "vrrp_port_id", "ha_port_id"):
         assert a[key] and h.UUID_RE.match(a[key]), (key, a)
     assert a["ha_port_id"] == lb["vip_port_id"]
+
+
+def test_active_standby_flavor_gives_a_pair_and_failover_keeps_the_survivor(c):
+    """A flavor with loadbalancer_topology ACTIVE_STANDBY: MASTER (100) and BACKUP (90), vrrp_id 1
+    (Octavia's noop drivers record the pair too). Failover of the MASTER: the BACKUP becomes
+    MASTER, a new amphora is the BACKUP; a load balancer without the flavor stays SINGLE."""
+    fp = c.post("/v2/lbaas/flavorprofiles", {"flavorprofile": {
+        "name": h.uniq("fp"), "provider_name": "amphora",
+        "flavor_data": json.dumps({"loadbalancer_topology": "ACTIVE_STANDBY"})}})
+    assert fp.status == 201, fp
+    fl = c.post("/v2/lbaas/flavors", {"flavor": {"name": h.uniq("fl"),
+                                                 "flavor_profile_id": fp.json["flavorprofile"]["id"]}})
+    assert fl.status == 201, fl
+    lb = h.create_lb(c, flavor_id=fl.json["flavor"]["id"])
+
+    def roles():
+        live = [a for a in amps_of(c, lb["id"]) if a["status"] == "ALLOCATED"]
+        return {a["role"]: a for a in live} if len(live) == 2 else None
+    pair = h.poll_until(roles, what="two amphorae")
+    assert sorted(pair) == ["BACKUP", "MASTER"], pair
+    assert (pair["MASTER"]["vrrp_priority"], pair["BACKUP"]["vrrp_priority"]) == (100, 90)
+    assert pair["MASTER"]["vrrp_id"] == pair["BACKUP"]["vrrp_id"] == 1
+
+    assert c.put("%s/%s/failover" % (AMPS, pair["MASTER"]["id"])).status == 202
+    h.wait_lb(c, lb["id"])
+    after = h.poll_until(lambda: (lambda r: r if r and pair["MASTER"]["id"] not in
+                                  [a["id"] for a in r.values()] else None)(roles()),
+                         what="pair rebuilt")
+    assert after["MASTER"]["id"] == pair["BACKUP"]["id"] and after["MASTER"]["vrrp_priority"] == 100
+    assert after["BACKUP"]["id"] not in (pair["MASTER"]["id"], pair["BACKUP"]["id"])
+    assert after["BACKUP"]["vrrp_priority"] == 90
+
+    # A load balancer failover replaces both, again as MASTER and BACKUP.
+    assert c.put("%s/%s/failover" % (LB, lb["id"])).status == 202
+    h.wait_lb(c, lb["id"])
+    renewed = h.poll_until(lambda: (lambda r: r if r and not {a["id"] for a in r.values()} &
+                                    {a["id"] for a in after.values()} else None)(roles()),
+                           what="pair replaced")
+    assert sorted(renewed) == ["BACKUP", "MASTER"]
+
+    single = h.create_lb(c)
+    assert [a["role"] for a in amps_of(c, single["id"])] == ["STANDALONE"]

@@ -1,0 +1,150 @@
+#include "proxy/udp/lvs_process.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "proxy/loop/event_loop.h"
+#include "proxy/runtime/handoff.h"
+#include "proxy/runtime/ready_notify.h"
+#include "proxy/runtime/stats_server.h"
+#include "proxy/udp/lvs_config.h"
+#include "proxy/udp/udp_engine.h"
+
+namespace octane::proxy::udp {
+namespace {
+
+// A soft-stopped process keeps a flow while its server still answers within this time.
+constexpr int64_t kStopGraceMs = 1000;
+
+}  // namespace
+
+int run_lvs(const Options& opt) {
+    std::ifstream in(opt.lvs_file, std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "[ALERT] Cannot open configuration file %s\n", opt.lvs_file.c_str());
+        return 1;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = parse_lvs_config(text.str(), opt.lvs_file);
+    for (const auto& e : parsed.errors) {
+        std::fprintf(stderr, "[ALERT] %s\n", e.c_str());
+    }
+    if (!parsed.errors.empty()) {
+        return 1;
+    }
+    auto services = resolve(parsed.config, opt.lvs_file);
+    if (!services) {
+        std::fprintf(stderr, "[ALERT] %s\n", services.error().message.c_str());
+        return 1;
+    }
+    if (opt.check_only) {
+        if (!opt.quiet) {
+            std::printf("Configuration file is valid\n");
+        }
+        return 0;
+    }
+    if (!opt.pidfile.empty()) {
+        std::ofstream pid(opt.pidfile, std::ios::trunc);
+        pid << getpid() << "\n";
+        if (!pid) {
+            std::fprintf(stderr, "[ALERT] cannot write pidfile %s\n", opt.pidfile.c_str());
+            return 1;
+        }
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGUSR1, SIGTERM, SIGINT, SIGHUP}) {
+        sigaddset(&set, s);
+    }
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    EventLoop loop;
+    EngineSettings settings;
+    if (opt.udp_timeout_s > 0) {
+        settings.flow_timeout_ms = static_cast<int64_t>(opt.udp_timeout_s) * 1000;
+    }
+    UdpEngine engine(loop, parsed.config, std::move(*services), settings);
+    InheritedListeners inherited;
+    for (int pid : opt.soft_stop_pids) {
+        for (auto& [k, v] : fetch_listeners(pid)) {
+            inherited[k].insert(inherited[k].end(), v.begin(), v.end());
+        }
+    }
+    if (auto bound = engine.bind(inherited); !bound) {
+        std::fprintf(stderr, "[ALERT] Starting proxy: %s\n", bound.error().message.c_str());
+        return 1;
+    }
+    for (auto& [k, v] : inherited) {
+        for (int fd : v) {
+            close(fd);
+        }
+    }
+    HandoffServer handoff(loop);
+    for (const auto& [key, fd] : engine.vip_sockets()) {
+        handoff.add(key, fd);
+    }
+    if (auto r = handoff.listen(); !r) {
+        std::fprintf(stderr, "[WARNING] %s (reloads will not hand over listeners)\n",
+                     r.error().message.c_str());
+    }
+    std::unique_ptr<StatsServer> stats;
+    if (!opt.stats_socket.empty()) {
+        stats = std::make_unique<StatsServer>(loop, [&engine](const std::string& command) {
+            return run_command_line(command, [&engine](const std::string& c) -> std::string {
+                if (c == "show stat") {
+                    return engine.show_stat();
+                }
+                if (c == "show info") {
+                    return engine.show_info();
+                }
+                return "Unknown command.\n";
+            });
+        });
+        if (auto r = stats->listen(opt.stats_socket, 0660); !r) {
+            std::fprintf(stderr, "[ALERT] stats socket %s: %s\n", opt.stats_socket.c_str(),
+                         r.error().message.c_str());
+            return 1;
+        }
+    }
+    engine.start();
+    std::atomic<bool> loop_ended{false};
+    std::thread worker([&loop, &loop_ended] {
+        loop.run();
+        loop_ended.store(true);
+    });
+    for (int pid : opt.soft_stop_pids) {
+        kill(pid, SIGUSR1);
+    }
+    for (int pid : opt.hard_stop_pids) {
+        kill(pid, SIGTERM);
+    }
+    notify_ready();
+
+    bool done = false;
+    while (!done && !loop_ended.load()) {
+        timespec ts{0, 100'000'000};
+        // The loop also ends on its own once a soft stop has no flow left.
+        int sig = sigtimedwait(&set, nullptr, &ts);
+        if (sig == SIGUSR1) {
+            loop.post([&] {
+                handoff.close();
+                engine.soft_stop(kStopGraceMs);
+            });
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            loop.stop();
+            done = true;
+        }
+    }
+    worker.join();
+    return 0;
+}
+
+}  // namespace octane::proxy::udp

@@ -1,0 +1,406 @@
+#include "proxy/udp/udp_engine.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace octane::proxy::udp {
+namespace {
+
+constexpr size_t kBatch = 16;
+constexpr size_t kMaxDatagram = 65536;
+constexpr int64_t kSweepMs = 1000;
+
+std::string address_bytes(const Endpoint& ep) {
+    if (ep.family() == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&ep.storage);
+        return std::string(reinterpret_cast<const char*>(&a->sin_addr), 4);
+    }
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&ep.storage);
+    return std::string(reinterpret_cast<const char*>(&a->sin6_addr), 16);
+}
+
+std::string flow_key(size_t service, size_t vip, const Endpoint& client) {
+    std::string key = address_bytes(client);
+    uint16_t port = client.port();
+    key.push_back(static_cast<char>(port >> 8));
+    key.push_back(static_cast<char>(port & 0xff));
+    key.push_back(static_cast<char>(service));
+    key.push_back(static_cast<char>(vip));
+    return key;
+}
+
+Result<int> open_vip(const Endpoint& ep) {
+    int fd = socket(ep.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return make_error(std::string("socket: ") + std::strerror(errno));
+    }
+    int one = 1;
+    // The VIP may be plugged after the engine starts, as keepalived's IPVS services exist before
+    // their address does.
+    setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one));
+    if (ep.family() == AF_INET6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    }
+    if (::bind(fd, ep.sa(), ep.length) != 0) {
+        std::string msg = "cannot bind UDP " + ep.to_string() + ": " + std::strerror(errno);
+        close(fd);
+        return make_error(msg);
+    }
+    return fd;
+}
+
+}  // namespace
+
+Result<std::vector<ResolvedService>> resolve(const LvsConfig& cfg, const std::string& file) {
+    std::vector<ResolvedService> out;
+    std::string errors;
+    auto fail = [&](int line, const std::string& msg) {
+        errors += file + ":" + std::to_string(line) + ": " + msg + "\n";
+    };
+    for (const auto& vs : cfg.virtual_servers) {
+        ResolvedService r{vs, {}, {}, {}};
+        if (vs.protocol != "UDP" && vs.protocol != "SCTP") {
+            continue;  // reported by the parser
+        }
+        for (const auto& vip : vs.vips) {
+            auto ep = parse_ip(vip.address);
+            if (!ep) {
+                fail(vs.line, "invalid virtual server address '" + vip.address + "'");
+                continue;
+            }
+            ep->set_port(vip.port);
+            r.vips.push_back(*ep);
+        }
+        if (!vs.persistence_granularity.empty() && !r.vips.empty() &&
+            !granularity_mask(vs.persistence_granularity, r.vips[0].family() == AF_INET ? 4 : 16)) {
+            fail(vs.line, "invalid persistence_granularity '" + vs.persistence_granularity + "'");
+        }
+        for (const auto& rs : vs.real_servers) {
+            auto ep = parse_ip(rs.address);
+            if (!ep) {
+                fail(rs.line, "invalid real_server address '" + rs.address + "'");
+                continue;
+            }
+            ep->set_port(rs.port);
+            r.servers.push_back(*ep);
+            Endpoint target = *ep;
+            if (rs.check != CheckKind::kNone) {
+                auto ca = parse_ip(rs.check_address.empty() ? rs.address : rs.check_address);
+                if (!ca) {
+                    fail(rs.line, "invalid check address '" + rs.check_address + "'");
+                    continue;
+                }
+                target = *ca;
+                target.set_port(rs.check_port != 0 ? rs.check_port : rs.port);
+            }
+            r.check_targets.push_back(target);
+        }
+        out.push_back(std::move(r));
+    }
+    if (!errors.empty()) {
+        errors.pop_back();
+        return make_error(errors);
+    }
+    return out;
+}
+
+class UdpEngine::VipSocket final : public IoHandler {
+  public:
+    VipSocket(UdpEngine& engine, size_t service, size_t vip, int fd, std::string key)
+        : engine(engine), service(service), vip(vip), fd(fd), key(std::move(key)) {}
+    ~VipSocket() {
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
+    void on_io(uint32_t, unsigned) override { engine.on_vip_readable(service, vip, fd); }
+
+    UdpEngine& engine;
+    size_t service;
+    size_t vip;
+    int fd;
+    std::string key;
+};
+
+void Flow::on_io(uint32_t, unsigned) {
+    engine_.on_flow_readable(*this);
+}
+
+UdpEngine::UdpEngine(EventLoop& loop, LvsConfig config, std::vector<ResolvedService> services,
+                     EngineSettings settings)
+    : loop_(loop), config_(std::move(config)), settings_(settings) {
+    for (auto& r : services) {
+        auto svc = std::unique_ptr<Service>(new Service{r, Scheduler(r.vs), {}, {}, 0});
+        svc->members.resize(r.servers.size());
+        for (int i = 0; i < static_cast<int>(r.servers.size()); ++i) {
+            svc->scheduler.set_up(i, true);
+        }
+        services_.push_back(std::move(svc));
+    }
+    buffer_.resize(kBatch * kMaxDatagram);
+}
+
+UdpEngine::~UdpEngine() {
+    loop_.cancel(sweep_);
+    for (auto& [key, flow] : flows_) {
+        close(flow->fd_);
+        delete flow;
+    }
+    flows_.clear();
+}
+
+Result<void> UdpEngine::bind(std::map<std::string, std::vector<int>>& inherited) {
+    for (size_t s = 0; s < services_.size(); ++s) {
+        const auto& vips = services_[s]->resolved.vips;
+        for (size_t v = 0; v < vips.size(); ++v) {
+            std::string key = "udp " + vips[v].to_string();
+            int fd = -1;
+            auto it = inherited.find(key);
+            if (it != inherited.end() && !it->second.empty()) {
+                fd = it->second.back();
+                it->second.pop_back();
+            } else {
+                auto opened = open_vip(vips[v]);
+                if (!opened) {
+                    return Unexpected(opened.error());
+                }
+                fd = *opened;
+            }
+            vips_.push_back(std::make_unique<VipSocket>(*this, s, v, fd, key));
+        }
+    }
+    return {};
+}
+
+std::vector<std::pair<std::string, int>> UdpEngine::vip_sockets() const {
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& v : vips_) {
+        out.emplace_back(v->key, v->fd);
+    }
+    return out;
+}
+
+void UdpEngine::start() {
+    for (auto& v : vips_) {
+        loop_.add(v->fd, EPOLLIN, v.get());
+        on_vip_readable(v->service, v->vip, v->fd);  // datagrams queued before we registered
+    }
+    for (size_t s = 0; s < services_.size(); ++s) {
+        auto& svc = *services_[s];
+        const auto& vs = svc.resolved.vs;
+        ProbeSchedule schedule;
+        schedule.delay_ms = std::max(1, vs.delay_loop_s) * 1000LL;
+        schedule.retry_delay_ms =
+            (vs.delay_before_retry_s > 0 ? vs.delay_before_retry_s : std::max(1, vs.delay_loop_s)) *
+            1000LL;
+        schedule.retry = vs.retry > 0 ? vs.retry : 1;
+        for (size_t i = 0; i < svc.members.size(); ++i) {
+            const auto& rs = vs.real_servers[i];
+            if (rs.check == CheckKind::kNone) {
+                continue;
+            }
+            ProbeSchedule own = schedule;
+            own.timeout_ms = std::max(1, rs.check_timeout_s) * 1000LL;
+            int server = static_cast<int>(i);
+            svc.members[i].probe = std::make_unique<HealthProbe>(
+                loop_, rs, svc.resolved.check_targets[i], own,
+                [this, s, server](bool up, const std::string& reason) {
+                    server_state(s, server, up, reason);
+                });
+            svc.members[i].probe->start();
+        }
+    }
+    loop_.arm_in(sweep_, kSweepMs);
+}
+
+void UdpEngine::server_state(size_t service, int server, bool up, const std::string& reason) {
+    auto& svc = *services_[service];
+    const auto& rs = svc.resolved.vs.real_servers[static_cast<size_t>(server)];
+    std::fprintf(stderr, "[WARNING] real server %s (%s:%u) is %s: %s\n", rs.member_id.c_str(),
+                 rs.address.c_str(), rs.port, up ? "UP" : "DOWN", reason.c_str());
+    svc.scheduler.set_up(server, up);
+    if (up) {
+        return;
+    }
+    std::vector<Flow*> gone;
+    for (auto& [key, flow] : flows_) {
+        if (flow->service_ == service && flow->server_ == server) {
+            gone.push_back(flow);
+        }
+    }
+    for (Flow* f : gone) {
+        close_flow(f);
+    }
+}
+
+void UdpEngine::on_vip_readable(size_t service, size_t vip, int fd) {
+    if (stopping_) {
+        return;
+    }
+    mmsghdr msgs[kBatch];
+    iovec iov[kBatch];
+    sockaddr_storage from[kBatch];
+    for (;;) {
+        for (size_t i = 0; i < kBatch; ++i) {
+            iov[i] = {buffer_.data() + i * kMaxDatagram, kMaxDatagram};
+            msgs[i] = {};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_name = &from[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+        }
+        int n = recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT, nullptr);
+        if (n <= 0) {
+            return;  // EAGAIN (drained) or an error the socket reports again later
+        }
+        for (int i = 0; i < n; ++i) {
+            Endpoint client =
+                endpoint_from(reinterpret_cast<sockaddr*>(&from[i]), msgs[i].msg_hdr.msg_namelen);
+            on_datagram(service, vip, fd, client, buffer_.data() + i * kMaxDatagram,
+                        msgs[i].msg_len);
+        }
+        if (n < static_cast<int>(kBatch)) {
+            return;
+        }
+    }
+}
+
+void UdpEngine::on_datagram(size_t service, size_t vip, int, const Endpoint& client,
+                            const char* data, size_t len) {
+    auto& svc = *services_[service];
+    std::string key = flow_key(service, vip, client);
+    auto it = flows_.find(key);
+    Flow* flow = it != flows_.end() ? it->second : open_flow(service, vip, client, key);
+    if (flow == nullptr) {
+        svc.counters.dropped++;
+        return;
+    }
+    flow->last_active_ms_ = loop_.now();
+    auto& member = svc.members[static_cast<size_t>(flow->server_)].counters;
+    if (send(flow->fd_, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+        member.dropped++;
+        svc.counters.dropped++;
+        return;
+    }
+    member.datagrams_in++;
+    member.bytes_in += static_cast<int64_t>(len);
+    svc.counters.datagrams_in++;
+    svc.counters.bytes_in += static_cast<int64_t>(len);
+}
+
+Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, std::string key) {
+    auto& svc = *services_[service];
+    ClientKey ck{address_bytes(client), client.port()};
+    auto server = svc.scheduler.pick(ck, loop_.now());
+    if (!server) {
+        return nullptr;
+    }
+    const Endpoint& target = svc.resolved.servers[static_cast<size_t>(*server)];
+    int fd = socket(target.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, target.sa(), target.length) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        svc.scheduler.release(*server);
+        return nullptr;
+    }
+    auto* flow = new Flow(*this, service, vip, *server, client, std::move(key));
+    flow->fd_ = fd;
+    flow->last_active_ms_ = loop_.now();
+    loop_.add(fd, EPOLLIN, flow);
+    flows_.emplace(flow->key_, flow);
+    svc.current_flows++;
+    svc.counters.flows_total++;
+    svc.members[static_cast<size_t>(*server)].counters.flows_total++;
+    return flow;
+}
+
+void UdpEngine::on_flow_readable(Flow& flow) {
+    if (flow.fd_ < 0) {
+        return;
+    }
+    auto& svc = *services_[flow.service_];
+    int vip_fd = -1;
+    for (const auto& v : vips_) {
+        if (v->service == flow.service_ && v->vip == flow.vip_) {
+            vip_fd = v->fd;
+        }
+    }
+    auto& member = svc.members[static_cast<size_t>(flow.server_)].counters;
+    for (;;) {
+        ssize_t n = recv(flow.fd_, buffer_.data(), kMaxDatagram, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return;
+            }
+            continue;  // ECONNREFUSED from an ICMP error: the server's health check judges it
+        }
+        flow.last_active_ms_ = loop_.now();
+        if (vip_fd < 0 ||
+            sendto(vip_fd, buffer_.data(), static_cast<size_t>(n), MSG_DONTWAIT | MSG_NOSIGNAL,
+                   flow.client_.sa(), flow.client_.length) < 0) {
+            member.dropped++;
+            continue;
+        }
+        member.datagrams_out++;
+        member.bytes_out += n;
+        svc.counters.datagrams_out++;
+        svc.counters.bytes_out += n;
+    }
+}
+
+void UdpEngine::close_flow(Flow* flow) {
+    auto& svc = *services_[flow->service_];
+    svc.scheduler.release(flow->server_);
+    svc.current_flows--;
+    loop_.close_fd(flow->fd_);
+    flow->fd_ = -1;
+    flows_.erase(flow->key_);
+    loop_.defer_delete(flow);  // an event of this batch may still name it
+}
+
+void UdpEngine::on_timer(Timer&) {
+    int64_t now = loop_.now();
+    int64_t timeout = stopping_ ? stop_grace_ms_ : settings_.flow_timeout_ms;
+    std::vector<Flow*> idle;
+    for (auto& [key, flow] : flows_) {
+        if (now - flow->last_active_ms_ >= timeout) {
+            idle.push_back(flow);
+        }
+    }
+    for (Flow* f : idle) {
+        auto& svc = *services_[f->service_];
+        svc.scheduler.touch(ClientKey{address_bytes(f->client_), f->client_.port()}, now);
+        close_flow(f);
+    }
+    for (auto& svc : services_) {
+        svc->scheduler.expire(now);
+    }
+    if (finished()) {
+        loop_.stop();
+        return;
+    }
+    loop_.arm_in(sweep_, stopping_ ? std::min<int64_t>(kSweepMs, stop_grace_ms_) : kSweepMs);
+}
+
+void UdpEngine::soft_stop(int64_t grace_ms) {
+    stopping_ = true;
+    stop_grace_ms_ = grace_ms;
+    for (auto& v : vips_) {
+        loop_.remove(v->fd);  // the successor reads the shared socket; ours only sends answers
+    }
+    for (auto& svc : services_) {
+        for (auto& m : svc->members) {
+            m.probe.reset();
+        }
+    }
+    loop_.arm_in(sweep_, 0);
+}
+
+}  // namespace octane::proxy::udp

@@ -1,0 +1,115 @@
+"""octane-proxy --lvs: UDP listeners served from the keepalived LVS file Octavia renders
+(docs/amphora.md §5): per-flow affinity, round robin across sources, UDP-CONNECT checks that take
+a stopped member out and move its flows, stats in HAProxy's CSV, located errors for `-c`."""
+import socket
+import subprocess
+
+import pytest
+
+from proxy_harness import proxy_binary, show_stat, wait_until
+from udp_harness import LvsEngine, UdpEcho, ask, free_udp_port, lvs_config, member_of
+
+
+@pytest.fixture
+def members():
+    pair = [UdpEcho("m1"), UdpEcho("m2")]
+    yield pair
+    for m in pair:
+        m.stop()
+
+
+@pytest.fixture
+def engine(tmp_path, members):
+    port = free_udp_port()
+    e = LvsEngine(tmp_path, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)]))
+    e.port = port
+    e.start()
+    yield e
+    e.stop()
+
+
+def test_one_source_sticks_and_sources_spread(engine):
+    seen = set()
+    for _ in range(6):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+            first = member_of(ask(engine.port, b"a", c))
+            for i in range(5):
+                assert member_of(ask(engine.port, b"%d" % i, c)) == first
+            seen.add(first)
+    assert seen == {"m1", "m2"}
+
+
+def test_answers_carry_the_payload(engine):
+    assert ask(engine.port, b"payload-123").split(b":", 1)[1] == b"payload-123"
+
+
+def test_stopped_member_goes_down_and_its_flows_move(engine, members):
+    clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(4)]
+    try:
+        placed = {c: member_of(ask(engine.port, b"x", c)) for c in clients}
+        assert set(placed.values()) == {"m1", "m2"}
+        members[0].stop()
+        wait_until(lambda: show_stat(engine.sock)[("pool-1:listener-1", "m1")]["status"] == "DOWN",
+                   10, "m1 DOWN")
+        rows = show_stat(engine.sock)
+        assert rows[("pool-1:listener-1", "m2")]["status"] == "UP"
+        assert rows[("pool-1:listener-1", "BACKEND")]["status"] == "UP"
+        for c in clients:  # the flows of m1 were dropped: their next datagram goes to m2
+            assert member_of(ask(engine.port, b"y", c)) == "m2"
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_stats_count_flows_datagrams_and_bytes(engine):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+        for _ in range(3):
+            ask(engine.port, b"12345", c)
+    rows = show_stat(engine.sock)
+    fe = rows[("listener-1", "FRONTEND")]
+    assert fe["status"] == "OPEN"
+    assert int(fe["stot"]) == 1 and int(fe["scur"]) == 1
+    assert int(fe["bin"]) == 15 and int(fe["dgram_in"]) == 3 and int(fe["dgram_out"]) == 3
+    assert int(fe["bout"]) == 3 * len(b"m1:12345")
+    servers = [rows[("pool-1:listener-1", m)] for m in ("m1", "m2")]
+    assert sorted(int(s["stot"]) for s in servers) == [0, 1]
+
+
+def test_flow_idle_timeout_reschedules(tmp_path, members):
+    port = free_udp_port()
+    e = LvsEngine(tmp_path, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)],
+                                       monitor=False), extra=["--udp-timeout", "1"])
+    e.start()
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+            ask(port, b"a", c)
+            assert int(show_stat(e.sock)[("listener-1", "FRONTEND")]["scur"]) == 1
+            wait_until(lambda: show_stat(e.sock)[("listener-1", "FRONTEND")]["scur"] == "0", 5,
+                       "the idle flow to expire")
+            rows = show_stat(e.sock)
+            assert rows[("pool-1:listener-1", "m1")]["status"] == "no check"
+    finally:
+        e.stop()
+
+
+def test_reload_hands_the_vip_over(engine):
+    old = engine.procs[-1]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+        ask(engine.port, b"before", c)
+        engine.start(soft_stop=old.pid)
+        old.wait(10)  # the old process stops once its flows are idle
+        assert member_of(ask(engine.port, b"after", c)) in ("m1", "m2")
+
+
+def test_check_reports_located_errors(tmp_path):
+    cfg = tmp_path / "bad.cfg"
+    cfg.write_text("virtual_server 127.0.0.1 53 {\n    lb_algo mh\n    quorum 2\n}\n")
+    out = subprocess.run([proxy_binary(), "-c", "--lvs", str(cfg)], capture_output=True,
+                         text=True, timeout=10)
+    assert out.returncode == 1
+    assert f"{cfg}:2: lb_algo 'mh' is not supported" in out.stderr
+    assert f"{cfg}:3: unknown keyword 'quorum' in virtual_server" in out.stderr
+    cfg.write_text(lvs_config(53, [("m1", 1000)]))
+    ok = subprocess.run([proxy_binary(), "-c", "--lvs", str(cfg)], capture_output=True,
+                        text=True, timeout=10)
+    assert ok.returncode == 0, ok.stderr

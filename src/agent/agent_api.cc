@@ -66,9 +66,13 @@ HttpResponse AgentApi::handle(const HttpRequest& request) {
     if (area == "listeners" && n == 3 && m == "DELETE") {
         return delete_lb(s[2]);
     }
-    if (area == "listeners" && n >= 4 && s.back() == "udp_listener") {
-        return agent_message(400, "Invalid request",
-                             "UDP/SCTP listeners (keepalived LVS) are not supported by this agent");
+    // /1.0/listeners/{amphora_id}/{listener_id}/udp_listener
+    if (area == "listeners" && n == 5 && s[4] == "udp_listener" && m == "PUT") {
+        return upload_lvs_config(s[2], s[3], request.body);
+    }
+    // /1.0/listeners/{listener_id}/udp_listener
+    if (area == "listeners" && n == 4 && s[3] == "udp_listener" && m == "GET") {
+        return get_lvs_config(s[2]);
     }
     if (area == "loadbalancer") {
         return route_loadbalancer(request, s);

@@ -42,7 +42,9 @@ void add(Counters& into, const Counters& c) {
 std::string UdpEngine::show_stat() const {
     std::string out = kHeader;
     const std::string& listener = config_.listener_id;
-    if (listener.empty() || services_.empty()) {
+    // An enabled listener is reported even with nothing to serve yet (no pool): the health
+    // manager counts the enabled listeners of each heartbeat, and one missing means stale.
+    if (listener.empty() || !config_.listener_enabled) {
         return out;
     }
     Counters front;
@@ -52,6 +54,9 @@ std::string UdpEngine::show_stat() const {
         flows += svc->current_flows;
     }
     out += row(listener, "FRONTEND", flows, front, stopping_ ? "STOP" : "OPEN", "", 0, "");
+    if (services_.empty()) {
+        return out;
+    }
     const std::string& pool = services_[0]->resolved.vs.pool_id;
     if (pool.empty() || !services_[0]->resolved.vs.pool_enabled) {
         return out;

@@ -113,3 +113,17 @@ def test_check_reports_located_errors(tmp_path):
     ok = subprocess.run([proxy_binary(), "-c", "--lvs", str(cfg)], capture_output=True,
                         text=True, timeout=10)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_listener_without_pool_is_reported(tmp_path):
+    """The health manager counts enabled listeners in each heartbeat: one without a pool yet must
+    still show (a FRONTEND row), or its amphora would be taken for stale."""
+    text = "\n".join(lvs_config(free_udp_port(), []).splitlines()[:5]) + "\n\n"
+    e = LvsEngine(tmp_path, text)
+    e.start()
+    try:
+        rows = show_stat(e.sock)
+        assert rows[("listener-1", "FRONTEND")]["status"] == "OPEN"
+        assert len(rows) == 1, rows
+    finally:
+        e.stop()

@@ -1,8 +1,10 @@
 """octane-proxy --lvs: UDP listeners served from the keepalived LVS file Octavia renders
 (docs/amphora.md §5): per-flow affinity, round robin across sources, UDP-CONNECT checks that take
 a stopped member out and move its flows, stats in HAProxy's CSV, located errors for `-c`."""
+import http.server
 import socket
 import subprocess
+import threading
 
 import pytest
 
@@ -127,3 +129,69 @@ def test_listener_without_pool_is_reported(tmp_path):
         assert len(rows) == 1, rows
     finally:
         e.stop()
+
+
+class StatusServer:
+    """HTTP on loopback answering every GET with `code`."""
+
+    def __init__(self, code):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def connect_check(kind, port, extra=""):
+    return (f"        {kind} {{\n{extra}            connect_ip 127.0.0.1\n"
+            f"            connect_port {port}\n            connect_timeout 1\n        }}")
+
+
+def test_tcp_and_http_monitors_on_a_udp_pool(tmp_path, members):
+    """Octavia allows TCP and HTTP monitors on UDP pools (TCP_CHECK, HTTP_GET): a member whose
+    check port refuses, or answers a status not listed, goes DOWN and gets no flows."""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(8)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: connects are refused
+    ok, bad = StatusServer(204), StatusServer(500)
+    url = ("            url {\n              path /health\n              status_code 200\n"
+           "            }\n            url {\n              path /health\n"
+           "              status_code 204\n            }\n")
+    cases = {
+        "TCP_CHECK": {"m1": connect_check("TCP_CHECK", listening.getsockname()[1]),
+                      "m2": connect_check("TCP_CHECK", closed.getsockname()[1])},
+        "HTTP_GET": {"m1": connect_check("HTTP_GET", ok.port, url),
+                     "m2": connect_check("HTTP_GET", bad.port, url)},
+    }
+    try:
+        for kind, checks in cases.items():
+            port = free_udp_port()
+            d = tmp_path / kind
+            d.mkdir()
+            e = LvsEngine(d, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)],
+                                        checks=checks))
+            e.start()
+            try:
+                wait_until(lambda: show_stat(e.sock)[("pool-1:listener-1", "m2")]["status"]
+                           == "DOWN", 10, f"m2 DOWN by {kind}")
+                assert show_stat(e.sock)[("pool-1:listener-1", "m1")]["status"] == "UP"
+                assert {member_of(ask(port)) for _ in range(4)} == {"m1"}
+            finally:
+                e.stop()
+    finally:
+        listening.close()
+        closed.close()
+        ok.stop()
+        bad.stop()

@@ -47,8 +47,9 @@ class UdpEcho:
 
 
 def lvs_config(vip_port, members, listener="listener-1", pool="pool-1", algo="wrr",
-               monitor=True, extra_vs=""):
-    """The file as Octavia's keepalivedlvs.cfg.j2 renders it (UDP-CONNECT monitor, delay 1)."""
+               monitor=True, extra_vs="", checks=None):
+    """The file as Octavia's keepalivedlvs.cfg.j2 renders it (UDP-CONNECT monitor, delay 1, or
+    the check blocks in `checks`, by member id)."""
     lines = [f"# Configuration for Loadbalancer lb-1", f"# Configuration for Listener {listener}",
              "", "net_namespace amphora-haproxy", "",
              "virtual_server_group ipv4-group {", f"    127.0.0.1 {vip_port}", "}", "",
@@ -64,7 +65,9 @@ def lvs_config(vip_port, members, listener="listener-1", pool="pool-1", algo="wr
     for member_id, port in members:
         lines += [f"    # Configuration for Member {member_id}",
                   f"    real_server 127.0.0.1 {port} {{", "        weight 1"]
-        if monitor:
+        if checks:
+            lines.append(checks[member_id])
+        elif monitor:
             lines += ["        MISC_CHECK {",
                       f'            misc_path "/var/lib/octavia/lvs/check/udp_check.sh '
                       f'127.0.0.1 {port}"',

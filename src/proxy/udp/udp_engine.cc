@@ -1,5 +1,6 @@
 #include "proxy/udp/udp_engine.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -259,11 +260,17 @@ void UdpEngine::on_vip_readable(size_t service, size_t vip, int fd) {
         if (n <= 0) {
             return;  // EAGAIN (drained) or an error the socket reports again later
         }
-        for (int i = 0; i < n; ++i) {
+        // Consecutive datagrams of one client (a window in flight) leave in one sendmmsg.
+        for (int i = 0; i < n;) {
+            int j = i + 1;
+            while (j < n && msgs[j].msg_hdr.msg_namelen == msgs[i].msg_hdr.msg_namelen &&
+                   std::memcmp(&from[j], &from[i], msgs[i].msg_hdr.msg_namelen) == 0) {
+                ++j;
+            }
             Endpoint client =
                 endpoint_from(reinterpret_cast<sockaddr*>(&from[i]), msgs[i].msg_hdr.msg_namelen);
-            on_datagram(service, vip, fd, client, buffer_.data() + i * kMaxDatagram,
-                        msgs[i].msg_len);
+            forward(service, vip, client, &msgs[i], j - i);
+            i = j;
         }
         if (n < static_cast<int>(kBatch)) {
             return;
@@ -271,27 +278,35 @@ void UdpEngine::on_vip_readable(size_t service, size_t vip, int fd) {
     }
 }
 
-void UdpEngine::on_datagram(size_t service, size_t vip, int, const Endpoint& client,
-                            const char* data, size_t len) {
+void UdpEngine::forward(size_t service, size_t vip, const Endpoint& client, mmsghdr* msgs,
+                        int count) {
     auto& svc = *services_[service];
     std::string key = flow_key(service, vip, client);
     auto it = flows_.find(key);
     Flow* flow = it != flows_.end() ? it->second : open_flow(service, vip, client, key);
     if (flow == nullptr) {
-        svc.counters.dropped++;
+        svc.counters.dropped += count;
         return;
     }
     flow->last_active_ms_ = loop_.now();
-    auto& member = svc.members[static_cast<size_t>(flow->server_)].counters;
-    if (send(flow->fd_, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-        member.dropped++;
-        svc.counters.dropped++;
-        return;
+    for (int i = 0; i < count; ++i) {
+        msgs[i].msg_hdr.msg_iov->iov_len = msgs[i].msg_len;
+        msgs[i].msg_hdr.msg_name = nullptr;  // the flow socket is connected
+        msgs[i].msg_hdr.msg_namelen = 0;
     }
-    member.datagrams_in++;
-    member.bytes_in += static_cast<int64_t>(len);
-    svc.counters.datagrams_in++;
-    svc.counters.bytes_in += static_cast<int64_t>(len);
+    int sent = std::max(
+        0, sendmmsg(flow->fd_, msgs, static_cast<unsigned>(count), MSG_DONTWAIT | MSG_NOSIGNAL));
+    int64_t bytes = 0;
+    for (int i = 0; i < sent; ++i) {
+        bytes += msgs[i].msg_len;
+    }
+    auto& member = svc.members[static_cast<size_t>(flow->server_)].counters;
+    member.dropped += count - sent;
+    svc.counters.dropped += count - sent;
+    member.datagrams_in += sent;
+    member.bytes_in += bytes;
+    svc.counters.datagrams_in += sent;
+    svc.counters.bytes_in += bytes;
 }
 
 Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, std::string key) {
@@ -312,6 +327,11 @@ Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, s
     }
     auto* flow = new Flow(*this, service, vip, *server, client, std::move(key));
     flow->fd_ = fd;
+    for (const auto& v : vips_) {
+        if (v->service == service && v->vip == vip) {
+            flow->vip_fd_ = v->fd;
+        }
+    }
     flow->last_active_ms_ = loop_.now();
     loop_.add(fd, EPOLLIN, flow);
     flows_.emplace(flow->key_, flow);
@@ -321,20 +341,23 @@ Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, s
     return flow;
 }
 
+// Answers go out in batches: one recvmmsg from the member, one sendmmsg through the VIP.
 void UdpEngine::on_flow_readable(Flow& flow) {
     if (flow.fd_ < 0) {
         return;
     }
     auto& svc = *services_[flow.service_];
-    int vip_fd = -1;
-    for (const auto& v : vips_) {
-        if (v->service == flow.service_ && v->vip == flow.vip_) {
-            vip_fd = v->fd;
-        }
-    }
     auto& member = svc.members[static_cast<size_t>(flow.server_)].counters;
+    mmsghdr msgs[kBatch];
+    iovec iov[kBatch];
     for (;;) {
-        ssize_t n = recv(flow.fd_, buffer_.data(), kMaxDatagram, MSG_DONTWAIT);
+        for (size_t i = 0; i < kBatch; ++i) {
+            iov[i] = {buffer_.data() + i * kMaxDatagram, kMaxDatagram};
+            msgs[i] = {};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        int n = recvmmsg(flow.fd_, msgs, kBatch, MSG_DONTWAIT, nullptr);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 return;
@@ -342,16 +365,27 @@ void UdpEngine::on_flow_readable(Flow& flow) {
             continue;  // ECONNREFUSED from an ICMP error: the server's health check judges it
         }
         flow.last_active_ms_ = loop_.now();
-        if (vip_fd < 0 ||
-            sendto(vip_fd, buffer_.data(), static_cast<size_t>(n), MSG_DONTWAIT | MSG_NOSIGNAL,
-                   flow.client_.sa(), flow.client_.length) < 0) {
-            member.dropped++;
-            continue;
+        for (int i = 0; i < n; ++i) {
+            iov[i].iov_len = msgs[i].msg_len;
+            msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(flow.client_.sa());
+            msgs[i].msg_hdr.msg_namelen = flow.client_.length;
         }
-        member.datagrams_out++;
-        member.bytes_out += n;
-        svc.counters.datagrams_out++;
-        svc.counters.bytes_out += n;
+        int sent = flow.vip_fd_ < 0 ? -1
+                                    : sendmmsg(flow.vip_fd_, msgs, static_cast<unsigned>(n),
+                                               MSG_DONTWAIT | MSG_NOSIGNAL);
+        sent = std::max(sent, 0);
+        int64_t sent_bytes = 0;
+        for (int i = 0; i < sent; ++i) {
+            sent_bytes += msgs[i].msg_len;
+        }
+        member.dropped += n - sent;
+        member.datagrams_out += sent;
+        member.bytes_out += sent_bytes;
+        svc.counters.datagrams_out += sent;
+        svc.counters.bytes_out += sent_bytes;
+        if (n < static_cast<int>(kBatch)) {
+            return;
+        }
     }
 }
 

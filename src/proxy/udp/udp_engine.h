@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include "common/result.h"
 #include "proxy/io/address.h"
 #include "proxy/loop/event_loop.h"
@@ -72,6 +74,7 @@ class Flow final : public IoHandler, public Deferred {
     Endpoint client_;
     std::string key_;
     int fd_ = -1;
+    int vip_fd_ = -1;  // the VIP socket its answers leave through
     int64_t last_active_ms_ = 0;
 };
 
@@ -115,8 +118,8 @@ class UdpEngine final : public TimerHandler {
     class VipSocket;
 
     void on_vip_readable(size_t service, size_t vip, int fd);
-    void on_datagram(size_t service, size_t vip, int fd, const Endpoint& from, const char* data,
-                     size_t len);
+    // Sends `count` datagrams of one client to its flow's server (opening the flow).
+    void forward(size_t service, size_t vip, const Endpoint& client, mmsghdr* msgs, int count);
     void on_flow_readable(Flow& flow);
     Flow* open_flow(size_t service, size_t vip, const Endpoint& client, std::string key);
     void close_flow(Flow* flow);

@@ -36,9 +36,15 @@ std::string flow_key(size_t service, size_t vip, const Endpoint& client) {
     return key;
 }
 
-Result<int> open_vip(const Endpoint& ep) {
-    int fd = socket(ep.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+constexpr int kSctpBacklog = 1024;
+
+Result<int> open_vip(const Endpoint& ep, bool sctp) {
+    int fd = socket(ep.family(), (sctp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    sctp ? IPPROTO_SCTP : 0);
     if (fd < 0) {
+        if (sctp && errno == EPROTONOSUPPORT) {
+            return make_error("cannot serve SCTP " + ep.to_string() + ": kernel lacks SCTP");
+        }
         return make_error(std::string("socket: ") + std::strerror(errno));
     }
     int one = 1;
@@ -48,8 +54,12 @@ Result<int> open_vip(const Endpoint& ep) {
     if (ep.family() == AF_INET6) {
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     }
-    if (::bind(fd, ep.sa(), ep.length) != 0) {
-        std::string msg = "cannot bind UDP " + ep.to_string() + ": " + std::strerror(errno);
+    if (sctp) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    }
+    if (::bind(fd, ep.sa(), ep.length) != 0 || (sctp && ::listen(fd, kSctpBacklog) != 0)) {
+        std::string msg = std::string("cannot bind ") + (sctp ? "SCTP " : "UDP ") + ep.to_string() +
+                          ": " + std::strerror(errno);
         close(fd);
         return make_error(msg);
     }
@@ -113,20 +123,27 @@ Result<std::vector<ResolvedService>> resolve(const LvsConfig& cfg, const std::st
 
 class UdpEngine::VipSocket final : public IoHandler {
   public:
-    VipSocket(UdpEngine& engine, size_t service, size_t vip, int fd, std::string key)
-        : engine(engine), service(service), vip(vip), fd(fd), key(std::move(key)) {}
+    VipSocket(UdpEngine& engine, size_t service, size_t vip, int fd, std::string key, bool sctp)
+        : engine(engine), service(service), vip(vip), fd(fd), key(std::move(key)), sctp(sctp) {}
     ~VipSocket() {
         if (fd >= 0) {
             close(fd);
         }
     }
-    void on_io(uint32_t, unsigned) override { engine.on_vip_readable(service, vip, fd); }
+    void on_io(uint32_t, unsigned) override {
+        if (sctp) {
+            engine.on_sctp_acceptable(service, fd);
+        } else {
+            engine.on_vip_readable(service, vip, fd);
+        }
+    }
 
     UdpEngine& engine;
     size_t service;
     size_t vip;
     int fd;
     std::string key;
+    bool sctp;
 };
 
 void Flow::on_io(uint32_t, unsigned) {
@@ -149,6 +166,7 @@ UdpEngine::UdpEngine(EventLoop& loop, LvsConfig config, std::vector<ResolvedServ
 
 UdpEngine::~UdpEngine() {
     loop_.cancel(sweep_);
+    relays_.clear();
     for (auto& [key, flow] : flows_) {
         close(flow->fd_);
         delete flow;
@@ -159,21 +177,22 @@ UdpEngine::~UdpEngine() {
 Result<void> UdpEngine::bind(std::map<std::string, std::vector<int>>& inherited) {
     for (size_t s = 0; s < services_.size(); ++s) {
         const auto& vips = services_[s]->resolved.vips;
+        bool sctp = services_[s]->resolved.vs.protocol == "SCTP";
         for (size_t v = 0; v < vips.size(); ++v) {
-            std::string key = "udp " + vips[v].to_string();
+            std::string key = (sctp ? "sctp " : "udp ") + vips[v].to_string();
             int fd = -1;
             auto it = inherited.find(key);
             if (it != inherited.end() && !it->second.empty()) {
                 fd = it->second.back();
                 it->second.pop_back();
             } else {
-                auto opened = open_vip(vips[v]);
+                auto opened = open_vip(vips[v], sctp);
                 if (!opened) {
                     return Unexpected(opened.error());
                 }
                 fd = *opened;
             }
-            vips_.push_back(std::make_unique<VipSocket>(*this, s, v, fd, key));
+            vips_.push_back(std::make_unique<VipSocket>(*this, s, v, fd, key, sctp));
         }
     }
     return {};
@@ -190,7 +209,7 @@ std::vector<std::pair<std::string, int>> UdpEngine::vip_sockets() const {
 void UdpEngine::start() {
     for (auto& v : vips_) {
         loop_.add(v->fd, EPOLLIN, v.get());
-        on_vip_readable(v->service, v->vip, v->fd);  // datagrams queued before we registered
+        v->on_io(EPOLLIN, 0);  // datagrams or associations queued before we registered
     }
     for (size_t s = 0; s < services_.size(); ++s) {
         auto& svc = *services_[s];
@@ -238,6 +257,82 @@ void UdpEngine::server_state(size_t service, int server, bool up, const std::str
     for (Flow* f : gone) {
         close_flow(f);
     }
+    std::vector<SctpRelay*> ended;
+    for (auto& [relay, owned] : relays_) {
+        if (relay->service() == service && relay->server() == server) {
+            ended.push_back(relay);
+        }
+    }
+    for (SctpRelay* r : ended) {
+        r->close_quietly();
+        on_relay_closed(*r);
+    }
+}
+
+void UdpEngine::on_sctp_acceptable(size_t service, int fd) {
+    if (stopping_) {
+        return;
+    }
+    auto& svc = *services_[service];
+    for (;;) {
+        sockaddr_storage peer{};
+        socklen_t len = sizeof(peer);
+        int client =
+            accept4(fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (client < 0) {
+            return;  // EAGAIN, or an aborted association
+        }
+        Endpoint from = endpoint_from(reinterpret_cast<sockaddr*>(&peer), len);
+        auto server = svc.scheduler.pick(ClientKey{address_bytes(from), from.port()}, loop_.now());
+        int upstream = -1;
+        if (server) {
+            const Endpoint& target = svc.resolved.servers[static_cast<size_t>(*server)];
+            upstream =
+                socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_SCTP);
+            if (upstream >= 0 && connect(upstream, target.sa(), target.length) != 0 &&
+                errno != EINPROGRESS) {
+                close(upstream);
+                upstream = -1;
+            }
+            if (upstream < 0) {
+                svc.scheduler.release(*server);
+            }
+        }
+        if (upstream < 0) {
+            svc.counters.dropped++;
+            close(client);
+            continue;
+        }
+        auto relay = std::make_unique<SctpRelay>(loop_, *this, service, *server, client, upstream);
+        SctpRelay* raw = relay.get();
+        relays_.emplace(raw, std::move(relay));
+        svc.current_flows++;
+        svc.counters.flows_total++;
+        svc.members[static_cast<size_t>(*server)].counters.flows_total++;
+        raw->start();
+    }
+}
+
+void UdpEngine::on_relay_bytes(SctpRelay& relay, bool to_server, size_t bytes) {
+    auto& svc = *services_[relay.service()];
+    auto& member = svc.members[static_cast<size_t>(relay.server())].counters;
+    auto n = static_cast<int64_t>(bytes);
+    for (Counters* c : {&svc.counters, &member}) {
+        (to_server ? c->datagrams_in : c->datagrams_out)++;
+        (to_server ? c->bytes_in : c->bytes_out) += n;
+    }
+}
+
+void UdpEngine::on_relay_closed(SctpRelay& relay) {
+    auto it = relays_.find(&relay);
+    if (it == relays_.end()) {
+        return;
+    }
+    auto& svc = *services_[relay.service()];
+    svc.scheduler.release(relay.server());
+    svc.current_flows--;
+    loop_.defer_delete(it->second.release());  // an event of this batch may still name it
+    relays_.erase(it);
 }
 
 void UdpEngine::on_vip_readable(size_t service, size_t vip, int fd) {

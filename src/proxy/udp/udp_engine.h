@@ -6,7 +6,9 @@
 // socket to the right client, as IPVS's NAT does. A flow ends after `flow_timeout` without
 // datagrams in either direction (IPVS's UDP timeout, 300 s) or when its server goes down (IPVS
 // with expire_nodest_conn, which Octavia's amphora sets): the client's next datagram is
-// scheduled again. Single-threaded, on one EventLoop.
+// scheduled again. An SCTP virtual server listens with a one-to-one SCTP socket instead and
+// relays each association to its server (sctp_relay.h), scheduled and counted as a flow.
+// Single-threaded, on one EventLoop.
 
 #include <cstdint>
 #include <map>
@@ -24,6 +26,7 @@
 #include "proxy/udp/health_probe.h"
 #include "proxy/udp/lvs_config.h"
 #include "proxy/udp/scheduler.h"
+#include "proxy/udp/sctp_relay.h"
 
 namespace octane::proxy::udp {
 
@@ -78,7 +81,7 @@ class Flow final : public IoHandler, public Deferred {
     int64_t last_active_ms_ = 0;
 };
 
-class UdpEngine final : public TimerHandler {
+class UdpEngine final : public TimerHandler, public SctpRelayOwner {
   public:
     UdpEngine(EventLoop& loop, LvsConfig config, std::vector<ResolvedService> services,
               EngineSettings settings);
@@ -94,12 +97,14 @@ class UdpEngine final : public TimerHandler {
     // Soft stop: stop reading the VIPs (the successor reads them); flows keep answering until
     // they are idle for `grace_ms`. Returns at once; finished() tells when nothing is left.
     void soft_stop(int64_t grace_ms);
-    bool finished() const { return stopping_ && flows_.empty(); }
+    bool finished() const { return stopping_ && flows_.empty() && relays_.empty(); }
 
     std::string show_stat() const;
     std::string show_info() const;
 
     void on_timer(Timer& timer) override;
+    void on_relay_bytes(SctpRelay& relay, bool to_server, size_t bytes) override;
+    void on_relay_closed(SctpRelay& relay) override;
 
   private:
     friend class Flow;
@@ -121,6 +126,8 @@ class UdpEngine final : public TimerHandler {
     // Sends `count` datagrams of one client to its flow's server (opening the flow).
     void forward(size_t service, size_t vip, const Endpoint& client, mmsghdr* msgs, int count);
     void on_flow_readable(Flow& flow);
+    // SCTP: accepts the associations waiting on a VIP and relays each to its server.
+    void on_sctp_acceptable(size_t service, int fd);
     Flow* open_flow(size_t service, size_t vip, const Endpoint& client, std::string key);
     void close_flow(Flow* flow);
     void server_state(size_t service, int server, bool up, const std::string& reason);
@@ -131,6 +138,7 @@ class UdpEngine final : public TimerHandler {
     std::vector<std::unique_ptr<Service>> services_;
     std::vector<std::unique_ptr<VipSocket>> vips_;
     std::unordered_map<std::string, Flow*> flows_;
+    std::unordered_map<SctpRelay*, std::unique_ptr<SctpRelay>> relays_;
     Timer sweep_{this};
     bool stopping_ = false;
     int64_t stop_grace_ms_ = 0;

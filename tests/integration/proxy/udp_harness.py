@@ -47,14 +47,14 @@ class UdpEcho:
 
 
 def lvs_config(vip_port, members, listener="listener-1", pool="pool-1", algo="wrr",
-               monitor=True, extra_vs="", checks=None):
+               monitor=True, extra_vs="", checks=None, protocol="UDP"):
     """The file as Octavia's keepalivedlvs.cfg.j2 renders it (UDP-CONNECT monitor, delay 1, or
     the check blocks in `checks`, by member id)."""
     lines = [f"# Configuration for Loadbalancer lb-1", f"# Configuration for Listener {listener}",
              "", "net_namespace amphora-haproxy", "",
              "virtual_server_group ipv4-group {", f"    127.0.0.1 {vip_port}", "}", "",
              "virtual_server group ipv4-group {", f"    lb_algo {algo}", "    lb_kind NAT",
-             "    protocol UDP"]
+             f"    protocol {protocol}"]
     if extra_vs:
         lines.append(extra_vs)
     if monitor:
@@ -68,9 +68,10 @@ def lvs_config(vip_port, members, listener="listener-1", pool="pool-1", algo="wr
         if checks:
             lines.append(checks[member_id])
         elif monitor:
-            lines += ["        MISC_CHECK {",
-                      f'            misc_path "/var/lib/octavia/lvs/check/udp_check.sh '
-                      f'127.0.0.1 {port}"',
+            command = (f"amphora-health-checker sctp -t 1 127.0.0.1 {port}"
+                       if protocol == "SCTP" else
+                       f"/var/lib/octavia/lvs/check/udp_check.sh 127.0.0.1 {port}")
+            lines += ["        MISC_CHECK {", f'            misc_path "{command}"',
                       "            misc_timeout 1", "        }"]
         lines += ["    }", ""]
     lines += ["}", ""]

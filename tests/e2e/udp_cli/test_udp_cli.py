@@ -13,6 +13,7 @@ members are UDP echo servers on addresses of Neutron ports of `selfservice`, sta
 """
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
@@ -163,3 +164,114 @@ def run(cloud, cli: Cli, api: Api, servers: list[UdpEcho]):
     # Deleting the listener stops its engine on the amphora.
     cli.run("loadbalancer", "delete", "--cascade", lb_id)
     wait_until("the VIP silent", lambda: not answered(vip, port))
+
+
+def sctp_supported() -> bool:
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP).close()
+        return True
+    except OSError as e:
+        if e.errno == errno.EPROTONOSUPPORT:
+            return False
+        raise
+
+
+class SctpEcho:
+    """Answers each message of each association with b"<name>:" + the message."""
+
+    def __init__(self, address: str, port: int, name: str):
+        self.address, self.name = address, name.encode()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+        self.sock.bind((address, port))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            while (data := c.recv(65536)):
+                c.sendall(self.name + b":" + data)
+        except OSError:
+            pass
+
+    def stop(self):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+def sctp_ask(vip: str, port: int) -> str:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP) as c:
+        c.settimeout(2)
+        c.connect((vip, port))
+        c.sendall(b"q")
+        return c.recv(65536).split(b":", 1)[0].decode()
+
+
+def test_sctp_listener_with_the_cli(cloud):
+    """With kernel SCTP: associations spread over two SCTP members and a stopped member goes
+    ERROR through the SCTP monitor. Without it, the listener goes ERROR (its engine refuses to
+    start saying "kernel lacks SCTP") and the load balancer stays ACTIVE with the amphora."""
+    env = h.read_openrc(os.path.join(cloud.state_dir, "admin-openrc"))
+    cli = Cli(env)
+    api = Api(cloud.base_url, env)
+    lb = cli.json("loadbalancer", "create", "--name", "sctp-lb", "--vip-subnet-id", "selfservice")
+    lb_id, vip = lb["id"], lb["vip_address"]
+    api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
+    amphora = amphora_of(api, lb_id)
+    if not sctp_supported():
+        # Without a pool the LVS file has no virtual server, so the listener itself goes ACTIVE;
+        # the pool that would need an SCTP socket goes ERROR.
+        listener = cli.json("loadbalancer", "listener", "create", "--name", "sctp", "--protocol",
+                            "SCTP", "--protocol-port", "3868", lb_id)
+        api.wait_active("/v2.0/lbaas/listeners/" + listener["id"], "listener")
+        pool = cli.json("loadbalancer", "pool", "create", "--name", "sctp-pool",
+                        "--lb-algorithm", "ROUND_ROBIN", "--listener", "sctp", "--protocol",
+                        "SCTP")
+        wait_until("the SCTP pool ERROR", lambda: api.status_of(
+            "/v2.0/lbaas/pools/" + pool["id"], "pool") == "ERROR")
+        api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
+        log = os.path.join(cloud.state_dir, "amphorae", amphora["id"], listener["id"],
+                           "engine.log")
+        with open(log) as f:
+            assert "kernel lacks SCTP" in f.read()
+        assert amphora_of(api, lb_id)["id"] == amphora["id"]
+        cli.run("loadbalancer", "delete", "--cascade", lb_id)
+        return
+    addresses = member_addresses(api, 2)
+    servers = [SctpEcho(addresses[0], 0, "member-1")]
+    servers.append(SctpEcho(addresses[1], servers[0].port, "member-2"))
+    try:
+        listener = cli.json("loadbalancer", "listener", "create", "--name", "sctp", "--protocol",
+                            "SCTP", "--protocol-port", "3868", lb_id)
+        api.wait_active("/v2.0/lbaas/listeners/" + listener["id"], "listener")
+        pool = cli.json("loadbalancer", "pool", "create", "--name", "sctp-pool",
+                        "--lb-algorithm", "ROUND_ROBIN", "--listener", "sctp", "--protocol",
+                        "SCTP")
+        for server in servers:
+            cli.json("loadbalancer", "member", "create", "--address", server.address,
+                     "--protocol-port", str(server.port), "sctp-pool")
+        cli.json("loadbalancer", "healthmonitor", "create", "--delay", "1", "--timeout", "1",
+                 "--max-retries", "1", "--max-retries-down", "1", "--type", "SCTP", "sctp-pool")
+        api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
+        wait_until("the VIP answering", lambda: sctp_ask(vip, 3868))
+        assert {sctp_ask(vip, 3868) for _ in range(6)} == {"member-1", "member-2"}
+        servers[1].stop()
+        wait_for_statuses(api, lb_id, "the stopped member ERROR",
+                          lambda t: t.get("member:" + servers[1].address) == "ERROR")
+        assert [sctp_ask(vip, 3868) for _ in range(4)] == ["member-1"] * 4
+        assert pool["protocol"] == "SCTP"
+    finally:
+        for s in servers:
+            s.stop()
+    cli.run("loadbalancer", "delete", "--cascade", lb_id)

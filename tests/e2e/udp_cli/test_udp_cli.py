@@ -13,42 +13,21 @@ members are UDP echo servers on addresses of Neutron ports of `selfservice`, sta
 """
 from __future__ import annotations
 
-import errno
 import os
 import socket
 import sys
-import threading
 
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "seed_traffic"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "integration", "proxy"))
 import octane_server as h  # noqa: E402
 from test_seed_traffic import (Api, Cli, amphora_of, cloud, member_addresses,  # noqa: E402,F401
                                port_free_on, wait_for_statuses, wait_until)
+from udp_harness import SctpEcho, UdpEcho, sctp_supported  # noqa: E402
 
 LISTEN_PORT = 53
-
-
-class UdpEcho:
-    """Answers each datagram with b"<name>:" + the datagram, on address:port."""
-
-    def __init__(self, address: str, port: int, name: str):
-        self.address, self.name = address, name.encode()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((address, port))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while True:
-            try:
-                data, peer = self.sock.recvfrom(65536)
-                self.sock.sendto(self.name + b":" + data, peer)
-            except OSError:
-                return
-
-    def stop(self):
-        self.sock.close()
 
 
 def ask(client: socket.socket, vip: str, port: int, payload: bytes = b"q") -> str:
@@ -72,8 +51,8 @@ def test_udp_listener_with_the_cli(cloud):
     cli = Cli(env)
     api = Api(cloud.base_url, env)
     addresses = member_addresses(api, 2)
-    servers = [UdpEcho(addresses[0], 0, "member-1")]
-    servers.append(UdpEcho(addresses[1], servers[0].port, "member-2"))
+    servers = [UdpEcho("member-1", address=addresses[0])]
+    servers.append(UdpEcho("member-2", port=servers[0].port, address=addresses[1]))
     try:
         run(cloud, cli, api, servers)
     finally:
@@ -166,50 +145,6 @@ def run(cloud, cli: Cli, api: Api, servers: list[UdpEcho]):
     wait_until("the VIP silent", lambda: not answered(vip, port))
 
 
-def sctp_supported() -> bool:
-    try:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP).close()
-        return True
-    except OSError as e:
-        if e.errno == errno.EPROTONOSUPPORT:
-            return False
-        raise
-
-
-class SctpEcho:
-    """Answers each message of each association with b"<name>:" + the message."""
-
-    def __init__(self, address: str, port: int, name: str):
-        self.address, self.name = address, name.encode()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
-        self.sock.bind((address, port))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(c)
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    def _serve(self, c):
-        try:
-            while (data := c.recv(65536)):
-                c.sendall(self.name + b":" + data)
-        except OSError:
-            pass
-
-    def stop(self):
-        self.sock.close()
-        for c in self.conns:
-            c.close()
-
-
 def sctp_ask(vip: str, port: int) -> str:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP) as c:
         c.settimeout(2)
@@ -229,15 +164,14 @@ def test_sctp_listener_with_the_cli(cloud):
     lb_id, vip = lb["id"], lb["vip_address"]
     api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
     amphora = amphora_of(api, lb_id)
+    listener = cli.json("loadbalancer", "listener", "create", "--name", "sctp", "--protocol",
+                        "SCTP", "--protocol-port", "3868", lb_id)
+    api.wait_active("/v2.0/lbaas/listeners/" + listener["id"], "listener")
+    pool = cli.json("loadbalancer", "pool", "create", "--name", "sctp-pool", "--lb-algorithm",
+                    "ROUND_ROBIN", "--listener", "sctp", "--protocol", "SCTP")
     if not sctp_supported():
-        # Without a pool the LVS file has no virtual server, so the listener itself goes ACTIVE;
-        # the pool that would need an SCTP socket goes ERROR.
-        listener = cli.json("loadbalancer", "listener", "create", "--name", "sctp", "--protocol",
-                            "SCTP", "--protocol-port", "3868", lb_id)
-        api.wait_active("/v2.0/lbaas/listeners/" + listener["id"], "listener")
-        pool = cli.json("loadbalancer", "pool", "create", "--name", "sctp-pool",
-                        "--lb-algorithm", "ROUND_ROBIN", "--listener", "sctp", "--protocol",
-                        "SCTP")
+        # Without a pool the LVS file has no virtual server, so the listener itself went ACTIVE;
+        # the pool, which needs an SCTP socket on the VIP, goes ERROR.
         wait_until("the SCTP pool ERROR", lambda: api.status_of(
             "/v2.0/lbaas/pools/" + pool["id"], "pool") == "ERROR")
         api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
@@ -248,16 +182,11 @@ def test_sctp_listener_with_the_cli(cloud):
         assert amphora_of(api, lb_id)["id"] == amphora["id"]
         cli.run("loadbalancer", "delete", "--cascade", lb_id)
         return
+    api.wait_active("/v2.0/lbaas/pools/" + pool["id"], "pool")
     addresses = member_addresses(api, 2)
-    servers = [SctpEcho(addresses[0], 0, "member-1")]
-    servers.append(SctpEcho(addresses[1], servers[0].port, "member-2"))
+    servers = [SctpEcho("member-1", address=addresses[0])]
+    servers.append(SctpEcho("member-2", port=servers[0].port, address=addresses[1]))
     try:
-        listener = cli.json("loadbalancer", "listener", "create", "--name", "sctp", "--protocol",
-                            "SCTP", "--protocol-port", "3868", lb_id)
-        api.wait_active("/v2.0/lbaas/listeners/" + listener["id"], "listener")
-        pool = cli.json("loadbalancer", "pool", "create", "--name", "sctp-pool",
-                        "--lb-algorithm", "ROUND_ROBIN", "--listener", "sctp", "--protocol",
-                        "SCTP")
         for server in servers:
             cli.json("loadbalancer", "member", "create", "--address", server.address,
                      "--protocol-port", str(server.port), "sctp-pool")
@@ -270,7 +199,6 @@ def test_sctp_listener_with_the_cli(cloud):
         wait_for_statuses(api, lb_id, "the stopped member ERROR",
                           lambda t: t.get("member:" + servers[1].address) == "ERROR")
         assert [sctp_ask(vip, 3868) for _ in range(4)] == ["member-1"] * 4
-        assert pool["protocol"] == "SCTP"
     finally:
         for s in servers:
             s.stop()

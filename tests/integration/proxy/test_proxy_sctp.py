@@ -2,45 +2,14 @@
 to SCTP members, spread by the scheduler, checked with SCTP associations. On a kernel without
 SCTP (socket() gives EPROTONOSUPPORT) the engine refuses to start saying so, and the traffic test
 skips saying "kernel lacks SCTP"."""
-import errno
 import socket
 import subprocess
 
 import pytest
 
-from proxy_harness import TcpBackend, proxy_binary, show_stat, wait_until
-from udp_harness import LvsEngine, free_udp_port, lvs_config
-
-
-def sctp_supported():
-    try:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP).close()
-        return True
-    except OSError as e:
-        if e.errno == errno.EPROTONOSUPPORT:
-            return False
-        raise
-
-
-def sctp_socket():
-    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
-
-
-class SctpEcho(TcpBackend):
-    """Answers each message with b"<name>:" + the message."""
-
-    def __init__(self, name):
-        super().__init__(name, sock=sctp_socket())
-
-    def _serve(self, c):
-        try:
-            while True:
-                data = c.recv(65536)
-                if not data:
-                    return
-                c.sendall(self.name + b":" + data)
-        except OSError:
-            return
+from proxy_harness import proxy_binary, show_stat, wait_until
+from udp_harness import (LvsEngine, SctpEcho, free_udp_port, lvs_config, sctp_socket,
+                         sctp_supported)
 
 
 def ask(c, payload=b"q"):

@@ -2,13 +2,14 @@
 
 Loopback only, ports from the kernel, waits bounded by deadlines, only our own processes stopped.
 """
+import errno
 import os
 import signal
 import socket
 import subprocess
 import threading
 
-from proxy_harness import proxy_binary, wait_until
+from proxy_harness import TcpBackend, proxy_binary, wait_until
 
 
 def free_udp_port():
@@ -20,10 +21,11 @@ def free_udp_port():
 class UdpEcho:
     """Answers each datagram with b"<name>:" + the datagram."""
 
-    def __init__(self, name, port=None):
+    def __init__(self, name, port=None, address="127.0.0.1"):
         self.name = name.encode()
+        self.address = address
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", port or 0))
+        self.sock.bind((address, port or 0))
         self.port = self.sock.getsockname()[1]
         self.received = 0
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -130,3 +132,35 @@ def ask(port, payload=b"hi", src=None, timeout=2.0):
 
 def member_of(answer):
     return answer.split(b":", 1)[0].decode()
+
+
+def sctp_supported():
+    """False exactly when the kernel lacks SCTP (socket() gives EPROTONOSUPPORT)."""
+    try:
+        sctp_socket().close()
+        return True
+    except OSError as e:
+        if e.errno == errno.EPROTONOSUPPORT:
+            return False
+        raise
+
+
+def sctp_socket():
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+
+
+class SctpEcho(TcpBackend):
+    """Answers each message of each association with b"<name>:" + the message."""
+
+    def __init__(self, name, port=None, address="127.0.0.1"):
+        super().__init__(name, port=port, sock=sctp_socket(), address=address)
+
+    def _serve(self, c):
+        try:
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    return
+                c.sendall(self.name + b":" + data)
+        except OSError:
+            return

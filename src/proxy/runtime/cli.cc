@@ -23,7 +23,7 @@ void usage() {
                  "  -st hard-stop the listed pids once started\n"
                  "  --log stdout|stderr|file:/path  extra access-log target\n"
                  "       octane-proxy --lvs <keepalived LVS file> [-c] [-db] [-p <pidfile>] "
-                 "[-sf <pid>...] [--stats-socket <path>] [--udp-timeout <s>]\n"
+                 "[-sf <pid>...] [--stats-socket <path>] [--udp-timeout <s>] [--max-flows <n>]\n"
                  "  --lvs  serve one UDP/SCTP listener from Octavia's keepalived LVS file\n");
 }
 
@@ -70,6 +70,12 @@ int run_cli(int argc, char** argv) {
             opt.lvs_file = need("a keepalived LVS configuration file");
         } else if (a == "--stats-socket") {
             opt.stats_socket = need("a socket path");
+        } else if (a == "--max-flows") {
+            opt.max_flows = std::atoi(need("a number"));
+            if (opt.max_flows <= 0) {
+                std::fprintf(stderr, "octane-proxy: --max-flows expects a positive number\n");
+                return 1;
+            }
         } else if (a == "--udp-timeout") {
             opt.udp_timeout_s = std::atoi(need("seconds"));
             if (opt.udp_timeout_s <= 0) {

@@ -24,6 +24,7 @@ struct Options {
     std::string lvs_file;      // --lvs FILE
     std::string stats_socket;  // --stats-socket PATH
     int udp_timeout_s = 0;     // --udp-timeout SECONDS
+    int max_flows = 0;         // --max-flows N (default 100000, and what descriptors allow)
 };
 
 }  // namespace octane::proxy

@@ -1,5 +1,6 @@
 #include "proxy/udp/lvs_process.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "proxy/loop/event_loop.h"
@@ -21,6 +23,8 @@ namespace {
 
 // A soft-stopped process keeps a flow while its server still answers within this time.
 constexpr int64_t kStopGraceMs = 1000;
+// Descriptors for VIP and check sockets, the stats socket and its clients, logs.
+constexpr rlim_t kReservedFds = 256;
 
 }  // namespace
 
@@ -70,6 +74,18 @@ int run_lvs(const Options& opt) {
     EngineSettings settings;
     if (opt.udp_timeout_s > 0) {
         settings.flow_timeout_ms = static_cast<int64_t>(opt.udp_timeout_s) * 1000;
+    }
+    if (opt.max_flows > 0) {
+        settings.max_flows = static_cast<size_t>(opt.max_flows);
+    }
+    // One descriptor per flow: take what the hard limit allows, keep some for everything else.
+    rlimit nofile{};
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+        getrlimit(RLIMIT_NOFILE, &nofile);
+        auto usable = nofile.rlim_cur > kReservedFds ? nofile.rlim_cur - kReservedFds : 1;
+        settings.max_flows = std::min<size_t>(settings.max_flows, usable);
     }
     UdpEngine engine(loop, parsed.config, std::move(*services), settings);
     InheritedListeners inherited;

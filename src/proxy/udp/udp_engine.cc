@@ -172,6 +172,7 @@ UdpEngine::~UdpEngine() {
         delete flow;
     }
     flows_.clear();
+    lru_.clear();
 }
 
 Result<void> UdpEngine::bind(std::map<std::string, std::vector<int>>& inherited) {
@@ -383,7 +384,7 @@ void UdpEngine::forward(size_t service, size_t vip, const Endpoint& client, mmsg
         svc.counters.dropped += count;
         return;
     }
-    flow->last_active_ms_ = loop_.now();
+    touch(*flow);
     for (int i = 0; i < count; ++i) {
         msgs[i].msg_hdr.msg_iov->iov_len = msgs[i].msg_len;
         msgs[i].msg_hdr.msg_name = nullptr;  // the flow socket is connected
@@ -404,8 +405,16 @@ void UdpEngine::forward(size_t service, size_t vip, const Endpoint& client, mmsg
     svc.counters.bytes_in += bytes;
 }
 
+void UdpEngine::touch(Flow& flow) {
+    flow.last_active_ms_ = loop_.now();
+    lru_.splice(lru_.end(), lru_, flow.lru_);
+}
+
 Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, std::string key) {
     auto& svc = *services_[service];
+    while (!lru_.empty() && flows_.size() >= settings_.max_flows) {
+        close_flow(lru_.front());
+    }
     ClientKey ck{address_bytes(client), client.port()};
     auto server = svc.scheduler.pick(ck, loop_.now());
     if (!server) {
@@ -422,6 +431,7 @@ Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, s
     }
     auto* flow = new Flow(*this, service, vip, *server, client, std::move(key));
     flow->fd_ = fd;
+    flow->lru_ = lru_.insert(lru_.end(), flow);
     for (const auto& v : vips_) {
         if (v->service == service && v->vip == vip) {
             flow->vip_fd_ = v->fd;
@@ -459,7 +469,7 @@ void UdpEngine::on_flow_readable(Flow& flow) {
             }
             continue;  // ECONNREFUSED from an ICMP error: the server's health check judges it
         }
-        flow.last_active_ms_ = loop_.now();
+        touch(flow);
         for (int i = 0; i < n; ++i) {
             iov[i].iov_len = msgs[i].msg_len;
             msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(flow.client_.sa());
@@ -491,19 +501,16 @@ void UdpEngine::close_flow(Flow* flow) {
     loop_.close_fd(flow->fd_);
     flow->fd_ = -1;
     flows_.erase(flow->key_);
+    lru_.erase(flow->lru_);
     loop_.defer_delete(flow);  // an event of this batch may still name it
 }
 
 void UdpEngine::on_timer(Timer&) {
     int64_t now = loop_.now();
     int64_t timeout = stopping_ ? stop_grace_ms_ : settings_.flow_timeout_ms;
-    std::vector<Flow*> idle;
-    for (auto& [key, flow] : flows_) {
-        if (now - flow->last_active_ms_ >= timeout) {
-            idle.push_back(flow);
-        }
-    }
-    for (Flow* f : idle) {
+    // Least recently active first: the sweep stops at the first flow still in use.
+    while (!lru_.empty() && now - lru_.front()->last_active_ms_ >= timeout) {
+        Flow* f = lru_.front();
         auto& svc = *services_[f->service_];
         svc.scheduler.touch(ClientKey{address_bytes(f->client_), f->client_.port()}, now);
         close_flow(f);

@@ -11,6 +11,7 @@
 // Single-threaded, on one EventLoop.
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,9 @@ struct Counters {
 
 struct EngineSettings {
     int64_t flow_timeout_ms = 300'000;
+    // A flow holds a socket: at this many flows the least recently active one makes room (IPVS
+    // keeps its entries in kernel memory; we are bound by descriptors).
+    size_t max_flows = 100'000;
 };
 
 // A validated configuration with resolved addresses.
@@ -79,6 +83,7 @@ class Flow final : public IoHandler, public Deferred {
     int fd_ = -1;
     int vip_fd_ = -1;  // the VIP socket its answers leave through
     int64_t last_active_ms_ = 0;
+    std::list<Flow*>::iterator lru_;  // its place in UdpEngine::lru_
 };
 
 class UdpEngine final : public TimerHandler, public SctpRelayOwner {
@@ -130,6 +135,7 @@ class UdpEngine final : public TimerHandler, public SctpRelayOwner {
     void on_sctp_acceptable(size_t service, int fd);
     Flow* open_flow(size_t service, size_t vip, const Endpoint& client, std::string key);
     void close_flow(Flow* flow);
+    void touch(Flow& flow);
     void server_state(size_t service, int server, bool up, const std::string& reason);
 
     EventLoop& loop_;
@@ -138,6 +144,7 @@ class UdpEngine final : public TimerHandler, public SctpRelayOwner {
     std::vector<std::unique_ptr<Service>> services_;
     std::vector<std::unique_ptr<VipSocket>> vips_;
     std::unordered_map<std::string, Flow*> flows_;
+    std::list<Flow*> lru_;  // flows, least recently active first
     std::unordered_map<SctpRelay*, std::unique_ptr<SctpRelay>> relays_;
     Timer sweep_{this};
     bool stopping_ = false;

@@ -195,3 +195,26 @@ def test_tcp_and_http_monitors_on_a_udp_pool(tmp_path, members):
         closed.close()
         ok.stop()
         bad.stop()
+
+
+def test_flow_limit_evicts_the_least_recently_active(tmp_path, members):
+    """A flow holds a socket: at --max-flows the least recently active flow makes room, and
+    every client is still answered."""
+    port = free_udp_port()
+    e = LvsEngine(tmp_path, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)],
+                                       monitor=False), extra=["--max-flows", "2"])
+    e.start()
+    clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(3)]
+    try:
+        for c in clients:
+            ask(port, b"a", c)
+        fe = show_stat(e.sock)[("listener-1", "FRONTEND")]
+        assert fe["scur"] == "2" and fe["stot"] == "3", fe
+        ask(port, b"b", clients[0])  # its flow was evicted: a new one
+        assert show_stat(e.sock)[("listener-1", "FRONTEND")]["stot"] == "4"
+        ask(port, b"c", clients[2])  # still open
+        assert show_stat(e.sock)[("listener-1", "FRONTEND")]["stot"] == "4"
+    finally:
+        for c in clients:
+            c.close()
+        e.stop()

@@ -9,11 +9,13 @@ members are UDP echo servers on addresses of Neutron ports of `selfservice`, sta
   - members ONLINE through the heartbeat; a stopped member goes ERROR (`member show`), the pool
     DEGRADED, and its flows move to the other member;
   - the amphora is never failed over for serving UDP; `loadbalancer stats show` counts the flows;
-  - deleting the listener stops its engine.
+  - kill -9 of the amphora's agent and engine: a new amphora serves the UDP VIP;
+  - deleting the load balancer stops its engines.
 """
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 
@@ -140,7 +142,21 @@ def run(cloud, cli: Cli, api: Api, servers: list[UdpEcho]):
             cli.json("loadbalancer", "stats", "show", lb_id)))
     assert stats["bytes_in"] > 0 and stats["bytes_out"] > 0, stats
 
-    # Deleting the listener stops its engine on the amphora.
+    # kill -9 of the amphora's agent and UDP engine: a new amphora serves the VIP again.
+    agent = int(amphora["compute_id"].split(":")[1])
+    with open(os.path.join(cloud.state_dir, "amphorae", amphora["id"], listener["id"],
+                           "haproxy.pid")) as f:
+        engine = int(f.read().strip())
+    assert "--lvs" in h.process_argv(engine), h.process_argv(engine)
+    os.kill(engine, signal.SIGKILL)
+    os.kill(agent, signal.SIGKILL)
+    wait_until("the killed processes gone", lambda: h.process_gone(agent) and
+               h.process_gone(engine))
+    wait_until("the VIP answering after failover", lambda: answered(vip, port))
+    api.wait_active("/v2.0/lbaas/loadbalancers/" + lb_id, "loadbalancer")
+    assert amphora_of(api, lb_id)["id"] != amphora["id"]
+
+    # Deleting the load balancer stops its engines.
     cli.run("loadbalancer", "delete", "--cascade", lb_id)
     wait_until("the VIP silent", lambda: not answered(vip, port))
 

@@ -144,7 +144,16 @@ HttpResponse AgentApi::lb_action(const std::string& lb_id, const std::string& ac
         if (outcome.error().code == kNoSuchLoadBalancer) {
             return lb_not_found(lb_id);
         }
+        if (engines_.is_lvs(lb_id)) {
+            return agent_message(500, "Failed to " + action + " keepalivedlvs listener " + lb_id,
+                                 outcome.error().message);
+        }
         return agent_message(500, "Error " + action + "ing haproxy", outcome.error().message);
+    }
+    if (engines_.is_lvs(lb_id)) {
+        // Octavia's words: its agent restarts keepalived on a reload and appends "ed".
+        std::string done = (*parsed == LbAction::kReload ? std::string("restart") : action) + "ed";
+        return agent_message(202, "OK", "keepalivedlvs listener " + lb_id + " " + done);
     }
     return agent_message(202, "OK", "haproxy daemon for " + lb_id + " " + action + " done");
 }

@@ -66,7 +66,9 @@ def test_udp_listener_lifecycle(env):
     status, _, got = agent.request("GET", f"/1.0/listeners/{listener}/udp_listener")
     assert status == 200 and got.decode() == text
 
-    assert agent.json("PUT", f"/1.0/loadbalancer/{listener}/reload")[0] == 202
+    status, _, body = agent.json("PUT", f"/1.0/loadbalancer/{listener}/reload")
+    assert status == 202, body
+    assert body == {"message": "OK", "details": f"keepalivedlvs listener {listener} restarted"}
     h.wait_until(lambda: ask(port) in ("m1", "m2"), 10, "the UDP listener answering")
     assert {ask(port) for _ in range(6)} == {"m1", "m2"}
     status, _, listed = agent.json("GET", "/1.0/listeners")

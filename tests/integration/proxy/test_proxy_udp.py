@@ -218,3 +218,33 @@ def test_flow_limit_evicts_the_least_recently_active(tmp_path, members):
         for c in clients:
             c.close()
         e.stop()
+
+
+@pytest.mark.parametrize("extra,spread", [("", False), ("    sh-port", True)])
+def test_source_ip_hash_and_source_ip_port(tmp_path, members, extra, spread):
+    """lb_algo sh (SOURCE_IP): every port of one client address lands on one member; with
+    sh-port (how Octane renders SOURCE_IP_PORT) the ports spread."""
+    port = free_udp_port()
+    e = LvsEngine(tmp_path, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)],
+                                       algo="sh", monitor=False, extra_vs=extra))
+    e.start()
+    try:
+        seen = {member_of(ask(port)) for _ in range(12)}
+        assert len(seen) == (2 if spread else 1), seen
+    finally:
+        e.stop()
+
+
+def test_source_ip_persistence_keeps_the_client_network(tmp_path, members):
+    """persistence_timeout (SOURCE_IP session persistence with round robin): new flows of one
+    client address stay on its member."""
+    port = free_udp_port()
+    e = LvsEngine(tmp_path, lvs_config(port, [("m1", members[0].port), ("m2", members[1].port)],
+                                       monitor=False,
+                                       extra_vs="    persistence_timeout 360\n"
+                                                "    persistence_granularity 255.255.255.255"))
+    e.start()
+    try:
+        assert len({member_of(ask(port)) for _ in range(8)}) == 1
+    finally:
+        e.stop()

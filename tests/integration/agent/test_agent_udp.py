@@ -73,6 +73,8 @@ def test_udp_listener_lifecycle(env):
     assert {ask(port) for _ in range(6)} == {"m1", "m2"}
     status, _, listed = agent.json("GET", "/1.0/listeners")
     assert listed == [{"status": "ACTIVE", "uuid": listener, "type": "UDP"}], listed
+    status, _, details = agent.json("GET", "/1.0/details")
+    assert details["listeners"] == [listener] and details["haproxy_count"] == 0, details
 
     def reported():
         for msg in env["sink"].messages(KEY):

@@ -4,11 +4,15 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "proxy/loop/event_loop.h"
@@ -25,6 +29,35 @@ namespace {
 constexpr int64_t kStopGraceMs = 1000;
 // Descriptors for VIP and check sockets, the stats socket and its clients, logs.
 constexpr rlim_t kReservedFds = 256;
+
+// One command on a predecessor's stats socket (before ours replaces it); "" when unreachable.
+std::string ask_predecessor(const std::string& path, const std::string& command) {
+    sockaddr_un un{};
+    if (path.empty() || path.size() >= sizeof(un.sun_path)) {
+        return "";
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return "";
+    }
+    timeval tv{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path, path.c_str(), path.size());
+    std::string out;
+    std::string line = command + "\n";
+    if (connect(fd, reinterpret_cast<sockaddr*>(&un), sizeof(un)) == 0 &&
+        send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+        char buf[65536];
+        ssize_t n = 0;
+        while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+            out.append(buf, static_cast<size_t>(n));
+        }
+    }
+    close(fd);
+    return out;
+}
 
 }  // namespace
 
@@ -111,6 +144,13 @@ int run_lvs(const Options& opt) {
         std::fprintf(stderr, "[WARNING] %s (reloads will not hand over listeners)\n",
                      r.error().message.c_str());
     }
+    if (!opt.soft_stop_pids.empty()) {
+        // Flows keep their servers across a reload, as IPVS's connection table does.
+        size_t adopted = engine.adopt_flows(ask_predecessor(opt.stats_socket, "show flows"));
+        if (adopted > 0) {
+            std::fprintf(stderr, "[NOTICE] took over %zu flows\n", adopted);
+        }
+    }
     std::unique_ptr<StatsServer> stats;
     if (!opt.stats_socket.empty()) {
         stats = std::make_unique<StatsServer>(loop, [&engine](const std::string& command) {
@@ -120,6 +160,9 @@ int run_lvs(const Options& opt) {
                 }
                 if (c == "show info") {
                     return engine.show_info();
+                }
+                if (c == "show flows") {
+                    return engine.show_flows();
                 }
                 return "Unknown command.\n";
             });

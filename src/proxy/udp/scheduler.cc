@@ -118,6 +118,17 @@ std::optional<int> Scheduler::pick(const ClientKey& client, int64_t now_ms) {
     return server;
 }
 
+bool Scheduler::assign(const ClientKey& client, int server, int64_t now_ms) {
+    if (server < 0 || server >= size() || !balancer_->is_up(server)) {
+        return false;
+    }
+    balancer_->take(server);
+    if (persistence_ms_ > 0) {
+        persistence_[network_of(client)] = {server, now_ms + persistence_ms_};
+    }
+    return true;
+}
+
 void Scheduler::touch(const ClientKey& client, int64_t now_ms) {
     if (persistence_ms_ == 0) {
         return;

@@ -38,6 +38,9 @@ class Scheduler {
 
     // Picks the server of a new flow and counts it; nullopt when none is eligible.
     std::optional<int> pick(const ClientKey& client, int64_t now_ms);
+    // A flow taken over from a predecessor (reload) stays on its server when that server is up,
+    // and is counted (and its client network persisted) as if picked; false otherwise.
+    bool assign(const ClientKey& client, int server, int64_t now_ms);
     // A flow of `server` ended.
     void release(int server) { balancer_->drop(server); }
     // A flow of `client` was active: its persistence lasts persistence_timeout from now.

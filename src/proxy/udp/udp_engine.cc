@@ -410,13 +410,19 @@ void UdpEngine::touch(Flow& flow) {
     lru_.splice(lru_.end(), lru_, flow.lru_);
 }
 
-Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, std::string key) {
+Flow* UdpEngine::open_flow(size_t service, size_t vip, const Endpoint& client, std::string key,
+                           int forced) {
     auto& svc = *services_[service];
     while (!lru_.empty() && flows_.size() >= settings_.max_flows) {
         close_flow(lru_.front());
     }
     ClientKey ck{address_bytes(client), client.port()};
-    auto server = svc.scheduler.pick(ck, loop_.now());
+    std::optional<int> server;
+    if (forced < 0) {
+        server = svc.scheduler.pick(ck, loop_.now());
+    } else if (svc.scheduler.assign(ck, forced, loop_.now())) {
+        server = forced;
+    }
     if (!server) {
         return nullptr;
     }
@@ -537,6 +543,62 @@ void UdpEngine::soft_stop(int64_t grace_ms) {
         }
     }
     loop_.arm_in(sweep_, 0);
+}
+
+}  // namespace octane::proxy::udp
+
+namespace octane::proxy::udp {
+
+std::string UdpEngine::show_flows() const {
+    std::string out;
+    for (const Flow* f : lru_) {
+        const auto& svc = *services_[f->service_];
+        out += svc.resolved.vips[f->vip_].to_string() + " " + f->client_.to_string() + " " +
+               svc.resolved.servers[static_cast<size_t>(f->server_)].to_string() + "\n";
+    }
+    return out;
+}
+
+size_t UdpEngine::adopt_flows(const std::string& table) {
+    size_t adopted = 0;
+    size_t start = 0;
+    while (start < table.size()) {
+        size_t end = table.find('\n', start);
+        end = end == std::string::npos ? table.size() : end;
+        std::string line = table.substr(start, end - start);
+        start = end + 1;
+        size_t a = line.find(' ');
+        size_t b = a == std::string::npos ? a : line.find(' ', a + 1);
+        if (b == std::string::npos) {
+            continue;
+        }
+        std::string vip = line.substr(0, a);
+        std::string client = line.substr(a + 1, b - a - 1);
+        std::string server = line.substr(b + 1);
+        auto peer = parse_endpoint(client);
+        if (!peer) {
+            continue;
+        }
+        for (size_t s = 0; s < services_.size(); ++s) {
+            const auto& r = services_[s]->resolved;
+            if (r.vs.protocol != "UDP") {
+                continue;
+            }
+            for (size_t v = 0; v < r.vips.size(); ++v) {
+                if (r.vips[v].to_string() != vip) {
+                    continue;
+                }
+                for (size_t m = 0; m < r.servers.size(); ++m) {
+                    std::string key = flow_key(s, v, *peer);
+                    if (r.servers[m].to_string() == server && flows_.count(key) == 0 &&
+                        open_flow(s, v, *peer, key, static_cast<int>(m)) != nullptr) {
+                        ++adopted;
+                    }
+                }
+            }
+        }
+    }
+    return adopted;
 }
 
 }  // namespace octane::proxy::udp

@@ -105,6 +105,13 @@ class UdpEngine final : public TimerHandler, public SctpRelayOwner {
     bool finished() const { return stopping_ && flows_.empty() && relays_.empty(); }
 
     std::string show_stat() const;
+    // The flow table for a successor (`show flows`): one line per flow,
+    // "<vip address:port> <client address:port> <server address:port>".
+    std::string show_flows() const;
+    // Re-creates a predecessor's flows (its show_flows()) whose VIP and server this configuration
+    // still has and whose server is up, so a reload keeps clients on their servers as IPVS
+    // keeps its connection table. Returns how many were adopted.
+    size_t adopt_flows(const std::string& table);
     std::string show_info() const;
 
     void on_timer(Timer& timer) override;
@@ -133,7 +140,9 @@ class UdpEngine final : public TimerHandler, public SctpRelayOwner {
     void on_flow_readable(Flow& flow);
     // SCTP: accepts the associations waiting on a VIP and relays each to its server.
     void on_sctp_acceptable(size_t service, int fd);
-    Flow* open_flow(size_t service, size_t vip, const Endpoint& client, std::string key);
+    // `server` < 0: the scheduler picks.
+    Flow* open_flow(size_t service, size_t vip, const Endpoint& client, std::string key,
+                    int server = -1);
     void close_flow(Flow* flow);
     void touch(Flow& flow);
     void server_state(size_t service, int server, bool up, const std::string& reason);

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 
+#include <unistd.h>
+
 #include "proxy/udp/udp_engine.h"
 
 namespace octane::proxy::udp {
@@ -96,7 +98,8 @@ std::string UdpEngine::show_stat() const {
 }
 
 std::string UdpEngine::show_info() const {
-    return "Name: octane-proxy\nMode: lvs\nCurrFlows: " + std::to_string(flows_.size()) +
+    return "Name: octane-proxy\nMode: lvs\nPid: " + std::to_string(getpid()) +
+           "\nCurrFlows: " + std::to_string(flows_.size()) +
            "\nStopping: " + (stopping_ ? "1" : "0") + "\n";
 }
 

@@ -94,6 +94,25 @@ def test_flow_idle_timeout_reschedules(tmp_path, members):
         e.stop()
 
 
+def test_reload_keeps_flows_on_their_members(engine):
+    """IPVS keeps its connection table when keepalived reloads: the new process takes over the
+    old one's flows, so each client stays on its member even when clients come back in another
+    order (a fresh round robin would swap them)."""
+    clients = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(4)]
+    try:
+        placed = [member_of(ask(engine.port, b"x", c)) for c in clients]
+        assert set(placed) == {"m1", "m2"}
+        old = engine.procs[-1]
+        engine.start(soft_stop=old.pid)
+        old.wait(10)
+        assert "took over 4 flows" in engine.log()
+        after = [member_of(ask(engine.port, b"y", c)) for c in reversed(clients)]
+        assert after == list(reversed(placed))
+    finally:
+        for c in clients:
+            c.close()
+
+
 def test_reload_hands_the_vip_over(engine):
     old = engine.procs[-1]
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import threading
 
-from proxy_harness import TcpBackend, proxy_binary, wait_until
+from proxy_harness import TcpBackend, proxy_binary, stats_command, wait_until
 
 
 def free_udp_port():
@@ -95,13 +95,18 @@ class LvsEngine:
         args += self.extra
         if soft_stop:
             args += ["-sf", str(soft_stop)]
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)
+        # A successor reads its predecessor's socket (its flows) before replacing it: ready when
+        # the socket answers with the new pid.
         log = open(self.logfile, "a")
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(proc)
-        wait_until(lambda: os.path.exists(self.sock) or proc.poll() is not None, 10,
-                   "the engine's stats socket")
+
+        def ready():
+            try:
+                return f"Pid: {proc.pid}\n" in stats_command(self.sock, "show info")
+            except OSError:
+                return False
+        wait_until(lambda: ready() or proc.poll() is not None, 10, "the engine's stats socket")
         assert proc.poll() is None, self.log()
         return proc
 

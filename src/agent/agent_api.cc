@@ -15,10 +15,6 @@ HttpResponse framework_error(int status, const std::string& text) {
     return HttpResponse{status, "application/json", {}, body.dump()};
 }
 
-HttpResponse udp_unsupported(const HttpRequest&, const http::Params&) {
-    return agent_message(400, "Invalid request",
-                         "UDP/SCTP listeners (keepalived LVS) are not supported by this agent");
-}
 
 }  // namespace
 
@@ -55,8 +51,11 @@ void AgentApi::add_routes() {
     add("GET", v + "/details", [this](R, P) { return details(); });
     add("GET", v + "/listeners", [this](R, P) { return list_listeners(); });
     add("DELETE", v + "/listeners/{lb_id}", [this](R, P p) { return delete_lb(p.at("lb_id")); });
-    add("PUT", v + "/listeners/{amphora_id}/{listener_id}/udp_listener", udp_unsupported);
-    add("GET", v + "/listeners/{listener_id}/udp_listener", udp_unsupported);
+    add("PUT", v + "/listeners/{amphora_id}/{listener_id}/udp_listener", [this](R r, P p) {
+        return upload_lvs_config(p.at("amphora_id"), p.at("listener_id"), r.body);
+    });
+    add("GET", v + "/listeners/{listener_id}/udp_listener",
+        [this](R, P p) { return get_lvs_config(p.at("listener_id")); });
     add("PUT", v + "/loadbalancer/{amphora_id}/{lb_id}/haproxy",
         [this](R r, P p) { return upload_config(p.at("amphora_id"), p.at("lb_id"), r.body); });
     for (const char* method : {"PUT", "GET", "DELETE"}) {

@@ -9,8 +9,9 @@
 // address is already local (any 127.0.0.0/8 VIP: the loopback carries it) or a NIC with the MAC
 // exists, and 404 "No suitable network interface found" otherwise, configuring nothing (no netns,
 // no extra NICs: the `local` network driver); interface rules are validated and stored in
-// <state>/interface-rules/, not loaded into nftables; UDP/SCTP listeners answer 400. VRRP
-// (vrrp_handlers.cc) runs keepalived in the engine's namespace (keepalived_supervisor.h).
+// <state>/interface-rules/, not loaded into nftables. VRRP (vrrp_handlers.cc) runs keepalived in
+// the engine's namespace (keepalived_supervisor.h). UDP/SCTP listeners (Octavia's keepalived LVS
+// calls) are served by octane-proxy --lvs, one engine per listener.
 
 #include <functional>
 #include <mutex>
@@ -41,6 +42,12 @@ class AgentApi {
     http::HttpResponse upload_config(const std::string& amphora_id, const std::string& lb_id,
                                      const std::string& body);
     http::HttpResponse get_config(const std::string& lb_id);
+    http::HttpResponse install_checked(const std::string& id, const std::string& target,
+                                       std::vector<std::string> check, const std::string& body,
+                                       int status);
+    http::HttpResponse upload_lvs_config(const std::string& amphora_id,
+                                         const std::string& listener_id, const std::string& body);
+    http::HttpResponse get_lvs_config(const std::string& listener_id);
     http::HttpResponse lb_action(const std::string& lb_id, const std::string& action);
     http::HttpResponse delete_lb(const std::string& lb_id);
     http::HttpResponse certificate(const std::string& method, const std::string& lb_id,

@@ -47,6 +47,23 @@ CLI::App* add_agent_command(CLI::App& app, AgentFlags& f) {
 
 namespace {
 
+// UDP/SCTP listeners always run on octane-proxy: the configured engine when it is octane-proxy,
+// else the octane-proxy installed beside this binary (HAProxy has no UDP side; Octavia uses
+// keepalived/IPVS, which Octane replaces).
+std::string lvs_engine_for(const std::string& engine) {
+    if (std::filesystem::path(engine).filename() == "octane-proxy") {
+        return engine;
+    }
+    std::error_code ec;
+    auto dir = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+    for (const auto& candidate : {dir / "octane-proxy", dir.parent_path() / "octane-proxy"}) {
+        if (!ec && std::filesystem::exists(candidate, ec)) {
+            return candidate.string();
+        }
+    }
+    return "octane-proxy";  // from PATH
+}
+
 std::string probe_engine_version(const std::string& engine) {
     auto outcome = run_command({engine, "-v"}, std::chrono::seconds(5));
     if (!outcome || outcome->exit_code != 0) {
@@ -78,6 +95,7 @@ int run_agent(const AgentFlags& flags) {
     std::string engine_version = probe_engine_version(o.engine);
     EngineSupervisor engines(
         {.engine = o.engine,
+         .lvs_engine = lvs_engine_for(o.engine),
          .state_dir = o.state_dir,
          .peer_name = wire::peer_name(o.amphora_id),
          .netns = o.engine_netns,

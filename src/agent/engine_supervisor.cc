@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include "agent/ready_listener.h"
 #include "agent/restart_backoff.h"
 #include "common/pidfd.h"
+#include "common/private_dir.h"
 #include "net/netns.h"
 
 namespace octane::agent {
@@ -80,8 +83,26 @@ std::string EngineSupervisor::lb_dir(const std::string& lb_id) const {
     return options_.state_dir + "/" + lb_id;
 }
 
+std::string EngineSupervisor::lvs_config_path(const std::string& listener_id) const {
+    return lb_dir(listener_id) + "/lvs.cfg";
+}
+
+std::string EngineSupervisor::lvs_stats_socket(const std::string& listener_id) const {
+    // sun_path holds 107 bytes and the state directory may be long: a short private directory,
+    // and a name that tells amphorae on one host apart (a failover runs two with one listener).
+    char name[32];
+    std::snprintf(name, sizeof(name), "/lvs-%016zx.sock",
+                  std::hash<std::string>{}(lb_dir(listener_id)));
+    return private_socket_dir() + name;
+}
+
+bool EngineSupervisor::is_lvs(const std::string& id) const {
+    std::error_code ec;
+    return fs::exists(lvs_config_path(id), ec);
+}
+
 std::string EngineSupervisor::config_path(const std::string& lb_id) const {
-    return lb_dir(lb_id) + "/haproxy.cfg";
+    return is_lvs(lb_id) ? lvs_config_path(lb_id) : lb_dir(lb_id) + "/haproxy.cfg";
 }
 
 void EngineSupervisor::start() {
@@ -100,8 +121,21 @@ void EngineSupervisor::start() {
 Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t replaces) {
     std::string dir = lb_dir(lb_id);
     std::string pid_file = dir + "/haproxy.pid";
+    bool lvs = is_lvs(lb_id);
     std::vector<std::string> argv{options_.engine, "-db", "-f", config_path(lb_id), "-p", pid_file};
-    if (!options_.peer_name.empty()) {
+    if (lvs) {
+        if (auto made = ensure_private_dir(private_socket_dir()); !made) {
+            return Unexpected(made.error());
+        }
+        argv = {options_.lvs_engine,
+                "-db",
+                "--lvs",
+                config_path(lb_id),
+                "-p",
+                pid_file,
+                "--stats-socket",
+                lvs_stats_socket(lb_id)};
+    } else if (!options_.peer_name.empty()) {
         argv.insert(argv.end(), {"-L", options_.peer_name});
     }
     if (replaces != 0) {
@@ -109,7 +143,7 @@ Result<pid_t> EngineSupervisor::spawn_locked(const std::string& lb_id, pid_t rep
     }
     SpawnOptions spawn{.output_file = dir + "/engine.log", .netns = options_.netns};
     std::optional<ReadyListener> ready;
-    if (options_.wait_ready) {
+    if (options_.wait_ready || lvs) {
         // The notification socket is abstract, so it must live in the engine's namespace.
         auto entered = net::in_netns(options_.netns, [&]() -> Result<void> {
             auto opened = ReadyListener::open();
@@ -369,7 +403,9 @@ std::vector<RunningEngine> EngineSupervisor::running() const {
     std::vector<RunningEngine> out;
     for (const auto& [lb_id, engine] : engines_) {
         if (engine.current != 0) {
-            out.push_back({lb_id, engine.current, config_path(lb_id)});
+            bool lvs = is_lvs(lb_id);
+            out.push_back(
+                {lb_id, engine.current, config_path(lb_id), lvs ? lvs_stats_socket(lb_id) : ""});
         }
     }
     return out;
@@ -379,7 +415,8 @@ std::vector<std::string> EngineSupervisor::configured_lbs() const {
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(options_.state_dir, ec)) {
-        if (entry.is_directory(ec) && fs::exists(entry.path() / "haproxy.cfg", ec)) {
+        if (entry.is_directory(ec) && (fs::exists(entry.path() / "haproxy.cfg", ec) ||
+                                       fs::exists(entry.path() / "lvs.cfg", ec))) {
             out.push_back(entry.path().filename().string());
         }
     }

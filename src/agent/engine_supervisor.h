@@ -6,6 +6,9 @@
 //   reload: the same plus `-sf <old pid>`: the new process binds, then tells the old one to finish
 //           its connections and exit (graceful; connections in flight are not cut)
 //   stop:   SIGTERM, SIGKILL after a grace period
+// A UDP/SCTP listener is supervised the same way under its listener id (docs/amphora.md §5): its
+// directory holds lvs.cfg instead of haproxy.cfg and the engine is `octane-proxy --lvs lvs.cfg
+// --stats-socket <dir>/lvs.sock`, so start, reload (-sf), restart and stop are the same.
 // A monitor thread waits in one poll on a pidfd per engine and an eventfd for commands, so an exit
 // is seen the moment it happens and an idle agent does not wake at all: an engine that dies while
 // wanted is restarted (backoff 0, 0.1 s, 0.2 s ... 5 s while it keeps crashing, the only timer); a
@@ -31,10 +34,11 @@
 namespace octane::agent {
 
 struct EngineSupervisorOptions {
-    std::string engine;     // path of octane-proxy or haproxy
-    std::string state_dir;  // <state_dir>/<lb_id>/haproxy.cfg ...
-    std::string peer_name;  // -L value (wire::peer_name of the amphora id)
-    std::string netns;      // network namespace the engine runs in, "" = ours
+    std::string engine;      // path of octane-proxy or haproxy
+    std::string lvs_engine;  // octane-proxy, for UDP/SCTP listeners (always readiness-notifying)
+    std::string state_dir;   // <state_dir>/<lb_id>/haproxy.cfg ...
+    std::string peer_name;   // -L value (wire::peer_name of the amphora id)
+    std::string netns;       // network namespace the engine runs in, "" = ours
     std::chrono::milliseconds stop_grace{5000};
     // Engines that speak the readiness notification (octane-proxy): a start or reload returns
     // once the new engine serves, or fails with its messages when it exits first.
@@ -43,9 +47,10 @@ struct EngineSupervisorOptions {
 };
 
 struct RunningEngine {
-    std::string lb_id;
+    std::string lb_id;  // or the listener id of a UDP/SCTP listener
     pid_t pid = 0;
     std::string config_path;
+    std::string lvs_stats_socket;  // UDP/SCTP listeners: their engine's stats socket
 };
 
 // Error::code of start/reload when the load balancer has no configuration.
@@ -62,8 +67,13 @@ class EngineSupervisor {
     // stopped on purpose (a `stopped` marker in its directory).
     void start();
 
+    // The lvs.cfg of a UDP/SCTP listener when its directory has one, else haproxy.cfg.
     std::string config_path(const std::string& lb_id) const;
     std::string lb_dir(const std::string& lb_id) const;
+    std::string lvs_config_path(const std::string& listener_id) const;
+    std::string lvs_stats_socket(const std::string& listener_id) const;
+    bool is_lvs(const std::string& id) const;
+    const std::string& lvs_engine() const { return options_.lvs_engine; }
 
     // Starts the engine when it is not running (no-op otherwise).
     Result<void> start_lb(const std::string& lb_id);
@@ -79,7 +89,8 @@ class EngineSupervisor {
 
     std::optional<pid_t> pid_of(const std::string& lb_id) const;
     std::vector<RunningEngine> running() const;
-    // Load balancers this agent knows (running or not), by directory with a haproxy.cfg.
+    // Load balancers (and UDP/SCTP listeners) this agent knows, running or not, by directory with
+    // a haproxy.cfg (lvs.cfg).
     std::vector<std::string> configured_lbs() const;
 
   private:

@@ -123,11 +123,14 @@ void HeartbeatSender::send_one(const HeartbeatSettings& settings) {
     }
     std::vector<wire::StatRow> rows;
     for (const auto& engine : engines_.running()) {
-        auto summary = summarize_engine_config(read_file(engine.config_path));
-        if (summary.stats_socket.empty()) {
+        std::string socket =
+            !engine.lvs_stats_socket.empty()
+                ? engine.lvs_stats_socket
+                : summarize_engine_config(read_file(engine.config_path)).stats_socket;
+        if (socket.empty()) {
             continue;
         }
-        auto text = query_stats_socket(summary.stats_socket, "show stat", kStatsTimeout);
+        auto text = query_stats_socket(socket, "show stat", kStatsTimeout);
         if (!text) {
             spdlog::debug("no stats for {}: {}", engine.lb_id, text.error().message);
             continue;

@@ -35,7 +35,13 @@ HttpResponse AgentApi::info() {
 
 HttpResponse AgentApi::details() {
     std::vector<std::string> listeners;
+    int count = 0;
     for (const auto& engine : engines_.running()) {
+        if (!engine.lvs_stats_socket.empty()) {
+            listeners.push_back(engine.lb_id);  // a UDP/SCTP listener: not a haproxy process
+            continue;
+        }
+        ++count;
         auto text = read_file(engine.config_path);
         if (text) {
             for (const auto& frontend : summarize_engine_config(*text).frontends) {
@@ -43,7 +49,6 @@ HttpResponse AgentApi::details() {
             }
         }
     }
-    int count = static_cast<int>(engines_.running().size());
     auto details = host_details(engine_version_, count, listeners, options_.state_dir);
     if (!details) {
         return agent_message(500, "Error reading host details", details.error().message);

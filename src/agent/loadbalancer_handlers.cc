@@ -35,36 +35,77 @@ HttpResponse with_etag(HttpResponse response, const std::string& etag) {
 
 }  // namespace
 
+// Writes `body` beside `target`, has the engine check it (`check` + the candidate's path), and
+// only then swaps it in: a refused file never replaces the running one.
+HttpResponse AgentApi::install_checked(const std::string& id, const std::string& target,
+                                       std::vector<std::string> check, const std::string& body,
+                                       int status) {
+    std::string dir = engines_.lb_dir(id);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    static std::atomic<uint64_t> counter{0};
+    std::string candidate = target + ".upload-" + std::to_string(++counter);
+    if (auto written = write_file_atomic(candidate, body, 0644); !written) {
+        return agent_message(500, "Error writing configuration", written.error().message);
+    }
+    check.push_back(candidate);
+    auto outcome = run_command(check, kCheckTimeout);
+    if (!outcome || outcome->exit_code != 0) {
+        fs::remove(candidate, ec);
+        std::string details = outcome ? outcome->output : outcome.error().message;
+        if (outcome && outcome->timed_out) {
+            details += "\n(configuration check timed out)";
+        }
+        spdlog::info("rejected configuration of {}: {}", id, details);
+        return agent_message(400, "Invalid request", details);
+    }
+    fs::rename(candidate, target, ec);
+    if (ec) {
+        fs::remove(candidate, ec);
+        return agent_message(500, "Error installing configuration", ec.message());
+    }
+    return with_etag(agent_message(status, "OK"), md5_hex(body));
+}
+
 HttpResponse AgentApi::upload_config(const std::string& amphora_id, const std::string& lb_id,
                                      const std::string& body) {
     if (!is_safe_id(amphora_id) || !is_safe_id(lb_id)) {
         return bad_id("amphora or load balancer id");
     }
-    std::string dir = engines_.lb_dir(lb_id);
+    if (engines_.is_lvs(lb_id)) {
+        return agent_message(409, "Conflict", lb_id + " is a UDP/SCTP listener");
+    }
+    return install_checked(lb_id, engines_.lb_dir(lb_id) + "/haproxy.cfg",
+                           {options_.engine, "-c", "-L", wire::peer_name(amphora_id), "-f"}, body,
+                           202);
+}
+
+// Octavia's keepalivedlvs upload (docs/amphora.md §5): the file is checked by the engine that
+// will serve it, answered 200 with its ETag; the caller then PUTs .../{listener_id}/reload.
+HttpResponse AgentApi::upload_lvs_config(const std::string& amphora_id,
+                                         const std::string& listener_id, const std::string& body) {
+    if (!is_safe_id(amphora_id) || !is_safe_id(listener_id)) {
+        return bad_id("amphora or listener id");
+    }
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    static std::atomic<uint64_t> counter{0};
-    std::string candidate = dir + "/haproxy.cfg.upload-" + std::to_string(++counter);
-    if (auto written = write_file_atomic(candidate, body, 0644); !written) {
-        return agent_message(500, "Error writing configuration", written.error().message);
+    if (fs::exists(engines_.lb_dir(listener_id) + "/haproxy.cfg", ec)) {
+        return agent_message(409, "Conflict", listener_id + " is a load balancer");
     }
-    auto check = run_command(
-        {options_.engine, "-c", "-L", wire::peer_name(amphora_id), "-f", candidate}, kCheckTimeout);
-    if (!check || check->exit_code != 0) {
-        fs::remove(candidate, ec);
-        std::string details = check ? check->output : check.error().message;
-        if (check && check->timed_out) {
-            details += "\n(configuration check timed out)";
-        }
-        spdlog::info("rejected configuration of {}: {}", lb_id, details);
-        return agent_message(400, "Invalid request", details);
+    return install_checked(listener_id, engines_.lvs_config_path(listener_id),
+                           {engines_.lvs_engine(), "-c", "--lvs"}, body, 200);
+}
+
+HttpResponse AgentApi::get_lvs_config(const std::string& listener_id) {
+    if (!is_safe_id(listener_id)) {
+        return bad_id("listener id");
     }
-    fs::rename(candidate, engines_.config_path(lb_id), ec);
-    if (ec) {
-        fs::remove(candidate, ec);
-        return agent_message(500, "Error installing configuration", ec.message());
+    auto text = read_file(engines_.lvs_config_path(listener_id));
+    if (!text) {
+        return agent_message(404, "UDP Listener Not Found",
+                             "No UDP listener with UUID: " + listener_id);
     }
-    return with_etag(agent_message(202, "OK"), md5_hex(body));
+    std::string etag = md5_hex(*text);
+    return with_etag(HttpResponse{200, "text/plain; charset=utf-8", {}, std::move(*text)}, etag);
 }
 
 HttpResponse AgentApi::get_config(const std::string& lb_id) {
@@ -103,7 +144,16 @@ HttpResponse AgentApi::lb_action(const std::string& lb_id, const std::string& ac
         if (outcome.error().code == kNoSuchLoadBalancer) {
             return lb_not_found(lb_id);
         }
+        if (engines_.is_lvs(lb_id)) {
+            return agent_message(500, "Failed to " + action + " keepalivedlvs listener " + lb_id,
+                                 outcome.error().message);
+        }
         return agent_message(500, "Error " + action + "ing haproxy", outcome.error().message);
+    }
+    if (engines_.is_lvs(lb_id)) {
+        // Octavia's words: its agent restarts keepalived on a reload and appends "ed".
+        std::string done = (*parsed == LbAction::kReload ? std::string("restart") : action) + "ed";
+        return agent_message(202, "OK", "keepalivedlvs listener " + lb_id + " " + done);
     }
     return agent_message(202, "OK", "haproxy daemon for " + lb_id + " " + action + " done");
 }
@@ -113,9 +163,12 @@ HttpResponse AgentApi::delete_lb(const std::string& lb_id) {
         return bad_id("load balancer id");
     }
     auto text = read_file(engines_.config_path(lb_id));
+    bool lvs = engines_.is_lvs(lb_id);
     engines_.remove_lb(lb_id);
     std::error_code ec;
-    if (text) {
+    if (lvs) {
+        fs::remove(engines_.lvs_stats_socket(lb_id), ec);
+    } else if (text) {
         auto socket = summarize_engine_config(*text).stats_socket;
         if (!socket.empty()) {
             fs::remove(socket, ec);
@@ -134,6 +187,13 @@ HttpResponse AgentApi::list_listeners() {
             continue;
         }
         bool running = engines_.pid_of(lb_id).has_value();
+        if (engines_.is_lvs(lb_id)) {
+            // Octavia's LVS listener status: the listener id and UDP or SCTP.
+            std::string type = text->find("protocol SCTP") != std::string::npos ? "SCTP" : "UDP";
+            out.push_back(wire::to_json(
+                wire::ListenerStatusEntry{running ? "ACTIVE" : "STOPPED", lb_id, type}));
+            continue;
+        }
         for (const auto& frontend : summarize_engine_config(*text).frontends) {
             wire::ListenerStatusEntry entry{running ? "ACTIVE" : "STOPPED", frontend.name,
                                             frontend.mode};

@@ -25,8 +25,6 @@ struct ApiSettings {
     std::string default_provider = "amphora";
     bool healthcheck_enabled = false;
     model::QuotaDefaults quota_defaults;  // [quotas] default_*_quota
-    // False with local amphorae: their engine has no UDP/SCTP (Octavia's keepalived LVS) side.
-    bool udp_listeners_served = true;
 };
 
 // The auth strategy: the caller's RequestContext for a request, or the response refusing it

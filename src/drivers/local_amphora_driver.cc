@@ -16,6 +16,7 @@
 #include "drivers/exit_watcher.h"
 #include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
+#include "drivers/lvs_upload.h"
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
 #include "render/haproxy_config.h"
@@ -324,12 +325,15 @@ Result<void> LocalAmphoraDriver::Impl::apply_engine(const AmphoraInfo& amphora, 
                                                     const json& load_balancer) {
     const Location* where = &at;
     std::string lb_id = load_balancer.value("id", "");
-    bool serves_something = false;
-    for (const auto& listener : load_balancer.value("listeners", json::array())) {
-        std::string protocol = listener.value("protocol", "");
-        serves_something = serves_something || (protocol != "UDP" && protocol != "SCTP");
+    auto lvs = apply_lvs_listeners(
+        load_balancer, amphora.id,
+        [&](const std::string& method, const std::string& target, const std::string& body) {
+            return call(amphora.id, *where, method, target, body, "text/plain");
+        });
+    if (!lvs) {
+        return lvs;
     }
-    if (!serves_something) {
+    if (!has_haproxy_listener(load_balancer)) {
         auto removed = call(amphora.id, *where, "DELETE", "/1.0/listeners/" + lb_id);
         if (!removed) {
             return Unexpected(removed.error());

@@ -42,6 +42,8 @@ struct HealthMonitorInput {
 struct SessionPersistenceInput {
     std::string type;  // SOURCE_IP, HTTP_COOKIE, APP_COOKIE
     std::string cookie_name;
+    int persistence_timeout = 0;          // UDP/SCTP pools; 0 = unset
+    std::string persistence_granularity;  // UDP/SCTP pools; "" = unset
 };
 
 struct PoolInput {

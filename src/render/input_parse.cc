@@ -91,7 +91,9 @@ class GraphParser {
         if (has(j, "session_persistence")) {
             const json& sp = j.at("session_persistence");
             p.session_persistence = SessionPersistenceInput{
-                required_str(sp, "type", "session_persistence"), str(sp, "cookie_name")};
+                required_str(sp, "type", "session_persistence"), str(sp, "cookie_name"),
+                static_cast<int>(num(sp, "persistence_timeout", 0)),
+                str(sp, "persistence_granularity")};
         }
         p.tls_enabled = flag(j, "tls_enabled", false);
         p.tls_container_ref = str(j, "tls_container_ref");

@@ -161,7 +161,6 @@ int run_daemon(Role role, const ServiceOptions& options) {
     settings.pagination_max_limit = options.pagination_max_limit;
     settings.api_base_uri = options.api_base_uri;
     settings.healthcheck_enabled = options.healthcheck_enabled;
-    settings.udp_listeners_served = options.amphora_driver != "local";
     settings.quota_defaults = options.quota_defaults;
     api::ApiContext context{**database, store, network, clock, settings, {}};
     context.authenticate = (*surfaces)->authenticator();

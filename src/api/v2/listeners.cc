@@ -228,15 +228,6 @@ ApiResult<TreeObject> insert_listener(Call& call, const TreeObject& lb, json att
         !ok) {
         return Unexpected(ok.error());
     }
-    // As a provider refusing an option (Octavia calls the provider after its own checks): a UDP
-    // listener the amphorae cannot serve would never appear in their heartbeats, and the health
-    // manager would take them for dead.
-    std::string protocol = attrs.value("protocol", "");
-    if ((protocol == "UDP" || protocol == "SCTP") && !call.api.settings.udp_listeners_served) {
-        return model::unsupported_option(protocol +
-                                         " listeners are not served by local amphorae (their "
-                                         "octane-proxy serves TCP, HTTP and HTTPS)");
-    }
     apply_tls_defaults(attrs);
     TreeObject listener;
     listener.id = make_uuid();

@@ -6,6 +6,7 @@
 
 #include "proxy/runtime/options.h"
 #include "proxy/runtime/process.h"
+#include "proxy/udp/lvs_process.h"
 
 namespace octane::proxy {
 namespace {
@@ -20,7 +21,10 @@ void usage() {
                  "  -D  daemonize      -db do not daemonize (foreground)\n"
                  "  -sf soft-stop the listed pids once started (graceful reload)\n"
                  "  -st hard-stop the listed pids once started\n"
-                 "  --log stdout|stderr|file:/path  extra access-log target\n");
+                 "  --log stdout|stderr|file:/path  extra access-log target\n"
+                 "       octane-proxy --lvs <keepalived LVS file> [-c] [-db] [-p <pidfile>] "
+                 "[-sf <pid>...] [--stats-socket <path>] [--udp-timeout <s>] [--max-flows <n>]\n"
+                 "  --lvs  serve one UDP/SCTP listener from Octavia's keepalived LVS file\n");
 }
 
 bool is_pid(const char* s) {
@@ -62,6 +66,22 @@ int run_cli(int argc, char** argv) {
             opt.pidfile = need("a pid file");
         } else if (a == "-L") {
             opt.local_peer = need("a peer name");
+        } else if (a == "--lvs") {
+            opt.lvs_file = need("a keepalived LVS configuration file");
+        } else if (a == "--stats-socket") {
+            opt.stats_socket = need("a socket path");
+        } else if (a == "--max-flows") {
+            opt.max_flows = std::atoi(need("a number"));
+            if (opt.max_flows <= 0) {
+                std::fprintf(stderr, "octane-proxy: --max-flows expects a positive number\n");
+                return 1;
+            }
+        } else if (a == "--udp-timeout") {
+            opt.udp_timeout_s = std::atoi(need("seconds"));
+            if (opt.udp_timeout_s <= 0) {
+                std::fprintf(stderr, "octane-proxy: --udp-timeout expects a positive number\n");
+                return 1;
+            }
         } else if (a == "--log") {
             opt.log_targets.emplace_back(need("a target"));
         } else if (a == "-sf" || a == "-st") {
@@ -86,6 +106,13 @@ int run_cli(int argc, char** argv) {
             usage();
             return 1;
         }
+    }
+    if (!opt.lvs_file.empty()) {
+        if (!opt.files.empty()) {
+            std::fprintf(stderr, "octane-proxy: --lvs and -f cannot be combined\n");
+            return 1;
+        }
+        return udp::run_lvs(opt);
     }
     if (opt.files.empty()) {
         usage();

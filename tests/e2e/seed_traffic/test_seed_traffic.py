@@ -39,8 +39,8 @@ POLL_S = 0.05
 SEED_PORT = 22
 
 
-def port_free_on(address: str, port: int) -> bool:
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def port_free_on(address: str, port: int, kind: int = socket.SOCK_STREAM) -> bool:
+    s = socket.socket(socket.AF_INET, kind)
     try:
         s.bind((address, port))
         return True

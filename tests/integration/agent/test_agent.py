@@ -58,7 +58,7 @@ def env(request):
     env = dict(engine=engine, root=root, state=state, agent=agent, sink=sink, ids=ids,
                port=frontend_port, config=config, amphora_id=amphora_id)
     yield env
-    agent.stop()
+    env["agent"].stop()  # a test may have replaced the agent
     sink.close()
     for b in backends:
         b.close()

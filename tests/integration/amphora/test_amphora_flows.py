@@ -151,29 +151,3 @@ def test_listener_that_cannot_bind_goes_error_while_the_load_balancer_keeps_serv
     assert r.status == 204, r
     h.wait_gone(client, lb_path, timeout=WAIT_S)
     assert h.local_amphora_pids(srv.state_dir) == {}
-
-
-def test_udp_listeners_are_refused_as_an_unsupported_provider_option(cloud):
-    """Local amphorae have no UDP/SCTP engine: such a listener would never show in a heartbeat and
-    its amphora would be failed over for ever; the API refuses it the way Octavia's providers
-    refuse an option (501), and a graph create with one writes nothing."""
-    _srv, client = cloud
-    r = client.post(h.LB, {"loadbalancer": {
-        "name": "udp-graph", "vip_subnet_id": subnet_id(client),
-        "listeners": [{"name": "dns", "protocol": "UDP", "protocol_port": 53}]}})
-    h.assert_fault(r, 501, contains="does not support a requested option: UDP listeners")
-    assert client.get(h.LB, params={"name": "udp-graph"}).json["loadbalancers"] == []
-
-    r = client.post(h.LB, {"loadbalancer": {"name": "udp", "vip_subnet_id": subnet_id(client)}})
-    assert r.status == 201, r
-    lb_id = r.json["loadbalancer"]["id"]
-    lb_path = "%s/%s" % (h.LB, lb_id)
-    wait_status(client, lb_path, "ACTIVE")
-    for protocol in ("UDP", "SCTP"):
-        r = client.post(h.LISTENERS, {"listener": {
-            "loadbalancer_id": lb_id, "protocol": protocol, "protocol_port": 53}})
-        h.assert_fault(r, 501, contains="%s listeners are not served" % protocol)
-    assert client.get(lb_path).json["loadbalancer"]["listeners"] == []
-    r = client.delete(lb_path)
-    assert r.status == 204, r
-    h.wait_gone(client, lb_path, timeout=WAIT_S)

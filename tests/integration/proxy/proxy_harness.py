@@ -73,11 +73,12 @@ def listening_sockets(port):
 class TcpBackend:
     """Answers every connection with its name and a newline, then echoes."""
 
-    def __init__(self, name, port=None):
+    def __init__(self, name, port=None, sock=None, address="127.0.0.1"):
         self.name = name.encode()
-        self.sock = socket.socket()
+        self.address = address
+        self.sock = sock or socket.socket()  # another stream socket: SCTP one-to-one
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port or 0))
+        self.sock.bind((address, port or 0))
         self.port = self.sock.getsockname()[1]
         self.sock.listen(512)
         self.stopped = False

@@ -13,6 +13,7 @@
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/tls/tls_context.h"
 
 namespace octane::proxy {
 namespace {
@@ -39,7 +40,7 @@ bool HttpSession::connect_to(ServerState* srv) {
     Counters::add(srv->counters.req_tot, 1);
     // Reuse this session's idle connection to that server when it has one.
     for (auto& c : conns_) {
-        if (c->srv == srv && c->fd >= 0 && c.get() != conn_) {
+        if (c->srv == srv && c->io.fd >= 0 && c.get() != conn_) {
             conn_ = c.get();
             state_ = State::kForward;
             // No read first: a close the server sent while the connection was idle was either
@@ -57,12 +58,19 @@ bool HttpSession::connect_to(ServerState* srv) {
     auto c = std::make_unique<ServerConn>();
     c->owner = this;
     c->srv = srv;
-    c->fd = *fd;
+    c->io.fd = *fd;
     conn_ = c.get();
     // Forget closed entries so a long session does not accumulate them.
-    std::erase_if(conns_, [](const auto& e) { return e->fd < 0; });
+    std::erase_if(conns_, [](const auto& e) { return e->io.fd < 0; });
     conns_.push_back(std::move(c));
-    worker_.loop().add(conn_->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, conn_);
+    if (srv->tls != nullptr) {
+        conn_->io.ssl = srv->tls->new_ssl(conn_->io.fd, server_sni(*srv));
+        if (conn_->io.ssl == nullptr) {
+            on_server_failure(true);
+            return !ending();
+        }
+    }
+    worker_.loop().add(conn_->io.fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, conn_);
     state_ = State::kConnecting;
     return true;
 }
@@ -84,7 +92,7 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
             return;
         }
-        if ((events & EPOLLERR) || socket_error(c.fd) != 0) {
+        if ((events & EPOLLERR) || socket_error(c.io.fd) != 0) {
             on_server_failure(true);
             return;
         }
@@ -94,10 +102,13 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         on_connected((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) != 0);
         return;
     }
-    if (events & (EPOLLOUT | EPOLLERR)) {
+    // TLS: a write blocked on the handshake's input resumes on input, a read blocked on room
+    // resumes on output.
+    if ((events & (EPOLLOUT | EPOLLERR)) || (c.io.write_wants_read && (events & EPOLLIN))) {
         flush_server();
     }
-    if (state_ != State::kClosed && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    if (state_ != State::kClosed && ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
+                                     (c.io.read_wants_write && (events & EPOLLOUT)))) {
         read_server();
     }
 }
@@ -121,15 +132,33 @@ bool HttpSession::idle_conn_closed(ServerConn& c, uint32_t events) {
     // The edge may be stale (bytes of the last response, read already in the same batch):
     // only a close or unexpected bytes make the connection unusable.
     char b = 0;
-    ssize_t n = recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = recv(c.io.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
     return !(n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
-void HttpSession::drop_conn(ServerConn* c) {
-    if (c->fd >= 0) {
-        worker_.loop().close_fd(c->fd);
-        c->fd = -1;
+void HttpSession::close_conn(ServerConn& c) {
+    if (c.io.fd >= 0) {
+        worker_.loop().close_fd(c.io.fd);
+        c.io.fd = -1;
     }
+    c.io.release_tls();
+}
+
+std::string HttpSession::server_sni(const ServerState& srv) const {
+    const std::string& expr = srv.cfg->tls.sni;
+    if (expr == "ssl_fc_sni") {
+        const char* name =
+            cli_.ssl == nullptr ? nullptr : SSL_get_servername(cli_.ssl, TLSEXT_NAMETYPE_host_name);
+        return name == nullptr ? "" : name;
+    }
+    if (expr.starts_with("str(")) {
+        return expr.substr(4, expr.size() - 5);
+    }
+    return "";
+}
+
+void HttpSession::drop_conn(ServerConn* c) {
+    close_conn(*c);
     if (c == conn_) {
         conn_ = nullptr;
     }
@@ -194,13 +223,14 @@ void HttpSession::flush_server() {
     }
     Exchange& x = *x_;
     while (x.to_server_off < x.to_server.size()) {
-        ssize_t n = send(conn_->fd, x.to_server.data() + x.to_server_off,
-                         x.to_server.size() - x.to_server_off, MSG_NOSIGNAL);
+        ssize_t n = conn_->io.send(x.to_server.data() + x.to_server_off,
+                                   x.to_server.size() - x.to_server_off);
         if (n < 0) {
             if (errno == EAGAIN) {
                 return;
             }
-            on_server_failure(false);
+            // A failed TLS handshake counts as a failed connect (retries, then 503), as HAProxy.
+            on_server_failure(!conn_->io.handshake_done());
             return;
         }
         x.to_server_off += static_cast<size_t>(n);
@@ -235,7 +265,7 @@ int HttpSession::relay_body_chunk(const char* data, size_t n) {
     }
     size_t sent = 0;
     while (sent < p->consumed && client_writable_) {
-        ssize_t w = send(fd_, data + sent, p->consumed - sent, MSG_NOSIGNAL);
+        ssize_t w = cli_.send(data + sent, p->consumed - sent);
         if (w < 0) {
             if (errno == EAGAIN) {
                 client_writable_ = false;
@@ -263,7 +293,7 @@ void HttpSession::read_server_once() {
     char* buf = worker_.scratch();
     bool eof = false;
     while (x.resp.size() < kMaxBuffered && x.to_client.size() - x.to_client_off < kMaxBuffered) {
-        ssize_t n = recv(conn_->fd, buf, kIoBufferSize, 0);
+        ssize_t n = conn_->io.recv(buf, kIoBufferSize);
         if (n > 0) {
             if (srv_ != nullptr) {
                 Counters::add(srv_->counters.bout, n);
@@ -300,7 +330,7 @@ void HttpSession::read_server_once() {
     process_response();
     if (eof && state_ == State::kForward) {
         if (!x.resp_head_done) {
-            on_server_failure(false);
+            on_server_failure(!conn_->io.handshake_done());
             return;
         }
         if (x.resp_body.kind() == http::BodyKind::kUntilClose && x.resp_body.on_eof()) {
@@ -445,7 +475,7 @@ void HttpSession::tunnel_pump() {
     flush_client();
     if (state_ == State::kTunnel && client_eof_ && conn_ != nullptr &&
         x.to_server_off == x.to_server.size()) {
-        shutdown(conn_->fd, SHUT_WR);
+        conn_->io.shutdown_write();
     }
 }
 

@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "common/openssl_errors.h"
 #include "proxy/tls/crt_list.h"
 #include "proxy/tls/tls_options.h"
 
@@ -116,17 +117,6 @@ std::vector<std::string> certificate_names(SSL_CTX* ctx) {
 }
 
 }  // namespace
-
-std::string openssl_errors() {
-    std::string out;
-    while (unsigned long e = ERR_get_error()) {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof buf);
-        out += out.empty() ? "" : "; ";
-        out += buf;
-    }
-    return out.empty() ? "unknown error" : out;
-}
 
 Result<std::unique_ptr<FrontendTls>> FrontendTls::build(const config::TlsOptions& t) {
     std::vector<CrtListEntry> entries;

@@ -59,7 +59,4 @@ class BackendTls {
     bool verify_ = false;
 };
 
-// The last OpenSSL errors of this thread as one line (and the queue emptied).
-std::string openssl_errors();
-
 }  // namespace octane::proxy::tls

@@ -34,6 +34,8 @@ struct Transport {
     // Decrypted bytes OpenSSL holds that no epoll edge will announce.
     bool has_pending() const;
     bool handshake_done() const;
+    // Drives a TLS handshake on its own: 1 done, 0 would block (the flags say on what), -1 failed.
+    int handshake();
     // Frees the TLS state (the fd is the caller's to close).
     void release_tls();
 

@@ -83,6 +83,26 @@ int Transport::shutdown_write() {
     return ::shutdown(fd, SHUT_WR);
 }
 
+int Transport::handshake() {
+    read_wants_write = write_wants_read = false;
+    ERR_clear_error();
+    int r = SSL_do_handshake(ssl);
+    if (r == 1) {
+        return 1;
+    }
+    switch (SSL_get_error(ssl, r)) {
+        case SSL_ERROR_WANT_READ:
+            write_wants_read = true;
+            return 0;
+        case SSL_ERROR_WANT_WRITE:
+            read_wants_write = true;
+            return 0;
+        default:
+            ERR_clear_error();
+            return -1;
+    }
+}
+
 bool Transport::has_pending() const {
     return ssl != nullptr && SSL_pending(ssl) > 0;
 }

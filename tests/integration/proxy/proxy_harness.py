@@ -107,28 +107,39 @@ class TcpBackend:
                 pass
 
 
+def http_requests(c):
+    """The request heads arriving on connection `c` (lists of lines), bodies (Content-Length)
+    read and dropped; ends at the client's FIN."""
+    buf = b""
+    while True:
+        while b"\r\n\r\n" not in buf:
+            d = c.recv(65536)
+            if not d:
+                return
+            buf += d
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin1").split("\r\n")
+        clen = sum(int(l.split(":", 1)[1]) for l in lines[1:]
+                   if l.lower().startswith("content-length:"))
+        while len(buf) < clen:
+            d = c.recv(65536)
+            if not d:
+                return
+            buf += d
+        buf = buf[clen:]
+        yield lines
+
+
 class HttpBackend(TcpBackend):
     """Minimal HTTP/1.1 keep-alive server: body = '<name> <path> xff=<X-Forwarded-For values>';
     /status/N answers N, /bytes/N N bytes, /delay/MS after MS milliseconds."""
 
     def _serve(self, c):
-        buf = b""
         try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                lines = head.decode("latin1").split("\r\n")
+            for lines in http_requests(c):
                 path = lines[0].split(" ")[1]
                 hdrs = [l.split(":", 1) for l in lines[1:] if ":" in l]
                 xff = ",".join(v.strip() for k, v in hdrs if k.lower() == "x-forwarded-for")
-                clen = sum(int(v) for k, v in hdrs if k.lower() == "content-length")
-                while len(buf) < clen:
-                    buf += c.recv(65536)
-                buf = buf[clen:]
                 status = "200 OK"
                 if path.startswith("/delay/"):  # a slow server: the reply waits this many ms
                     time.sleep(int(path[len("/delay/"):]) / 1000)

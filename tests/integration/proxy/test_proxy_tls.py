@@ -8,8 +8,8 @@ import ssl
 import threading
 
 import pytest
-from proxy_harness import (Engine, HttpBackend, defaults_section, free_port, stats_command,
-                           wait_until)
+from proxy_harness import (Engine, HttpBackend, defaults_section, free_port, http_requests,
+                           stats_command, wait_until)
 from tls_pki import Ca, write
 
 
@@ -17,16 +17,9 @@ class EchoHeaders(HttpBackend):
     """Answers '<name>' and then every request header line it got, one per line."""
 
     def _serve(self, c):
-        buf = b""
         try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                body = self.name + b"\n" + b"\n".join(head.split(b"\r\n")[1:])
+            for lines in http_requests(c):
+                body = self.name + b"\n" + "\n".join(lines[1:]).encode("latin1")
                 c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
         except OSError:
             pass

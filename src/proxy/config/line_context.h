@@ -36,6 +36,7 @@ bool parse_tls_option(const LineContext& ctx, size_t& i, TlsOptions& tls, bool b
 void parse_acl_line(ProxySection& proxy, const LineContext& ctx);
 void parse_use_backend_line(ProxySection& proxy, const LineContext& ctx);
 void parse_http_request_line(ProxySection& proxy, const LineContext& ctx);
+void parse_http_response_line(ProxySection& proxy, const LineContext& ctx);
 void parse_redirect_line(ProxySection& proxy, const LineContext& ctx);
 // `<tcp-request content|http-request> set-var(<var>) <expr>`, words[action_at] = "set-var(...)".
 void parse_set_var_rule(ProxySection& proxy, const LineContext& ctx, size_t action_at, bool http);

@@ -119,6 +119,17 @@ struct SetVarRule {
     SampleExpr expr;
 };
 
+// `http-response set-header|add-header|del-header <name> [<value>]`: Octavia renders only HSTS
+// (`set-header Strict-Transport-Security "max-age=..."`), so values are literal text and rules
+// take no condition.
+enum class HttpResponseAction { kSetHeader, kAddHeader, kDelHeader };
+struct HttpResponseRule {
+    Location loc;
+    HttpResponseAction action = HttpResponseAction::kSetHeader;
+    std::string name;
+    std::string value;
+};
+
 enum class RedirectKind { kLocation, kPrefix, kScheme };
 struct Redirect {
     Location loc;
@@ -259,6 +270,7 @@ struct ProxySection {
     std::vector<Acl> acls;
     std::vector<UseBackend> use_backends;
     std::vector<HttpRequestRule> http_request_rules;
+    std::vector<HttpResponseRule> http_response_rules;
     std::vector<Redirect> redirects;
     std::vector<ServerLine> servers;
     std::vector<RawLine> l7_lines;  // acl / http-request / redirect / use_backend, in file order

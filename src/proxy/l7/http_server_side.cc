@@ -419,14 +419,31 @@ bool HttpSession::on_response_head() {
     }
     const config::CookiePersistence& ck = be_->cfg->cookie;
     bool announce_close = must_announce_close(head);
+    bool edits = !fe_.cfg->http_response_rules.empty() || !be_->cfg->http_response_rules.empty();
     if ((x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) ||
-        head.drop_content_length || announce_close) {
+        head.drop_content_length || announce_close || edits) {
         http::MessageView view(x.resp, head);
         x.headers.reset(view);
         if (x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) {
             x.headers.add("Set-Cookie", ck.name + "=" + srv_->cfg->cookie + "; path=/");
             if (ck.nocache) {
                 x.headers.add("Cache-Control", "private");
+            }
+        }
+        // HAProxy's order: the backend's http-response rules, then the frontend's.
+        for (const auto* rules : {&be_->cfg->http_response_rules, &fe_.cfg->http_response_rules}) {
+            for (const config::HttpResponseRule& r : *rules) {
+                switch (r.action) {
+                    case config::HttpResponseAction::kSetHeader:
+                        x.headers.set(r.name, r.value);
+                        break;
+                    case config::HttpResponseAction::kAddHeader:
+                        x.headers.add(r.name, r.value);
+                        break;
+                    case config::HttpResponseAction::kDelHeader:
+                        x.headers.remove(r.name);
+                        break;
+                }
             }
         }
         if (announce_close) {

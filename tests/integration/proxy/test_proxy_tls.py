@@ -97,6 +97,7 @@ def tls_get(port, sni=None, cert=None, ca=None, path="/", alpn=None, timeout=5):
             peer = s.getpeercert() if ca else None
             cn = dict(x[0] for x in peer["subject"])["commonName"] if peer else None
             head, _, body = data.partition(b"\r\n\r\n")
+            tls_get.last_head = head.decode()
             return cn, head.split(b"\r\n")[0].decode(), body.decode(), s.selected_alpn_protocol()
 
 
@@ -107,6 +108,7 @@ global
 {defaults_section('http', ['http-keep-alive'])}frontend fe
     bind 127.0.0.1:{port} {bind_options}
     redirect scheme https if !{{ ssl_fc }}
+    http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload;"
     default_backend be
 backend be
     http-request set-header X-Forwarded-Proto https
@@ -128,6 +130,9 @@ def test_sni_selects_certificate_and_default_without_sni(pki):
         assert cn == "api.example.com" and status == "HTTP/1.1 200 OK", (cn, status)
         assert body.startswith("member\n") and "X-Forwarded-Proto: https" in body, body
         assert alpn == "http/1.1"  # h2 is refused: the engine speaks HTTP/1.x
+        # HSTS as Octavia renders it (listener hsts_* fields).
+        assert ("\r\nStrict-Transport-Security: max-age=31536000; includeSubDomains; preload;"
+                in tls_get.last_head), tls_get.last_head
         assert tls_get(port, "v2.api.example.com", ca=files["ca"])[0] == "api.example.com"
         assert tls_get(port, "www.example.com", ca=files["ca"])[0] == "www.example.com"
         assert tls_get(port, "unknown.example.org", ca=files["ca"])[0] == "www.example.com"

@@ -253,3 +253,27 @@ TEST(Parser, TlsRefusalsAreLocated) {
 
 }  // namespace
 }  // namespace octane::proxy::config
+
+namespace octane::proxy::config {
+namespace {
+
+TEST(Parser, HttpResponseHeaderEditsForHsts) {
+    auto out = parse(
+        "frontend fe\n  mode http\n  bind :80\n"
+        "  http-response set-header Strict-Transport-Security \"max-age=10; preload;\"\n"
+        "  http-response del-header Server\n"
+        "  http-response set-header X %[ssl_fc]\n"
+        "  http-response set-header Y y if TRUE\n"
+        "  http-response redirect location /x\n");
+    const auto& rules = out.config.proxies[0].http_response_rules;
+    ASSERT_EQ(rules.size(), 2u);
+    EXPECT_EQ(rules[0].name, "Strict-Transport-Security");
+    EXPECT_EQ(rules[0].value, "max-age=10; preload;");
+    EXPECT_EQ(rules[1].action, HttpResponseAction::kDelHeader);
+    EXPECT_TRUE(has_error(out, "t.cfg:6: 'http-response set-header' : log-format values"));
+    EXPECT_TRUE(has_error(out, "t.cfg:7: conditions on 'http-response' rules are not supported"));
+    EXPECT_TRUE(has_error(out, "t.cfg:8: 'http-response redirect' is not supported yet"));
+}
+
+}  // namespace
+}  // namespace octane::proxy::config

@@ -305,3 +305,31 @@ def test_reload_keeps_an_established_tls_connection(pki, tmp_path):
     finally:
         eng.stop()
         member.stop()
+
+
+def test_session_resumption_with_tickets(pki):
+    """Tickets are on by default (as HAProxy): a client offering the session of its last
+    connection resumes it, for TLS 1.3 and 1.2 alike."""
+    _, files = pki
+    member = EchoHeaders("member")
+    port = free_port()
+    eng = Engine("octane", frontend_config(port, f"ssl crt-list {files['crt_list']}", member.port))
+    try:
+        eng.start(wait_port=port)
+        for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            ctx.minimum_version = ctx.maximum_version = version
+            session, reused = None, []
+            for _ in range(3):
+                with ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5),
+                                     server_hostname="www.example.com", session=session) as s:
+                    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                    assert s.recv(65536).startswith(b"HTTP/1.1 200")
+                    reused.append(s.session_reused)
+                    session = s.session
+            assert reused == [False, True, True], (version, reused)
+    finally:
+        eng.stop()
+        member.stop()

@@ -251,12 +251,6 @@ TEST(Parser, TlsRefusalsAreLocated) {
     EXPECT_TRUE(has_error(out, "t.cfg:9: 'server' option 'verify' expects 'none' or 'required'"));
 }
 
-}  // namespace
-}  // namespace octane::proxy::config
-
-namespace octane::proxy::config {
-namespace {
-
 TEST(Parser, HttpResponseHeaderEditsForHsts) {
     auto out = parse(
         "frontend fe\n  mode http\n  bind :80\n"

@@ -11,6 +11,11 @@ The proxy runs on CPU 1 (taskset), clients and the member on CPU 0. CPU time is 
 process's utime+stime from /proc, the figure that stays comparable on a busy machine.
 
     OCTANE_BUILD_DIR=build /usr/bin/python3 bench/tls_bench.py [--seconds 10] [--idle 3000]
+
+`--plain` measures plain-HTTP keep-alive instead (the same frontend without `ssl`), and
+`--engines` takes `name=binary` entries: how a change to the HTTP session is checked for a
+regression of plain HTTP (`--plain --engines before=/tmp/old/octane-proxy,after=build/octane-proxy`,
+rows alternated by `--reps`).
 """
 import argparse
 import os
@@ -85,8 +90,10 @@ http {{ access_log off; keepalive_requests 1000000;
     return p, port
 
 
-def start_engine(kind, d, member_port):
+def start_engine(kind, binary, d, member_port, plain):
     port = free_port()
+    tls = "" if plain else (f"ssl crt-list {d}/crt-list   ciphers ECDHE-ECDSA-AES128-GCM-SHA256 "
+                            "no-sslv3 no-tlsv10 no-tlsv11 alpn h2,http/1.1,http/1.0")
     cfg = f"""global
     maxconn 8000
     nbthread 1
@@ -97,15 +104,13 @@ defaults
     timeout server 60s
     timeout connect 5s
 frontend fe
-    bind 127.0.0.1:{port} ssl crt-list {d}/crt-list   ciphers ECDHE-ECDSA-AES128-GCM-SHA256 no-sslv3 no-tlsv10 no-tlsv11 alpn h2,http/1.1,http/1.0
+    bind 127.0.0.1:{port} {tls}
     default_backend be
 backend be
     server m1 127.0.0.1:{member_port}
 """
     with open(f"{d}/{kind}.cfg", "w") as f:
         f.write(cfg)
-    binary = HAPROXY if kind == "haproxy" else os.path.join(
-        os.environ.get("OCTANE_BUILD_DIR", "build"), "octane-proxy")
     p = subprocess.Popen(["taskset", "-c", "1", binary, "-db", "-f", f"{d}/{kind}.cfg"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port, p)
@@ -124,9 +129,9 @@ def s_time(port, mode, seconds):
     return int(n), float(t)
 
 
-def wrk(port, seconds):
+def wrk(port, seconds, scheme):
     out = subprocess.run(["taskset", "-c", "0", "wrk", "-t1", "-c32", f"-d{seconds}s",
-                          f"https://127.0.0.1:{port}/"], capture_output=True, text=True,
+                          f"{scheme}://127.0.0.1:{port}/"], capture_output=True, text=True,
                          timeout=seconds * 3 + 30).stdout
     n = int(re.search(r"(\d+) requests in", out).group(1))
     return n, float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -148,17 +153,22 @@ def idle_kib(pid, port, count):
             s.close()
 
 
-def measure(kind, d, member_port, seconds, idle):
-    proc, port = start_engine(kind, d, member_port)
+def measure(kind, binary, d, member_port, seconds, idle, plain):
+    proc, port = start_engine(kind, binary, d, member_port, plain)
     try:
         row = {}
+        if plain:
+            c0 = cpu_seconds(proc.pid)
+            n, row["rps"] = wrk(port, seconds, "http")
+            row["rps_us"] = (cpu_seconds(proc.pid) - c0) * 1e6 / max(n, 1)
+            return row
         for mode, key in (("-new", "full"), ("-reuse", "resumed")):
             c0 = cpu_seconds(proc.pid)
             n, t = s_time(port, mode, seconds)
             row[key] = n / t
             row[key + "_us"] = (cpu_seconds(proc.pid) - c0) * 1e6 / max(n, 1)
         c0 = cpu_seconds(proc.pid)
-        n, rps = wrk(port, seconds)
+        n, rps = wrk(port, seconds, "https")
         row["rps"] = rps
         row["rps_us"] = (cpu_seconds(proc.pid) - c0) * 1e6 / max(n, 1)
         row["idle_kib"] = idle_kib(proc.pid, port, idle)
@@ -172,24 +182,37 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--idle", type=int, default=3000)
-    ap.add_argument("--engines", default="haproxy,octane")
+    ap.add_argument("--engines", default="")
+    ap.add_argument("--plain", action="store_true")
+    ap.add_argument("--reps", type=int, default=1)
     args = ap.parse_args()
+    octane = os.path.join(os.environ.get("OCTANE_BUILD_DIR", "build"), "octane-proxy")
+    engines = [e.split("=", 1) for e in args.engines.split(",")] if args.engines else [
+        ["haproxy", HAPROXY], ["octane", octane]]
     d = tempfile.mkdtemp(prefix="tls-bench-")
     member = None
     try:
         make_cert(d)
         member, member_port = start_member(d)
-        rows = {k: measure(k, d, member_port, args.seconds, args.idle)
-                for k in args.engines.split(",")}
+        rows = []
+        for rep in range(args.reps):
+            for name, binary in engines:
+                rows.append((name, measure(name, binary, d, member_port, args.seconds, args.idle,
+                                           args.plain)))
     finally:
         if member is not None:
             member.terminate()
             member.wait(timeout=10)
         shutil.rmtree(d, ignore_errors=True)
+    if args.plain:
+        print("| engine | HTTP ka req/s | µs/req |\n|---|---|---|")
+        for k, r in rows:
+            print(f"| {k} | {r['rps']:.0f} | {r['rps_us']:.1f} |")
+        return 0
     print("| engine | full hs/s | µs/full hs | resumed hs/s | µs/resumed hs | HTTPS ka req/s "
           "| µs/req | KiB/idle TLS conn |")
     print("|---|---|---|---|---|---|---|---|")
-    for k, r in rows.items():
+    for k, r in rows:
         print(f"| {k} | {r['full']:.0f} | {r['full_us']:.0f} | {r['resumed']:.0f} | "
               f"{r['resumed_us']:.0f} | {r['rps']:.0f} | {r['rps_us']:.1f} | {r['idle_kib']:.1f} |")
     return 0

@@ -317,7 +317,8 @@ void HttpSession::finish_exchange() {
                       0,
                       x.status,
                       &x.request_line,
-                      "--"};
+                      "--",
+                      tls_facts_.get()};
         log->write(rec);
     }
     // A soft stop does not end a connection whose response did not announce it: the client

@@ -8,7 +8,7 @@ namespace octane::proxy {
 
 void start_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
                    const tls::FrontendTls* tls) {
-    // The validator refuses TLS on a mode tcp bind (runtime/../config/tls_checks.cc).
+    // The validator refuses TLS on a mode tcp bind (config/tls_checks.cc).
     if (fe.cfg->mode == config::Mode::kHttp) {
         start_http_session(worker, fe, fd, peer, tls);
         return;

@@ -22,6 +22,7 @@ struct Transport {
     SSL* ssl = nullptr;
     bool read_wants_write = false;
     bool write_wants_read = false;
+    bool failed = false;  // a TLS error: the session must not be resumed
 
     ssize_t recv(char* buf, size_t n) {
         return ssl == nullptr ? ::recv(fd, buf, n, 0) : tls_recv(buf, n);

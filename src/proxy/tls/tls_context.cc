@@ -258,6 +258,10 @@ Result<std::unique_ptr<BackendTls>> BackendTls::build(const config::TlsOptions& 
         SSL_CTX_set_cert_store(c, *store);  // takes ownership
         SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
     }
+    // Sessions go to on_new_session only; OpenSSL's own client cache would never be looked up.
+    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(c, &BackendTls::on_new_session);
+    SSL_CTX_set_app_data(c, self.get());
     std::string alpn = alpn_wire(t.alpn);
     if (!alpn.empty() &&
         SSL_CTX_set_alpn_protos(c, reinterpret_cast<const unsigned char*>(alpn.data()),
@@ -265,6 +269,32 @@ Result<std::unique_ptr<BackendTls>> BackendTls::build(const config::TlsOptions& 
         return ssl_failure("invalid 'alpn' '" + t.alpn + "'");
     }
     return self;
+}
+
+BackendTls::~BackendTls() {
+    for (auto& [name, session] : sessions_) {
+        SSL_SESSION_free(session);
+    }
+}
+
+int BackendTls::on_new_session(SSL* ssl, SSL_SESSION* session) {
+    auto* self = static_cast<BackendTls*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    std::string_view name = sni == nullptr ? "" : sni;
+    // Bounded: an `sni` expression with many names keeps the first ones only.
+    constexpr size_t kMaxNames = 64;
+    std::lock_guard lock(self->mu_);
+    auto it = self->sessions_.find(name);
+    if (it == self->sessions_.end()) {
+        if (self->sessions_.size() >= kMaxNames) {
+            return 0;  // not kept: OpenSSL drops its reference
+        }
+        self->sessions_.emplace(std::string(name), session);
+        return 1;
+    }
+    SSL_SESSION_free(it->second);
+    it->second = session;
+    return 1;  // the reference is ours now
 }
 
 SSL* BackendTls::new_ssl(int fd, std::string_view sni) const {
@@ -275,6 +305,12 @@ SSL* BackendTls::new_ssl(int fd, std::string_view sni) const {
     }
     SSL_set_fd(ssl, fd);
     SSL_set_connect_state(ssl);
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = sessions_.find(sni); it != sessions_.end()) {
+            SSL_set_session(ssl, it->second);  // takes its own reference
+        }
+    }
     if (!sni.empty()) {
         std::string name(sni);
         SSL_set_tlsext_host_name(ssl, name.c_str());

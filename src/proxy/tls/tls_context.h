@@ -6,7 +6,9 @@
 // does); shared read-only by every worker thread afterwards (SSL_new is thread-safe on a context
 // nobody changes).
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,16 +49,24 @@ class FrontendTls {
     std::string alpn_;  // wire format
 };
 
+// Sessions are reused towards the server, as HAProxy does: the last session the server gave for
+// each SNI (a few names at most per server line) is offered by the next connection, so a server
+// that closes its connections costs a resumption, not a full handshake. Shared by the workers.
 class BackendTls {
   public:
     static Result<std::unique_ptr<BackendTls>> build(const config::TlsOptions& t);
+    ~BackendTls();
     // A client-side SSL for a connecting socket; `sni` empty = no SNI. With verification on and
     // an SNI, the certificate must also carry that name (as HAProxy checks it against `sni`).
     SSL* new_ssl(int fd, std::string_view sni) const;
 
   private:
+    static int on_new_session(SSL* ssl, SSL_SESSION* session);
+
     CtxPtr ctx_;
     bool verify_ = false;
+    mutable std::mutex mu_;
+    std::map<std::string, SSL_SESSION*, std::less<>> sessions_;  // by SNI, one reference each
 };
 
 }  // namespace octane::proxy::tls

@@ -45,6 +45,7 @@ ssize_t Transport::tls_recv(char* buf, size_t n) {
                 return 0;
             default:
                 ERR_clear_error();
+                failed = true;
                 errno = ECONNRESET;
                 return -1;
         }
@@ -69,6 +70,7 @@ ssize_t Transport::tls_send(const char* buf, size_t n) {
             return -1;
         default:
             ERR_clear_error();
+            failed = true;
             errno = EPIPE;
             return -1;
     }
@@ -99,6 +101,7 @@ int Transport::handshake() {
             return 0;
         default:
             ERR_clear_error();
+            failed = true;
             return -1;
     }
 }
@@ -112,10 +115,18 @@ bool Transport::handshake_done() const {
 }
 
 void Transport::release_tls() {
-    if (ssl != nullptr) {
-        SSL_free(ssl);
-        ssl = nullptr;
+    if (ssl == nullptr) {
+        return;
     }
+    // OpenSSL invalidates the session of a connection freed without close_notify, and most peers
+    // (HTTP clients, servers closing idle connections) close without one: a connection that ended
+    // without a TLS error keeps its session resumable, as TLS 1.3 allows.
+    if (!failed && SSL_is_init_finished(ssl)) {
+        SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    }
+    SSL_free(ssl);
+    ssl = nullptr;
+    failed = false;
 }
 
 }  // namespace octane::proxy

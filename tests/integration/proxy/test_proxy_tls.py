@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from proxy_harness import (Engine, HttpBackend, defaults_section, free_port, http_requests,
-                           stats_command, wait_until)
+                           recv_until_eof, stats_command, wait_until)
 from tls_pki import Ca, write
 
 
@@ -39,7 +39,7 @@ class HttpsMember:
 
             def do_GET(self):
                 status = member.health if self.path == "/health" else 200
-                body = f"{name} over tls".encode()
+                body = f"{name} over tls reused={self.connection.session_reused}".encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -228,6 +228,16 @@ backend wrong
                     assert d, data
                     data += d
                 assert data.startswith(b"HTTP/1.1 200"), data
+        # Each client connection gets its own server connection; the later ones resume the
+        # session of the first (as HAProxy reuses server sessions).
+        reused = []
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                reply = recv_until_eof(s)
+                assert reply.startswith(b"HTTP/1.1 200"), reply
+                reused.append(reply.split(b"reused=")[1].decode())
+        assert reused[1:] == ["True", "True"], reused
         with socket.create_connection(("127.0.0.1", port2), timeout=5) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert s.recv(4096).startswith(b"HTTP/1.1 503"), "an unverifiable member is no member"

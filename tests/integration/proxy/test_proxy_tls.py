@@ -251,6 +251,7 @@ def test_https_health_check_marks_a_member_down(pki, tmp_path):
     _, pem = ca.issue("m.example.com")
     up, failing = HttpsMember("up", write(tmp_path / "up.pem", pem)), \
         HttpsMember("failing", write(tmp_path / "f.pem", pem))
+    plain = HttpBackend("plain")  # speaks no TLS: its handshake check fails
     port = free_port()
     sock = str(tmp_path / "stats.sock")
     cfg = f"""
@@ -266,13 +267,17 @@ backend be
     http-check expect rstatus 200
     server up 127.0.0.1:{up.port} weight 1 check check-ssl verify none inter 100 fall 2 rise 1
     server failing 127.0.0.1:{failing.port} weight 1 check check-ssl verify none inter 100 fall 2 rise 1
+backend hello
+    timeout check 2s
+    server tls 127.0.0.1:{up.port} check check-ssl verify none inter 100 fall 2 rise 1
+    server plain 127.0.0.1:{plain.port} check check-ssl verify none inter 100 fall 2 rise 1
 """
     eng = Engine("octane", cfg)
 
-    def status(name):
+    def status(name, backend="be"):
         for line in stats_command(sock, "show stat").splitlines():
             f = line.split(",")
-            if len(f) > 17 and f[1] == name:
+            if len(f) > 17 and f[0] == backend and f[1] == name:
                 return f[17], f[36] if len(f) > 36 else ""
         return None, None
 
@@ -282,10 +287,16 @@ backend be
         failing.health = 500
         wait_until(lambda: status("failing")[0] == "DOWN", 10, "failing member DOWN")
         assert status("up")[0] == "UP" and status("up")[1] == "L7OK", status("up")
+        # Without httpchk a TLS check is a completed handshake (TLS-HELLO members of a TLS pool).
+        wait_until(lambda: status("plain", "hello")[0] == "DOWN", 10, "non-TLS member DOWN")
+        # This one never answers a ClientHello: the handshake times out (a reset would be L6RSP).
+        assert status("plain", "hello")[1] == "L6TOUT", status("plain", "hello")
+        assert status("tls", "hello") == ("UP", "L6OK"), status("tls", "hello")
     finally:
         eng.stop()
         up.stop()
         failing.stop()
+        plain.stop()
 
 
 def test_reload_keeps_an_established_tls_connection(pki, tmp_path):

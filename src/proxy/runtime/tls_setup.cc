@@ -16,8 +16,8 @@ std::vector<std::string> build_all(const config::Config& cfg, Snapshot* snap) {
                 }
                 auto fe = tls::FrontendTls::build(b.tls);
                 if (!fe) {
-                    errors.push_back(b.loc.str() + ": 'bind " + b.endpoint.to_string() + "' " +
-                                     fe.error().message);
+                    errors.push_back(b.loc.str() + ": 'bind " + b.endpoint.to_string() +
+                                     "' : " + fe.error().message);
                 } else if (snap != nullptr) {
                     snap->bind_tls[&b] = fe->get();
                     snap->frontend_tls.push_back(std::move(*fe));
@@ -34,7 +34,7 @@ std::vector<std::string> build_all(const config::Config& cfg, Snapshot* snap) {
             }
             auto be = tls::BackendTls::build(s.tls);
             if (!be) {
-                errors.push_back(s.loc.str() + ": 'server " + s.name + "' " + be.error().message);
+                errors.push_back(s.loc.str() + ": 'server " + s.name + "' : " + be.error().message);
                 continue;
             }
             if (snap == nullptr) {

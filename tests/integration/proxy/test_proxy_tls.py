@@ -3,6 +3,7 @@ SNI, default certificate, client authentication with CRL, the X-SSL-* headers), 
 (verification against the pool's CA), HTTPS health checks, and a reload that keeps an established
 TLS connection. Certificates are made by the test (tls_pki.py); all traffic stays on 127.0.0.1."""
 import http.server
+import subprocess
 import socket
 import ssl
 import threading
@@ -354,3 +355,25 @@ def test_session_resumption_with_tickets(pki):
     finally:
         eng.stop()
         member.stop()
+
+
+def test_check_mode_reads_the_tls_files(pki, tmp_path):
+    """`-c` loads certificates as HAProxy does: a missing crt-list or a key that does not match its
+    certificate is a located error, and nothing starts."""
+    ca, files = pki
+    cert_a = open(files["a"]).read()
+    cert_b = open(files["b"]).read()
+    mixed = cert_a[:cert_a.index("-----BEGIN PRIVATE KEY")] + cert_b[cert_b.index(
+        "-----BEGIN PRIVATE KEY"):]
+    mixed_list = write(tmp_path / "mixed-list", (write(tmp_path / "mixed.pem", mixed.encode())
+                                                 + "\n").encode())
+    for crt_list, message in [(tmp_path / "missing", "'crt-list' : cannot open file"),
+                              (mixed_list, "mixed.pem': error:05800074:x509 certificate "
+                                           "routines::key values mismatch")]:
+        eng = Engine("octane", frontend_config(free_port(), f"ssl crt-list {crt_list}", 1))
+        try:
+            r = subprocess.run(eng.command(["-c"]), capture_output=True, text=True, timeout=30)
+            assert r.returncode == 1, r.stderr
+            assert "proxy.cfg:13: 'bind 127.0.0.1:" in r.stderr and message in r.stderr, r.stderr
+        finally:
+            eng.stop()

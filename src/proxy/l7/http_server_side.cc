@@ -254,6 +254,12 @@ void HttpSession::read_server() {
     in_read_server_ = true;
     read_server_once();
     in_read_server_ = false;
+    // TLS: a read may have finished the handshake that a write of the request was waiting for;
+    // the server now waits for that request, and no event will say so.
+    if (conn_ != nullptr && conn_->io.write_wants_read && conn_->io.handshake_done() &&
+        state_ == State::kForward) {
+        flush_server();
+    }
 }
 
 int HttpSession::relay_body_chunk(const char* data, size_t n) {

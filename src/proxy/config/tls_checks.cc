@@ -27,12 +27,9 @@ void check_bind(const ProxySection& p, const BindLine& b, Diagnostics& diag) {
     }
 }
 
-void check_server(const ProxySection& p, const ServerLine& s, Diagnostics& diag) {
+void check_server(const ServerLine& s, Diagnostics& diag) {
     const TlsOptions& t = s.tls;
     const std::string where = "'server " + s.name + "' ";
-    if (t.ssl && p.mode != Mode::kHttp) {
-        diag.error(s.loc, where + ": TLS to servers in 'mode tcp' is not supported yet");
-    }
     // As HAProxy: verification is on unless 'verify none', and then needs the CA.
     bool uses_tls = t.ssl || (s.check && s.check_ssl);
     if (uses_tls && t.verify != TlsVerify::kNone && t.ca_file.empty()) {
@@ -52,7 +49,7 @@ void check_tls(const ProxySection& p, Diagnostics& diag) {
     }
     if (p.has_backend()) {
         for (const ServerLine& s : p.servers) {
-            check_server(p, s, diag);
+            check_server(s, diag);
         }
     }
 }

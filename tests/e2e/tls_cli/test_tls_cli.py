@@ -151,6 +151,23 @@ class Api:
                               self.status(path, key)))
 
 
+def pool_create(cli: Cli, api: Api, *args: str) -> dict:
+    """`pool create`, then waits until the pool (and so its load balancer) left PENDING_*: a
+    member create on a pending pool is refused with 409, as in Octavia."""
+    pool = cli.json("loadbalancer", "pool", "create", *args)
+    assert api.settle(f"/v2/lbaas/pools/{pool['id']}", "pool")[0] == "ACTIVE"
+    return pool
+
+
+def member_create(cli: Cli, api: Api, pool: dict, address: str, port: int):
+    """`member create`, then waits for the member and its pool to leave PENDING_*."""
+    member = cli.json("loadbalancer", "member", "create", "--subnet-id", "selfservice",
+                      "--address", address, "--protocol-port", str(port), pool["id"])
+    assert api.settle(f"/v2/lbaas/pools/{pool['id']}/members/{member['id']}",
+                      "member")[0] == "ACTIVE"
+    assert api.settle(f"/v2/lbaas/pools/{pool['id']}", "pool")[0] == "ACTIVE"
+
+
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
     with traffic_cloud(str(tmp_path_factory.mktemp("octane-tls-e2e"))) as srv:
@@ -182,14 +199,12 @@ def terminated(cloud, certs):
                                "--default-tls-container-ref", ref1, "--sni-container-refs", ref1,
                                ref2)
     assert api.settle(f"/v2/lbaas/listeners/{listener['id']}", "listener")[0] == "ACTIVE"
-    cli.run("loadbalancer", "pool", "create", "--name", "pool1", "--lb-algorithm",
-            "ROUND_ROBIN", "--listener", "listener1", "--protocol", "HTTP")
+    pool1 = pool_create(cli, api, "--name", "pool1", "--lb-algorithm", "ROUND_ROBIN", "--listener",
+                "listener1", "--protocol", "HTTP")
     members = [Member(a, f"member-{i + 1}") for i, a in enumerate(member_addresses(api, 2, "tls-member"))]
     try:
         for m in members:
-            cli.run("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
-                    m.address, "--protocol-port", str(m.port), "pool1")
-            api.settle(f"/v2/lbaas/loadbalancers/{lb['id']}", "loadbalancer")
+            member_create(cli, api, pool1, m.address, m.port)
         yield lb, listener, vip, port, members
     finally:
         for m in members:
@@ -245,11 +260,9 @@ def test_client_authentication_mandatory_with_crl(cloud, certs, terminated):
                                "--client-crl-container-ref", crl_ref, "--insert-headers",
                                "X-SSL-Client-DN=true")
     assert api.settle(f"/v2/lbaas/listeners/{listener['id']}", "listener")[0] == "ACTIVE"
-    cli.run("loadbalancer", "pool", "create", "--name", "pool2", "--lb-algorithm",
-            "ROUND_ROBIN", "--listener", "listener2", "--protocol", "HTTP")
-    cli.run("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
-            members[0].address, "--protocol-port", str(members[0].port), "pool2")
-    api.settle(f"/v2/lbaas/loadbalancers/{lb['id']}", "loadbalancer")
+    pool2 = pool_create(cli, api, "--name", "pool2", "--lb-algorithm", "ROUND_ROBIN", "--listener",
+                "listener2", "--protocol", "HTTP")
+    member_create(cli, api, pool2, members[0].address, members[0].port)
 
     def with_client(cn):
         extra = ["--cert", os.path.join(d, f"{cn}.crt"), "--key", os.path.join(d, f"{cn}.key")]
@@ -281,13 +294,10 @@ def test_tls_enabled_pool_verifies_members(cloud, certs, terminated):
         listener_create(cli, "--protocol-port", str(port), "--protocol", "HTTP", "--name",
                         "listener3")
         api.settle(f"/v2/lbaas/loadbalancers/{lb['id']}", "loadbalancer")
-        cli.run("loadbalancer", "pool", "create", "--name", "pool3", "--lb-algorithm",
-                "ROUND_ROBIN", "--listener", "listener3", "--protocol", "HTTP", "--enable-tls",
-                "--ca-tls-container-ref", ca_ref)
-        api.settle(f"/v2/lbaas/loadbalancers/{lb['id']}", "loadbalancer")
-        cli.run("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
-                member.address, "--protocol-port", str(member.port), "pool3")
-        assert api.settle(f"/v2/lbaas/loadbalancers/{lb['id']}", "loadbalancer")[0] == "ACTIVE"
+        pool3 = pool_create(cli, api, "--name", "pool3", "--lb-algorithm", "ROUND_ROBIN", "--listener",
+                    "listener3", "--protocol", "HTTP", "--enable-tls", "--ca-tls-container-ref",
+                    ca_ref)
+        member_create(cli, api, pool3, member.address, member.port)
 
         def answer():
             try:

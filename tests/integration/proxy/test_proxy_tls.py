@@ -3,6 +3,7 @@ SNI, default certificate, client authentication with CRL, the X-SSL-* headers), 
 (verification against the pool's CA), HTTPS health checks, and a reload that keeps an established
 TLS connection. Certificates are made by the test (tls_pki.py); all traffic stays on 127.0.0.1."""
 import http.server
+import os
 import subprocess
 import socket
 import ssl
@@ -377,3 +378,88 @@ def test_check_mode_reads_the_tls_files(pki, tmp_path):
             assert "proxy.cfg:13: 'bind 127.0.0.1:" in r.stderr and message in r.stderr, r.stderr
         finally:
             eng.stop()
+
+
+class TlsEchoMember:
+    """A TLS member that speaks first ('hello\\n') and then echoes: a TCP pool with tls_enabled."""
+
+    def __init__(self, pem_path):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(pem_path)
+        self.sock = ctx.wrap_socket(socket.create_server(("127.0.0.1", 0)), server_side=True)
+        self.port = self.sock.getsockname()[1]
+        self.stopped = False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        while not self.stopped:
+            try:
+                c, _ = self.sock.accept()  # the handshake runs here
+            except (ssl.SSLError, ConnectionError):
+                continue  # a handshake the proxy gave up (refused certificate, probe)
+            except OSError:
+                return  # closed by stop()
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def _serve(c):
+        try:
+            c.sendall(b"hello\n")
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                c.sendall(d)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def stop(self):
+        self.stopped = True
+        self.sock.close()
+
+
+def test_tcp_pool_with_tls_to_members(pki, tmp_path):
+    ca, files = pki
+    _, pem = ca.issue("member.example.com", dns=["member.example.com"])
+    member = TlsEchoMember(write(tmp_path / "m.pem", pem))
+    wrong_ca = write(tmp_path / "wrong-ca.pem", Ca("Not the member's CA").cert_pem())
+    port, port2 = free_port(), free_port()
+    cfg = f"""
+global
+    maxconn 1000
+{defaults_section('tcp')}frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+frontend fe2
+    bind 127.0.0.1:{port2}
+    default_backend wrong
+backend be
+    server m1 127.0.0.1:{member.port} ssl ca-file {files['ca']} verify required sni str(member.example.com)
+backend wrong
+    server m1 127.0.0.1:{member.port} ssl ca-file {wrong_ca} verify required sni str(member.example.com)
+"""
+    eng = Engine("octane", cfg)
+    try:
+        eng.start(wait_port=port2)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            # The member speaks first: the proxy starts the handshake without client bytes.
+            assert s.recv(64) == b"hello\n"
+            payload = os.urandom(1 << 20)  # past the point where a plain flow would splice
+            threading.Thread(target=s.sendall, args=(payload,), daemon=True).start()
+            got = b""
+            while len(got) < len(payload):
+                d = s.recv(1 << 16)
+                assert d, len(got)
+                got += d
+            assert got == payload
+        with socket.create_connection(("127.0.0.1", port2), timeout=5) as s:
+            try:
+                got = recv_until_eof(s)
+            except ConnectionResetError:  # the session ends on the failed handshake
+                got = b""
+            assert got == b"", "an unverifiable member gets no byte through"
+    finally:
+        eng.stop()
+        member.stop()

@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -59,13 +60,16 @@ def listening_sockets(port):
 class TcpBackend:
     """Answers every connection with its name and a newline, then echoes."""
 
-    def __init__(self, name, port=None):
+    def __init__(self, name, port=None, ssl_context=None):
+        """`ssl_context`: a TLS member (the handshake runs in accept())."""
         self.name = name.encode()
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port or 0))
         self.port = self.sock.getsockname()[1]
         self.sock.listen(512)
+        if ssl_context is not None:
+            self.sock = ssl_context.wrap_socket(self.sock, server_side=True)
         self.stopped = False
         self.conns = []
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -75,6 +79,8 @@ class TcpBackend:
         while not self.stopped:
             try:
                 c, _ = self.sock.accept()
+            except (ssl.SSLError, ConnectionError):
+                continue  # a TLS handshake the peer gave up (refused certificate, probe)
             except OSError:
                 return
             self.conns.append(c)

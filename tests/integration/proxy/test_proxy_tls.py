@@ -10,8 +10,8 @@ import ssl
 import threading
 
 import pytest
-from proxy_harness import (Engine, HttpBackend, defaults_section, free_port, http_requests,
-                           recv_until_eof, stats_command, wait_until)
+from proxy_harness import (Engine, HttpBackend, TcpBackend, defaults_section, free_port,
+                           http_requests, recv_until_eof, stats_command, wait_until)
 from tls_pki import Ca, write
 
 
@@ -197,27 +197,33 @@ def test_client_authentication_required_with_crl_and_x_ssl_headers(pki, tmp_path
         member.stop()
 
 
-def test_tls_to_members_verifies_against_the_pool_ca(pki, tmp_path):
-    ca, files = pki
-    _, member_pem = ca.issue("member.example.com", dns=["member.example.com"], ips=["127.0.0.1"])
-    member = HttpsMember("m1", write(tmp_path / "member.pem", member_pem))
-    wrong_ca = write(tmp_path / "wrong-ca.pem", Ca("Not the member's CA").cert_pem())
-    port, port2 = free_port(), free_port()
-    cfg = f"""
+def right_and_wrong_ca(mode, port, port2, member_port, ca, wrong_ca, options=""):
+    """Frontend `port` to the member verified against its CA, `port2` to it against another."""
+    return f"""
 global
     maxconn 1000
-{defaults_section('http', ['http-keep-alive'])}frontend fe
+{defaults_section(mode, ['http-keep-alive'] if mode == 'http' else [])}frontend fe
     bind 127.0.0.1:{port}
     default_backend be
 frontend fe2
     bind 127.0.0.1:{port2}
     default_backend wrong
 backend be
-    server m1 127.0.0.1:{member.port} ssl ca-file {files['ca']} verify required sni str(member.example.com) alpn h2,http/1.1
+    server m1 127.0.0.1:{member_port} ssl ca-file {ca} verify required {options}
 backend wrong
     retries 1
-    server m1 127.0.0.1:{member.port} ssl ca-file {wrong_ca} verify required
+    server m1 127.0.0.1:{member_port} ssl ca-file {wrong_ca} verify required {options}
 """
+
+
+def test_tls_to_members_verifies_against_the_pool_ca(pki, tmp_path):
+    ca, files = pki
+    _, member_pem = ca.issue("member.example.com", dns=["member.example.com"], ips=["127.0.0.1"])
+    member = HttpsMember("m1", write(tmp_path / "member.pem", member_pem))
+    wrong_ca = write(tmp_path / "wrong-ca.pem", Ca("Not the member's CA").cert_pem())
+    port, port2 = free_port(), free_port()
+    cfg = right_and_wrong_ca("http", port, port2, member.port, files["ca"], wrong_ca,
+                             "sni str(member.example.com) alpn h2,http/1.1")
     eng = Engine("octane", cfg)
     try:
         eng.start(wait_port=port2)
@@ -380,66 +386,21 @@ def test_check_mode_reads_the_tls_files(pki, tmp_path):
             eng.stop()
 
 
-class TlsEchoMember:
+def tls_echo_member(pem_path):
     """A TLS member that speaks first ('hello\\n') and then echoes: a TCP pool with tls_enabled."""
-
-    def __init__(self, pem_path):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(pem_path)
-        self.sock = ctx.wrap_socket(socket.create_server(("127.0.0.1", 0)), server_side=True)
-        self.port = self.sock.getsockname()[1]
-        self.stopped = False
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while not self.stopped:
-            try:
-                c, _ = self.sock.accept()  # the handshake runs here
-            except (ssl.SSLError, ConnectionError):
-                continue  # a handshake the proxy gave up (refused certificate, probe)
-            except OSError:
-                return  # closed by stop()
-            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
-
-    @staticmethod
-    def _serve(c):
-        try:
-            c.sendall(b"hello\n")
-            while True:
-                d = c.recv(65536)
-                if not d:
-                    break
-                c.sendall(d)
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def stop(self):
-        self.stopped = True
-        self.sock.close()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(pem_path)
+    return TcpBackend("hello", ssl_context=ctx)
 
 
 def test_tcp_pool_with_tls_to_members(pki, tmp_path):
     ca, files = pki
     _, pem = ca.issue("member.example.com", dns=["member.example.com"])
-    member = TlsEchoMember(write(tmp_path / "m.pem", pem))
+    member = tls_echo_member(write(tmp_path / "m.pem", pem))
     wrong_ca = write(tmp_path / "wrong-ca.pem", Ca("Not the member's CA").cert_pem())
     port, port2 = free_port(), free_port()
-    cfg = f"""
-global
-    maxconn 1000
-{defaults_section('tcp')}frontend fe
-    bind 127.0.0.1:{port}
-    default_backend be
-frontend fe2
-    bind 127.0.0.1:{port2}
-    default_backend wrong
-backend be
-    server m1 127.0.0.1:{member.port} ssl ca-file {files['ca']} verify required sni str(member.example.com)
-backend wrong
-    server m1 127.0.0.1:{member.port} ssl ca-file {wrong_ca} verify required sni str(member.example.com)
-"""
+    cfg = right_and_wrong_ca("tcp", port, port2, member.port, files["ca"], wrong_ca,
+                             "sni str(member.example.com)")
     eng = Engine("octane", cfg)
     try:
         eng.start(wait_port=port2)

@@ -9,6 +9,7 @@ packages=(
   prometheus-cpp-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnetfilter-conntrack-dev nftables
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-requests python3-openstackclient python3-octaviaclient
+  python3-cryptography
   haproxy wrk curl iproute2 procps openssh-server openssh-client keepalived
 )
 missing=()

@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "common/openssl_errors.h"
+
 namespace octane::keymanager {
 namespace {
 
@@ -25,14 +27,7 @@ template <typename T>
 using Owned = std::unique_ptr<T, Free>;
 
 std::string openssl_text() {
-    std::string out;
-    while (unsigned long code = ERR_get_error()) {
-        char buffer[256];
-        ERR_error_string_n(code, buffer, sizeof buffer);
-        out += out.empty() ? "" : "; ";
-        out += buffer;
-    }
-    return out.empty() ? "unknown error" : out;
+    return openssl_errors();
 }
 
 Owned<BIO> reader(const std::string& data) {

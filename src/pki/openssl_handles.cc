@@ -3,20 +3,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "common/openssl_errors.h"
+
 namespace octane::pki {
 
 std::string openssl_errors() {
-    std::string out;
-    unsigned long code = 0;
-    while ((code = ERR_get_error()) != 0) {
-        char buffer[256];
-        ERR_error_string_n(code, buffer, sizeof(buffer));
-        if (!out.empty()) {
-            out += "; ";
-        }
-        out += buffer;
-    }
-    return out.empty() ? "unknown OpenSSL error" : out;
+    return octane::openssl_errors();
 }
 
 namespace {

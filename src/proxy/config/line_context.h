@@ -30,9 +30,13 @@ void parse_peers_line(PeersSection& peers, const LineContext& ctx);
 // Line-level helpers shared by the proxy keyword table.
 void parse_server_line(ProxySection& proxy, const LineContext& ctx);
 void parse_bind_line(ProxySection& proxy, const LineContext& ctx);
+// One TLS option of a bind (`bind` = true) or server line at words[i] (tls_keywords.cc): false
+// when words[i] is none; otherwise consumed with its value.
+bool parse_tls_option(const LineContext& ctx, size_t& i, TlsOptions& tls, bool bind);
 void parse_acl_line(ProxySection& proxy, const LineContext& ctx);
 void parse_use_backend_line(ProxySection& proxy, const LineContext& ctx);
 void parse_http_request_line(ProxySection& proxy, const LineContext& ctx);
+void parse_http_response_line(ProxySection& proxy, const LineContext& ctx);
 void parse_redirect_line(ProxySection& proxy, const LineContext& ctx);
 // `<tcp-request content|http-request> set-var(<var>) <expr>`, words[action_at] = "set-var(...)".
 void parse_set_var_rule(ProxySection& proxy, const LineContext& ctx, size_t action_at, bool http);

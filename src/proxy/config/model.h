@@ -119,6 +119,17 @@ struct SetVarRule {
     SampleExpr expr;
 };
 
+// `http-response set-header|add-header|del-header <name> [<value>]`: Octavia renders only HSTS
+// (`set-header Strict-Transport-Security "max-age=..."`), so values are literal text and rules
+// take no condition.
+enum class HttpResponseAction { kSetHeader, kAddHeader, kDelHeader };
+struct HttpResponseRule {
+    Location loc;
+    HttpResponseAction action = HttpResponseAction::kSetHeader;
+    std::string name;
+    std::string value;
+};
+
 enum class RedirectKind { kLocation, kPrefix, kScheme };
 struct Redirect {
     Location loc;
@@ -163,6 +174,24 @@ struct StickRule {
     std::string fetch;  // "src", "req.cook(X)", "res.cook(X)"
 };
 
+// TLS options of a `bind` (termination) or a `server` (origination) line, as written. Turned into
+// OpenSSL contexts by proxy/tls/tls_context.h, which also reads the files they name.
+enum class TlsVerify { kDefault, kNone, kOptional, kRequired };
+struct TlsOptions {
+    bool ssl = false;
+    std::string crt_list;           // bind: `crt-list <file>`
+    std::vector<std::string> crts;  // bind: `crt <pem>` (repeatable); server: the client cert
+    std::string ca_file, crl_file;
+    TlsVerify verify = TlsVerify::kDefault;
+    std::string ciphers, ciphersuites;
+    std::string alpn;  // comma-separated as written
+    std::string sni;   // server: the sample expression of `sni`
+    // Allowed protocol range as the no-* / ssl-min-ver / ssl-max-ver options leave it:
+    // 0 = SSLv3, 1 = TLSv1.0, ..., 4 = TLSv1.3.
+    unsigned no_versions = 0;  // bit i set = version i refused
+    int min_ver = -1, max_ver = -1;
+};
+
 struct ServerLine {
     Location loc;
     std::string name;
@@ -180,6 +209,9 @@ struct ServerLine {
     std::string cookie;
     ProxyProtocol send_proxy = ProxyProtocol::kNone;
     int maxconn = 0;
+    TlsOptions tls;
+    bool check_ssl = false;  // `check-ssl`: health checks over TLS (implied by `ssl`)
+    std::string check_alpn;
 };
 
 struct BindLine {
@@ -187,6 +219,7 @@ struct BindLine {
     Endpoint endpoint;
     int backlog = 0;
     std::string name;
+    TlsOptions tls;
 };
 
 struct Timeouts {
@@ -237,6 +270,7 @@ struct ProxySection {
     std::vector<Acl> acls;
     std::vector<UseBackend> use_backends;
     std::vector<HttpRequestRule> http_request_rules;
+    std::vector<HttpResponseRule> http_response_rules;
     std::vector<Redirect> redirects;
     std::vector<ServerLine> servers;
     std::vector<RawLine> l7_lines;  // acl / http-request / redirect / use_backend, in file order

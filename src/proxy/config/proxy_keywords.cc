@@ -442,6 +442,7 @@ const struct {
     {"acl", kF | kB, parse_acl_line},
     {"use_backend", kF, parse_use_backend_line},
     {"http-request", kF | kB, parse_http_request_line},
+    {"http-response", kF | kB, parse_http_response_line},
     {"redirect", kF | kB, parse_redirect_line},
     {"http-check", kD | kB, kw_http_check},
     {"cookie", kD | kB, kw_cookie},

@@ -219,6 +219,41 @@ void parse_http_request_line(ProxySection& proxy, const LineContext& ctx) {
     }
 }
 
+void parse_http_response_line(ProxySection& proxy, const LineContext& ctx) {
+    const auto& w = ctx.words;
+    const std::string a = w.size() > 1 ? w[1] : "";
+    HttpResponseRule r;
+    r.loc = ctx.loc;
+    size_t next = 0;
+    if (a == "set-header" || a == "add-header") {
+        r.action =
+            a == "set-header" ? HttpResponseAction::kSetHeader : HttpResponseAction::kAddHeader;
+        next = 4;
+    } else if (a == "del-header") {
+        r.action = HttpResponseAction::kDelHeader;
+        next = 3;
+    } else {
+        ctx.error("'http-response " + a + "' is not supported yet (only set-header, add-header, " +
+                  "del-header)");
+        return;
+    }
+    if (w.size() < next) {
+        ctx.error("'http-response " + a + "' expects <name>" + (next == 4 ? " <value>" : ""));
+        return;
+    }
+    r.name = w[2];
+    r.value = next == 4 ? w[3] : "";
+    if (w.size() > next) {
+        ctx.error("conditions on 'http-response' rules are not supported yet");
+        return;
+    }
+    if (r.value.find('%') != std::string::npos) {
+        ctx.error("'http-response " + a + "' : log-format values ('%') are not supported yet");
+        return;
+    }
+    proxy.http_response_rules.push_back(std::move(r));
+}
+
 void parse_redirect_line(ProxySection& proxy, const LineContext& ctx) {
     const auto& w = ctx.words;
     Redirect r;

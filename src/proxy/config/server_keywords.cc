@@ -48,19 +48,6 @@ bool take_duration(const LineContext& ctx, size_t& i, Millis& out) {
     return true;
 }
 
-// Server options that only make sense with TLS; rejected together with `ssl` itself.
-bool is_tls_option(std::string_view o) {
-    return o == "ssl" || o == "check-ssl" || o == "verify" || o == "sni" || o == "ciphers" ||
-           o == "ca-file" || o == "crl-file" || o == "crt" || o == "alpn" || o == "check-alpn" ||
-           o == "no-sslv3" || o == "no-tlsv10" || o == "no-tlsv11" || o == "no-tlsv12" ||
-           o == "no-tlsv13" || o == "send-proxy-v2-ssl-cn" || o == "ciphersuites";
-}
-
-bool tls_option_has_value(std::string_view o) {
-    return o == "verify" || o == "sni" || o == "ciphers" || o == "ca-file" || o == "crl-file" ||
-           o == "crt" || o == "alpn" || o == "check-alpn" || o == "ciphersuites";
-}
-
 }  // namespace
 
 void parse_server_line(ProxySection& proxy, const LineContext& ctx) {
@@ -78,7 +65,6 @@ void parse_server_line(ProxySection& proxy, const LineContext& ctx) {
         return;
     }
     s.endpoint = *ep;
-    bool tls_reported = false;
     for (size_t i = 3; i < w.size(); ++i) {
         const std::string& o = w[i];
         std::string v;
@@ -122,15 +108,15 @@ void parse_server_line(ProxySection& proxy, const LineContext& ctx) {
             s.send_proxy = ProxyProtocol::kV2;
         } else if (o == "maxconn") {
             take_int(ctx, i, s.maxconn, 0, 10'000'000);
-        } else if (is_tls_option(o)) {
-            if (!tls_reported) {
-                ctx.error("'server " + s.name + "' : TLS to servers ('" + o +
-                          "') is not supported yet");
-                tls_reported = true;
-            }
-            if (tls_option_has_value(o)) {
-                ++i;
-            }
+        } else if (o == "check-ssl") {
+            s.check_ssl = true;
+        } else if (o == "no-check-ssl") {
+            s.check_ssl = false;
+        } else if (o == "check-alpn") {
+            take_value(ctx, i, s.check_alpn);
+        } else if (o == "send-proxy-v2-ssl-cn") {
+            ctx.error("'server " + s.name + "' : 'send-proxy-v2-ssl-cn' is not supported yet");
+        } else if (parse_tls_option(ctx, i, s.tls, false)) {
         } else {
             ctx.error("'server " + s.name + "' : unknown option '" + o + "'");
             break;  // what follows cannot be interpreted reliably (HAProxy stops here too)
@@ -172,22 +158,13 @@ void parse_bind_line(ProxySection& proxy, const LineContext& ctx) {
         }
         start = comma + 1;
     }
-    bool tls_reported = false;
     for (size_t i = 2; i < w.size(); ++i) {
         const std::string& o = w[i];
         if (o == "backlog") {
             take_int(ctx, i, b.backlog, 1, 1'000'000);
         } else if (o == "name") {
             take_value(ctx, i, b.name);
-        } else if (o == "crt-list" || o == "ssl" || o == "crt" || is_tls_option(o)) {
-            if (!tls_reported) {
-                ctx.error("'bind " + w[1] + "' : TLS termination ('" + o +
-                          "') is not supported yet");
-                tls_reported = true;
-            }
-            if (o == "crt-list" || o == "crt" || tls_option_has_value(o)) {
-                ++i;
-            }
+        } else if (parse_tls_option(ctx, i, b.tls, true)) {
         } else if (o == "transparent" || o == "defer-accept" || o == "v4v6" || o == "v6only") {
         } else {
             ctx.error("'bind " + w[1] + "' : unknown option '" + o + "'");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "proxy/config/parser.h"
+#include "proxy/config/tls_checks.h"
 #include "proxy/http/l7_rules.h"
 
 namespace octane::proxy::config {
@@ -134,6 +135,7 @@ void validate_config(const Config& config, Diagnostics& diag) {
         if (p.has_backend()) {
             check_backend(config, p, diag);
         }
+        check_tls(p, diag);
     }
     for (const auto& ps : config.peers) {
         diag.warning(ps.loc, "peers section '" + ps.name +

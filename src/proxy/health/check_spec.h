@@ -13,6 +13,10 @@
 #include "proxy/config/model.h"
 #include "proxy/io/address.h"
 
+namespace octane::proxy::tls {
+class BackendTls;
+}
+
 namespace octane::proxy::health {
 
 // kSslHello: `option ssl-hello-chk` (a TLS ClientHello must get a handshake record back);
@@ -54,6 +58,9 @@ struct CheckSpec {
     std::vector<std::string> argv;  // external check: program and its arguments
     std::vector<std::string> env;   // external check: NAME=value entries
     std::shared_ptr<HttpExpect> expect;
+    // `check-ssl` (or a server with `ssl`): the probe runs over TLS; a TCP check then passes
+    // once the handshake completes (HAProxy's L6OK).
+    const tls::BackendTls* tls = nullptr;
 };
 
 // Builds the HTTP check request as HAProxy sends it for `option httpchk` + `http-check send`.

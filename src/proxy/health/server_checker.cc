@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "proxy/io/socket_ops.h"
+#include "proxy/tls/tls_context.h"
 
 namespace octane::proxy::health {
 namespace {
@@ -23,6 +24,7 @@ ServerChecker::ServerChecker(EventLoop& loop, CheckSpec spec, RiseFall machine,
 
 ServerChecker::~ServerChecker() {
     loop_.cancel(timer_);
+    io_.release_tls();
     if (fd_ >= 0) {
         close(fd_);
     }
@@ -49,7 +51,11 @@ void ServerChecker::on_timer(Timer&) {
         finish(false, "PROCTOUT", 0);
         return;
     }
-    finish(false, phase_ == Phase::kConnecting ? "L4TOUT" : "L7TOUT", 0);
+    finish(false,
+           phase_ == Phase::kConnecting  ? "L4TOUT"
+           : phase_ == Phase::kHandshake ? "L6TOUT"
+                                         : "L7TOUT",
+           0);
 }
 
 void ServerChecker::launch() {
@@ -129,14 +135,33 @@ void ServerChecker::on_io(uint32_t events, unsigned) {
             finish(false, "L4CON", 0);
             return;
         }
-        if (spec_.kind == CheckKind::kTcp) {
+        if (spec_.tls != nullptr) {
+            io_.fd = fd_;
+            io_.ssl = spec_.tls->new_ssl(fd_, "");
+            if (io_.ssl == nullptr) {
+                finish(false, "L6RSP", 0);
+                return;
+            }
+        }
+        loop_.arm_in(timer_, spec_.read_timeout_ms);
+        if (spec_.kind == CheckKind::kTcp && spec_.tls == nullptr) {
             finish(true, "L4OK", 0);
             return;
         }
+        if (spec_.kind == CheckKind::kTcp) {
+            phase_ = Phase::kHandshake;
+            handshake();
+            return;
+        }
         phase_ = Phase::kSending;
-        loop_.arm_in(timer_, spec_.read_timeout_ms);
     }
-    if (phase_ == Phase::kSending && (events & EPOLLOUT) != 0) {
+    if (phase_ == Phase::kHandshake) {
+        handshake();
+        return;
+    }
+    // TLS: the request's write may wait for the handshake's input.
+    if (phase_ == Phase::kSending &&
+        ((events & EPOLLOUT) != 0 || (io_.write_wants_read && (events & EPOLLIN) != 0))) {
         if (!send_request()) {
             return;
         }
@@ -148,13 +173,15 @@ void ServerChecker::on_io(uint32_t events, unsigned) {
 
 bool ServerChecker::send_request() {
     while (sent_ < spec_.request.size()) {
-        ssize_t n =
-            send(fd_, spec_.request.data() + sent_, spec_.request.size() - sent_, MSG_NOSIGNAL);
+        ssize_t n = io_.ssl != nullptr
+                        ? io_.send(spec_.request.data() + sent_, spec_.request.size() - sent_)
+                        : send(fd_, spec_.request.data() + sent_, spec_.request.size() - sent_,
+                               MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN) {
                 return false;
             }
-            finish(false, "L7RSP", 0);
+            finish(false, io_.handshake_done() ? "L7RSP" : "L6RSP", 0);
             return false;
         }
         sent_ += static_cast<size_t>(n);
@@ -178,7 +205,8 @@ void ServerChecker::on_readable() {
     char buf[4096];
     bool eof = false;
     while (true) {
-        ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+        ssize_t n =
+            io_.ssl != nullptr ? io_.recv(buf, sizeof(buf)) : recv(fd_, buf, sizeof(buf), 0);
         if (n > 0) {
             if (response_.size() < kMaxResponse) {
                 response_.append(buf, static_cast<size_t>(n));
@@ -212,7 +240,17 @@ void ServerChecker::on_readable() {
     finish(ok, ok ? "L7OK" : "L7STS", status);
 }
 
+void ServerChecker::handshake() {
+    int r = io_.handshake();
+    if (r == 0) {
+        return;  // the next event goes on
+    }
+    finish(r > 0, r > 0 ? "L6OK" : "L6RSP", 0);
+}
+
 void ServerChecker::finish(bool passed, const char* status, int code) {
+    io_.release_tls();
+    io_.fd = -1;
     if (fd_ >= 0) {
         loop_.close_fd(fd_);
         fd_ = -1;

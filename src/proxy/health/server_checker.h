@@ -8,6 +8,7 @@
 
 #include "proxy/health/check_spec.h"
 #include "proxy/health/rise_fall.h"
+#include "proxy/io/transport.h"
 #include "proxy/loop/event_loop.h"
 
 namespace octane::proxy::health {
@@ -43,13 +44,14 @@ class ServerChecker final : public IoHandler, public TimerHandler {
     void on_timer(Timer& timer) override;
 
   private:
-    enum class Phase { kIdle, kConnecting, kSending, kReading };
+    enum class Phase { kIdle, kConnecting, kHandshake, kSending, kReading };
     void launch();
     void launch_external();
     void on_external_exit();
     void finish(bool passed, const char* status, int code);
     void on_readable();
     bool send_request();
+    void handshake();
 
     EventLoop& loop_;
     CheckSpec spec_;
@@ -58,6 +60,7 @@ class ServerChecker final : public IoHandler, public TimerHandler {
     Timer timer_;
     Phase phase_ = Phase::kIdle;
     int fd_ = -1;
+    Transport io_;  // the probe's stream (io_.fd = fd_ while connected)
     int pid_ = -1;  // external check child
     int64_t started_ms_ = 0;
     size_t sent_ = 0;

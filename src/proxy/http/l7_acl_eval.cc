@@ -1,5 +1,6 @@
 // Per-request side of the ACLs: extracting samples from the request and matching patterns.
 
+#include <cstdlib>
 #include <regex>
 
 #include "proxy/http/http_chars.h"
@@ -124,6 +125,48 @@ bool Acl::match_sample(std::string_view sample) const {
     return false;
 }
 
+bool Acl::match_integer(long value) const {
+    const std::string& op = patterns_.size() == 2 ? patterns_[0] : std::string("eq");
+    long n = std::strtol(patterns_.back().c_str(), nullptr, 10);
+    return op == "eq"   ? value == n
+           : op == "ne" ? value != n
+           : op == "lt" ? value < n
+           : op == "le" ? value <= n
+           : op == "gt" ? value > n
+                        : value >= n;
+}
+
+bool Acl::matches_tls(const ConnectionFacts& conn) const {
+    // Samples that do not exist (plain connection, no client certificate) match nothing.
+    const TlsFacts* t = conn.tls;
+    switch (fetch_) {
+        case Fetch::kSslFc:
+            return method_ == MatchMethod::kFound ? conn.ssl : match_sample(conn.ssl ? "1" : "0");
+        case Fetch::kSslCUsed: {
+            bool used = t != nullptr && t->has_cert;
+            return method_ == MatchMethod::kFound ? used : match_sample(used ? "1" : "0");
+        }
+        case Fetch::kSslCVerify:
+            return t != nullptr && match_integer(t->verify);
+        case Fetch::kSslCSDn: {
+            if (t == nullptr || !t->has_cert) {
+                return false;
+            }
+            if (arg_.empty()) {
+                return match_sample(t->s_dn);
+            }
+            const std::string* v = t->s_dn_entry(arg_);
+            return v != nullptr && match_sample(*v);
+        }
+        case Fetch::kSslCIDn:
+            return t != nullptr && t->has_cert && match_sample(t->i_dn);
+        case Fetch::kSslFcSni:
+            return t != nullptr && !t->sni.empty() && match_sample(t->sni);
+        default:
+            return false;
+    }
+}
+
 bool Acl::matches(const RequestContext& req) const {
     const MessageView& m = req.msg;
     switch (fetch_) {
@@ -152,6 +195,13 @@ bool Acl::matches(const RequestContext& req) const {
                 return for_each_cookie(v, arg_,
                                        [&](std::string_view c) { return !match_sample(c); });
             });
+        case Fetch::kSslFc:
+        case Fetch::kSslCUsed:
+        case Fetch::kSslCVerify:
+        case Fetch::kSslCSDn:
+        case Fetch::kSslCIDn:
+        case Fetch::kSslFcSni:
+            return matches_tls(req.conn);
     }
     return false;
 }

@@ -1,5 +1,6 @@
 #include "proxy/http/l7_match.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace octane::proxy::http {
@@ -44,6 +45,21 @@ bool method_from_name(std::string_view name, MatchMethod* m) {
     return !name.empty() && suffix_method(with_underscore, m);
 }
 
+struct TlsFetchName {
+    std::string_view name;
+    Fetch fetch;
+    bool takes_arg;
+};
+constexpr TlsFetchName kTlsFetches[] = {
+    {"ssl_fc", Fetch::kSslFc, false},
+    {"ssl_c_used", Fetch::kSslCUsed, false},
+    {"ssl_fc_has_crt", Fetch::kSslCUsed, false},
+    {"ssl_c_verify", Fetch::kSslCVerify, false},
+    {"ssl_c_s_dn", Fetch::kSslCSDn, true},
+    {"ssl_c_i_dn", Fetch::kSslCIDn, false},
+    {"ssl_fc_sni", Fetch::kSslFcSni, false},
+};
+
 bool is_tls_fetch(std::string_view base) {
     return base.substr(0, 4) == "ssl_" || base == "req.ssl_sni";
 }
@@ -60,8 +76,13 @@ Result<FetchSpec> parse_fetch(std::string_view word) {
         arg = std::string(word.substr(open + 1, word.size() - open - 2));
     }
     if (is_tls_fetch(base)) {
-        return acl_error(AclErrc::kUnsupported, "fetch '" + std::string(word) +
-                                                    "' is not supported yet (TLS termination)");
+        for (const auto& t : kTlsFetches) {
+            if (t.name == base && (t.takes_arg || arg.empty())) {
+                return FetchSpec{t.fetch, MatchMethod::kStr, std::move(arg)};
+            }
+        }
+        return acl_error(AclErrc::kUnsupported,
+                         "fetch '" + std::string(word) + "' is not supported yet");
     }
     if (arg.find(',') != std::string::npos) {
         return acl_error(AclErrc::kUnsupported, "fetch occurrence argument in '" +
@@ -147,6 +168,26 @@ Result<Acl> Acl::compile(std::span<const std::string> words) {
         }
     }
     acl.patterns_.assign(words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+    // Booleans match when true without a pattern, as in HAProxy (`acl x ssl_c_used`).
+    bool boolean = acl.fetch_ == Fetch::kSslFc || acl.fetch_ == Fetch::kSslCUsed;
+    if (boolean && acl.patterns_.empty()) {
+        acl.method_ = MatchMethod::kFound;
+    }
+    if (acl.fetch_ == Fetch::kSslCVerify) {
+        // `[eq|ne|lt|le|gt|ge] N`, or N alone for equality.
+        auto& p = acl.patterns_;
+        static constexpr std::string_view kOps[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+        bool op =
+            p.size() == 2 && std::find(std::begin(kOps), std::end(kOps), p[0]) != std::end(kOps);
+        const std::string& number = p.empty() ? std::string() : p.back();
+        bool numeric =
+            !number.empty() && number.find_first_not_of("-0123456789") == std::string::npos;
+        if (!numeric || (p.size() != 1 && !op)) {
+            return acl_error(AclErrc::kSyntax,
+                             "acl 'ssl_c_verify' expects '[eq|ne|lt|le|gt|ge] <integer>'");
+        }
+        return acl;
+    }
     if (acl.method_ == MatchMethod::kFound && !acl.patterns_.empty()) {
         return acl_error(AclErrc::kSyntax, "'-m found' takes no pattern");
     }

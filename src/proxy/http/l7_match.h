@@ -7,10 +7,11 @@
 // Supported fetches: req.hdr(name) / hdr(name) and hdr_{beg,end,sub,reg,dir,dom,len}(name)
 // (comma-split values, every occurrence), req.fhdr(name) (whole values), path / path_* , url /
 // url_*, req.cook(name) / cook(name) and their _* derivatives, method; predefined ACLs TRUE, FALSE,
-// HTTP, HTTP_1.0, HTTP_1.1, METH_*. TLS fetches (ssl_c_used, ssl_c_verify, ssl_c_s_dn(...), ssl_fc,
-// ssl_fc_sni) parse to an AclErrc::kUnsupported error "not supported yet": TLS termination is a
-// later issue. Regexes use std::regex (ECMAScript, libstdc++'s non-backtracking executor so a long
-// header cannot exhaust the stack); HAProxy uses PCRE, and libpcre2-dev is not installed here.
+// HTTP, HTTP_1.0, HTTP_1.1, METH_*. TLS fetches: ssl_fc, ssl_c_used / ssl_fc_has_crt (booleans:
+// no pattern needed), ssl_c_verify (integer: `[eq|ne|lt|le|gt|ge] N`), ssl_c_s_dn[(entry)],
+// ssl_c_i_dn, ssl_fc_sni (strings). Regexes use std::regex (ECMAScript, libstdc++'s
+// non-backtracking executor so a long header cannot exhaust the stack); HAProxy uses PCRE, and
+// libpcre2-dev is not installed here.
 
 #include <cstdint>
 #include <memory>
@@ -23,13 +24,30 @@
 #include "common/result.h"
 #include "proxy/http/header_map.h"
 #include "proxy/http/http_message.h"
+#include "proxy/http/tls_facts.h"
 
 namespace octane::proxy::http {
 
 // Config-time failures: Error.code is one of these, Error.message names the offending word.
 enum class AclErrc : int { kSyntax = 1, kUnsupported = 2, kUnknownAcl = 3, kBadRegex = 4 };
 
-enum class Fetch : uint8_t { kHdr, kFhdr, kPath, kUrl, kCookie, kMethod, kVersion, kConstant };
+enum class Fetch : uint8_t {
+    kHdr,
+    kFhdr,
+    kPath,
+    kUrl,
+    kCookie,
+    kMethod,
+    kVersion,
+    kConstant,
+    // TLS (tls_facts.h): booleans, the verify result (integer), strings.
+    kSslFc,
+    kSslCUsed,
+    kSslCVerify,
+    kSslCSDn,
+    kSslCIDn,
+    kSslFcSni,
+};
 enum class MatchMethod : uint8_t { kStr, kBeg, kEnd, kSub, kReg, kFound, kDir, kDom, kLen };
 
 // What the request offers besides its head; the session fills it.
@@ -38,6 +56,7 @@ struct ConnectionFacts {
     uint16_t src_port = 0;
     uint16_t dst_port = 0;
     bool ssl = false;
+    const TlsFacts* tls = nullptr;  // set on TLS connections
 };
 
 // A request as the L7 rules see it: the parsed head, the header edits made so far by earlier
@@ -65,6 +84,8 @@ class Acl {
   private:
     bool match_sample(std::string_view sample) const;
     bool match_pattern(std::string_view sample, size_t index) const;
+    bool match_integer(long value) const;
+    bool matches_tls(const ConnectionFacts& conn) const;
 
     Fetch fetch_ = Fetch::kConstant;
     MatchMethod method_ = MatchMethod::kStr;

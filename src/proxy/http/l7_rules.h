@@ -51,10 +51,26 @@ class L7Rules {
 
   private:
     // A log-format string reduced to what Octavia emits: literal text and %[dst_port], %[src],
-    // %[src_port], %[ssl_fc].
+    // %[src_port], %[ssl_fc], and the client certificate fetches of its X-SSL-* headers, each
+    // optionally quoted (`%{+Q}[...]`).
     struct FormatPart {
-        enum class Kind : uint8_t { kLiteral, kDstPort, kSrc, kSrcPort, kSslFc } kind;
+        enum class Kind : uint8_t {
+            kLiteral,
+            kDstPort,
+            kSrc,
+            kSrcPort,
+            kSslFc,
+            kSslCVerify,
+            kSslCUsed,
+            kSslCSDn,  // text = the entry name, empty for the whole DN
+            kSslCIDn,
+            kSslCSha1Hex,
+            kSslCNotBefore,
+            kSslCNotAfter,
+            kSslFcSni,
+        } kind;
         std::string text;
+        bool quote = false;
     };
     enum class HttpAction : uint8_t { kDeny, kReject, kSetHeader, kAddHeader, kDelHeader };
     struct HttpRule {
@@ -84,6 +100,7 @@ class L7Rules {
     Result<void> add_use_backend(std::span<const std::string> words);
     static Result<std::vector<FormatPart>> compile_format(std::string_view format);
     static std::string render(const std::vector<FormatPart>& parts, const ConnectionFacts& conn);
+    static void append_tls(std::string& out, const FormatPart& p, const ConnectionFacts& conn);
     static std::string build_location(const RedirectRule& r, const MessageView& msg,
                                       const HeaderMap& headers);
 

@@ -33,14 +33,41 @@ Result<std::vector<L7Rules::FormatPart>> L7Rules::compile_format(std::string_vie
             ++i;
             continue;
         }
-        size_t close = f.find(']', i);
-        if (i + 1 >= f.size() || f[i + 1] != '[' || close == std::string_view::npos) {
-            return format_error(AclErrc::kUnsupported, "log-format '" + std::string(f) +
-                                                           "' is not supported (only %[fetch])");
+        bool quote = false;
+        size_t open = i + 1;
+        if (f.substr(open, 5) == "{+Q}[") {
+            quote = true;
+            open += 4;
         }
-        std::string_view fetch = f.substr(i + 2, close - i - 2);
+        size_t close = f.find(']', open);
+        if (open >= f.size() || f[open] != '[' || close == std::string_view::npos) {
+            return format_error(AclErrc::kUnsupported,
+                                "log-format '" + std::string(f) +
+                                    "' is not supported (only %[fetch] and %{+Q}[fetch])");
+        }
+        std::string_view fetch = f.substr(open + 1, close - open - 1);
         FormatPart::Kind kind;
-        if (fetch == "dst_port") {
+        std::string arg;
+        if (fetch.starts_with("ssl_c_s_dn(") && fetch.ends_with(")")) {
+            kind = FormatPart::Kind::kSslCSDn;
+            arg = std::string(fetch.substr(11, fetch.size() - 12));
+        } else if (fetch == "ssl_c_s_dn") {
+            kind = FormatPart::Kind::kSslCSDn;
+        } else if (fetch == "ssl_c_verify") {
+            kind = FormatPart::Kind::kSslCVerify;
+        } else if (fetch == "ssl_c_used" || fetch == "ssl_fc_has_crt") {
+            kind = FormatPart::Kind::kSslCUsed;
+        } else if (fetch == "ssl_c_i_dn") {
+            kind = FormatPart::Kind::kSslCIDn;
+        } else if (fetch == "ssl_c_sha1,hex") {
+            kind = FormatPart::Kind::kSslCSha1Hex;
+        } else if (fetch == "ssl_c_notbefore") {
+            kind = FormatPart::Kind::kSslCNotBefore;
+        } else if (fetch == "ssl_c_notafter") {
+            kind = FormatPart::Kind::kSslCNotAfter;
+        } else if (fetch == "ssl_fc_sni") {
+            kind = FormatPart::Kind::kSslFcSni;
+        } else if (fetch == "dst_port") {
             kind = FormatPart::Kind::kDstPort;
         } else if (fetch == "src") {
             kind = FormatPart::Kind::kSrc;
@@ -56,7 +83,7 @@ Result<std::vector<L7Rules::FormatPart>> L7Rules::compile_format(std::string_vie
             parts.push_back(FormatPart{FormatPart::Kind::kLiteral, std::move(literal)});
             literal.clear();
         }
-        parts.push_back(FormatPart{kind, {}});
+        parts.push_back(FormatPart{kind, std::move(arg), quote});
         i = close;
     }
     if (!literal.empty()) {
@@ -84,9 +111,58 @@ std::string L7Rules::render(const std::vector<FormatPart>& parts, const Connecti
             case FormatPart::Kind::kSslFc:
                 out += conn.ssl ? "1" : "0";
                 break;
+            default:
+                append_tls(out, p, conn);
+                break;
         }
     }
     return out;
+}
+
+// A missing sample (plain connection, no client certificate) renders as HAProxy's log-format
+// does: `""` when quoted, `-` otherwise.
+void L7Rules::append_tls(std::string& out, const FormatPart& p, const ConnectionFacts& conn) {
+    const TlsFacts* t = conn.tls;
+    bool cert = t != nullptr && t->has_cert;
+    const std::string* value = nullptr;
+    std::string number;
+    switch (p.kind) {
+        case FormatPart::Kind::kSslCVerify:
+            number = std::to_string(t != nullptr ? t->verify : 0);
+            value = &number;
+            break;
+        case FormatPart::Kind::kSslCUsed:
+            number = cert ? "1" : "0";
+            value = &number;
+            break;
+        case FormatPart::Kind::kSslCSDn:
+            value = !cert ? nullptr : p.text.empty() ? &t->s_dn : t->s_dn_entry(p.text);
+            break;
+        case FormatPart::Kind::kSslCIDn:
+            value = cert ? &t->i_dn : nullptr;
+            break;
+        case FormatPart::Kind::kSslCSha1Hex:
+            value = cert ? &t->sha1_hex : nullptr;
+            break;
+        case FormatPart::Kind::kSslCNotBefore:
+            value = cert ? &t->not_before : nullptr;
+            break;
+        case FormatPart::Kind::kSslCNotAfter:
+            value = cert ? &t->not_after : nullptr;
+            break;
+        case FormatPart::Kind::kSslFcSni:
+            value = t != nullptr && !t->sni.empty() ? &t->sni : nullptr;
+            break;
+        default:
+            break;
+    }
+    if (p.quote) {
+        out += '"';
+        out += value != nullptr ? *value : "";
+        out += '"';
+    } else {
+        out += value != nullptr ? *value : "-";
+    }
 }
 
 // HAProxy: prefix + URI (path and query; path only with drop-query), "/" prefix meaning "no

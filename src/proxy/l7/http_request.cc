@@ -7,6 +7,7 @@
 #include "proxy/l7/http_session.h"
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/tls/tls_facts.h"
 
 namespace octane::proxy {
 namespace {
@@ -86,6 +87,14 @@ bool HttpSession::on_request_head() {
     facts.src_ip = peer_ip_;
     facts.src_port = peer_.port();
     facts.dst_port = fe_.cfg->binds.empty() ? 0 : fe_.cfg->binds[0].endpoint.port();
+    facts.ssl = cli_.ssl != nullptr;
+    if (cli_.ssl != nullptr) {
+        // Once per connection: the handshake is over by the first request.
+        if (!tls_facts_) {
+            tls_facts_ = std::make_unique<http::TlsFacts>(tls::read_tls_facts(cli_.ssl));
+        }
+        facts.tls = tls_facts_.get();
+    }
 
     if (fe_.has_metrics_service &&
         (!fe_.metrics_cond.present() ||

@@ -14,6 +14,7 @@
 #include "proxy/l7/http_session_exchange.h"
 #include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/tls/tls_context.h"
 
 namespace octane::proxy {
 namespace {
@@ -40,7 +41,7 @@ bool HttpSession::connect_to(ServerState* srv) {
     Counters::add(srv->counters.req_tot, 1);
     // Reuse this session's idle connection to that server when it has one.
     for (auto& c : conns_) {
-        if (c->srv == srv && c->fd >= 0 && c.get() != conn_) {
+        if (c->srv == srv && c->io.fd >= 0 && c.get() != conn_) {
             conn_ = c.get();
             state_ = State::kForward;
             // No read first: a close the server sent while the connection was idle was either
@@ -58,12 +59,19 @@ bool HttpSession::connect_to(ServerState* srv) {
     auto c = std::make_unique<ServerConn>();
     c->owner = this;
     c->srv = srv;
-    c->fd = *fd;
+    c->io.fd = *fd;
     conn_ = c.get();
     // Forget closed entries so a long session does not accumulate them.
-    std::erase_if(conns_, [](const auto& e) { return e->fd < 0; });
+    std::erase_if(conns_, [](const auto& e) { return e->io.fd < 0; });
     conns_.push_back(std::move(c));
-    worker_.loop().add(conn_->fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, conn_);
+    if (srv->tls != nullptr) {
+        conn_->io.ssl = srv->tls->new_ssl(conn_->io.fd, server_sni(*srv));
+        if (conn_->io.ssl == nullptr) {
+            on_server_failure(true);
+            return !ending();
+        }
+    }
+    worker_.loop().add(conn_->io.fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, conn_);
     state_ = State::kConnecting;
     return true;
 }
@@ -85,7 +93,7 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) {
             return;
         }
-        if ((events & EPOLLERR) || socket_error(c.fd) != 0) {
+        if ((events & EPOLLERR) || socket_error(c.io.fd) != 0) {
             on_server_failure(true);
             return;
         }
@@ -99,10 +107,13 @@ void HttpSession::on_server_io(ServerConn& c, uint32_t events) {
         on_connected((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) != 0);
         return;
     }
-    if (events & (EPOLLOUT | EPOLLERR)) {
+    // TLS: a write blocked on the handshake's input resumes on input, a read blocked on room
+    // resumes on output.
+    if ((events & (EPOLLOUT | EPOLLERR)) || (c.io.write_wants_read && (events & EPOLLIN))) {
         flush_server();
     }
-    if (state_ != State::kClosed && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    if (state_ != State::kClosed && ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
+                                     (c.io.read_wants_write && (events & EPOLLOUT)))) {
         read_server();
     }
 }
@@ -148,15 +159,33 @@ bool HttpSession::idle_conn_closed(ServerConn& c, uint32_t events) {
     // The edge may be stale (bytes of the last response, read already in the same batch):
     // only a close or unexpected bytes make the connection unusable.
     char b = 0;
-    ssize_t n = recv(c.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = recv(c.io.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
     return !(n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
-void HttpSession::drop_conn(ServerConn* c) {
-    if (c->fd >= 0) {
-        worker_.loop().close_fd(c->fd);
-        c->fd = -1;
+void HttpSession::close_conn(ServerConn& c) {
+    if (c.io.fd >= 0) {
+        worker_.loop().close_fd(c.io.fd);
+        c.io.fd = -1;
     }
+    c.io.release_tls();
+}
+
+std::string HttpSession::server_sni(const ServerState& srv) const {
+    const std::string& expr = srv.cfg->tls.sni;
+    if (expr == "ssl_fc_sni") {
+        const char* name =
+            cli_.ssl == nullptr ? nullptr : SSL_get_servername(cli_.ssl, TLSEXT_NAMETYPE_host_name);
+        return name == nullptr ? "" : name;
+    }
+    if (expr.starts_with("str(")) {
+        return expr.substr(4, expr.size() - 5);
+    }
+    return "";
+}
+
+void HttpSession::drop_conn(ServerConn* c) {
+    close_conn(*c);
     if (c == conn_) {
         conn_ = nullptr;
     }
@@ -221,13 +250,14 @@ void HttpSession::flush_server() {
     }
     Exchange& x = *x_;
     while (x.to_server_off < x.to_server.size()) {
-        ssize_t n = send(conn_->fd, x.to_server.data() + x.to_server_off,
-                         x.to_server.size() - x.to_server_off, MSG_NOSIGNAL);
+        ssize_t n = conn_->io.send(x.to_server.data() + x.to_server_off,
+                                   x.to_server.size() - x.to_server_off);
         if (n < 0) {
             if (errno == EAGAIN) {
                 return;
             }
-            on_server_failure(false);
+            // A failed TLS handshake counts as a failed connect (retries, then 503), as HAProxy.
+            on_server_failure(!conn_->io.handshake_done());
             return;
         }
         x.to_server_off += static_cast<size_t>(n);
@@ -251,6 +281,12 @@ void HttpSession::read_server() {
     in_read_server_ = true;
     read_server_once();
     in_read_server_ = false;
+    // TLS: a read may have finished the handshake that a write of the request was waiting for;
+    // the server now waits for that request, and no event will say so.
+    if (conn_ != nullptr && conn_->io.write_wants_read && conn_->io.handshake_done() &&
+        state_ == State::kForward) {
+        flush_server();
+    }
 }
 
 int HttpSession::relay_body_chunk(const char* data, size_t n) {
@@ -262,7 +298,7 @@ int HttpSession::relay_body_chunk(const char* data, size_t n) {
     }
     size_t sent = 0;
     while (sent < p->consumed && client_writable_) {
-        ssize_t w = send(fd_, data + sent, p->consumed - sent, MSG_NOSIGNAL);
+        ssize_t w = cli_.send(data + sent, p->consumed - sent);
         if (w < 0) {
             if (errno == EAGAIN) {
                 client_writable_ = false;
@@ -290,7 +326,7 @@ void HttpSession::read_server_once() {
     char* buf = worker_.scratch();
     bool eof = false;
     while (x.resp.size() < kMaxBuffered && x.to_client.size() - x.to_client_off < kMaxBuffered) {
-        ssize_t n = recv(conn_->fd, buf, kIoBufferSize, 0);
+        ssize_t n = conn_->io.recv(buf, kIoBufferSize);
         if (n > 0) {
             if (srv_ != nullptr) {
                 Counters::add(srv_->counters.bout, n);
@@ -327,7 +363,7 @@ void HttpSession::read_server_once() {
     process_response();
     if (eof && state_ == State::kForward) {
         if (!x.resp_head_done) {
-            on_server_failure(false);
+            on_server_failure(!conn_->io.handshake_done());
             return;
         }
         if (x.resp_body.kind() == http::BodyKind::kUntilClose && x.resp_body.on_eof()) {
@@ -416,14 +452,31 @@ bool HttpSession::on_response_head() {
     }
     const config::CookiePersistence& ck = be_->cfg->cookie;
     bool announce_close = must_announce_close(head);
+    bool edits = !fe_.cfg->http_response_rules.empty() || !be_->cfg->http_response_rules.empty();
     if ((x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) ||
-        head.drop_content_length || announce_close) {
+        head.drop_content_length || announce_close || edits) {
         http::MessageView view(x.resp, head);
         x.headers.reset(view);
         if (x.insert_cookie && srv_ != nullptr && !srv_->cfg->cookie.empty()) {
             x.headers.add("Set-Cookie", ck.name + "=" + srv_->cfg->cookie + "; path=/");
             if (ck.nocache) {
                 x.headers.add("Cache-Control", "private");
+            }
+        }
+        // HAProxy's order: the backend's http-response rules, then the frontend's.
+        for (const auto* rules : {&be_->cfg->http_response_rules, &fe_.cfg->http_response_rules}) {
+            for (const config::HttpResponseRule& r : *rules) {
+                switch (r.action) {
+                    case config::HttpResponseAction::kSetHeader:
+                        x.headers.set(r.name, r.value);
+                        break;
+                    case config::HttpResponseAction::kAddHeader:
+                        x.headers.add(r.name, r.value);
+                        break;
+                    case config::HttpResponseAction::kDelHeader:
+                        x.headers.remove(r.name);
+                        break;
+                }
             }
         }
         if (announce_close) {
@@ -472,7 +525,7 @@ void HttpSession::tunnel_pump() {
     flush_client();
     if (state_ == State::kTunnel && client_eof_ && conn_ != nullptr &&
         x.to_server_off == x.to_server.size()) {
-        shutdown(conn_->fd, SHUT_WR);
+        conn_->io.shutdown_write();
     }
 }
 

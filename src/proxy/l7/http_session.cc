@@ -16,6 +16,7 @@
 #include "proxy/runtime/prometheus_exporter.h"
 #include "proxy/runtime/stats_csv.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/tls/tls_context.h"
 
 namespace octane::proxy {
 namespace {
@@ -28,8 +29,10 @@ int64_t ms_or(const std::optional<config::Millis>& v, int64_t fallback) {
 
 }  // namespace
 
-HttpSession::HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer)
-    : worker_(worker), fe_(fe), peer_(peer), fd_(fd), timer_(this) {
+HttpSession::HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                         const tls::FrontendTls* tls)
+    : worker_(worker), fe_(fe), peer_(peer), tls_(tls), timer_(this) {
+    cli_.fd = fd;
     started_ms_ = worker_.loop().now();
     // Counted by the listener that accepted it (runtime/worker.cc): it may have come from another
     // thread.
@@ -39,7 +42,15 @@ HttpSession::~HttpSession() = default;
 
 void HttpSession::start() {
     worker_.link(this);
-    worker_.loop().add(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP, this);
+    if (tls_ != nullptr) {
+        cli_.ssl = tls_->new_ssl(cli_.fd);
+        if (cli_.ssl == nullptr) {
+            worker_.link(this);
+            close_session();
+            return;
+        }
+    }
+    worker_.loop().add(cli_.fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP, this);
     const auto& t = fe_.cfg->timeouts;
     set_deadline(ms_or(t.http_request, ms_or(t.client, 0)));
     read_client();
@@ -104,7 +115,11 @@ void HttpSession::on_io(uint32_t events, unsigned) {
         drain_lingering();
         return;
     }
-    if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+    // A TLS write waiting for the peer's handshake bytes resumes on input, a TLS read waiting for
+    // room resumes on output.
+    bool resume_write = cli_.write_wants_read && (events & EPOLLIN);
+    bool resume_read = cli_.read_wants_write && (events & EPOLLOUT);
+    if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) || resume_write) {
         client_writable_ = true;
         flush_client();
         if (state_ == State::kClosed) {
@@ -114,7 +129,7 @@ void HttpSession::on_io(uint32_t events, unsigned) {
     if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         client_fin_seen_ = true;
     }
-    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) || resume_read) {
         read_client();
     }
 }
@@ -125,7 +140,7 @@ void HttpSession::read_client() {
         if (x_ && x_->in.size() >= kMaxBuffered) {
             break;  // backpressure: the server side has not taken what we have
         }
-        ssize_t n = recv(fd_, buf, kIoBufferSize, 0);
+        ssize_t n = cli_.recv(buf, kIoBufferSize);
         if (n > 0) {
             if (!x_) {
                 x_ = worker_.exchanges().get();
@@ -228,8 +243,8 @@ void HttpSession::flush_client() {
     }
     Exchange& x = *x_;
     while (x.to_client_off < x.to_client.size() && client_writable_) {
-        ssize_t n = send(fd_, x.to_client.data() + x.to_client_off,
-                         x.to_client.size() - x.to_client_off, MSG_NOSIGNAL);
+        ssize_t n =
+            cli_.send(x.to_client.data() + x.to_client_off, x.to_client.size() - x.to_client_off);
         if (n < 0) {
             if (errno == EAGAIN) {
                 client_writable_ = false;
@@ -303,7 +318,8 @@ void HttpSession::finish_exchange() {
                       0,
                       x.status,
                       &x.request_line,
-                      "--"};
+                      "--",
+                      tls_facts_.get()};
         log->write(rec);
     }
     // A soft stop does not end a connection whose response did not announce it: the client
@@ -339,8 +355,9 @@ bool HttpSession::serve_metrics(bool close_after) {
     return true;
 }
 
-void start_http_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer) {
-    auto* s = new HttpSession(worker, fe, fd, peer);
+void start_http_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                        const tls::FrontendTls* tls) {
+    auto* s = new HttpSession(worker, fe, fd, peer, tls);
     s->start();
 }
 

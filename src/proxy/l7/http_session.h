@@ -16,7 +16,9 @@
 #include "proxy/http/body_framer.h"
 #include "proxy/http/header_map.h"
 #include "proxy/http/http_parser.h"
+#include "proxy/http/tls_facts.h"
 #include "proxy/io/address.h"
+#include "proxy/io/transport.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
 #include "proxy/runtime/worker.h"
@@ -30,7 +32,7 @@ class HttpSession;
 struct ServerConn final : public IoHandler {
     HttpSession* owner = nullptr;
     ServerState* srv = nullptr;
-    int fd = -1;
+    Transport io;  // io.fd = -1 once closed
     bool connecting = true;
     bool fin_seen = false;  // epoll reported the server's FIN: read to the end, not to a short read
     bool reused = false;    // carried an earlier request: may have been closed by the server
@@ -42,7 +44,8 @@ class HttpSession final : public IoHandler,
                           public Deferred,
                           public SoftStoppable {
   public:
-    HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
+    HttpSession(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                const tls::FrontendTls* tls);
     ~HttpSession() override;
     void start();
 
@@ -102,6 +105,10 @@ class HttpSession final : public IoHandler,
 
     // Server side (http_server_side.cc).
     bool pick_and_connect(int avoid);
+    // Closes a server connection's socket and TLS state.
+    void close_conn(ServerConn& c);
+    // The SNI for a TLS server connection (its `sni` expression), empty for none.
+    std::string server_sni(const ServerState& srv) const;
     bool connect_to(ServerState* srv);
     // `has_input`: the connect event also reported input, which must be read now.
     void on_connected(bool has_input);
@@ -127,7 +134,9 @@ class HttpSession final : public IoHandler,
     FrontendState& fe_;
     Endpoint peer_;
     std::string peer_ip_;
-    int fd_;
+    Transport cli_;
+    const tls::FrontendTls* tls_;                // null: plain HTTP
+    std::unique_ptr<http::TlsFacts> tls_facts_;  // read at the first request of a TLS connection
     State state_ = State::kIdle;
     Timer timer_;
     int64_t deadline_ = 0;
@@ -154,5 +163,6 @@ class HttpSession final : public IoHandler,
 
 namespace octane::proxy {
 // Creates an HttpSession owned by the worker's loop.
-void start_http_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
+void start_http_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                        const tls::FrontendTls* tls);
 }  // namespace octane::proxy

@@ -59,7 +59,7 @@ void HttpSession::on_idle_deadline() {
     // Edge-triggered epoll may deliver a request's event after this timer in the same round:
     // bytes already waiting are a request to serve, not a connection to close under it.
     char b = 0;
-    if (recv(fd_, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+    if (cli_.has_pending() || recv(cli_.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
         read_client();
         return;
     }
@@ -71,7 +71,7 @@ void HttpSession::close_gracefully() {
         return;
     }
     bool unsent = x_ && x_->to_client_off < x_->to_client.size();
-    if (client_eof_ || unsent || shutdown(fd_, SHUT_WR) != 0) {
+    if (client_eof_ || unsent || cli_.shutdown_write() != 0) {
         close_session();  // nothing more will come, or nothing can be delivered any more
         return;
     }
@@ -86,7 +86,8 @@ void HttpSession::drain_lingering() {
     // Bounded: 64 reads per wakeup; a client that sends more than that after our FIN is not
     // reading either, and is closed.
     for (int i = 0; i < 64; ++i) {
-        ssize_t n = recv(fd_, buf, kIoBufferSize, 0);
+        // Raw reads: what follows our close_notify is dropped unread, TLS or not.
+        ssize_t n = recv(cli_.fd, buf, kIoBufferSize, 0);
         if (n > 0 || (n < 0 && errno == EINTR)) {
             continue;
         }
@@ -105,13 +106,11 @@ void HttpSession::close_session() {
     state_ = State::kClosed;
     worker_.unlink(this);
     worker_.loop().cancel(timer_);
-    worker_.loop().close_fd(fd_);
+    worker_.loop().close_fd(cli_.fd);
+    cli_.release_tls();
     release_server();
     for (auto& c : conns_) {
-        if (c->fd >= 0) {
-            worker_.loop().close_fd(c->fd);
-            c->fd = -1;
-        }
+        close_conn(*c);
     }
     if (be_ != nullptr) {
         be_->counters.close_session();

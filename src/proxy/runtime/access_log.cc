@@ -96,8 +96,16 @@ std::string format_log_line(const std::string& fmt, const LogRecord& rec) {
         std::string value;
         if (j < fmt.size() && fmt[j] == '[') {
             size_t close = fmt.find(']', j);
+            std::string fetch = fmt.substr(j + 1, close == std::string::npos ? 0 : close - j - 1);
             j = close == std::string::npos ? fmt.size() : close + 1;
-            value = "-";  // sample fetches (TLS details) are not available on plain TCP/HTTP
+            // Octavia's format logs the client certificate's verify result and subject; other
+            // fetches, and these on plain connections, log "-".
+            value = "-";
+            if (rec.tls != nullptr && fetch == "ssl_c_verify") {
+                value = std::to_string(rec.tls->verify);
+            } else if (rec.tls != nullptr && rec.tls->has_cert && fetch == "ssl_c_s_dn") {
+                value = rec.tls->s_dn;
+            }
         } else {
             size_t k = j;
             while (k < fmt.size() && (isalnum(static_cast<unsigned char>(fmt[k])) != 0)) {

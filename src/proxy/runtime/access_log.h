@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "proxy/config/model.h"
+#include "proxy/http/tls_facts.h"
 #include "proxy/io/address.h"
 
 namespace octane::proxy {
@@ -29,6 +30,7 @@ struct LogRecord {
     int status = 0;                             // %ST (HTTP), 0 for TCP
     const std::string* request_line = nullptr;  // %r
     const char* term_state = "--";              // %ts / %tsc
+    const http::TlsFacts* tls = nullptr;        // %[ssl_c_verify], %[ssl_c_s_dn] on TLS
 };
 
 // Renders a HAProxy log-format string for one record (subset of variables; unknown ones "-").

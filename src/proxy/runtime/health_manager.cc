@@ -75,6 +75,10 @@ Result<void> HealthManager::init() {
                 p.timeouts.check ? std::min(connect, spec.inter_ms) : spec.inter_ms;
             spec.read_timeout_ms = p.timeouts.check ? p.timeouts.check->count() : spec.inter_ms;
             spec.expect = std::make_shared<health::HttpExpect>();
+            // ssl-hello-chk sends its own ClientHello in the clear; external checks run a program.
+            if (spec.kind == health::CheckKind::kTcp || spec.kind == health::CheckKind::kHttp) {
+                spec.tls = srv->check_tls;
+            }
             if (spec.kind == health::CheckKind::kExternal) {
                 // HAProxy's contract: <proxy_addr> <proxy_port> <server_addr> <server_port>,
                 // NOT_USED for a backend without listeners, plus HAPROXY_* variables.

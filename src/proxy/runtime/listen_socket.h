@@ -17,13 +17,20 @@
 
 namespace octane::proxy {
 
+namespace tls {
+class FrontendTls;
+}
+
 class ListenSocket {
   public:
-    ListenSocket(int fd, int users) : fd_(fd), users_(users) {}
+    ListenSocket(int fd, int users, const tls::FrontendTls* tls = nullptr)
+        : fd_(fd), users_(users), tls_(tls) {}
     ListenSocket(const ListenSocket&) = delete;
     ListenSocket& operator=(const ListenSocket&) = delete;
 
     int fd() const { return fd_; }
+    // The bind's TLS termination, null for a plain bind.
+    const tls::FrontendTls* tls() const { return tls_; }
     // Thread-safe; the caller must have removed the fd from its own epoll first.
     void release() {
         if (users_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -34,6 +41,7 @@ class ListenSocket {
   private:
     int fd_;
     std::atomic<int> users_;
+    const tls::FrontendTls* tls_;
 };
 
 }  // namespace octane::proxy

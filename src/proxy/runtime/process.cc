@@ -27,6 +27,7 @@
 #include "proxy/runtime/ready_notify.h"
 #include "proxy/runtime/stats_commands.h"
 #include "proxy/runtime/stats_server.h"
+#include "proxy/runtime/tls_setup.h"
 #include "proxy/runtime/worker.h"
 #include "proxy/runtime/worker_team.h"
 
@@ -37,6 +38,7 @@ struct OpenedListener {
     FrontendState* fe;
     std::string key;
     int fd;
+    const tls::FrontendTls* tls;  // null: plain
 };
 
 // Opens one socket per bind line, or adopts every socket the previous process had for it (an
@@ -46,11 +48,13 @@ Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedList
     std::vector<OpenedListener> out;
     for (auto& fe : snap.frontends) {
         for (const auto& b : fe->cfg->binds) {
+            auto found = snap.bind_tls.find(&b);
+            const tls::FrontendTls* tls = found == snap.bind_tls.end() ? nullptr : found->second;
             std::string key = b.endpoint.to_string();
             auto& mine = inherited[key];
             bool have = !mine.empty();
             while (!mine.empty()) {
-                out.push_back({fe.get(), key, mine.back()});
+                out.push_back({fe.get(), key, mine.back(), tls});
                 mine.pop_back();
             }
             if (have) {
@@ -61,7 +65,7 @@ Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedList
                 return make_error(b.loc.str() + ": proxy '" + fe->cfg->name +
                                   "': " + fd.error().message);
             }
-            out.push_back({fe.get(), key, *fd});
+            out.push_back({fe.get(), key, *fd, tls});
         }
     }
     return out;
@@ -129,6 +133,14 @@ int run_process(const Options& opt) {
         return 1;
     }
     if (opt.check_only) {
+        auto tls_errors = check_tls_files(parsed.config);
+        for (const auto& e : tls_errors) {
+            std::fprintf(stderr, "[ALERT] %s\n", e.c_str());
+        }
+        if (!tls_errors.empty()) {
+            std::fprintf(stderr, "[ALERT] Fatal errors found in configuration.\n");
+            return 1;
+        }
         if (!opt.quiet) {
             std::printf("Configuration file is valid\n");
         }
@@ -146,6 +158,13 @@ int run_process(const Options& opt) {
         std::fprintf(stderr, "[WARNING] %s\n", plan.warning.c_str());
     }
     auto snap = build_snapshot(std::move(parsed.config), plan.maxconn);
+    if (auto tls_errors = attach_tls(*snap); !tls_errors.empty()) {
+        for (const auto& e : tls_errors) {
+            std::fprintf(stderr, "[ALERT] %s\n", e.c_str());
+        }
+        std::fprintf(stderr, "[ALERT] Fatal errors found in configuration.\n");
+        return 1;
+    }
     const config::GlobalSection& global = snap->config.global;
 
     InheritedListeners inherited;
@@ -233,7 +252,8 @@ int run_process(const Options& opt) {
     }
     HandoffServer handoff(workers[0]->loop());
     for (const auto& l : *listeners) {
-        sockets.push_back(std::make_unique<ListenSocket>(l.fd, static_cast<int>(workers.size())));
+        sockets.push_back(
+            std::make_unique<ListenSocket>(l.fd, static_cast<int>(workers.size()), l.tls));
         for (auto& w : workers) {
             w->add_listener(*l.fe, *sockets.back());
         }

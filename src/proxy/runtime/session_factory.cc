@@ -6,9 +6,11 @@
 
 namespace octane::proxy {
 
-void start_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer) {
+void start_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                   const tls::FrontendTls* tls) {
+    // The validator refuses TLS on a mode tcp bind (config/tls_checks.cc).
     if (fe.cfg->mode == config::Mode::kHttp) {
-        start_http_session(worker, fe, fd, peer);
+        start_http_session(worker, fe, fd, peer, tls);
         return;
     }
     start_tcp_session(worker, fe, fd, peer);

@@ -9,6 +9,7 @@ namespace octane::proxy {
 
 class Worker;
 
-void start_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer);
+void start_session(Worker& worker, FrontendState& fe, int fd, const Endpoint& peer,
+                   const tls::FrontendTls* tls);
 
 }  // namespace octane::proxy

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "proxy/tls/tls_context.h"
+
 namespace octane::proxy {
 namespace {
 
@@ -160,6 +162,8 @@ int BackendState::total_weight_up() const {
     }
     return active > 0 ? active : backup;
 }
+
+Snapshot::~Snapshot() = default;
 
 std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
     auto snap = std::make_unique<Snapshot>();

@@ -20,6 +20,11 @@
 
 namespace octane::proxy {
 
+namespace tls {
+class FrontendTls;
+class BackendTls;
+}  // namespace tls
+
 enum class ServerStatus { kUp, kDown, kMaint };
 
 struct ServerState {
@@ -35,7 +40,9 @@ struct ServerState {
     std::atomic<int> check_health{0};
     std::atomic<int> check_code{0};
     std::atomic<int> check_duration_ms{-1};
-    std::atomic<const char*> check_status{""};  // static strings: "L4OK", "L4CON", "L7OK"...
+    std::atomic<const char*> check_status{""};   // static strings: "L4OK", "L4CON", "L7OK"...
+    const tls::BackendTls* tls = nullptr;        // `ssl`: traffic over TLS (runtime/tls_setup.h)
+    const tls::BackendTls* check_tls = nullptr;  // health checks over TLS (`ssl` or `check-ssl`)
 };
 
 struct BackendState {
@@ -94,6 +101,11 @@ struct Snapshot {
     int nbthread = 1;
     int64_t start_unix = 0;
     std::atomic<int64_t> cur_conns{0}, cum_conns{0};
+    // TLS contexts (runtime/tls_setup.h), owned here; binds reach theirs by their config line.
+    std::vector<std::unique_ptr<tls::FrontendTls>> frontend_tls;
+    std::vector<std::unique_ptr<tls::BackendTls>> backend_tls;
+    std::unordered_map<const config::BindLine*, const tls::FrontendTls*> bind_tls;
+    ~Snapshot();
 };
 
 // Builds the runtime snapshot; every server with `check` starts as HAProxy does (up until its

@@ -92,9 +92,9 @@ bool Listener::accept_all(size_t max) {
         target.activity().accq_pushed.fetch_add(1, std::memory_order_relaxed);
         Endpoint from = endpoint_from(reinterpret_cast<sockaddr*>(&peer), len);
         if (&target == &worker_) {
-            start_session(worker_, fe_, fd, from);
+            start_session(worker_, fe_, fd, from, sock_->tls());
         } else {
-            target.adopt(fe_, fd, from);
+            target.adopt(fe_, fd, from, sock_->tls());
         }
     }
     paused_ = false;
@@ -205,8 +205,8 @@ Worker& Worker::least_loaded() {
     return *best;
 }
 
-void Worker::adopt(FrontendState& fe, int fd, const Endpoint& peer) {
-    loop_.post([this, &fe, fd, peer] { start_session(*this, fe, fd, peer); });
+void Worker::adopt(FrontendState& fe, int fd, const Endpoint& peer, const tls::FrontendTls* tls) {
+    loop_.post([this, &fe, fd, peer, tls] { start_session(*this, fe, fd, peer, tls); });
 }
 
 void Worker::note_paused() {

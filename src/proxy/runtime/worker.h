@@ -97,7 +97,7 @@ class Worker {
     Worker& least_loaded();
     // Thread-safe: serve an accepted connection, already counted in session_opened(), on this
     // worker's loop.
-    void adopt(FrontendState& fe, int fd, const Endpoint& peer);
+    void adopt(FrontendState& fe, int fd, const Endpoint& peer, const tls::FrontendTls* tls);
     // Thread-safe: retry the paused listeners on this worker's loop.
     void post_resume();
     bool stopping() const { return stopping_; }

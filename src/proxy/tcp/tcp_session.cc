@@ -15,6 +15,7 @@
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/tls/tls_context.h"
 
 namespace octane::proxy {
 namespace {
@@ -38,7 +39,7 @@ constexpr uint8_t kAutoSpliceAfter = 2;
 
 TcpSession::TcpSession(Worker& worker, FrontendState& fe, int client_fd, const Endpoint& peer)
     : worker_(worker), fe_(fe), be_(fe.default_backend), peer_(peer), timer_(this) {
-    client_.fd = client_fd;
+    client_.io.fd = client_fd;
     accept_ms_ = worker_.loop().now();
     last_activity_ = accept_ms_;
     // Tunnel idle limit: the shorter of the client and server inactivity timeouts.
@@ -62,7 +63,7 @@ void TcpSession::touch() {
 }
 
 void TcpSession::start() {
-    worker_.loop().add(client_.fd, kEvents, this, kClientTag);
+    worker_.loop().add(client_.io.fd, kEvents, this, kClientTag);
     if (be_ == nullptr) {
         close_session(true);
         return;
@@ -92,8 +93,8 @@ bool TcpSession::connect_picked() {
         on_connect_result(fd.error().code == 0 ? ECONNREFUSED : fd.error().code);
         return state_ != State::kClosed;
     }
-    server_.fd = *fd;
-    worker_.loop().add(server_.fd, kEvents, this, kServerTag);
+    server_.io.fd = *fd;
+    worker_.loop().add(server_.io.fd, kEvents, this, kServerTag);
     worker_.loop().arm_in(timer_, ms_or(be_->cfg->timeouts.connect, 5000));
     return true;
 }
@@ -105,9 +106,9 @@ void TcpSession::on_connect_result(int err) {
     }
     Counters::add(srv_->counters.econ, 1);
     Counters::add(be_->counters.econ, 1);
-    if (server_.fd >= 0) {
-        worker_.loop().close_fd(server_.fd);
-        server_.fd = -1;
+    if (server_.io.fd >= 0) {
+        worker_.loop().close_fd(server_.io.fd);
+        server_.io.fd = -1;
     }
     retry_or_fail();
 }
@@ -153,7 +154,7 @@ void TcpSession::established() {
         socklen_t len = sizeof(local);
         // Without the address the client reached, no truthful PROXY header can be sent, and
         // the server must not see the connection without one.
-        if (getsockname(client_.fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+        if (getsockname(client_.io.fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
             close_session(true);
             return;
         }
@@ -164,8 +165,32 @@ void TcpSession::established() {
                                              ? write_proxy_v1(peer_, dst, c2s_.buf, kIoBufferSize)
                                              : write_proxy_v2(peer_, dst, c2s_.buf, kIoBufferSize));
     }
+    if (srv_->tls != nullptr && !start_server_tls()) {
+        close_session(true);
+        return;
+    }
     arm_idle_timer();
     drive();
+}
+
+bool TcpSession::start_server_tls() {
+    // The PROXY header goes in the clear, before the ClientHello (as HAProxy sends it): on a
+    // socket that just connected its few bytes fit the empty send buffer.
+    if (c2s_.len > 0) {
+        ssize_t n = send(server_.io.fd, c2s_.buf, c2s_.len, MSG_NOSIGNAL);
+        if (n != static_cast<ssize_t>(c2s_.len)) {
+            return false;
+        }
+        worker_.buffers().put(c2s_.buf);
+        c2s_ = Flow{};
+    }
+    c2s_.splice = s2c_.splice = false;
+    // No SNI expression has a value in mode tcp (no client TLS): only str(<name>) gives one.
+    const std::string& expr = srv_->cfg->tls.sni;
+    std::string sni = expr.starts_with("str(") ? expr.substr(4, expr.size() - 5) : "";
+    server_.io.ssl = srv_->tls->new_ssl(server_.io.fd, sni);
+    // The ClientHello goes now: a server that speaks first would otherwise wait forever.
+    return server_.io.ssl != nullptr && server_.io.handshake() >= 0;
 }
 
 void TcpSession::arm_idle_timer() {
@@ -208,7 +233,7 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
     Side& side = tag == kClientTag ? client_ : server_;
     if (tag == kServerTag && state_ == State::kConnecting) {
         if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
-            int err = (events & (EPOLLERR | EPOLLHUP)) ? socket_error(server_.fd) : 0;
+            int err = (events & (EPOLLERR | EPOLLHUP)) ? socket_error(server_.io.fd) : 0;
             if ((events & (EPOLLERR | EPOLLHUP)) && err == 0) {
                 err = ECONNREFUSED;
             }
@@ -229,6 +254,13 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
     }
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
         side.writable = true;
+    }
+    // TLS: a write blocked on the handshake's input resumes on input, a read on room on output.
+    if (side.io.write_wants_read && (events & EPOLLIN)) {
+        side.writable = true;
+    }
+    if (side.io.read_wants_write && (events & EPOLLOUT)) {
+        side.readable = true;
     }
     if (state_ == State::kEstablished) {
         drive();
@@ -251,11 +283,11 @@ void TcpSession::drive() {
     }
     // Half-close: forward a FIN once everything before it was delivered.
     if (c2s_done && !server_.shut_wr) {
-        shutdown(server_.fd, SHUT_WR);
+        server_.io.shutdown_write();
         server_.shut_wr = true;
     }
     if (s2c_done && !client_.shut_wr) {
-        shutdown(client_.fd, SHUT_WR);
+        shutdown(client_.io.fd, SHUT_WR);
         client_.shut_wr = true;
     }
 }
@@ -265,7 +297,7 @@ bool TcpSession::flush(Side& to, Flow& f) {
         if (!to.writable) {
             return true;
         }
-        ssize_t n = send(to.fd, f.buf + f.off, f.len, MSG_NOSIGNAL);
+        ssize_t n = to.io.send(f.buf + f.off, f.len);
         if (n < 0) {
             if (is_again(errno)) {
                 to.writable = false;
@@ -302,7 +334,7 @@ bool TcpSession::pump(Side& from, Side& to, Flow& f) {
 bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
     char* buf = worker_.scratch();
     while (from.readable && !from.eof) {
-        ssize_t n = recv(from.fd, buf, kIoBufferSize, 0);
+        ssize_t n = from.io.recv(buf, kIoBufferSize);
         if (n == 0) {
             from.eof = true;
             break;
@@ -316,7 +348,7 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
         }
         f.bytes += n;
         touch();
-        ssize_t w = to.writable ? send(to.fd, buf, static_cast<size_t>(n), MSG_NOSIGNAL) : 0;
+        ssize_t w = to.writable ? to.io.send(buf, static_cast<size_t>(n)) : 0;
         if (w < 0) {
             if (!is_again(errno)) {
                 return false;
@@ -337,7 +369,8 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
             // recv (and often a wakeup) per closing connection, as HAProxy's read0 on HUP.
             from.eof = from.fin_queued;
             f.full_reads = 0;
-        } else if (++f.full_reads >= kAutoSpliceAfter) {
+        } else if (++f.full_reads >= kAutoSpliceAfter && from.io.ssl == nullptr &&
+                   to.io.ssl == nullptr) {
             // A bulk transfer (HAProxy's splice-auto): move the rest kernel-side, no copies.
             f.splice = true;
             return pump_splice(from, to, f);
@@ -352,7 +385,7 @@ bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {
             if (!to.writable) {
                 return true;
             }
-            ssize_t n = splice(f.pipe.rd, nullptr, to.fd, nullptr, f.in_pipe,
+            ssize_t n = splice(f.pipe.rd, nullptr, to.io.fd, nullptr, f.in_pipe,
                                SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n < 0) {
                 if (is_again(errno)) {
@@ -375,7 +408,7 @@ bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {
             f.splice = false;  // no pipe available: copy instead
             return pump_copy(from, to, f);
         }
-        ssize_t n = splice(from.fd, nullptr, f.pipe.wr, nullptr, kPipeSize,
+        ssize_t n = splice(from.io.fd, nullptr, f.pipe.wr, nullptr, kPipeSize,
                            SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n == 0) {
             from.eof = true;
@@ -423,14 +456,15 @@ void TcpSession::close_session(bool error) {
     state_ = State::kClosed;
     worker_.loop().cancel(timer_);
     if (error && was_established) {
-        worker_.loop().remove_if_explicit(client_.fd);
-        close_reset(client_.fd);
+        worker_.loop().remove_if_explicit(client_.io.fd);
+        close_reset(client_.io.fd);
     } else {
-        worker_.loop().close_fd(client_.fd);
+        worker_.loop().close_fd(client_.io.fd);
     }
-    if (server_.fd >= 0) {
-        worker_.loop().close_fd(server_.fd);
+    if (server_.io.fd >= 0) {
+        worker_.loop().close_fd(server_.io.fd);
     }
+    server_.io.release_tls();
     release_flow(c2s_);
     release_flow(s2c_);
     Counters::add(fe_.counters.bin, c2s_.bytes);

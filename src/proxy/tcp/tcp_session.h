@@ -10,6 +10,7 @@
 
 #include "proxy/io/address.h"
 #include "proxy/io/buffer_pool.h"
+#include "proxy/io/transport.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
 
@@ -30,7 +31,7 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
   private:
     enum class State : uint8_t { kConnecting, kTurnaround, kEstablished, kClosed };
     struct Side {
-        int fd = -1;
+        Transport io;  // the socket; TLS to a server with `ssl` (never spliced)
         bool readable = false;
         bool writable = false;
         bool eof = false;         // read side finished (FIN received)
@@ -54,6 +55,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     void on_connect_result(int err);
     void retry_or_fail();
     void established();
+    // `ssl` servers: the PROXY header in the clear, then the handshake starts.
+    bool start_server_tls();
     // Moves data from -> to; returns false when the session must end.
     bool pump(Side& from, Side& to, Flow& f);
     bool pump_copy(Side& from, Side& to, Flow& f);

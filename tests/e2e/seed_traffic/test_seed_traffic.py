@@ -30,6 +30,7 @@ import requests
 sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
+from local_cloud import member_addresses, port_free_on, traffic_cloud  # noqa: E402
 from name_server import NameServer  # noqa: E402
 
 OPENSTACK = "/usr/bin/openstack"
@@ -37,17 +38,6 @@ CLI_TIMEOUT_S = 90
 DEADLINE_S = 20.0
 POLL_S = 0.05
 SEED_PORT = 22
-
-
-def port_free_on(address: str, port: int, kind: int = socket.SOCK_STREAM) -> bool:
-    s = socket.socket(socket.AF_INET, kind)
-    try:
-        s.bind((address, port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
 
 
 def ask(address: str, port: int, timeout: float = 5.0) -> str:
@@ -134,31 +124,8 @@ class Cli:
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
-    state = str(tmp_path_factory.mktemp("octane-traffic"))
-    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0",
-        "--heartbeat-interval", "1", "--heartbeat-timeout", "3", "--health-check-interval", "1"])
-    srv.start()
-    try:
+    with traffic_cloud(str(tmp_path_factory.mktemp("octane-traffic"))) as srv:
         yield srv
-    finally:
-        try:
-            srv.stop()
-        finally:
-            h.stop_local_amphorae(state)
-
-
-def member_addresses(api: Api, count: int) -> list[str]:
-    """Addresses of Neutron ports on selfservice, so IPAM never hands them to a VIP."""
-    nets = api.get("/networking/v2.0/networks?name=selfservice").json()["networks"]
-    assert len(nets) == 1, nets
-    addresses = []
-    for i in range(count):
-        r = api.post("/networking/v2.0/ports", {"port": {
-            "network_id": nets[0]["id"], "name": "member-vm-%d" % (i + 1)}})
-        assert r.status_code == 201, r.text
-        addresses.append(r.json()["port"]["fixed_ips"][0]["ip_address"])
-    return addresses
 
 
 def amphora_of(api: Api, lb_id: str) -> dict:

@@ -2,7 +2,8 @@
 amphora driver does (PUT /1.0/loadbalancer/{lb}/certificates/{file}.pem): one PEM per certificate
 (certificate + intermediates + key, from a PKCS12 secret or a certificate container), the crt-list
 "<listener id>.pem" naming them, all 0600 in the agent's certificate directory. Whether the engine
-then serves TLS is not asked here (engine TLS is its own work): the files must arrive."""
+then serves TLS is tests/e2e/tls_cli's question: here the files must arrive (and the listener go
+ACTIVE)."""
 from __future__ import annotations
 
 import base64
@@ -85,7 +86,8 @@ def test_listener_certificates_arrive_at_the_agent(cloud, tmp_path):
                            "TERMINATED_HTTPS", "--protocol-port", "8443",
                            "--default-tls-container-ref", p12_ref, "lb",
                            "--sni-container-refs", container)["id"]
-    settled(cli, "loadbalancer", "listener", "show", "tls")  # ERROR while the engine lacks TLS
+    # The engine serves TLS: the listener goes ACTIVE on the local amphora.
+    assert settled(cli, "loadbalancer", "listener", "show", "tls") == "ACTIVE"
 
     crt_lists = glob.glob(os.path.join(state, "amphorae", "*", "certs", lb_id, listener_id + ".pem"))
     assert len(crt_lists) == 1, crt_lists

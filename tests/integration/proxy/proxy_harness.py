@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -73,14 +74,18 @@ def listening_sockets(port):
 class TcpBackend:
     """Answers every connection with its name and a newline, then echoes."""
 
-    def __init__(self, name, port=None, sock=None, address="127.0.0.1"):
+    def __init__(self, name, port=None, sock=None, address="127.0.0.1", ssl_context=None):
+        """`sock`: another stream socket (SCTP one-to-one); `ssl_context`: a TLS member (the
+        handshake runs in accept())."""
         self.name = name.encode()
         self.address = address
-        self.sock = sock or socket.socket()  # another stream socket: SCTP one-to-one
+        self.sock = sock or socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((address, port or 0))
         self.port = self.sock.getsockname()[1]
         self.sock.listen(512)
+        if ssl_context is not None:
+            self.sock = ssl_context.wrap_socket(self.sock, server_side=True)
         self.stopped = False
         self.conns = []
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -90,6 +95,8 @@ class TcpBackend:
         while not self.stopped:
             try:
                 c, _ = self.sock.accept()
+            except (ssl.SSLError, ConnectionError):
+                continue  # a TLS handshake the peer gave up (refused certificate, probe)
             except OSError:
                 return
             self.conns.append(c)
@@ -122,28 +129,39 @@ class TcpBackend:
                 pass
 
 
+def http_requests(c):
+    """The request heads arriving on connection `c` (lists of lines), bodies (Content-Length)
+    read and dropped; ends at the client's FIN."""
+    buf = b""
+    while True:
+        while b"\r\n\r\n" not in buf:
+            d = c.recv(65536)
+            if not d:
+                return
+            buf += d
+        head, buf = buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin1").split("\r\n")
+        clen = sum(int(l.split(":", 1)[1]) for l in lines[1:]
+                   if l.lower().startswith("content-length:"))
+        while len(buf) < clen:
+            d = c.recv(65536)
+            if not d:
+                return
+            buf += d
+        buf = buf[clen:]
+        yield lines
+
+
 class HttpBackend(TcpBackend):
     """Minimal HTTP/1.1 keep-alive server: body = '<name> <path> xff=<X-Forwarded-For values>';
     /status/N answers N, /bytes/N N bytes, /delay/MS after MS milliseconds."""
 
     def _serve(self, c):
-        buf = b""
         try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                lines = head.decode("latin1").split("\r\n")
+            for lines in http_requests(c):
                 path = lines[0].split(" ")[1]
                 hdrs = [l.split(":", 1) for l in lines[1:] if ":" in l]
                 xff = ",".join(v.strip() for k, v in hdrs if k.lower() == "x-forwarded-for")
-                clen = sum(int(v) for k, v in hdrs if k.lower() == "content-length")
-                while len(buf) < clen:
-                    buf += c.recv(65536)
-                buf = buf[clen:]
                 status = "200 OK"
                 if path.startswith("/delay/"):  # a slow server: the reply waits this many ms
                     time.sleep(int(path[len("/delay/"):]) / 1000)

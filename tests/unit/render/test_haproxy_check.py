@@ -10,8 +10,9 @@ server-state-file, log target and the TLS crt-list point into that directory; th
 throwaway self-signed PEMs made with openssl. Nothing else is changed.
 
 The engine: when $OCTANE_BUILD_DIR/octane-proxy exists, the same copy must also pass
-`octane-proxy -c -L <peer> -f haproxy.cfg -f <user-group file>`; features the engine reports as
-"not supported yet" are expected failures (listed by pytest -rx), any other error fails.
+`octane-proxy -c -L <peer> -f haproxy.cfg -f <user-group file>`: every corpus case; for Octane's
+own renders, features the engine reports as "not supported yet" are expected failures (listed by
+pytest -rx), any other error fails.
 """
 
 import json
@@ -93,7 +94,9 @@ def test_octane_proxy_accepts(folder, name, tmp_path):
     args = ["-c", "-L", peer_name(folder, name), "-f", str(cfg), "-f", str(user_group)]
     result = subprocess.run([str(ENGINE)] + args, capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
-    if result.returncode != 0:
+    # Octavia's own renders must all run (TLS ones included); only Octane's extra renders may
+    # still name a feature the engine declares "not supported yet".
+    if result.returncode != 0 and folder == OWN:
         alerts = [line for line in output.splitlines()
                   if "ALERT" in line and "Fatal errors found" not in line]
         if alerts and all("not supported yet" in line for line in alerts):

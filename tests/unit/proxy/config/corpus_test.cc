@@ -1,8 +1,6 @@
-// Every file Octavia renders (tests/testdata/haproxy-corpus) parses; the ones
-// using features not supported yet fail with a located "not supported yet" message.
+// Every file Octavia renders (tests/testdata/haproxy-corpus) parses, TLS ones included.
 
 #include <filesystem>
-#include <set>
 
 #include <gtest/gtest.h>
 
@@ -11,13 +9,7 @@
 namespace octane::proxy::config {
 namespace {
 
-const std::set<std::string> kNotSupportedYet = {
-    "hm_https.cfg",              // check-ssl
-    "pool_tls_enabled.cfg",      // ssl to servers
-    "terminated_https_sni.cfg",  // ssl crt-list bind
-};
-
-TEST(Corpus, EveryRenderedFileParsesOrSaysNotSupportedYet) {
+TEST(Corpus, EveryRenderedFileParses) {
     int seen = 0;
     for (const auto& entry : std::filesystem::directory_iterator(OCTANE_PROXY_CORPUS_DIR)) {
         if (entry.path().extension() != ".cfg") {
@@ -26,14 +18,6 @@ TEST(Corpus, EveryRenderedFileParsesOrSaysNotSupportedYet) {
         ++seen;
         std::string name = entry.path().filename().string();
         auto out = parse_config_files({entry.path().string()});
-        if (kNotSupportedYet.count(name) != 0) {
-            ASSERT_FALSE(out.diag.ok()) << name;
-            for (const auto& e : out.diag.errors()) {
-                EXPECT_NE(e.find("not supported yet"), std::string::npos) << e;
-                EXPECT_NE(e.find(name + ":"), std::string::npos) << e;
-            }
-            continue;
-        }
         EXPECT_TRUE(out.diag.ok())
             << name << ": " << (out.diag.errors().empty() ? "" : out.diag.errors()[0]);
         if (name != "lb_admin_down.cfg") {  // an admin-down LB renders no proxies at all

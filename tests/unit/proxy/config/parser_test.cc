@@ -101,11 +101,11 @@ TEST(Parser, TlsAndPeersAreExplicit) {
         "frontend fe\n  bind :443 ssl crt-list /x.pem\n  default_backend be\n"
         "backend be\n  stick-table type ip size 10k peers p\n  stick on src\n"
         "  server s 1.2.3.4:443 ssl verify none\n");
-    EXPECT_TRUE(
-        has_error(out, "t.cfg:4: 'bind :443' : TLS termination ('ssl') is not supported yet"));
-    EXPECT_TRUE(
-        has_error(out, "t.cfg:9: 'server s' : TLS to servers ('ssl') is not supported yet"));
-    EXPECT_EQ(out.diag.errors().size(), 2u);
+    // Both sections are in mode tcp: TLS termination there is not served yet (mode http is);
+    // TLS to servers is.
+    EXPECT_TRUE(has_error(
+        out, "t.cfg:4: 'bind 0.0.0.0:443' : TLS termination in 'mode tcp' is not supported yet"));
+    EXPECT_EQ(out.diag.errors().size(), 1u) << out.diag.errors()[0];
     bool warned = false;
     for (const auto& w : out.diag.warnings()) {
         warned = warned || w.find("t.cfg:1: peers section 'p'") != std::string::npos;
@@ -199,6 +199,73 @@ TEST(Parser, BalanceHashRefusesWhatItCannotServe) {
     EXPECT_EQ(out.diag.errors().size(), 10u);
     EXPECT_TRUE(
         any_has(out.diag.warnings(), "'balance hash' reads variable 'txn.nobody' that no set-var"));
+}
+
+}  // namespace
+}  // namespace octane::proxy::config
+
+namespace octane::proxy::config {
+namespace {
+
+TEST(Parser, TlsOptionsOfBindAndServer) {
+    auto out = parse(
+        "frontend fe\n  mode http\n"
+        "  bind :443 ssl crt-list /l.txt ca-file /ca.pem verify optional crl-file /crl.pem "
+        "ciphers ECDHE-RSA-AES128-GCM-SHA256 ciphersuites TLS_AES_128_GCM_SHA256 no-sslv3 "
+        "no-tlsv10 no-tlsv11 alpn h2,http/1.1\n"
+        "  default_backend be\n"
+        "backend be\n  mode http\n"
+        "  server s 1.2.3.4:443 check check-ssl ssl verify required ca-file /ca.pem sni "
+        "ssl_fc_sni crt /client.pem ssl-min-ver TLSv1.3\n");
+    ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];
+    const TlsOptions& b = out.config.proxies[0].binds[0].tls;
+    EXPECT_TRUE(b.ssl);
+    EXPECT_EQ(b.crt_list, "/l.txt");
+    EXPECT_EQ(b.ca_file, "/ca.pem");
+    EXPECT_EQ(b.crl_file, "/crl.pem");
+    EXPECT_EQ(b.verify, TlsVerify::kOptional);
+    EXPECT_EQ(b.no_versions, 7u);
+    EXPECT_EQ(b.alpn, "h2,http/1.1");
+    EXPECT_EQ(b.ciphersuites, "TLS_AES_128_GCM_SHA256");
+    const ServerLine& s = out.config.proxies[1].servers[0];
+    EXPECT_TRUE(s.tls.ssl);
+    EXPECT_TRUE(s.check_ssl);
+    EXPECT_EQ(s.tls.verify, TlsVerify::kRequired);
+    EXPECT_EQ(s.tls.sni, "ssl_fc_sni");
+    EXPECT_EQ(s.tls.crts, std::vector<std::string>{"/client.pem"});
+    EXPECT_EQ(s.tls.min_ver, 4);
+}
+
+TEST(Parser, TlsRefusalsAreLocated) {
+    auto out = parse(
+        "frontend fe\n  mode http\n  bind :443 ssl verify required\n  default_backend be\n"
+        "backend be\n  mode http\n  server s 1.2.3.4:443 ssl sni req.hdr(host)\n"
+        "  server t 1.2.3.4:443 ssl\n  server u 1.2.3.4:443 ssl verify maybe\n");
+    EXPECT_TRUE(has_error(out, "t.cfg:3: 'bind 0.0.0.0:443' has 'ssl' but no certificate"));
+    EXPECT_TRUE(has_error(out, "t.cfg:3: 'bind 0.0.0.0:443' : verify is enabled but no CA file"));
+    EXPECT_TRUE(has_error(out,
+                          "t.cfg:7: 'server' option 'sni' expression 'req.hdr(host)' is "
+                          "not supported yet"));
+    EXPECT_TRUE(has_error(out, "t.cfg:8: 'server t' : verify is enabled by default but no CA"));
+    EXPECT_TRUE(has_error(out, "t.cfg:9: 'server' option 'verify' expects 'none' or 'required'"));
+}
+
+TEST(Parser, HttpResponseHeaderEditsForHsts) {
+    auto out = parse(
+        "frontend fe\n  mode http\n  bind :80\n"
+        "  http-response set-header Strict-Transport-Security \"max-age=10; preload;\"\n"
+        "  http-response del-header Server\n"
+        "  http-response set-header X %[ssl_fc]\n"
+        "  http-response set-header Y y if TRUE\n"
+        "  http-response redirect location /x\n");
+    const auto& rules = out.config.proxies[0].http_response_rules;
+    ASSERT_EQ(rules.size(), 2u);
+    EXPECT_EQ(rules[0].name, "Strict-Transport-Security");
+    EXPECT_EQ(rules[0].value, "max-age=10; preload;");
+    EXPECT_EQ(rules[1].action, HttpResponseAction::kDelHeader);
+    EXPECT_TRUE(has_error(out, "t.cfg:6: 'http-response set-header' : log-format values"));
+    EXPECT_TRUE(has_error(out, "t.cfg:7: conditions on 'http-response' rules are not supported"));
+    EXPECT_TRUE(has_error(out, "t.cfg:8: 'http-response redirect' is not supported yet"));
 }
 
 }  // namespace

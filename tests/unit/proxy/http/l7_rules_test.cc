@@ -57,13 +57,14 @@ struct Outcome {
     std::string location;
 };
 
-Outcome run(const L7Rules& rules, const std::string& request, std::string* head_out = nullptr) {
+Outcome run(const L7Rules& rules, const std::string& request, std::string* head_out = nullptr,
+            const TlsFacts* tls = nullptr) {
     HttpParser p(MessageKind::kRequest);
     auto r = p.parse(request);
     EXPECT_TRUE(r && *r == ParseStatus::kComplete) << request;
     MessageView view(request, p.head());
     HeaderMap headers(view);
-    ConnectionFacts conn{"10.0.0.9", 40000, 80, false};
+    ConnectionFacts conn{"10.0.0.9", 40000, 80, tls != nullptr, tls};
     L7Decision d = rules.evaluate(view, headers, conn);
     if (head_out != nullptr) {
         headers.add_forwarded_for(conn.src_ip);
@@ -283,13 +284,12 @@ struct BadLine {
 
 TEST(L7Rules, BadAndUnsupportedLines) {
     std::vector<BadLine> bad = {
-        {"acl x ssl_c_used", AclErrc::kUnsupported},
-        {"acl x ssl_c_verify eq 0", AclErrc::kUnsupported},
-        {"acl x ssl_c_s_dn(cn) -m str foo", AclErrc::kUnsupported},
-        {"redirect scheme https if !{ ssl_fc }", AclErrc::kUnsupported},
+        {"acl x ssl_c_verify eq zero", AclErrc::kSyntax},
+        {"acl x ssl_c_verify", AclErrc::kSyntax},
+        {"acl x ssl_c_sig_alg -m str foo", AclErrc::kUnsupported},
         {"http-request use-service prometheus-exporter if { path /metrics }",
          AclErrc::kUnsupported},
-        {"http-request set-header X-SSL-Client-Verify %[ssl_c_verify]", AclErrc::kUnsupported},
+        {"http-request set-header X-SSL-Client-SHA1 %[ssl_c_sha1]", AclErrc::kUnsupported},
         {"acl x src 10.0.0.0/8", AclErrc::kUnsupported},
         {"acl x hdr(host,1) a", AclErrc::kUnsupported},
         {"acl x path -f /etc/list", AclErrc::kUnsupported},
@@ -313,6 +313,61 @@ TEST(L7Rules, BadAndUnsupportedLines) {
         ASSERT_FALSE(r) << b.line;
         EXPECT_EQ(r.error().code, static_cast<int>(b.code)) << b.line << ": " << r.error().message;
     }
+}
+
+// What Octavia renders for TERMINATED_HTTPS: the https redirect, the SSL_* L7 rule types, and the
+// X-SSL-* headers of insert_headers.
+TEST(L7Rules, TlsFetchesAndClientCertificateHeaders) {
+    L7Rules rules = rules_from({
+        "redirect scheme https if !{ ssl_fc }",
+        "acl has ssl_c_used",
+        "acl ok ssl_c_verify eq 0",
+        "acl ops ssl_c_s_dn(OU) -m beg ops",
+        "acl api ssl_fc_sni -m end .api.example.com",
+        "use_backend ops if has ok ops",
+        "use_backend api if api",
+        "http-request set-header X-SSL-Client-Verify %[ssl_c_verify]",
+        "http-request set-header X-SSL-Client-Has-Cert %[ssl_c_used]",
+        "http-request set-header X-SSL-Client-DN %{+Q}[ssl_c_s_dn]",
+        "http-request set-header X-SSL-Client-CN %{+Q}[ssl_c_s_dn(cn)]",
+        "http-request set-header X-SSL-Issuer %{+Q}[ssl_c_i_dn]",
+        "http-request set-header X-SSL-Client-SHA1 %{+Q}[ssl_c_sha1,hex]",
+        "http-request set-header X-SSL-Client-Not-After %{+Q}[ssl_c_notafter]",
+        "default_backend d",
+    });
+    const std::string req = "GET /p HTTP/1.1\r\nHost: h\r\n\r\n";
+    Outcome plain = run(rules, req);
+    EXPECT_EQ(plain.verdict, L7Verdict::kRedirect);
+    EXPECT_EQ(plain.location, "https://h/p");
+
+    TlsFacts anonymous;  // TLS without a client certificate
+    std::string head;
+    EXPECT_EQ(run(rules, req, &head, &anonymous).backend, "d");
+    EXPECT_NE(head.find("X-SSL-Client-Verify: 0\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("X-SSL-Client-Has-Cert: 0\r\n"), std::string::npos) << head;
+    EXPECT_NE(head.find("X-SSL-Client-DN: \"\"\r\n"), std::string::npos) << head;
+
+    TlsFacts client;
+    client.sni = "v1.api.example.com";
+    client.has_cert = true;
+    client.s_dn = "/O=Example/OU=ops-team/CN=alice";
+    client.s_dn_entries = {{"O", "Example"}, {"OU", "ops-team"}, {"CN", "alice"}};
+    client.i_dn = "/CN=Client CA";
+    client.sha1_hex = "AB01";
+    client.not_after = "270101000000Z";
+    head.clear();
+    EXPECT_EQ(run(rules, req, &head, &client).backend, "ops");
+    for (const char* line :
+         {"X-SSL-Client-Verify: 0", "X-SSL-Client-Has-Cert: 1",
+          "X-SSL-Client-DN: \"/O=Example/OU=ops-team/CN=alice\"", "X-SSL-Client-CN: \"alice\"",
+          "X-SSL-Issuer: \"/CN=Client CA\"", "X-SSL-Client-SHA1: \"AB01\"",
+          "X-SSL-Client-Not-After: \"270101000000Z\""}) {
+        EXPECT_NE(head.find(std::string(line) + "\r\n"), std::string::npos) << line << "\n" << head;
+    }
+    client.verify = 10;  // X509_V_ERR_CERT_HAS_EXPIRED (verify optional lets it through)
+    EXPECT_EQ(run(rules, req, nullptr, &client).backend, "api");
+    client.sni = "other.example.com";
+    EXPECT_EQ(run(rules, req, nullptr, &client).backend, "d");
 }
 
 TEST(L7Rules, RegexOnHugeHeaderDoesNotExhaustTheStack) {

@@ -134,6 +134,15 @@ TEST(AccessLogFormat, OctaviaLogFormat) {
     std::string line = format_log_line(
         "proj lb %f %ci %cp - - %B %U %[ssl_c_verify] %{+Q}[ssl_c_s_dn] %b %s %Tt %tsc", r);
     EXPECT_EQ(line, "proj lb fe1 10.1.2.3 5555 - - 2000 100 - \"-\" be1 m1 12 ----");
+
+    // A TLS connection with a client certificate that failed verification (verify optional).
+    http::TlsFacts tls;
+    tls.has_cert = true;
+    tls.verify = 20;
+    tls.s_dn = "/O=Example/CN=alice";
+    r.tls = &tls;
+    EXPECT_EQ(format_log_line("%[ssl_c_verify] %{+Q}[ssl_c_s_dn] %[ssl_c_i_dn]", r),
+              "20 \"/O=Example/CN=alice\" -");
 }
 
 // A doubled percent (how the renderer writes a project id holding `%`) is one literal percent,

@@ -13,6 +13,7 @@
 #include "common/private_dir.h"
 #include "common/strings.h"
 #include "drivers/exit_watcher.h"
+#include "drivers/firewall_rules.h"
 #include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
 #include "http/https_client.h"
@@ -116,6 +117,27 @@ struct LocalAmphoraDriver::Impl {
             answer = client->request(request);
         }
         return answer;
+    }
+
+    // PUT /1.0/interface/{vrrp ip}/rules (docs/amphora.md §1, "allowed_cidrs"); a single
+    // amphora has no VRRP peers. Without a VRRP port (local network driver) the VIP names it.
+    Result<void> put_firewall_rules(const AmphoraInfo& amphora, const Location& where,
+                                    const json& load_balancer) const {
+        std::string ip =
+            amphora.vrrp_ip.empty() ? load_balancer.value("vip_address", "") : amphora.vrrp_ip;
+        if (ip.empty()) {
+            return {};  // no address to name the interface by (no VIP yet)
+        }
+        auto answer = call(amphora.id, where, "PUT", "/1.0/interface/" + ip + "/rules",
+                           amphora_firewall_rules(load_balancer, {}).dump(), "application/json");
+        if (!answer) {
+            return Unexpected(answer.error());
+        }
+        if (answer->status != 200) {
+            return make_error("agent refused the interface rules (" +
+                              std::to_string(answer->status) + "): " + answer->body);
+        }
+        return {};
     }
 
     // Waits until the agent wrote its port and answers GET / over mutual TLS.
@@ -304,6 +326,10 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
         where->ip = amphora.lb_network_ip;
     }
     std::string lb_id = load_balancer.value("id", "");
+    // Before the engine opens a new port, so it is never open to more than allowed_cidrs.
+    if (auto ruled = impl_->put_firewall_rules(amphora, *where, load_balancer); !ruled) {
+        return ruled;
+    }
     bool serves_something = false;
     for (const auto& listener : load_balancer.value("listeners", json::array())) {
         std::string protocol = listener.value("protocol", "");

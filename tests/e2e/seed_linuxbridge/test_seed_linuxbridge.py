@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -30,30 +29,13 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
 from netns_probe import run, namespaces, links, addresses, ruleset, wait_until  # noqa: E402
+from octane_hosts import Octane  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: creates network namespaces, devices, nftables")
 
 SSH_TIMEOUT_S = 30
-
-
-class Octane:
-    """`octane host` and `octane network` against the test's state directory."""
-
-    def __init__(self, state_dir: str):
-        self.state_dir = state_dir
-
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return run(h.octane_binary(), *args[:2], "--state-dir", self.state_dir, *args[2:],
-                   check=check)
-
-    def host_create(self, name: str, network: str, host: int, *command: str) -> dict:
-        argv = ["host", "create", name, "--network", network, "--host", str(host)]
-        if command:
-            argv += ["--", *command]
-        out = self(*argv).stdout
-        return dict(line.split(None, 1) for line in out.splitlines() if line.strip())
 
 
 class Sshd:

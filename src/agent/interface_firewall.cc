@@ -34,6 +34,10 @@ bool table_loaded(const std::string& netns) {
 
 FirewallOutcome enforce_interface_rules(const std::string& engine_netns, const std::string& ip,
                                         const std::vector<wire::InterfaceRule>& rules) {
+    // Checked also where nothing is loaded: the same body gets the same answer everywhere.
+    if (auto checked = render_interface_rules(rules, "lo"); !checked) {
+        return {400, "Invalid request", checked.error().message};
+    }
     if (engine_netns.empty()) {
         note_not_enforced();
         return {};

@@ -231,6 +231,7 @@ TEST_F(InterfaceFirewallTest, WithoutAnEngineNamespaceNothingIsLoaded) {
     auto before = net::nft_list_ruleset("");
     ASSERT_TRUE(before);
     EXPECT_EQ(enforce_interface_rules("", "127.10.0.5", {tcp("10.0.0.0/8", 80)}).status, 200);
+    EXPECT_EQ(enforce_interface_rules("", "127.10.0.5", {tcp("10.0.0.0/99", 80)}).status, 400);
     auto after = net::nft_list_ruleset("");
     ASSERT_TRUE(after);
     EXPECT_EQ(after->find("amphora_table"), std::string::npos);

@@ -9,6 +9,7 @@
 #include "agent/engine_config.h"
 #include "agent/file_util.h"
 #include "agent/host_info.h"
+#include "agent/interface_firewall.h"
 #include "agent/request_validation.h"
 #include "common/ini_file.h"
 
@@ -81,7 +82,10 @@ HttpResponse AgentApi::put_rules(const std::string& ip, const std::string& body)
     if (!rules) {
         return agent_message(400, "Invalid request", rules.error().message);
     }
-    // Stored, not loaded into nftables: the local amphora shares the host's network namespace.
+    auto enforced = enforce_interface_rules(options_.engine_netns, ip, *rules);
+    if (enforced.status != 200) {
+        return agent_message(enforced.status, enforced.message, enforced.details);
+    }
     std::string name = ip;
     std::replace(name.begin(), name.end(), ':', '_');
     std::string dir = options_.state_dir + "/interface-rules";

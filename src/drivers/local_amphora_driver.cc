@@ -14,6 +14,7 @@
 #include "common/private_dir.h"
 #include "common/strings.h"
 #include "drivers/exit_watcher.h"
+#include "drivers/firewall_rules.h"
 #include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
 #include "drivers/lvs_upload.h"
@@ -125,6 +126,30 @@ struct LocalAmphoraDriver::Impl {
             answer = client->request(request);
         }
         return answer;
+    }
+
+    // PUT /1.0/interface/{vrrp ip}/rules (docs/amphora.md §1, "allowed_cidrs"); a single
+    // amphora has no VRRP peers. Without a VRRP port (local network driver) the VIP names it.
+    Result<void> put_firewall_rules(const AmphoraInfo& amphora, const Location& where,
+                                    const json& load_balancer) const {
+        std::string ip =
+            amphora.vrrp_ip.empty() ? load_balancer.value("vip_address", "") : amphora.vrrp_ip;
+        if (ip.empty()) {
+            return {};  // no address to name the interface by (no VIP yet)
+        }
+        auto answer = call(amphora.id, where, "PUT", "/1.0/interface/" + ip + "/rules",
+                           amphora_firewall_rules(
+                               load_balancer, render::vrrp_peer_ips(load_balancer, amphora.vrrp_ip))
+                               .dump(),
+                           "application/json");
+        if (!answer) {
+            return Unexpected(answer.error());
+        }
+        if (answer->status != 200) {
+            return make_error("agent refused the interface rules (" +
+                              std::to_string(answer->status) + "): " + answer->body);
+        }
+        return {};
     }
 
     // Waits until the agent wrote its port and answers GET / over mutual TLS.
@@ -312,6 +337,10 @@ Result<void> LocalAmphoraDriver::apply(const AmphoraInfo& amphora, const json& l
     }
     if (!amphora.lb_network_ip.empty()) {
         where->ip = amphora.lb_network_ip;
+    }
+    // Before the engine opens a new port, so it is never open to more than allowed_cidrs.
+    if (auto ruled = impl_->put_firewall_rules(amphora, *where, load_balancer); !ruled) {
+        return ruled;
     }
     // As Octavia's flows: the listeners' configuration first, then VRRP, so a new BACKUP's
     // engine is ready before keepalived may make it MASTER.

@@ -154,6 +154,17 @@ Result<std::string> render_keepalived_conf(const KeepalivedInput& in) {
     return out;
 }
 
+std::vector<std::string> vrrp_peer_ips(const json& lb, const std::string& own_vrrp_ip) {
+    std::vector<std::string> peers;
+    for (const auto& amphora : lb.value("amphorae", json::array())) {
+        std::string ip = text(amphora, "vrrp_ip");
+        if (text(amphora, "status") == "ALLOCATED" && !ip.empty() && ip != own_vrrp_ip) {
+            peers.push_back(ip);
+        }
+    }
+    return peers;
+}
+
 Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amphora_id,
                                          const std::string& check_script_path) {
     KeepalivedInput in;
@@ -186,12 +197,7 @@ Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amph
     if (text(*self, "role") == "BACKUP") {
         in.startup_delay = 3 * in.advert_int + 2;
     }
-    for (const auto& amphora : amphorae) {
-        std::string ip = text(amphora, "vrrp_ip");
-        if (text(amphora, "status") == "ALLOCATED" && !ip.empty() && ip != in.vrrp_ip) {
-            in.peer_ips.push_back(ip);
-        }
-    }
+    in.peer_ips = vrrp_peer_ips(lb, in.vrrp_ip);
     const json subnet = lb.value("vip_subnet", json::object());
     KeepalivedVip primary{
         text(lb, "vip_address"), text(subnet, "cidr"), text(subnet, "gateway_ip"), {}};

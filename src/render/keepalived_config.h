@@ -58,6 +58,12 @@ struct KeepalivedInput {
 // interface, a priority outside 1..254, a VRRP id outside 1..255) instead of rendering it.
 Result<std::string> render_keepalived_conf(const KeepalivedInput& input);
 
+// The VRRP addresses of the other ALLOCATED amphorae of the load balancer (the graph the worker
+// passes to the driver): keepalived's unicast peers, whose adverts the amphora's firewall must
+// let in. Empty for a SINGLE load balancer (its one amphora has no peer).
+std::vector<std::string> vrrp_peer_ips(const nlohmann::json& load_balancer,
+                                       const std::string& own_vrrp_ip);
+
 // The input for one amphora from the worker's load balancer graph ("topology", "vrrp_group",
 // "amphorae" with role, vrrp_ip, vrrp_priority, vrrp_id, vrrp_interface and status, "vip_address",
 // "vip_subnet" {cidr, gateway_ip, host_routes}, "additional_vips"). The BACKUP role gets a startup

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
 from netns_probe import run, namespaces, links, addresses, ruleset, wait_until  # noqa: E402
+from octane_hosts import Octane  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
 from octane_host_cli import Octane  # noqa: E402
 

@@ -118,6 +118,8 @@ def test_version_info_and_unknown_routes(env):
     rules = '[{"protocol": "TCP", "cidr": null, "port": 80}]'
     assert agent.json("PUT", "/1.0/interface/127.0.0.1/rules", rules)[0] == 200
     assert agent.json("PUT", "/1.0/interface/127.0.0.1/rules", '[{"protocol": "TCP"}]')[0] == 400
+    bad_cidr = '[{"protocol": "TCP", "cidr": "10.0.0.0/40", "port": 80}]'
+    assert agent.json("PUT", "/1.0/interface/127.0.0.1/rules", bad_cidr)[0] == 400
     plug = '{"subnet_cidr": "127.0.0.0/8", "gateway": null, "mac_address": "00:00:00:00:00:00"}'
     assert agent.json("POST", "/1.0/plug/vip/127.0.0.9", plug)[0] == 202
 

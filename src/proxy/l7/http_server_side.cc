@@ -127,7 +127,7 @@ bool HttpSession::send_proxy_header(const ServerConn& c) {
     // exists and the server must not see the connection without one.
     sockaddr_storage local{};
     socklen_t len = sizeof(local);
-    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+    if (getsockname(cli_.fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
         return false;
     }
     Endpoint dst = endpoint_from(reinterpret_cast<sockaddr*>(&local), len);
@@ -137,7 +137,7 @@ bool HttpSession::send_proxy_header(const ServerConn& c) {
                    : write_proxy_v2(peer_, dst, header, sizeof header);
     // The socket has just connected: its send buffer is empty, so one send takes the header
     // whole before any request byte.
-    return n > 0 && send(c.fd, header, n, MSG_NOSIGNAL) == static_cast<ssize_t>(n);
+    return n > 0 && send(c.io.fd, header, n, MSG_NOSIGNAL) == static_cast<ssize_t>(n);
 }
 
 void HttpSession::on_connected(bool has_input) {

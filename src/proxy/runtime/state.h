@@ -20,6 +20,8 @@
 
 namespace octane::proxy {
 
+class Sockmap;
+
 enum class ServerStatus { kUp, kDown, kMaint };
 
 struct ServerState {
@@ -94,6 +96,8 @@ struct Snapshot {
     int nbthread = 1;
     int64_t start_unix = 0;
     std::atomic<int64_t> cur_conns{0}, cum_conns{0};
+    // The L4 kernel fast path, when loaded (owned by the process, outlives the workers).
+    Sockmap* sockmap = nullptr;
 };
 
 // Builds the runtime snapshot; every server with `check` starts as HAProxy does (up until its

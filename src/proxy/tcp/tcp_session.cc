@@ -12,9 +12,11 @@
 
 #include "proxy/io/proxy_header.h"
 #include "proxy/io/socket_ops.h"
+#include "proxy/io/tcp_counts.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/pick_keys.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/sockmap/sockmap.h"
 
 namespace octane::proxy {
 namespace {
@@ -33,6 +35,9 @@ bool is_again(int e) {
 
 // Consecutive full reads (128 KiB) after which a direction switches to splice(2).
 constexpr uint8_t kAutoSpliceAfter = 2;
+
+// Longest pause between two looks at a kernel direction whose FIN waits for its bytes to leave.
+constexpr int64_t kKernelDrainMaxWaitMs = 64;
 
 }  // namespace
 
@@ -190,11 +195,23 @@ void TcpSession::on_timer(Timer&) {
             }
             return;
         case State::kEstablished:
-            if (worker_.loop().now() < last_activity_ + idle_timeout_ms_) {
-                arm_idle_timer();  // activity since arming: move the deadline, lazily
+            if (joined_) {
+                if (draining_) {
+                    draining_ = false;
+                    drive();
+                    if (state_ == State::kClosed) {
+                        return;
+                    }
+                }
+                refresh_kernel_activity();
+            }
+            if (idle_timeout_ms_ > 0 && worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
+                close_session(true);
                 return;
             }
-            close_session(true);
+            if (!draining_) {
+                arm_idle_timer();  // activity since arming: move the deadline, lazily
+            }
             return;
         case State::kClosed:
             return;
@@ -221,6 +238,11 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
         }
         return;
     }
+    if (joined_ && (events & EPOLLERR)) {
+        // A reset: what the kernel still holds for either side cannot be delivered.
+        close_session(true);
+        return;
+    }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         side.readable = true;
     }
@@ -236,7 +258,7 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
 }
 
 void TcpSession::drive() {
-    if (!pump(client_, server_, c2s_) || !pump(server_, client_, s2c_)) {
+    if (!move(client_, server_, c2s_) || !move(server_, client_, s2c_)) {
         close_session(true);
         return;
     }
@@ -257,6 +279,112 @@ void TcpSession::drive() {
     if (s2c_done && !client_.shut_wr) {
         shutdown(client_.fd, SHUT_WR);
         client_.shut_wr = true;
+    }
+    if (!joined_ && !join_refused_) {
+        try_join();
+    }
+}
+
+bool TcpSession::move(Side& from, Side& to, Flow& f) {
+    return f.kernel ? kernel_flow(from, to, f) : pump(from, to, f);
+}
+
+void TcpSession::try_join() {
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    JoinInputs in;
+    in.available = sockmap != nullptr;
+    in.established = state_ == State::kEstablished;
+    in.parked = c2s_.len > 0 || s2c_.len > 0 || c2s_.in_pipe > 0 || s2c_.in_pipe > 0;
+    in.fin_seen = client_.eof || client_.fin_queued || server_.eof || server_.fin_queued;
+    in.shut = client_.shut_wr || server_.shut_wr;
+    switch (decide_join(in)) {
+        case JoinDecision::kNotYet:
+            return;
+        case JoinDecision::kNever:
+            join_refused_ = true;
+            return;
+        case JoinDecision::kJoin:
+            break;
+    }
+    // Nothing is parked: each destination's total so far is what user space wrote into it.
+    auto c = tcp_counts(client_.fd);
+    auto s = tcp_counts(server_.fd);
+    JoinResult r = c && s ? sockmap->join(client_.fd, server_.fd) : JoinResult::kNone;
+    if (r == JoinResult::kNone) {
+        join_refused_ = true;
+        Counters::add(sockmap->counters().refused, 1);
+        return;
+    }
+    joined_ = true;
+    sockmap->counters().joined();
+    c2s_.kernel = true;
+    c2s_.k = KernelFlow{static_cast<uint64_t>(c2s_.bytes), s->written};
+    if (r == JoinResult::kBoth) {
+        s2c_.kernel = true;
+        s2c_.k = KernelFlow{static_cast<uint64_t>(s2c_.bytes), c->written};
+    }
+    release_flow(c2s_);
+    release_flow(s2c_);
+    // Input the kernel forwards must not wake us for each segment: only FINs and errors.
+    worker_.loop().modify(client_.fd, events_for(c2s_, s2c_), this, kClientTag);
+    worker_.loop().modify(server_.fd, events_for(s2c_, c2s_), this, kServerTag);
+}
+
+uint32_t TcpSession::events_for(const Flow& out, const Flow& in) const {
+    return EPOLLRDHUP | (out.kernel ? 0U : static_cast<uint32_t>(EPOLLIN)) |
+           (in.kernel ? 0U : static_cast<uint32_t>(EPOLLOUT));
+}
+
+bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
+    if (from.eof || !from.fin_queued) {
+        return true;
+    }
+    auto in = tcp_counts(from.fd);
+    auto out = tcp_counts(to.fd);
+    if (!in || !out) {
+        return false;
+    }
+    if (!kernel_flow_drained(f.k, in->received, true, out->written)) {
+        // The bytes before the FIN are still on their way out (the kernel sends from a work
+        // queue): a FIN forwarded now would overtake them.
+        wait_for_kernel();
+        return true;
+    }
+    from.eof = true;
+    drain_wait_ms_ = 0;
+    return true;
+}
+
+void TcpSession::wait_for_kernel() {
+    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, kKernelDrainMaxWaitMs);
+    draining_ = true;
+    worker_.loop().arm_in(timer_, drain_wait_ms_);
+}
+
+void TcpSession::refresh_kernel_activity() {
+    auto c = tcp_counts(client_.fd);
+    auto s = tcp_counts(server_.fd);
+    if (!c || !s) {
+        return;
+    }
+    int64_t quiet = std::min(c->last_data_recv_ms, s->last_data_recv_ms);
+    last_activity_ = std::max(last_activity_, worker_.loop().now() - quiet);
+}
+
+void TcpSession::account_kernel_bytes() {
+    // The kernel's own totals cover the bytes user space moved before the join as well.
+    if (c2s_.kernel) {
+        if (auto c = tcp_counts(client_.fd)) {
+            c2s_.bytes = static_cast<int64_t>(kernel_flow_bytes(c->received, c->fin_received));
+        }
+    }
+    if (s2c_.kernel) {
+        if (auto s = tcp_counts(server_.fd)) {
+            s2c_.bytes = static_cast<int64_t>(kernel_flow_bytes(s->received, s->fin_received));
+        }
+    }
+    if (Sockmap* sockmap = worker_.snapshot().sockmap; sockmap != nullptr) {
+        sockmap->counters().left();
     }
 }
 
@@ -421,6 +549,9 @@ void TcpSession::close_session(bool error) {
     }
     bool was_established = state_ == State::kEstablished;
     state_ = State::kClosed;
+    if (joined_) {
+        account_kernel_bytes();
+    }
     worker_.loop().cancel(timer_);
     if (error && was_established) {
         worker_.loop().remove_if_explicit(client_.fd);

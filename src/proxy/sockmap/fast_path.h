@@ -1,0 +1,56 @@
+#pragma once
+
+// The pure half of the L4 kernel fast path (sockmap.h): when a session may be joined, when the
+// kernel finished forwarding what came before a FIN, and the process-wide counters.
+
+#include <atomic>
+#include <cstdint>
+
+namespace octane::proxy {
+
+enum class JoinResult : uint8_t { kNone, kFirst, kBoth };
+
+// What the session knows when it considers handing its sockets to the kernel.
+struct JoinInputs {
+    bool available = false;      // fast path loaded and `tune.sockmap` not off
+    bool established = false;    // member connection up
+    bool parked = false;         // bytes held in user space (buffer or pipe), incl. a PROXY header
+    bool fin_seen = false;       // a FIN was read or announced on either side
+    bool shut = false;           // we already forwarded a FIN
+    bool failed_before = false;  // a join was refused for this session
+};
+
+enum class JoinDecision : uint8_t { kJoin, kNotYet, kNever };
+
+JoinDecision decide_join(const JoinInputs& in);
+
+// One direction handed to the kernel. All in bytes; `written_*` are what the destination socket
+// took in total (tcp_info: bytes_sent - bytes_retrans + notsent_bytes), `received` what the
+// source socket received in total (tcp_info bytes_received, which counts a FIN as one).
+struct KernelFlow {
+    uint64_t user_in = 0;          // read from the source in user space before the join
+    uint64_t written_at_join = 0;  // destination's total when joined (all from user space)
+};
+
+// True when every byte the source received (FIN excluded) was written into the destination,
+// so its FIN may be forwarded without overtaking data still queued in the kernel.
+bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
+                         uint64_t written_now);
+
+// The bytes that crossed a direction, for `show stat` and the log.
+uint64_t kernel_flow_bytes(uint64_t received, bool fin_received);
+
+// Process-wide, read by `show info`.
+struct FastPathCounters {
+    std::atomic<int64_t> active{0};  // sessions with at least one direction in the kernel
+    std::atomic<int64_t> total{0};
+    std::atomic<int64_t> refused{0};  // joins the kernel refused (sessions stayed in user space)
+
+    void joined() {
+        active.fetch_add(1, std::memory_order_relaxed);
+        total.fetch_add(1, std::memory_order_relaxed);
+    }
+    void left() { active.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+}  // namespace octane::proxy

@@ -372,15 +372,18 @@ void TcpSession::refresh_kernel_activity() {
 }
 
 void TcpSession::account_kernel_bytes() {
-    // The kernel's own totals cover the bytes user space moved before the join as well.
+    // The kernel's own totals cover the bytes user space moved before the join as well. A
+    // closed socket (TCP_CLOSE after TIME_WAIT) no longer tells whether a FIN came: RDHUP did.
     if (c2s_.kernel) {
         if (auto c = tcp_counts(client_.fd)) {
-            c2s_.bytes = static_cast<int64_t>(kernel_flow_bytes(c->received, c->fin_received));
+            c2s_.bytes = static_cast<int64_t>(
+                kernel_flow_bytes(c->received, c->fin_received || client_.fin_queued));
         }
     }
     if (s2c_.kernel) {
         if (auto s = tcp_counts(server_.fd)) {
-            s2c_.bytes = static_cast<int64_t>(kernel_flow_bytes(s->received, s->fin_received));
+            s2c_.bytes = static_cast<int64_t>(
+                kernel_flow_bytes(s->received, s->fin_received || server_.fin_queued));
         }
     }
     if (Sockmap* sockmap = worker_.snapshot().sockmap; sockmap != nullptr) {

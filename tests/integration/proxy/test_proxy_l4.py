@@ -11,6 +11,9 @@ from proxy_harness import (Engine, TcpBackend, backend_pair, defaults_section, f
                            listening_sockets, port_open, proxy_binary, recv_until_eof, running,
                            show_stat, stats_command, tcp_hello, wait_until)
 
+# Every scenario on both L4 paths (conftest.py): joined in the kernel and copied in user space.
+pytestmark = pytest.mark.usefixtures("l4_path")
+
 
 def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
     chk = " check inter 200ms fall 2 rise 2" if check else ""

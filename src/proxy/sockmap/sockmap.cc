@@ -52,26 +52,29 @@ class BpfSockmap final : public Sockmap {
     explicit BpfSockmap(octane_sockmap* skel) : skel_(skel) {
         peer_fd_ = bpf_map__fd(skel_->maps.octane_peer);
         src_fd_ = bpf_map__fd(skel_->maps.octane_src);
+        moved_fd_ = bpf_map__fd(skel_->maps.octane_moved);
     }
     ~BpfSockmap() override { octane_sockmap__destroy(skel_); }
 
-    JoinResult join(int a, int b) override {
+    JoinResult join(int a, int b, uint64_t cookies[2]) override {
         uint64_t ca = 0;
         uint64_t cb = 0;
         if (!cookie_of(a, &ca) || !cookie_of(b, &cb)) {
             return JoinResult::kNone;
         }
+        cookies[0] = ca;
+        cookies[1] = cb;
         uint64_t fa = static_cast<uint64_t>(a);
         uint64_t fb = static_cast<uint64_t>(b);
+        uint64_t zero = 0;
         // Destinations first: a source whose destination is missing would have its input dropped.
         if (bpf_map_update_elem(peer_fd_, &ca, &fb, BPF_ANY) != 0) {
             return JoinResult::kNone;
         }
-        if (bpf_map_update_elem(peer_fd_, &cb, &fa, BPF_ANY) != 0) {
-            bpf_map_delete_elem(peer_fd_, &ca);
-            return JoinResult::kNone;
-        }
-        if (bpf_map_update_elem(src_fd_, &ca, &fa, BPF_ANY) != 0) {
+        if (bpf_map_update_elem(peer_fd_, &cb, &fa, BPF_ANY) != 0 ||
+            bpf_map_update_elem(moved_fd_, &ca, &zero, BPF_ANY) != 0 ||
+            bpf_map_update_elem(src_fd_, &ca, &fa, BPF_ANY) != 0) {
+            bpf_map_delete_elem(moved_fd_, &ca);
             bpf_map_delete_elem(peer_fd_, &ca);
             bpf_map_delete_elem(peer_fd_, &cb);
             return JoinResult::kNone;
@@ -79,12 +82,28 @@ class BpfSockmap final : public Sockmap {
         run_queued_input(a);
         // From here a's input is the kernel's: a refusal for b (its FIN arrived, so it is no
         // longer ESTABLISHED) leaves b's direction to user space, which is still consistent.
+        if (bpf_map_update_elem(moved_fd_, &cb, &zero, BPF_ANY) != 0) {
+            return JoinResult::kFirst;
+        }
         if (bpf_map_update_elem(src_fd_, &cb, &fb, BPF_ANY) != 0) {
+            bpf_map_delete_elem(moved_fd_, &cb);
             return JoinResult::kFirst;
         }
         run_queued_input(b);
         return JoinResult::kBoth;
     }
+
+    uint64_t moved(uint64_t cookie) const override {
+        uint64_t n = 0;
+        bpf_map_lookup_elem(moved_fd_, &cookie, &n);
+        return n;
+    }
+
+    bool stop_source(uint64_t cookie) override {
+        return bpf_map_delete_elem(src_fd_, &cookie) == 0;
+    }
+
+    void forget(uint64_t cookie) override { bpf_map_delete_elem(moved_fd_, &cookie); }
 
     int64_t sources() const override {
         int64_t n = 0;
@@ -104,6 +123,7 @@ class BpfSockmap final : public Sockmap {
     octane_sockmap* skel_;
     int peer_fd_ = -1;
     int src_fd_ = -1;
+    int moved_fd_ = -1;
 };
 
 }  // namespace
@@ -125,6 +145,7 @@ std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, std::string* why) {
     uint32_t entries = max_sockets < 64 ? 64 : max_sockets;
     bpf_map__set_max_entries(skel->maps.octane_peer, entries);
     bpf_map__set_max_entries(skel->maps.octane_src, entries);
+    bpf_map__set_max_entries(skel->maps.octane_moved, entries);
     if (int err = octane_sockmap__load(skel); err != 0) {
         octane_sockmap__destroy(skel);
         return fail("loading the BPF program", err);

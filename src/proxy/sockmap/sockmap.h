@@ -21,8 +21,16 @@ class Sockmap {
     virtual ~Sockmap() = default;
 
     // Joins `a` and `b`: kFirst = only a's input is forwarded (b could not be a source, e.g.
-    // its FIN arrived meanwhile), kBoth = both directions, kNone = nothing changed.
-    virtual JoinResult join(int a, int b) = 0;
+    // its FIN arrived meanwhile), kBoth = both directions, kNone = nothing changed. The sockets'
+    // cookies, which name them in the calls below, land in `cookies`.
+    virtual JoinResult join(int a, int b, uint64_t cookies[2]) = 0;
+    // Bytes the source named by `cookie` handed to the kernel for its destination so far.
+    virtual uint64_t moved(uint64_t cookie) const = 0;
+    // The source's input stays in its own receive queue from now on (TCP's window then slows
+    // its sender), for user space to read once the kernel delivered what it had taken.
+    virtual bool stop_source(uint64_t cookie) = 0;
+    // Drops the byte count of a source that is being closed.
+    virtual void forget(uint64_t cookie) = 0;
     // Sockets whose input the kernel forwards now (the source map's occupancy, counted in
     // the kernel: a socket leaves it when it is closed).
     virtual int64_t sources() const = 0;

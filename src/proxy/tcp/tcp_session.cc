@@ -196,22 +196,14 @@ void TcpSession::on_timer(Timer&) {
             return;
         case State::kEstablished:
             if (joined_) {
-                if (draining_) {
-                    draining_ = false;
-                    drive();
-                    if (state_ == State::kClosed) {
-                        return;
-                    }
-                }
-                refresh_kernel_activity();
-            }
-            if (idle_timeout_ms_ > 0 && worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
-                close_session(true);
+                on_kernel_timer();
                 return;
             }
-            if (!draining_) {
+            if (worker_.loop().now() < last_activity_ + idle_timeout_ms_) {
                 arm_idle_timer();  // activity since arming: move the deadline, lazily
+                return;
             }
+            close_session(true);
             return;
         case State::kClosed:
             return;
@@ -309,7 +301,8 @@ void TcpSession::try_join() {
     // Nothing is parked: each destination's total so far is what user space wrote into it.
     auto c = tcp_counts(client_.fd);
     auto s = tcp_counts(server_.fd);
-    JoinResult r = c && s ? sockmap->join(client_.fd, server_.fd) : JoinResult::kNone;
+    uint64_t cookies[2] = {0, 0};
+    JoinResult r = c && s ? sockmap->join(client_.fd, server_.fd, cookies) : JoinResult::kNone;
     if (r == JoinResult::kNone) {
         join_refused_ = true;
         Counters::add(sockmap->counters().refused, 1);
@@ -318,13 +311,18 @@ void TcpSession::try_join() {
     joined_ = true;
     sockmap->counters().joined();
     c2s_.kernel = true;
-    c2s_.k = KernelFlow{static_cast<uint64_t>(c2s_.bytes), s->written};
+    c2s_.k = KernelFlow{static_cast<uint64_t>(c2s_.bytes), s->written, cookies[0]};
     if (r == JoinResult::kBoth) {
         s2c_.kernel = true;
-        s2c_.k = KernelFlow{static_cast<uint64_t>(s2c_.bytes), c->written};
+        s2c_.k = KernelFlow{static_cast<uint64_t>(s2c_.bytes), c->written, cookies[1]};
     }
     release_flow(c2s_);
     release_flow(s2c_);
+    register_events();
+    worker_.loop().arm_in(timer_, std::min(watch_ms_, std::max<int64_t>(idle_timeout_ms_, 1)));
+}
+
+void TcpSession::register_events() {
     // Input the kernel forwards must not wake us for each segment: only FINs and errors.
     worker_.loop().modify(client_.fd, events_for(c2s_, s2c_), this, kClientTag);
     worker_.loop().modify(server_.fd, events_for(s2c_, c2s_), this, kServerTag);
@@ -336,6 +334,9 @@ uint32_t TcpSession::events_for(const Flow& out, const Flow& in) const {
 }
 
 bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
+    if (f.stopped) {
+        return finish_stopped(from, to, f);
+    }
     if (from.eof || !from.fin_queued) {
         return true;
     }
@@ -361,7 +362,29 @@ void TcpSession::wait_for_kernel() {
     worker_.loop().arm_in(timer_, drain_wait_ms_);
 }
 
-void TcpSession::refresh_kernel_activity() {
+void TcpSession::on_kernel_timer() {
+    draining_ = false;
+    drive();  // FINs and stopped sources waiting for the kernel
+    if (state_ == State::kClosed) {
+        return;
+    }
+    watch_kernel();
+    int64_t now = worker_.loop().now();
+    if (idle_timeout_ms_ > 0 && now >= last_activity_ + idle_timeout_ms_) {
+        close_session(true);
+        return;
+    }
+    if (draining_) {
+        return;  // drive() asked for an earlier look
+    }
+    int64_t next = now + watch_ms_;
+    if (idle_timeout_ms_ > 0) {
+        next = std::min(next, last_activity_ + idle_timeout_ms_);
+    }
+    worker_.loop().arm(timer_, next);
+}
+
+void TcpSession::watch_kernel() {
     auto c = tcp_counts(client_.fd);
     auto s = tcp_counts(server_.fd);
     if (!c || !s) {
@@ -369,6 +392,50 @@ void TcpSession::refresh_kernel_activity() {
     }
     int64_t quiet = std::min(c->last_data_recv_ms, s->last_data_recv_ms);
     last_activity_ = std::max(last_activity_, worker_.loop().now() - quiet);
+    watch_ms_ = next_watch_ms(watch_ms_, quiet);
+    check_backlog(c2s_, *c, *s);
+    check_backlog(s2c_, *s, *c);
+}
+
+void TcpSession::check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& out) {
+    if (!f.kernel || f.stopped) {
+        return;
+    }
+    // What the source received beyond user space's share bounds what the kernel took from it:
+    // only when that bound is high is the exact count worth a lookup.
+    uint64_t received = kernel_flow_bytes(in.received, in.fin_received);
+    uint64_t bound = received > f.k.user_in ? received - f.k.user_in : 0;
+    if (kernel_backlog(f.k, bound, out.written) <= kMaxKernelBacklog) {
+        return;
+    }
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    if (kernel_backlog(f.k, sockmap->moved(f.k.cookie), out.written) <= kMaxKernelBacklog ||
+        !sockmap->stop_source(f.k.cookie)) {
+        return;
+    }
+    f.stopped = true;
+    Counters::add(sockmap->counters().stopped, 1);
+    wait_for_kernel();
+}
+
+bool TcpSession::finish_stopped(Side& from, Side& to, Flow& f) {
+    auto out = tcp_counts(to.fd);
+    if (!out) {
+        return false;
+    }
+    uint64_t moved = worker_.snapshot().sockmap->moved(f.k.cookie);
+    if (kernel_backlog(f.k, moved, out->written) > 0) {
+        wait_for_kernel();  // user-space bytes must not overtake the kernel's
+        return true;
+    }
+    drain_wait_ms_ = 0;
+    f.kernel = false;
+    f.stopped = false;
+    f.bytes = static_cast<int64_t>(f.k.user_in + moved);
+    from.readable = true;
+    to.writable = true;
+    register_events();
+    return pump(from, to, f);
 }
 
 void TcpSession::account_kernel_bytes() {
@@ -386,9 +453,13 @@ void TcpSession::account_kernel_bytes() {
                 kernel_flow_bytes(s->received, s->fin_received || server_.fin_queued));
         }
     }
-    if (Sockmap* sockmap = worker_.snapshot().sockmap; sockmap != nullptr) {
-        sockmap->counters().left();
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    for (const Flow* f : {&c2s_, &s2c_}) {
+        if (f->k.cookie != 0) {
+            sockmap->forget(f->k.cookie);
+        }
     }
+    sockmap->counters().left();
 }
 
 bool TcpSession::flush(Side& to, Flow& f) {

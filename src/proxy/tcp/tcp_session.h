@@ -12,6 +12,7 @@
 
 #include "proxy/io/address.h"
 #include "proxy/io/buffer_pool.h"
+#include "proxy/io/tcp_counts.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
 #include "proxy/sockmap/fast_path.h"
@@ -50,7 +51,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         bool splice = false;     // this direction moves data with splice(2)
         uint8_t full_reads = 0;  // consecutive buffer-filling reads: a bulk transfer
         int64_t bytes = 0;
-        bool kernel = false;  // forwarded by the kernel (sockmap) since the join
+        bool kernel = false;   // forwarded by the kernel (sockmap) since the join
+        bool stopped = false;  // its source left the map: user space takes over once drained
         KernelFlow k;
     };
 
@@ -75,9 +77,15 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     // marks the source finished so drive() forwards the FIN.
     bool kernel_flow(Side& from, Side& to, Flow& f);
     void try_join();
+    void register_events();
     uint32_t events_for(const Flow& out, const Flow& in) const;
     void wait_for_kernel();
-    void refresh_kernel_activity();
+    // Timer of a joined session: pending FINs, backlog, idle time, next look.
+    void on_kernel_timer();
+    void watch_kernel();
+    void check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& out);
+    // A stopped source: once the kernel delivered what it took, user space moves the rest.
+    bool finish_stopped(Side& from, Side& to, Flow& f);
     void account_kernel_bytes();
 
     Worker& worker_;
@@ -101,6 +109,7 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     bool join_refused_ = false;  // not to be joined (any more)
     bool draining_ = false;      // the timer re-checks a kernel direction's FIN soon
     int64_t drain_wait_ms_ = 0;
+    int64_t watch_ms_ = 50;
 };
 
 }  // namespace octane::proxy

@@ -8,6 +8,12 @@ import pytest
 import proxy_harness
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "join_optional: the session may end before it can be joined (a FIN that "
+        "comes with the connection leaves it to user space), so the kernel path is not asserted")
+
+
 @pytest.fixture(params=["kernel", "user"])
 def l4_path(request, monkeypatch):
     kernel = request.param == "kernel"
@@ -21,7 +27,7 @@ def l4_path(request, monkeypatch):
         served = int(info.get("CumConns", "0")) > 0
         if kernel:
             assert info.get("Sockmap") == "1", info
-            if served:
+            if served and not request.node.get_closest_marker("join_optional"):
                 assert int(info["SockmapCumSessions"]) > 0, info
             # Every joined socket left the kernel's map when its session ended.
             if info.get("CurrConns") == "0":

@@ -234,6 +234,40 @@ def test_idle_timeout_fires_but_not_while_bytes_flow(tmp_path):
         assert 0.9 < time.monotonic() - quiet < 4
 
 
+def test_backend_that_does_not_read_slows_the_client_and_gets_every_byte(tmp_path):
+    """The kernel would queue without limit what a client sends for a backend that does not
+    read; past 4 MiB held the proxy stops the client's socket being a source, TCP's window slows
+    the client again, and user space delivers the rest in order once the kernel's part is out."""
+    go = threading.Event()
+    total = 256
+
+    def handler(c):
+        go.wait(30)
+        return sha_of_input(c)
+
+    sent = [0]
+    with joined_session(tmp_path, handler) as (s, sock, be):
+        def send_all():
+            for _ in range(total):
+                s.sendall(BLOCK)
+                sent[0] += 1
+            s.shutdown(socket.SHUT_WR)
+
+        sender = threading.Thread(target=send_all)
+        sender.start()
+        wait_until(lambda: show_info(sock)["SockmapStopped"] == "1", 10, "source stopped")
+        time.sleep(1)  # the client goes on trying: it must stay held back by TCP
+        held = sent[0]
+        go.set()
+        sender.join(timeout=60)
+        assert held < total * 5 // 8, held
+        wait_until(lambda: be.results, 30, "backend read everything")
+        assert be.results == [(hashlib.sha256(BLOCK * total).hexdigest(), total << 20)]
+        assert recv_until_eof(s) == b""
+        wait_until(lambda: show_info(sock)["CurrConns"] == "0", 10, "session closed")
+        assert int(show_stat(sock)[("fe", "FRONTEND")]["bin"]) == total << 20
+
+
 def test_ten_thousand_short_connections_leave_no_map_entry(tmp_path):
     def handler(c):
         d = c.recv(100)

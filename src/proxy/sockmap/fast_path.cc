@@ -3,17 +3,20 @@
 namespace octane::proxy {
 
 JoinDecision decide_join(const JoinInputs& in) {
-    if (!in.available || in.failed_before) {
+    if (!in.available) {
         return JoinDecision::kNever;
     }
     // After a FIN the kernel would refuse the socket (only ESTABLISHED ones join) and the rest
-    // of the session is short: user space finishes it.
+    // of the direction is short: user space finishes it.
     if (in.fin_seen || in.shut) {
         return JoinDecision::kNever;
     }
     // Parked bytes must reach their destination before the kernel writes there, or they
-    // would be overtaken.
+    // would be overtaken. The other direction does not wait for them.
     if (!in.established || in.parked) {
+        return JoinDecision::kNotYet;
+    }
+    if (in.turns < kJoinAfterTurns && in.most_bytes < kJoinAfterBytes) {
         return JoinDecision::kNotYet;
     }
     return JoinDecision::kJoin;

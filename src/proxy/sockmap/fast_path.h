@@ -8,17 +8,25 @@
 
 namespace octane::proxy {
 
-enum class JoinResult : uint8_t { kNone, kFirst, kBoth };
-
-// What the session knows when it considers handing its sockets to the kernel.
+// What the session knows when it considers handing one direction to the kernel.
 struct JoinInputs {
-    bool available = false;      // fast path loaded and `tune.sockmap` not off
-    bool established = false;    // member connection up
-    bool parked = false;         // bytes held in user space (buffer or pipe), incl. a PROXY header
-    bool fin_seen = false;       // a FIN was read or announced on either side
-    bool shut = false;           // we already forwarded a FIN
-    bool failed_before = false;  // a join was refused for this session
+    bool available = false;    // fast path loaded and `tune.sockmap` not off
+    bool established = false;  // member connection up
+    bool parked = false;       // bytes of this direction held in user space (incl. a PROXY header)
+    bool fin_seen = false;     // the source's FIN was read or announced
+    bool shut = false;         // we already forwarded a FIN to the destination
+    // What the session carried in user space so far: the number of times the data changed
+    // direction, and the most bytes one direction moved.
+    uint32_t turns = 0;
+    int64_t most_bytes = 0;
 };
+
+// Joining costs about 20 system calls and two psock set-ups, which a connection that carries one
+// request and its answer does not earn back (+20 us per connection measured): a session is
+// joined once it is a conversation (the data changed direction twice: a second request) or a
+// bulk transfer (one direction moved this much, as HAProxy's splice-auto threshold).
+constexpr uint32_t kJoinAfterTurns = 2;
+constexpr int64_t kJoinAfterBytes = 128 << 10;
 
 enum class JoinDecision : uint8_t { kJoin, kNotYet, kNever };
 
@@ -40,8 +48,13 @@ bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_receiv
 
 // The kernel queues what a source sends for a destination that does not read without limit
 // (the source's TCP window stays open). Above this many bytes held for one direction, the
-// source stops being one and its sender is slowed by TCP again.
+// source stops being one, so its input waits in its own receive queue and TCP slows its
+// sender; below the second figure it becomes a source again (what waited goes through in order,
+// behind what the kernel still holds).
 constexpr uint64_t kMaxKernelBacklog = 4U << 20;
+constexpr uint64_t kResumeKernelBacklog = 1U << 20;
+// How often a stopped source looks at its destination's progress.
+constexpr int64_t kStoppedPollMs = 2;
 
 // Bytes taken from the source (`moved`, or an upper bound such as what it received beyond
 // user_in) that the destination has not taken yet.
@@ -59,7 +72,7 @@ struct FastPathCounters {
     std::atomic<int64_t> active{0};  // sessions with at least one direction in the kernel
     std::atomic<int64_t> total{0};
     std::atomic<int64_t> refused{0};  // joins the kernel refused (sessions stayed in user space)
-    std::atomic<int64_t> stopped{0};  // directions handed back to user space (backlog too big)
+    std::atomic<int64_t> stopped{0};  // sources stopped for a backlog (each time)
 
     void joined() {
         active.fetch_add(1, std::memory_order_relaxed);

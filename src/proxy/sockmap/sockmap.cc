@@ -56,41 +56,33 @@ class BpfSockmap final : public Sockmap {
     }
     ~BpfSockmap() override { octane_sockmap__destroy(skel_); }
 
-    JoinResult join(int a, int b, uint64_t cookies[2]) override {
-        uint64_t ca = 0;
-        uint64_t cb = 0;
-        if (!cookie_of(a, &ca) || !cookie_of(b, &cb)) {
-            return JoinResult::kNone;
+    bool link(int a, int b, uint64_t cookies[2]) override {
+        if (!cookie_of(a, &cookies[0]) || !cookie_of(b, &cookies[1])) {
+            return false;
         }
-        cookies[0] = ca;
-        cookies[1] = cb;
         uint64_t fa = static_cast<uint64_t>(a);
         uint64_t fb = static_cast<uint64_t>(b);
+        // Only ESTABLISHED sockets are taken: one whose FIN came meanwhile is refused.
+        if (bpf_map_update_elem(peer_fd_, &cookies[0], &fb, BPF_ANY) != 0) {
+            return false;
+        }
+        if (bpf_map_update_elem(peer_fd_, &cookies[1], &fa, BPF_ANY) != 0) {
+            bpf_map_delete_elem(peer_fd_, &cookies[0]);
+            return false;
+        }
+        return true;
+    }
+
+    bool start_source(int fd, uint64_t cookie) override {
         uint64_t zero = 0;
-        // Destinations first: a source whose destination is missing would have its input dropped.
-        if (bpf_map_update_elem(peer_fd_, &ca, &fb, BPF_ANY) != 0) {
-            return JoinResult::kNone;
+        if (bpf_map_update_elem(moved_fd_, &cookie, &zero, BPF_ANY) != 0) {
+            return false;
         }
-        if (bpf_map_update_elem(peer_fd_, &cb, &fa, BPF_ANY) != 0 ||
-            bpf_map_update_elem(moved_fd_, &ca, &zero, BPF_ANY) != 0 ||
-            bpf_map_update_elem(src_fd_, &ca, &fa, BPF_ANY) != 0) {
-            bpf_map_delete_elem(moved_fd_, &ca);
-            bpf_map_delete_elem(peer_fd_, &ca);
-            bpf_map_delete_elem(peer_fd_, &cb);
-            return JoinResult::kNone;
+        if (!resume_source(fd, cookie)) {
+            bpf_map_delete_elem(moved_fd_, &cookie);
+            return false;
         }
-        run_queued_input(a);
-        // From here a's input is the kernel's: a refusal for b (its FIN arrived, so it is no
-        // longer ESTABLISHED) leaves b's direction to user space, which is still consistent.
-        if (bpf_map_update_elem(moved_fd_, &cb, &zero, BPF_ANY) != 0) {
-            return JoinResult::kFirst;
-        }
-        if (bpf_map_update_elem(src_fd_, &cb, &fb, BPF_ANY) != 0) {
-            bpf_map_delete_elem(moved_fd_, &cb);
-            return JoinResult::kFirst;
-        }
-        run_queued_input(b);
-        return JoinResult::kBoth;
+        return true;
     }
 
     uint64_t moved(uint64_t cookie) const override {
@@ -101,6 +93,15 @@ class BpfSockmap final : public Sockmap {
 
     bool stop_source(uint64_t cookie) override {
         return bpf_map_delete_elem(src_fd_, &cookie) == 0;
+    }
+
+    bool resume_source(int fd, uint64_t cookie) override {
+        uint64_t value = static_cast<uint64_t>(fd);
+        if (bpf_map_update_elem(src_fd_, &cookie, &value, BPF_ANY) != 0) {
+            return false;
+        }
+        run_queued_input(fd);
+        return true;
     }
 
     void forget(uint64_t cookie) override { bpf_map_delete_elem(moved_fd_, &cookie); }

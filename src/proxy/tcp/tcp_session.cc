@@ -272,7 +272,7 @@ void TcpSession::drive() {
         shutdown(client_.fd, SHUT_WR);
         client_.shut_wr = true;
     }
-    if (!joined_ && !join_refused_) {
+    if (!join_done_) {
         try_join();
     }
 }
@@ -283,43 +283,60 @@ bool TcpSession::move(Side& from, Side& to, Flow& f) {
 
 void TcpSession::try_join() {
     Sockmap* sockmap = worker_.snapshot().sockmap;
-    JoinInputs in;
-    in.available = sockmap != nullptr;
-    in.established = state_ == State::kEstablished;
-    in.parked = c2s_.len > 0 || s2c_.len > 0 || c2s_.in_pipe > 0 || s2c_.in_pipe > 0;
-    in.fin_seen = client_.eof || client_.fin_queued || server_.eof || server_.fin_queued;
-    in.shut = client_.shut_wr || server_.shut_wr;
-    switch (decide_join(in)) {
-        case JoinDecision::kNotYet:
-            return;
-        case JoinDecision::kNever:
-            join_refused_ = true;
-            return;
-        case JoinDecision::kJoin:
-            break;
+    for (Flow* f : {&c2s_, &s2c_}) {
+        Side& from = f == &c2s_ ? client_ : server_;
+        Side& to = f == &c2s_ ? server_ : client_;
+        if (f->kernel || f->no_join) {
+            continue;
+        }
+        JoinInputs in;
+        in.available = sockmap != nullptr;
+        in.established = state_ == State::kEstablished;
+        in.parked = f->len > 0 || f->in_pipe > 0;
+        in.fin_seen = from.eof || from.fin_queued;
+        in.shut = to.shut_wr;
+        in.turns = turns_;
+        in.most_bytes = std::max(c2s_.bytes, s2c_.bytes);
+        switch (decide_join(in)) {
+            case JoinDecision::kNotYet:
+                continue;
+            case JoinDecision::kNever:
+                f->no_join = true;
+                continue;
+            case JoinDecision::kJoin:
+                f->no_join = !join_direction(*sockmap, from, to, *f);
+                break;
+        }
     }
-    // Nothing is parked: each destination's total so far is what user space wrote into it.
-    auto c = tcp_counts(client_.fd);
-    auto s = tcp_counts(server_.fd);
-    uint64_t cookies[2] = {0, 0};
-    JoinResult r = c && s ? sockmap->join(client_.fd, server_.fd, cookies) : JoinResult::kNone;
-    if (r == JoinResult::kNone) {
-        join_refused_ = true;
-        Counters::add(sockmap->counters().refused, 1);
-        return;
+    join_done_ = (c2s_.kernel || c2s_.no_join) && (s2c_.kernel || s2c_.no_join);
+}
+
+bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f) {
+    if (!linked_) {
+        if (!sockmap.link(client_.fd, server_.fd, cookies_)) {
+            Counters::add(sockmap.counters().refused, 1);
+            c2s_.no_join = s2c_.no_join = true;
+            return false;
+        }
+        linked_ = true;
     }
-    joined_ = true;
-    sockmap->counters().joined();
-    c2s_.kernel = true;
-    c2s_.k = KernelFlow{static_cast<uint64_t>(c2s_.bytes), s->written, cookies[0]};
-    if (r == JoinResult::kBoth) {
-        s2c_.kernel = true;
-        s2c_.k = KernelFlow{static_cast<uint64_t>(s2c_.bytes), c->written, cookies[1]};
+    // Nothing of this direction is parked: `to` holds all user space wrote into it.
+    auto out = tcp_counts(to.fd);
+    uint64_t cookie = &f == &c2s_ ? cookies_[0] : cookies_[1];
+    if (!out || !sockmap.start_source(from.fd, cookie)) {
+        Counters::add(sockmap.counters().refused, 1);
+        return false;
     }
-    release_flow(c2s_);
-    release_flow(s2c_);
+    f.kernel = true;
+    f.k = KernelFlow{static_cast<uint64_t>(f.bytes), out->written, cookie};
+    release_flow(f);
     register_events();
-    worker_.loop().arm_in(timer_, std::min(watch_ms_, std::max<int64_t>(idle_timeout_ms_, 1)));
+    if (!joined_) {
+        joined_ = true;
+        sockmap.counters().joined();
+        worker_.loop().arm_in(timer_, std::min(watch_ms_, std::max<int64_t>(idle_timeout_ms_, 1)));
+    }
+    return true;
 }
 
 void TcpSession::register_events() {
@@ -348,7 +365,7 @@ bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
     if (!kernel_flow_drained(f.k, in->received, true, out->written)) {
         // The bytes before the FIN are still on their way out (the kernel sends from a work
         // queue): a FIN forwarded now would overtake them.
-        wait_for_kernel();
+        wait_for_kernel(kKernelDrainMaxWaitMs);
         return true;
     }
     from.eof = true;
@@ -356,8 +373,8 @@ bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
     return true;
 }
 
-void TcpSession::wait_for_kernel() {
-    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, kKernelDrainMaxWaitMs);
+void TcpSession::wait_for_kernel(int64_t max_ms) {
+    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, max_ms);
     draining_ = true;
     worker_.loop().arm_in(timer_, drain_wait_ms_);
 }
@@ -415,7 +432,7 @@ void TcpSession::check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& ou
     }
     f.stopped = true;
     Counters::add(sockmap->counters().stopped, 1);
-    wait_for_kernel();
+    wait_for_kernel(kStoppedPollMs);
 }
 
 bool TcpSession::finish_stopped(Side& from, Side& to, Flow& f) {
@@ -423,9 +440,19 @@ bool TcpSession::finish_stopped(Side& from, Side& to, Flow& f) {
     if (!out) {
         return false;
     }
-    uint64_t moved = worker_.snapshot().sockmap->moved(f.k.cookie);
-    if (kernel_backlog(f.k, moved, out->written) > 0) {
-        wait_for_kernel();  // user-space bytes must not overtake the kernel's
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    uint64_t moved = sockmap->moved(f.k.cookie);
+    uint64_t backlog = kernel_backlog(f.k, moved, out->written);
+    if (!f.handed_back && backlog <= kResumeKernelBacklog) {
+        if (sockmap->resume_source(from.fd, f.k.cookie)) {
+            f.stopped = false;
+            drain_wait_ms_ = 0;
+            return kernel_flow(from, to, f);
+        }
+        f.handed_back = true;
+    }
+    if (backlog > 0) {
+        wait_for_kernel(kStoppedPollMs);  // user-space bytes must not overtake the kernel's
         return true;
     }
     drain_wait_ms_ = 0;
@@ -494,9 +521,14 @@ bool TcpSession::pump(Side& from, Side& to, Flow& f) {
     if (f.len > 0) {
         return true;  // destination still full: do not read more (backpressure)
     }
+    int64_t before = f.bytes;
     bool ok = f.splice ? pump_splice(from, to, f) : pump_copy(from, to, f);
     if (!ok) {
         return false;
+    }
+    if (int8_t dir = &f == &c2s_ ? 0 : 1; f.bytes != before && dir != last_dir_) {
+        turns_ += last_dir_ >= 0 ? 1 : 0;
+        last_dir_ = dir;
     }
     return true;
 }

@@ -19,6 +19,7 @@
 
 namespace octane::proxy {
 
+class Sockmap;
 class Worker;
 
 class TcpSession final : public IoHandler, public TimerHandler, public Deferred {
@@ -51,8 +52,10 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         bool splice = false;     // this direction moves data with splice(2)
         uint8_t full_reads = 0;  // consecutive buffer-filling reads: a bulk transfer
         int64_t bytes = 0;
-        bool kernel = false;   // forwarded by the kernel (sockmap) since the join
-        bool stopped = false;  // its source left the map: user space takes over once drained
+        bool kernel = false;       // forwarded by the kernel (sockmap) since the join
+        bool stopped = false;      // its source left the source map: the kernel holds too much
+        bool handed_back = false;  // could not be a source again: user space takes over
+        bool no_join = false;      // stays in user space (a FIN came first, or the kernel refused)
         KernelFlow k;
     };
 
@@ -77,14 +80,16 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     // marks the source finished so drive() forwards the FIN.
     bool kernel_flow(Side& from, Side& to, Flow& f);
     void try_join();
+    bool join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f);
     void register_events();
     uint32_t events_for(const Flow& out, const Flow& in) const;
-    void wait_for_kernel();
+    void wait_for_kernel(int64_t max_ms);
     // Timer of a joined session: pending FINs, backlog, idle time, next look.
     void on_kernel_timer();
     void watch_kernel();
     void check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& out);
-    // A stopped source: once the kernel delivered what it took, user space moves the rest.
+    // A stopped source: a source again once the kernel delivered most of what it took, or,
+    // when the kernel refuses that (a FIN came meanwhile), user space moves the rest.
     bool finish_stopped(Side& from, Side& to, Flow& f);
     void account_kernel_bytes();
 
@@ -105,11 +110,15 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     int64_t connect_ms_ = 0;
     int retries_left_ = 0;
     State state_ = State::kConnecting;
-    bool joined_ = false;        // at least one direction is in the kernel
-    bool join_refused_ = false;  // not to be joined (any more)
-    bool draining_ = false;      // the timer re-checks a kernel direction's FIN soon
+    bool joined_ = false;     // at least one direction is in the kernel
+    bool linked_ = false;     // both sockets are each other's destination in the kernel
+    bool join_done_ = false;  // each direction is in the kernel or stays in user space
+    uint64_t cookies_[2] = {0, 0};
+    bool draining_ = false;  // the timer re-checks a kernel direction's FIN soon
     int64_t drain_wait_ms_ = 0;
     int64_t watch_ms_ = 50;
+    int8_t last_dir_ = -1;  // 0 = client to server: the direction data last moved in
+    uint32_t turns_ = 0;    // times the data changed direction (user space)
 };
 
 }  // namespace octane::proxy

@@ -257,7 +257,11 @@ def test_connection_waiting_at_frontend_maxconn_gets_the_next_free_slot(kind, ba
         "    default_backend be\n", "    maxconn 2\n    default_backend be\n", 1)
     with running(kind, config, tmp_path) as (port, _):
         def served(conn):
-            return conn.makefile("rb").readline().strip() in (b"one", b"two")
+            # Banner, then an echo: a conversation, which the kernel path joins.
+            if conn.makefile("rb").readline().strip() not in (b"one", b"two"):
+                return False
+            conn.sendall(b"x")
+            return conn.recv(1) == b"x"
 
         held = []
         for _ in range(2):
@@ -292,6 +296,8 @@ def test_connections_are_spread_over_threads(kind, backends, tmp_path):
         held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
         for c in held:
             assert c.makefile("rb").readline().strip() in (b"one", b"two")
+            c.sendall(b"x")  # a conversation, which the kernel path joins
+            assert c.recv(1) == b"x"
         after = activity_row(sock, "accq_pushed")
         served = [a - b for a, b in zip(after, before)]
         # HAProxy also counts its stats-socket connections here: one more between the readings.

@@ -9,6 +9,7 @@ JoinInputs ready() {
     JoinInputs in;
     in.available = true;
     in.established = true;
+    in.turns = 2;
     return in;
 }
 
@@ -25,7 +26,19 @@ TEST(DecideJoin, WaitsForTheConnectionAndParkedBytes) {
     EXPECT_EQ(decide_join(in), JoinDecision::kNotYet);
 }
 
-TEST(DecideJoin, NeverWithoutTheFastPathOrAfterAFinOrARefusal) {
+TEST(DecideJoin, OnlyAConversationOrABulkTransferIsWorthIt) {
+    JoinInputs in = ready();
+    in.turns = 1;  // a request and its answer: maybe all the connection carries
+    EXPECT_EQ(decide_join(in), JoinDecision::kNotYet);
+    in.most_bytes = kJoinAfterBytes - 1;
+    EXPECT_EQ(decide_join(in), JoinDecision::kNotYet);
+    in.most_bytes = kJoinAfterBytes;
+    EXPECT_EQ(decide_join(in), JoinDecision::kJoin);
+    in = ready();  // the second request
+    EXPECT_EQ(decide_join(in), JoinDecision::kJoin);
+}
+
+TEST(DecideJoin, NeverWithoutTheFastPathOrAfterAFin) {
     JoinInputs in = ready();
     in.available = false;
     EXPECT_EQ(decide_join(in), JoinDecision::kNever);
@@ -36,8 +49,8 @@ TEST(DecideJoin, NeverWithoutTheFastPathOrAfterAFinOrARefusal) {
     in.shut = true;
     EXPECT_EQ(decide_join(in), JoinDecision::kNever);
     in = ready();
-    in.failed_before = true;
-    in.parked = true;  // refusal wins over waiting
+    in.fin_seen = true;
+    in.parked = true;  // a FIN wins over waiting
     EXPECT_EQ(decide_join(in), JoinDecision::kNever);
 }
 

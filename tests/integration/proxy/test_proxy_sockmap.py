@@ -5,15 +5,18 @@ leave nothing behind in the kernel's map. The common L4 scenarios run on this pa
 import contextlib
 import hashlib
 import os
+import shutil
 import socket
 import struct
+import subprocess
+import tempfile
 import threading
 import time
 
 import pytest
 
-from proxy_harness import (Engine, TcpBackend, free_port, recv_until_eof, running, show_info,
-                           show_stat, wait_until)
+from proxy_harness import (Engine, TcpBackend, free_port, proxy_binary, recv_until_eof, running,
+                           show_info, show_stat, wait_until)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="the sockmap fast path needs root (loading BPF programs)")
@@ -382,3 +385,40 @@ def test_off_copies_in_user_space(tmp_path):
             assert (info["Sockmap"], info["SockmapCumSessions"]) == ("0", "0")
     finally:
         be.stop()
+
+
+def test_without_bpf_rights_the_engine_says_why_once_and_copies():
+    """As nobody the program cannot be loaded: one warning with the reason, then the same
+    service in user space."""
+    d = tempfile.mkdtemp(prefix="sockmap-nobody-")
+    os.chmod(d, 0o777)  # nobody creates its stats socket here
+    be = Backend(echo)
+    port = free_port()
+    sock = os.path.join(d, "s.sock")
+    cfg = os.path.join(d, "proxy.cfg")
+    with open(cfg, "w") as f:
+        f.write(config(be.port)(port, sock))
+    os.chmod(cfg, 0o644)
+    log_path = os.path.join(d, "out.log")
+    with open(log_path, "w") as log:
+        p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              proxy_binary(), "-db", "-f", cfg], stdout=log,
+                             stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: os.path.exists(sock) or p.poll() is not None, 10, "stats socket")
+        assert p.poll() is None, open(log_path).read()
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                converse(s)
+                s.sendall(b"copied")
+                assert recv_exact(s, 6) == b"copied"
+        info = show_info(sock)
+        assert (info["Sockmap"], info["SockmapCumSessions"]) == ("0", "0")
+        warnings = [l for l in open(log_path).read().splitlines() if "tune.sockmap" in l]
+        assert len(warnings) == 1 and "Operation not permitted" in warnings[0], warnings
+        assert "forwarded in user space" in warnings[0]
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+        be.stop()
+        shutil.rmtree(d, ignore_errors=True)

@@ -15,6 +15,7 @@
 #include "proxy/io/tcp_counts.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/pick_keys.h"
+#include "proxy/runtime/thread_activity.h"
 #include "proxy/runtime/worker.h"
 #include "proxy/sockmap/sockmap.h"
 
@@ -334,6 +335,7 @@ bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f)
     if (!joined_) {
         joined_ = true;
         sockmap.counters().joined();
+        worker_.activity().sockmap_joined.fetch_add(1, std::memory_order_relaxed);
         worker_.loop().arm_in(timer_, std::min(watch_ms_, std::max<int64_t>(idle_timeout_ms_, 1)));
     }
     return true;

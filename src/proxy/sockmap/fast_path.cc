@@ -26,20 +26,6 @@ uint64_t kernel_flow_bytes(uint64_t received, bool fin_received) {
     return fin_received && received > 0 ? received - 1 : received;
 }
 
-uint64_t kernel_backlog(const KernelFlow& f, uint64_t moved, uint64_t written_now) {
-    uint64_t written = written_now > f.written_at_join ? written_now - f.written_at_join : 0;
-    return moved > written ? moved - written : 0;
-}
-
-int64_t next_watch_ms(int64_t previous_ms, int64_t quiet_ms) {
-    constexpr int64_t kBusy = 50;
-    constexpr int64_t kQuiet = 1000;
-    if (quiet_ms < kQuiet) {
-        return kBusy;
-    }
-    return previous_ms * 2 > kQuiet ? kQuiet : previous_ms * 2;
-}
-
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
                          uint64_t written_now) {
     uint64_t in = kernel_flow_bytes(received, fin_received);

@@ -38,31 +38,12 @@ JoinDecision decide_join(const JoinInputs& in);
 struct KernelFlow {
     uint64_t user_in = 0;          // read from the source in user space before the join
     uint64_t written_at_join = 0;  // destination's total when joined (all from user space)
-    uint64_t cookie = 0;           // the source socket's, naming it in the maps
 };
 
 // True when every byte the source received (FIN excluded) was written into the destination,
 // so its FIN may be forwarded without overtaking data still queued in the kernel.
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
                          uint64_t written_now);
-
-// The kernel queues what a source sends for a destination that does not read without limit
-// (the source's TCP window stays open). Above this many bytes held for one direction, the
-// source stops being one, so its input waits in its own receive queue and TCP slows its
-// sender; below the second figure it becomes a source again (what waited goes through in order,
-// behind what the kernel still holds).
-constexpr uint64_t kMaxKernelBacklog = 4U << 20;
-constexpr uint64_t kResumeKernelBacklog = 1U << 20;
-// How often a stopped source looks at its destination's progress.
-constexpr int64_t kStoppedPollMs = 2;
-
-// Bytes taken from the source (`moved`, or an upper bound such as what it received beyond
-// user_in) that the destination has not taken yet.
-uint64_t kernel_backlog(const KernelFlow& f, uint64_t moved, uint64_t written_now);
-
-// How often a joined session looks at its sockets (backlog, idle time): often while bytes flow,
-// backing off to once a second when quiet. `quiet_ms` = since the last data segment.
-int64_t next_watch_ms(int64_t previous_ms, int64_t quiet_ms);
 
 // The bytes that crossed a direction, for `show stat` and the log.
 uint64_t kernel_flow_bytes(uint64_t received, bool fin_received);
@@ -72,7 +53,6 @@ struct FastPathCounters {
     std::atomic<int64_t> active{0};  // sessions with at least one direction in the kernel
     std::atomic<int64_t> total{0};
     std::atomic<int64_t> refused{0};  // joins the kernel refused (sessions stayed in user space)
-    std::atomic<int64_t> stopped{0};  // sources stopped for a backlog (each time)
 
     void joined() {
         active.fetch_add(1, std::memory_order_relaxed);

@@ -23,16 +23,6 @@ struct {
     __type(value, __u64);
 } octane_src SEC(".maps");
 
-// Bytes each source handed to the kernel for its destination, keyed by the source's cookie. The
-// engine creates the entry before the socket becomes a source and deletes it at close; comparing
-// it with what the destination wrote tells how much the kernel holds (it queues without limit).
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 4096);
-    __type(key, __u64);
-    __type(value, __u64);
-} octane_moved SEC(".maps");
-
 SEC("sk_skb/stream_verdict")
 int octane_verdict(struct __sk_buff *skb) {
     // A FIN that came in a segment of its own reaches the program as an empty skb. Sent to the
@@ -42,10 +32,6 @@ int octane_verdict(struct __sk_buff *skb) {
         return SK_DROP;
     }
     __u64 cookie = bpf_get_socket_cookie(skb);
-    __u64 *moved = bpf_map_lookup_elem(&octane_moved, &cookie);
-    if (moved) {
-        __sync_fetch_and_add(moved, skb->len);
-    }
     // Flags 0: the peer's egress. A missing peer would drop, but a source is only ever added
     // after its destination and leaves the maps only when it closes.
     return bpf_sk_redirect_hash(skb, &octane_peer, &cookie, 0);

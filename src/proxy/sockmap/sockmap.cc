@@ -52,7 +52,6 @@ class BpfSockmap final : public Sockmap {
     explicit BpfSockmap(octane_sockmap* skel) : skel_(skel) {
         peer_fd_ = bpf_map__fd(skel_->maps.octane_peer);
         src_fd_ = bpf_map__fd(skel_->maps.octane_src);
-        moved_fd_ = bpf_map__fd(skel_->maps.octane_moved);
     }
     ~BpfSockmap() override { octane_sockmap__destroy(skel_); }
 
@@ -74,28 +73,6 @@ class BpfSockmap final : public Sockmap {
     }
 
     bool start_source(int fd, uint64_t cookie) override {
-        uint64_t zero = 0;
-        if (bpf_map_update_elem(moved_fd_, &cookie, &zero, BPF_ANY) != 0) {
-            return false;
-        }
-        if (!resume_source(fd, cookie)) {
-            bpf_map_delete_elem(moved_fd_, &cookie);
-            return false;
-        }
-        return true;
-    }
-
-    uint64_t moved(uint64_t cookie) const override {
-        uint64_t n = 0;
-        bpf_map_lookup_elem(moved_fd_, &cookie, &n);
-        return n;
-    }
-
-    bool stop_source(uint64_t cookie) override {
-        return bpf_map_delete_elem(src_fd_, &cookie) == 0;
-    }
-
-    bool resume_source(int fd, uint64_t cookie) override {
         uint64_t value = static_cast<uint64_t>(fd);
         if (bpf_map_update_elem(src_fd_, &cookie, &value, BPF_ANY) != 0) {
             return false;
@@ -103,8 +80,6 @@ class BpfSockmap final : public Sockmap {
         run_queued_input(fd);
         return true;
     }
-
-    void forget(uint64_t cookie) override { bpf_map_delete_elem(moved_fd_, &cookie); }
 
     int64_t sources() const override {
         int64_t n = 0;
@@ -124,7 +99,6 @@ class BpfSockmap final : public Sockmap {
     octane_sockmap* skel_;
     int peer_fd_ = -1;
     int src_fd_ = -1;
-    int moved_fd_ = -1;
 };
 
 }  // namespace
@@ -146,7 +120,6 @@ std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, std::string* why) {
     uint32_t entries = max_sockets < 64 ? 64 : max_sockets;
     bpf_map__set_max_entries(skel->maps.octane_peer, entries);
     bpf_map__set_max_entries(skel->maps.octane_src, entries);
-    bpf_map__set_max_entries(skel->maps.octane_moved, entries);
     if (int err = octane_sockmap__load(skel); err != 0) {
         octane_sockmap__destroy(skel);
         return fail("loading the BPF program", err);

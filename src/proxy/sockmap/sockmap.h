@@ -24,17 +24,9 @@ class Sockmap {
     // cookies, which name them in the calls below.
     virtual bool link(int a, int b, uint64_t cookies[2]) = 0;
     // From now on the kernel forwards `fd`'s input to its destination, starting with what is
-    // queued already (in order); the direction's byte count starts at 0.
+    // queued already (in order). Never undone while the socket is open: taking a source out of
+    // the map under traffic lost data (src/proxy/README.md, backpressure).
     virtual bool start_source(int fd, uint64_t cookie) = 0;
-    // Bytes the source named by `cookie` handed to the kernel for its destination so far.
-    virtual uint64_t moved(uint64_t cookie) const = 0;
-    // The source's input stays in its own receive queue from now on (TCP's window then slows
-    // its sender), for user space to read once the kernel delivered what it had taken.
-    virtual bool stop_source(uint64_t cookie) = 0;
-    // Makes `fd` (named `cookie`) a source again; its queued input goes through in order.
-    virtual bool resume_source(int fd, uint64_t cookie) = 0;
-    // Drops the byte count of a source that is being closed.
-    virtual void forget(uint64_t cookie) = 0;
     // Sockets whose input the kernel forwards now (the source map's occupancy, counted in
     // the kernel: a socket leaves it when it is closed).
     virtual int64_t sources() const = 0;

@@ -329,14 +329,13 @@ bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f)
         return false;
     }
     f.kernel = true;
-    f.k = KernelFlow{static_cast<uint64_t>(f.bytes), out->written, cookie};
+    f.k = KernelFlow{static_cast<uint64_t>(f.bytes), out->written};
     release_flow(f);
     register_events();
     if (!joined_) {
         joined_ = true;
         sockmap.counters().joined();
         worker_.activity().sockmap_joined.fetch_add(1, std::memory_order_relaxed);
-        worker_.loop().arm_in(timer_, std::min(watch_ms_, std::max<int64_t>(idle_timeout_ms_, 1)));
     }
     return true;
 }
@@ -353,9 +352,6 @@ uint32_t TcpSession::events_for(const Flow& out, const Flow& in) const {
 }
 
 bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
-    if (f.stopped) {
-        return finish_stopped(from, to, f);
-    }
     if (from.eof || !from.fin_queued) {
         return true;
     }
@@ -383,27 +379,21 @@ void TcpSession::wait_for_kernel(int64_t max_ms) {
 
 void TcpSession::on_kernel_timer() {
     draining_ = false;
-    drive();  // FINs and stopped sources waiting for the kernel
+    drive();  // FINs waiting for the kernel
     if (state_ == State::kClosed) {
         return;
     }
-    watch_kernel();
-    int64_t now = worker_.loop().now();
-    if (idle_timeout_ms_ > 0 && now >= last_activity_ + idle_timeout_ms_) {
+    refresh_kernel_activity();
+    if (idle_timeout_ms_ > 0 && worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
         close_session(true);
         return;
     }
-    if (draining_) {
-        return;  // drive() asked for an earlier look
+    if (!draining_) {
+        arm_idle_timer();  // lazily, like the user-space path
     }
-    int64_t next = now + watch_ms_;
-    if (idle_timeout_ms_ > 0) {
-        next = std::min(next, last_activity_ + idle_timeout_ms_);
-    }
-    worker_.loop().arm(timer_, next);
 }
 
-void TcpSession::watch_kernel() {
+void TcpSession::refresh_kernel_activity() {
     auto c = tcp_counts(client_.fd);
     auto s = tcp_counts(server_.fd);
     if (!c || !s) {
@@ -411,60 +401,6 @@ void TcpSession::watch_kernel() {
     }
     int64_t quiet = std::min(c->last_data_recv_ms, s->last_data_recv_ms);
     last_activity_ = std::max(last_activity_, worker_.loop().now() - quiet);
-    watch_ms_ = next_watch_ms(watch_ms_, quiet);
-    check_backlog(c2s_, *c, *s);
-    check_backlog(s2c_, *s, *c);
-}
-
-void TcpSession::check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& out) {
-    if (!f.kernel || f.stopped) {
-        return;
-    }
-    // What the source received beyond user space's share bounds what the kernel took from it:
-    // only when that bound is high is the exact count worth a lookup.
-    uint64_t received = kernel_flow_bytes(in.received, in.fin_received);
-    uint64_t bound = received > f.k.user_in ? received - f.k.user_in : 0;
-    if (kernel_backlog(f.k, bound, out.written) <= kMaxKernelBacklog) {
-        return;
-    }
-    Sockmap* sockmap = worker_.snapshot().sockmap;
-    if (kernel_backlog(f.k, sockmap->moved(f.k.cookie), out.written) <= kMaxKernelBacklog ||
-        !sockmap->stop_source(f.k.cookie)) {
-        return;
-    }
-    f.stopped = true;
-    Counters::add(sockmap->counters().stopped, 1);
-    wait_for_kernel(kStoppedPollMs);
-}
-
-bool TcpSession::finish_stopped(Side& from, Side& to, Flow& f) {
-    auto out = tcp_counts(to.fd);
-    if (!out) {
-        return false;
-    }
-    Sockmap* sockmap = worker_.snapshot().sockmap;
-    uint64_t moved = sockmap->moved(f.k.cookie);
-    uint64_t backlog = kernel_backlog(f.k, moved, out->written);
-    if (!f.handed_back && backlog <= kResumeKernelBacklog) {
-        if (sockmap->resume_source(from.fd, f.k.cookie)) {
-            f.stopped = false;
-            drain_wait_ms_ = 0;
-            return kernel_flow(from, to, f);
-        }
-        f.handed_back = true;
-    }
-    if (backlog > 0) {
-        wait_for_kernel(kStoppedPollMs);  // user-space bytes must not overtake the kernel's
-        return true;
-    }
-    drain_wait_ms_ = 0;
-    f.kernel = false;
-    f.stopped = false;
-    f.bytes = static_cast<int64_t>(f.k.user_in + moved);
-    from.readable = true;
-    to.writable = true;
-    register_events();
-    return pump(from, to, f);
 }
 
 void TcpSession::account_kernel_bytes() {
@@ -482,13 +418,7 @@ void TcpSession::account_kernel_bytes() {
                 kernel_flow_bytes(s->received, s->fin_received || server_.fin_queued));
         }
     }
-    Sockmap* sockmap = worker_.snapshot().sockmap;
-    for (const Flow* f : {&c2s_, &s2c_}) {
-        if (f->k.cookie != 0) {
-            sockmap->forget(f->k.cookie);
-        }
-    }
-    sockmap->counters().left();
+    worker_.snapshot().sockmap->counters().left();
 }
 
 bool TcpSession::flush(Side& to, Flow& f) {

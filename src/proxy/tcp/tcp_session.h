@@ -52,10 +52,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         bool splice = false;     // this direction moves data with splice(2)
         uint8_t full_reads = 0;  // consecutive buffer-filling reads: a bulk transfer
         int64_t bytes = 0;
-        bool kernel = false;       // forwarded by the kernel (sockmap) since the join
-        bool stopped = false;      // its source left the source map: the kernel holds too much
-        bool handed_back = false;  // could not be a source again: user space takes over
-        bool no_join = false;      // stays in user space (a FIN came first, or the kernel refused)
+        bool kernel = false;   // forwarded by the kernel (sockmap) since the join
+        bool no_join = false;  // stays in user space (a FIN came first, or the kernel refused)
         KernelFlow k;
     };
 
@@ -84,13 +82,9 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     void register_events();
     uint32_t events_for(const Flow& out, const Flow& in) const;
     void wait_for_kernel(int64_t max_ms);
-    // Timer of a joined session: pending FINs, backlog, idle time, next look.
+    // Timer of a joined session: pending FINs, then the idle time from tcp_info.
     void on_kernel_timer();
-    void watch_kernel();
-    void check_backlog(Flow& f, const TcpCounts& in, const TcpCounts& out);
-    // A stopped source: a source again once the kernel delivered most of what it took, or,
-    // when the kernel refuses that (a FIN came meanwhile), user space moves the rest.
-    bool finish_stopped(Side& from, Side& to, Flow& f);
+    void refresh_kernel_activity();
     void account_kernel_bytes();
 
     Worker& worker_;
@@ -116,7 +110,6 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     uint64_t cookies_[2] = {0, 0};
     bool draining_ = false;  // the timer re-checks a kernel direction's FIN soon
     int64_t drain_wait_ms_ = 0;
-    int64_t watch_ms_ = 50;
     int8_t last_dir_ = -1;  // 0 = client to server: the direction data last moved in
     uint32_t turns_ = 0;    // times the data changed direction (user space)
 };

@@ -57,7 +57,7 @@ TEST(DecideJoin, NeverWithoutTheFastPathOrAfterAFin) {
 TEST(KernelFlow, DrainedOnlyWhenEveryRedirectedByteWasWritten) {
     // 100 bytes copied in user space before the join (plus a 16-byte PROXY header written to
     // the destination), then 1000 more received and forwarded by the kernel, then a FIN.
-    KernelFlow f{100, 116, 0};
+    KernelFlow f{100, 116};
     EXPECT_FALSE(kernel_flow_drained(f, 1101, true, 116));
     EXPECT_FALSE(kernel_flow_drained(f, 1101, true, 1115));
     EXPECT_TRUE(kernel_flow_drained(f, 1101, true, 1116));
@@ -67,7 +67,7 @@ TEST(KernelFlow, DrainedOnlyWhenEveryRedirectedByteWasWritten) {
 }
 
 TEST(KernelFlow, NothingRedirectedIsDrained) {
-    KernelFlow f{5, 5, 0};
+    KernelFlow f{5, 5};
     EXPECT_TRUE(kernel_flow_drained(f, 6, true, 5));
     EXPECT_TRUE(kernel_flow_drained(KernelFlow{}, 0, false, 0));
 }
@@ -76,23 +76,6 @@ TEST(KernelFlow, BytesLeaveTheFinOut) {
     EXPECT_EQ(kernel_flow_bytes(1001, true), 1000U);
     EXPECT_EQ(kernel_flow_bytes(1001, false), 1001U);
     EXPECT_EQ(kernel_flow_bytes(0, true), 0U);
-}
-
-TEST(KernelFlow, BacklogIsWhatTheDestinationDidNotTakeYet) {
-    KernelFlow f{100, 116, 7};
-    EXPECT_EQ(kernel_backlog(f, 1000, 116), 1000U);
-    EXPECT_EQ(kernel_backlog(f, 1000, 1100), 16U);
-    EXPECT_EQ(kernel_backlog(f, 1000, 1116), 0U);
-    EXPECT_EQ(kernel_backlog(f, 1000, 50), 1000U);  // below the join's total: nothing written
-}
-
-TEST(Watch, OftenWhileBytesFlowThenBacksOffToOnceASecond) {
-    EXPECT_EQ(next_watch_ms(1000, 10), 50);
-    EXPECT_EQ(next_watch_ms(50, 999), 50);
-    EXPECT_EQ(next_watch_ms(50, 1000), 100);
-    EXPECT_EQ(next_watch_ms(400, 5000), 800);
-    EXPECT_EQ(next_watch_ms(800, 5000), 1000);
-    EXPECT_EQ(next_watch_ms(1000, 5000), 1000);
 }
 
 TEST(FastPathCounters, ActiveFollowsJoinsAndEnds) {

@@ -7,6 +7,7 @@ packages=(
   libboost-dev libboost-system-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liburing-dev
   prometheus-cpp-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnetfilter-conntrack-dev nftables
+  libbpf-dev bpftool
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-requests python3-openstackclient python3-octaviaclient
   python3-cryptography

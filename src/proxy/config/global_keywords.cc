@@ -159,6 +159,17 @@ const struct {
     {"tune.bufsize", kw_ignored_value},
     {"tune.maxrewrite", kw_ignored_value},
     {"tune.http.maxhdr", kw_ignored_value},
+    {"tune.sockmap",
+     [](GlobalSection& g, const LineContext& ctx) {
+         if (!want_args(ctx, 1)) {
+             return;
+         }
+         if (ctx.words[1] != "on" && ctx.words[1] != "off") {
+             ctx.error("'tune.sockmap' expects 'on' or 'off', got '" + ctx.words[1] + "'");
+             return;
+         }
+         g.sockmap = ctx.words[1] == "on";
+     }},
 };
 
 }  // namespace

@@ -46,6 +46,8 @@ struct GlobalSection {
     bool external_check = false;
     // After a soft stop began, the connections still open are closed after this long.
     std::optional<Millis> hard_stop_after;
+    // `tune.sockmap on|off`: L4 sessions forwarded in the kernel once connected (when it allows).
+    bool sockmap = true;
 };
 
 struct PeerLine {

@@ -53,6 +53,13 @@ bool EventLoop::add(int fd, uint32_t events, IoHandler* handler, unsigned tag) {
     return epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
+bool EventLoop::modify(int fd, uint32_t events, IoHandler* handler, unsigned tag) {
+    epoll_event ev{};
+    ev.events = events | EPOLLET;
+    ev.data.u64 = reinterpret_cast<uintptr_t>(handler) | (tag & 1U);
+    return epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0;
+}
+
 void EventLoop::remove(int fd) {
     epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
 }

@@ -42,6 +42,8 @@ class EventLoop {
     bool ok() const { return epfd_ >= 0; }
     // Registers fd edge-triggered for `events`; handler must be 2-byte aligned (tag in bit 0).
     bool add(int fd, uint32_t events, IoHandler* handler, unsigned tag = 0);
+    // Changes the events of a registered fd (same handler and tag).
+    bool modify(int fd, uint32_t events, IoHandler* handler, unsigned tag = 0);
     void remove(int fd);
     // Closes a registered fd. With explicit deregistration on (the process spawns external-check
     // programs), the fd leaves epoll first: a child between fork and exec holds a copy of every

@@ -30,9 +30,19 @@
 #include "proxy/runtime/tls_setup.h"
 #include "proxy/runtime/worker.h"
 #include "proxy/runtime/worker_team.h"
+#include "proxy/sockmap/sockmap.h"
 
 namespace octane::proxy {
 namespace {
+
+bool has_tcp_proxy(const config::Config& cfg) {
+    for (const auto& p : cfg.proxies) {
+        if (p.mode == config::Mode::kTcp && p.kind != config::SectionKind::kDefaults) {
+            return true;
+        }
+    }
+    return false;
+}
 
 struct OpenedListener {
     FrontendState* fe;
@@ -234,6 +244,8 @@ int run_process(const Options& opt) {
     }
     AccessLog access_log(log_targets);
 
+    // Declared before the workers: sessions still open when they go read its counters.
+    std::unique_ptr<Sockmap> sockmap;
     // Declared before the workers: a worker drops its references when it is destroyed.
     std::vector<std::unique_ptr<ListenSocket>> sockets;
     WorkerTeam team(static_cast<size_t>(snap->nbthread));
@@ -288,6 +300,17 @@ int run_process(const Options& opt) {
     if (auto r = health.init(); !r) {
         std::fprintf(stderr, "[ALERT] %s\n", r.error().message.c_str());
         return 1;
+    }
+    // BPF needs the rights the process may be about to drop.
+    if (global.sockmap && has_tcp_proxy(snap->config)) {
+        std::string why;
+        sockmap = Sockmap::load(static_cast<uint32_t>(plan.nofile), &why);
+        if (!sockmap) {
+            std::fprintf(stderr,
+                         "[WARNING] tune.sockmap: %s; TCP sessions are forwarded in user space\n",
+                         why.c_str());
+        }
+        snap->sockmap = sockmap.get();
     }
     if (auto dropped = drop_privileges(global); !dropped) {
         std::fprintf(stderr, "[ALERT] %s\n", dropped.error().message.c_str());

@@ -24,6 +24,7 @@ namespace tls {
 class FrontendTls;
 class BackendTls;
 }  // namespace tls
+class Sockmap;
 
 enum class ServerStatus { kUp, kDown, kMaint };
 
@@ -106,6 +107,8 @@ struct Snapshot {
     std::vector<std::unique_ptr<tls::BackendTls>> backend_tls;
     std::unordered_map<const config::BindLine*, const tls::FrontendTls*> bind_tls;
     ~Snapshot();
+    // The L4 kernel fast path, when loaded (owned by the process, outlives the workers).
+    Sockmap* sockmap = nullptr;
 };
 
 // Builds the runtime snapshot; every server with `check` starts as HAProxy does (up until its

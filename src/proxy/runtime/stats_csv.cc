@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "proxy/sockmap/sockmap.h"
+
 namespace octane::proxy {
 namespace {
 
@@ -369,6 +371,13 @@ std::string render_show_info(const Snapshot& snap, const ProcessInfo& info) {
     kv("Listeners", std::to_string(info.listeners));
     kv("DroppedLogs", std::to_string(info.dropped_logs));
     kv("Start_time_sec", std::to_string(snap.start_unix));
+    // The L4 kernel fast path (tune.sockmap): sessions whose bytes the kernel forwards.
+    const Sockmap* sm = snap.sockmap;
+    kv("Sockmap", sm != nullptr ? "1" : "0");
+    kv("SockmapSessions", std::to_string(sm != nullptr ? sm->counters().active.load() : 0));
+    kv("SockmapCumSessions", std::to_string(sm != nullptr ? sm->counters().total.load() : 0));
+    kv("SockmapRefused", std::to_string(sm != nullptr ? sm->counters().refused.load() : 0));
+    kv("SockmapSources", std::to_string(sm != nullptr ? sm->sources() : 0));
     o += "\n";
     return o;
 }

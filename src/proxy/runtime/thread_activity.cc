@@ -23,6 +23,7 @@ std::string render_show_activity(const std::vector<ThreadActivity>& threads, int
                       std::to_string(threads.size()) + ")\n";
     append_row(out, "accepted", threads, &ThreadActivity::accepted);
     append_row(out, "accq_pushed", threads, &ThreadActivity::accq_pushed);
+    append_row(out, "sockmap_joined", threads, &ThreadActivity::sockmap_joined);
     out += "\n";
     return out;
 }

@@ -15,6 +15,8 @@ namespace octane::proxy {
 struct alignas(64) ThreadActivity {
     std::atomic<uint64_t> accepted{0};
     std::atomic<uint64_t> accq_pushed{0};
+    // Octane's own: L4 sessions this thread handed to the kernel (tune.sockmap).
+    std::atomic<uint64_t> sockmap_joined{0};
 };
 
 // HAProxy's layout: "<name>: <total> [ <thread 1> <thread 2> ... ]", after "thread_id: <n>

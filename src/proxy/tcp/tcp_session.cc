@@ -12,9 +12,12 @@
 
 #include "proxy/io/proxy_header.h"
 #include "proxy/io/socket_ops.h"
+#include "proxy/io/tcp_counts.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/pick_keys.h"
+#include "proxy/runtime/thread_activity.h"
 #include "proxy/runtime/worker.h"
+#include "proxy/sockmap/sockmap.h"
 #include "proxy/tls/tls_context.h"
 
 namespace octane::proxy {
@@ -34,6 +37,9 @@ bool is_again(int e) {
 
 // Consecutive full reads (128 KiB) after which a direction switches to splice(2).
 constexpr uint8_t kAutoSpliceAfter = 2;
+
+// Longest pause between two looks at a kernel direction whose FIN waits for its bytes to leave.
+constexpr int64_t kKernelDrainMaxWaitMs = 64;
 
 }  // namespace
 
@@ -215,6 +221,10 @@ void TcpSession::on_timer(Timer&) {
             }
             return;
         case State::kEstablished:
+            if (joined_) {
+                on_kernel_timer();
+                return;
+            }
             if (worker_.loop().now() < last_activity_ + idle_timeout_ms_) {
                 arm_idle_timer();  // activity since arming: move the deadline, lazily
                 return;
@@ -246,6 +256,11 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
         }
         return;
     }
+    if (joined_ && (events & EPOLLERR)) {
+        // A reset: what the kernel still holds for either side cannot be delivered.
+        close_session(true);
+        return;
+    }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         side.readable = true;
     }
@@ -268,7 +283,7 @@ void TcpSession::on_io(uint32_t events, unsigned tag) {
 }
 
 void TcpSession::drive() {
-    if (!pump(client_, server_, c2s_) || !pump(server_, client_, s2c_)) {
+    if (!move(client_, server_, c2s_) || !move(server_, client_, s2c_)) {
         close_session(true);
         return;
     }
@@ -290,6 +305,153 @@ void TcpSession::drive() {
         shutdown(client_.io.fd, SHUT_WR);
         client_.shut_wr = true;
     }
+    if (!join_done_) {
+        try_join();
+    }
+}
+
+bool TcpSession::move(Side& from, Side& to, Flow& f) {
+    return f.kernel ? kernel_flow(from, to, f) : pump(from, to, f);
+}
+
+void TcpSession::try_join() {
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    for (Flow* f : {&c2s_, &s2c_}) {
+        Side& from = f == &c2s_ ? client_ : server_;
+        Side& to = f == &c2s_ ? server_ : client_;
+        if (f->kernel || f->no_join) {
+            continue;
+        }
+        JoinInputs in;
+        in.available = sockmap != nullptr;
+        in.encrypted = client_.io.ssl != nullptr || server_.io.ssl != nullptr;
+        in.established = state_ == State::kEstablished;
+        in.parked = f->len > 0 || f->in_pipe > 0;
+        in.fin_seen = from.eof || from.fin_queued;
+        in.shut = to.shut_wr;
+        in.turns = turns_;
+        in.most_bytes = std::max(c2s_.bytes, s2c_.bytes);
+        switch (decide_join(in)) {
+            case JoinDecision::kNotYet:
+                continue;
+            case JoinDecision::kNever:
+                f->no_join = true;
+                continue;
+            case JoinDecision::kJoin:
+                f->no_join = !join_direction(*sockmap, from, to, *f);
+                break;
+        }
+    }
+    join_done_ = (c2s_.kernel || c2s_.no_join) && (s2c_.kernel || s2c_.no_join);
+}
+
+bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f) {
+    if (!linked_) {
+        if (!sockmap.link(client_.io.fd, server_.io.fd, cookies_)) {
+            Counters::add(sockmap.counters().refused, 1);
+            c2s_.no_join = s2c_.no_join = true;
+            return false;
+        }
+        linked_ = true;
+    }
+    // Nothing of this direction is parked: `to` holds all user space wrote into it.
+    auto out = tcp_counts(to.io.fd);
+    uint64_t cookie = &f == &c2s_ ? cookies_[0] : cookies_[1];
+    if (!out || !sockmap.start_source(from.io.fd, cookie)) {
+        Counters::add(sockmap.counters().refused, 1);
+        return false;
+    }
+    f.kernel = true;
+    f.k = KernelFlow{static_cast<uint64_t>(f.bytes), out->written};
+    release_flow(f);
+    register_events();
+    if (!joined_) {
+        joined_ = true;
+        sockmap.counters().joined();
+        worker_.activity().sockmap_joined.fetch_add(1, std::memory_order_relaxed);
+    }
+    return true;
+}
+
+void TcpSession::register_events() {
+    // Input the kernel forwards must not wake us for each segment: only FINs and errors.
+    worker_.loop().modify(client_.io.fd, events_for(c2s_, s2c_), this, kClientTag);
+    worker_.loop().modify(server_.io.fd, events_for(s2c_, c2s_), this, kServerTag);
+}
+
+uint32_t TcpSession::events_for(const Flow& out, const Flow& in) const {
+    return EPOLLRDHUP | (out.kernel ? 0U : static_cast<uint32_t>(EPOLLIN)) |
+           (in.kernel ? 0U : static_cast<uint32_t>(EPOLLOUT));
+}
+
+bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
+    if (from.eof || !from.fin_queued) {
+        return true;
+    }
+    auto in = tcp_counts(from.io.fd);
+    auto out = tcp_counts(to.io.fd);
+    if (!in || !out) {
+        return false;
+    }
+    if (!kernel_flow_drained(f.k, in->received, true, out->written)) {
+        // The bytes before the FIN are still on their way out (the kernel sends from a work
+        // queue): a FIN forwarded now would overtake them.
+        wait_for_kernel(kKernelDrainMaxWaitMs);
+        return true;
+    }
+    from.eof = true;
+    drain_wait_ms_ = 0;
+    return true;
+}
+
+void TcpSession::wait_for_kernel(int64_t max_ms) {
+    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, max_ms);
+    draining_ = true;
+    worker_.loop().arm_in(timer_, drain_wait_ms_);
+}
+
+void TcpSession::on_kernel_timer() {
+    draining_ = false;
+    drive();  // FINs waiting for the kernel
+    if (state_ == State::kClosed) {
+        return;
+    }
+    refresh_kernel_activity();
+    if (idle_timeout_ms_ > 0 && worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
+        close_session(true);
+        return;
+    }
+    if (!draining_) {
+        arm_idle_timer();  // lazily, like the user-space path
+    }
+}
+
+void TcpSession::refresh_kernel_activity() {
+    auto c = tcp_counts(client_.io.fd);
+    auto s = tcp_counts(server_.io.fd);
+    if (!c || !s) {
+        return;
+    }
+    int64_t quiet = std::min(c->last_data_recv_ms, s->last_data_recv_ms);
+    last_activity_ = std::max(last_activity_, worker_.loop().now() - quiet);
+}
+
+void TcpSession::account_kernel_bytes() {
+    // The kernel's own totals cover the bytes user space moved before the join as well. A
+    // closed socket (TCP_CLOSE after TIME_WAIT) no longer tells whether a FIN came: RDHUP did.
+    if (c2s_.kernel) {
+        if (auto c = tcp_counts(client_.io.fd)) {
+            c2s_.bytes = static_cast<int64_t>(
+                kernel_flow_bytes(c->received, c->fin_received || client_.fin_queued));
+        }
+    }
+    if (s2c_.kernel) {
+        if (auto s = tcp_counts(server_.io.fd)) {
+            s2c_.bytes = static_cast<int64_t>(
+                kernel_flow_bytes(s->received, s->fin_received || server_.fin_queued));
+        }
+    }
+    worker_.snapshot().sockmap->counters().left();
 }
 
 bool TcpSession::flush(Side& to, Flow& f) {
@@ -324,9 +486,14 @@ bool TcpSession::pump(Side& from, Side& to, Flow& f) {
     if (f.len > 0) {
         return true;  // destination still full: do not read more (backpressure)
     }
+    int64_t before = f.bytes;
     bool ok = f.splice ? pump_splice(from, to, f) : pump_copy(from, to, f);
     if (!ok) {
         return false;
+    }
+    if (int8_t dir = &f == &c2s_ ? 0 : 1; f.bytes != before && dir != last_dir_) {
+        turns_ += last_dir_ >= 0 ? 1 : 0;
+        last_dir_ = dir;
     }
     return true;
 }
@@ -454,6 +621,9 @@ void TcpSession::close_session(bool error) {
     }
     bool was_established = state_ == State::kEstablished;
     state_ = State::kClosed;
+    if (joined_) {
+        account_kernel_bytes();
+    }
     worker_.loop().cancel(timer_);
     if (error && was_established) {
         worker_.loop().remove_if_explicit(client_.io.fd);

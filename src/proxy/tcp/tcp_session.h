@@ -3,7 +3,9 @@
 // An L4 session: accept -> pick -> non-blocking connect (retries, redispatch on the last retry
 // to another server, as HAProxy's default `option redispatch`) -> bidirectional pump with
 // correct half-close -> close. Memory while idle is this object only: data parked because a
-// peer is slow lives in a pooled buffer (or splice pipe) held only until it drains.
+// peer is slow lives in a pooled buffer (or splice pipe) held only until it drains. Once
+// connected with nothing parked, both sockets may be joined in the kernel (sockmap/): the
+// payload then never reaches the process, which keeps only the FINs, errors and timeouts.
 // Loop-thread only.
 
 #include <cstdint>
@@ -11,11 +13,14 @@
 #include "proxy/io/address.h"
 #include "proxy/io/buffer_pool.h"
 #include "proxy/io/transport.h"
+#include "proxy/io/tcp_counts.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
+#include "proxy/sockmap/fast_path.h"
 
 namespace octane::proxy {
 
+class Sockmap;
 class Worker;
 
 class TcpSession final : public IoHandler, public TimerHandler, public Deferred {
@@ -48,6 +53,9 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         bool splice = false;     // this direction moves data with splice(2)
         uint8_t full_reads = 0;  // consecutive buffer-filling reads: a bulk transfer
         int64_t bytes = 0;
+        bool kernel = false;   // forwarded by the kernel (sockmap) since the join
+        bool no_join = false;  // stays in user space (a FIN came first, or the kernel refused)
+        KernelFlow k;
     };
 
     bool connect_server(int avoid);
@@ -67,6 +75,20 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     void arm_idle_timer();
     void close_session(bool error);
     void release_flow(Flow& f);
+    // Moves one direction, in user space or by watching the kernel do it.
+    bool move(Side& from, Side& to, Flow& f);
+    // A kernel direction: once its source's FIN arrived and everything before it went out,
+    // marks the source finished so drive() forwards the FIN.
+    bool kernel_flow(Side& from, Side& to, Flow& f);
+    void try_join();
+    bool join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f);
+    void register_events();
+    uint32_t events_for(const Flow& out, const Flow& in) const;
+    void wait_for_kernel(int64_t max_ms);
+    // Timer of a joined session: pending FINs, then the idle time from tcp_info.
+    void on_kernel_timer();
+    void refresh_kernel_activity();
+    void account_kernel_bytes();
 
     Worker& worker_;
     FrontendState& fe_;
@@ -85,6 +107,14 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     int64_t connect_ms_ = 0;
     int retries_left_ = 0;
     State state_ = State::kConnecting;
+    bool joined_ = false;     // at least one direction is in the kernel
+    bool linked_ = false;     // both sockets are each other's destination in the kernel
+    bool join_done_ = false;  // each direction is in the kernel or stays in user space
+    uint64_t cookies_[2] = {0, 0};
+    bool draining_ = false;  // the timer re-checks a kernel direction's FIN soon
+    int64_t drain_wait_ms_ = 0;
+    int8_t last_dir_ = -1;  // 0 = client to server: the direction data last moved in
+    uint32_t turns_ = 0;    // times the data changed direction (user space)
 };
 
 }  // namespace octane::proxy

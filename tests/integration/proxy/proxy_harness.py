@@ -6,6 +6,7 @@ and stops only the processes it started (by PID).
 import contextlib
 import os
 import random
+import re
 import shutil
 import socket
 import ssl
@@ -15,6 +16,12 @@ import threading
 import time
 
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+# The L4 path octane engines are told to take (`tune.sockmap on|off`, set by conftest.py's
+# `l4_path` fixture); None leaves the engine's default.
+SOCKMAP = None
+# `show info` of each octane engine as it was stopped (when it had a stats socket).
+STOPPED_INFO = []
 
 
 def proxy_binary():
@@ -227,6 +234,10 @@ class Engine:
 
     def __init__(self, kind, config_text, extra_args=()):
         self.kind = kind
+        if kind == "octane" and SOCKMAP:
+            config_text = config_text.replace("global\n", f"global\n    tune.sockmap {SOCKMAP}\n", 1)
+        stats = re.search(r"stats socket (\S+)", config_text)
+        self.stats_path = stats.group(1) if stats else None
         self.dir = tempfile.mkdtemp(prefix=f"proxy-{kind}-")
         self.cfg = os.path.join(self.dir, "proxy.cfg")
         with open(self.cfg, "w") as f:
@@ -264,6 +275,11 @@ class Engine:
             return f.read()
 
     def stop(self):
+        if self.kind == "octane" and self.stats_path and any(p.poll() is None for p in self.procs):
+            try:
+                STOPPED_INFO.append(show_info(self.stats_path))
+            except OSError:
+                pass
         for p in self.procs:
             if p.poll() is None:
                 p.terminate()
@@ -308,6 +324,12 @@ def stats_command(path, command):
         s.connect(path)
         s.sendall(command.encode() + b"\n")
         return recv_until_eof(s).decode()
+
+
+def show_info(path):
+    """`show info` as a dict of strings."""
+    text = stats_command(path, "show info")
+    return dict(l.split(": ", 1) for l in text.splitlines() if ": " in l)
 
 
 def show_stat(path):

@@ -12,6 +12,9 @@ from proxy_harness import (Engine, TcpBackend, backend_pair, defaults_section, f
                            listening_sockets, port_open, proxy_binary, recv_until_eof, running,
                            show_stat, stats_command, tcp_hello, wait_until)
 
+# Every scenario on both L4 paths (conftest.py): joined in the kernel and copied in user space.
+pytestmark = pytest.mark.usefixtures("l4_path")
+
 
 def l4_config(port, backends, sock, check=False, extra_backend="", nbthread=1):
     chk = " check inter 200ms fall 2 rise 2" if check else ""
@@ -202,6 +205,7 @@ class HalfCloseBackend:
 
 # Octane only: HAProxy 2.6 closes the server side too in about half of the runs of this exact
 # timing (data and FIN in one segment), so it cannot serve as the reference here.
+@pytest.mark.join_optional
 @pytest.mark.parametrize("kind", ["octane"])
 def test_server_fin_right_after_data_is_a_half_close(kind, tmp_path):
     reply = bytes(range(256)) * 12  # below one read: data and FIN reach the proxy together
@@ -254,7 +258,11 @@ def test_connection_waiting_at_frontend_maxconn_gets_the_next_free_slot(kind, ba
         "    default_backend be\n", "    maxconn 2\n    default_backend be\n", 1)
     with running(kind, config, tmp_path) as (port, _):
         def served(conn):
-            return conn.makefile("rb").readline().strip() in (b"one", b"two")
+            # Banner, then an echo: a conversation, which the kernel path joins.
+            if conn.makefile("rb").readline().strip() not in (b"one", b"two"):
+                return False
+            conn.sendall(b"x")
+            return conn.recv(1) == b"x"
 
         held = []
         for _ in range(2):
@@ -289,6 +297,8 @@ def test_connections_are_spread_over_threads(kind, backends, tmp_path):
         held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
         for c in held:
             assert c.makefile("rb").readline().strip() in (b"one", b"two")
+            c.sendall(b"x")  # a conversation, which the kernel path joins
+            assert c.recv(1) == b"x"
         after = activity_row(sock, "accq_pushed")
         served = [a - b for a, b in zip(after, before)]
         # HAProxy also counts its stats-socket connections here: one more between the readings.

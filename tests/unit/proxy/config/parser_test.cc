@@ -128,6 +128,16 @@ TEST(Parser, Ipv6AddressesAndDurations) {
     EXPECT_EQ(s.check_port, 9000);
 }
 
+TEST(Parser, TuneSockmapIsOnUnlessTurnedOff) {
+    EXPECT_TRUE(parse("global\n  maxconn 10\n").config.global.sockmap);
+    EXPECT_TRUE(parse("global\n  tune.sockmap on\n").config.global.sockmap);
+    auto off = parse("global\n  tune.sockmap off\n");
+    ASSERT_TRUE(off.diag.ok()) << off.diag.errors()[0];
+    EXPECT_FALSE(off.config.global.sockmap);
+    EXPECT_TRUE(has_error(parse("global\n  tune.sockmap yes\n"),
+                          "t.cfg:2: 'tune.sockmap' expects 'on' or 'off', got 'yes'"));
+}
+
 TEST(Parser, HardStopAfterBoundsTheSoftStop) {
     auto out = parse("global\n  hard-stop-after 90s\n");
     ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];

@@ -50,10 +50,12 @@ TEST(ThreadActivity, ShowActivityUsesHaproxysTotalThenPerThreadLayout) {
     threads[1].accepted = 1;
     threads[0].accq_pushed = 3;
     threads[1].accq_pushed = 5;
+    threads[1].sockmap_joined = 2;
     EXPECT_EQ(render_show_activity(threads, 1),
               "thread_id: 1 (1..2)\n"
               "accepted: 8 [ 7 1 ]\n"
-              "accq_pushed: 8 [ 3 5 ]\n\n");
+              "accq_pushed: 8 [ 3 5 ]\n"
+              "sockmap_joined: 2 [ 0 2 ]\n\n");
 }
 
 struct Recorder : TimerHandler {

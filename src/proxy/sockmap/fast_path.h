@@ -1,0 +1,65 @@
+#pragma once
+
+// The pure half of the L4 kernel fast path (sockmap.h): when a session may be joined, when the
+// kernel finished forwarding what came before a FIN, and the process-wide counters.
+
+#include <atomic>
+#include <cstdint>
+
+namespace octane::proxy {
+
+// What the session knows when it considers handing one direction to the kernel.
+struct JoinInputs {
+    bool available = false;    // fast path loaded and `tune.sockmap` not off
+    bool encrypted = false;    // TLS on a side (`server ... ssl`): bytes change in user space
+    bool established = false;  // member connection up
+    bool parked = false;       // bytes of this direction held in user space (incl. a PROXY header)
+    bool fin_seen = false;     // the source's FIN was read or announced
+    bool shut = false;         // we already forwarded a FIN to the destination
+    // What the session carried in user space so far: the number of times the data changed
+    // direction, and the most bytes one direction moved.
+    uint32_t turns = 0;
+    int64_t most_bytes = 0;
+};
+
+// Joining costs about 20 system calls and two psock set-ups, which a connection that carries one
+// request and its answer does not earn back (+20 us per connection measured): a session is
+// joined once it is a conversation (the data changed direction twice: a second request) or a
+// bulk transfer (one direction moved this much, as HAProxy's splice-auto threshold).
+constexpr uint32_t kJoinAfterTurns = 2;
+constexpr int64_t kJoinAfterBytes = 128 << 10;
+
+enum class JoinDecision : uint8_t { kJoin, kNotYet, kNever };
+
+JoinDecision decide_join(const JoinInputs& in);
+
+// One direction handed to the kernel. All in bytes; `written_*` are what the destination socket
+// took in total (tcp_info: bytes_sent - bytes_retrans + notsent_bytes), `received` what the
+// source socket received in total (tcp_info bytes_received, which counts a FIN as one).
+struct KernelFlow {
+    uint64_t user_in = 0;          // read from the source in user space before the join
+    uint64_t written_at_join = 0;  // destination's total when joined (all from user space)
+};
+
+// True when every byte the source received (FIN excluded) was written into the destination,
+// so its FIN may be forwarded without overtaking data still queued in the kernel.
+bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
+                         uint64_t written_now);
+
+// The bytes that crossed a direction, for `show stat` and the log.
+uint64_t kernel_flow_bytes(uint64_t received, bool fin_received);
+
+// Process-wide, read by `show info`.
+struct FastPathCounters {
+    std::atomic<int64_t> active{0};  // sessions with at least one direction in the kernel
+    std::atomic<int64_t> total{0};
+    std::atomic<int64_t> refused{0};  // joins the kernel refused (sessions stayed in user space)
+
+    void joined() {
+        active.fetch_add(1, std::memory_order_relaxed);
+        total.fetch_add(1, std::memory_order_relaxed);
+    }
+    void left() { active.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+}  // namespace octane::proxy

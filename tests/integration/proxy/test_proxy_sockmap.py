@@ -1,0 +1,398 @@
+"""Scenarios of the L4 kernel fast path (`tune.sockmap`, BPF sockmap): the payload never reaches
+octane-proxy, which must still forward FINs and resets, time idle sessions out, count bytes and
+leave nothing behind in the kernel's map. The common L4 scenarios run on this path too
+(test_proxy_l4.py, conftest.py's `l4_path`)."""
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+from proxy_harness import (Engine, TcpBackend, free_port, proxy_binary, recv_until_eof, running,
+                           show_info, show_stat, stats_command, wait_until)
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0,
+                                reason="the sockmap fast path needs root (loading BPF programs)")
+
+BLOCK = os.urandom(1 << 20)
+GIB_BLOCKS = 1024
+
+
+def config(backend_port, client_timeout="10s", server_timeout="10s", sockmap="on"):
+    def make(port, sock):
+        return f"""
+global
+    maxconn 20000
+    tune.sockmap {sockmap}
+    stats socket {sock} mode 600 level admin
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client {client_timeout}
+    timeout server {server_timeout}
+frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    server s1 127.0.0.1:{backend_port}
+"""
+    return make
+
+
+class Backend(TcpBackend):
+    """Runs `handler(conn)` for each connection in its own thread; keeps what handlers return.
+    With `prelude`, each connection first carries a short conversation (see `converse`)."""
+
+    def __init__(self, handler, prelude=True):
+        self.handler = handler
+        self.prelude = prelude
+        self.results = []
+        self.errors = []
+        super().__init__("sockmap")
+
+    def _serve(self, c):
+        with c:
+            c.settimeout(30)
+            try:
+                if self.prelude:
+                    assert recv_exact(c, 1) == b"1"
+                    c.sendall(b"1")
+                    assert recv_exact(c, 1) == b"2"
+                    c.sendall(b"2")
+                self.results.append(self.handler(c))
+            except OSError as e:
+                self.errors.append(e)
+
+
+def recv_exact(c, n):
+    data = b""
+    while len(data) < n:
+        d = c.recv(n - len(data))
+        if not d:
+            break
+        data += d
+    return data
+
+
+def converse(s):
+    """A request, its answer and a second request (answered too): the proxy joins a session once
+    it is a conversation (or a bulk transfer), not a connection that may carry one exchange.
+    No Nagle: the caller's next bytes follow "2" before its ACK (40 ms per connection else)."""
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.sendall(b"1")
+    assert recv_exact(s, 1) == b"1"
+    s.sendall(b"2")
+    # Joined (or refused) before the backend could answer "2": no FIN can race the join.
+    assert recv_exact(s, 1) == b"2"
+
+
+def echo(c):
+    while True:
+        d = c.recv(65536)
+        if not d:
+            return True
+        c.sendall(d)
+
+
+def joined(sock, n=1):
+    return lambda: int(show_info(sock)["SockmapSessions"]) == n
+
+
+def all_gone(sock):
+    info = show_info(sock)
+    return (info["CurrConns"], info["SockmapSessions"], info["SockmapSources"]) == ("0", "0", "0")
+
+
+@contextlib.contextmanager
+def joined_session(tmp_path, handler, **cfg):
+    """A connection through the proxy to a Backend running `handler`, joined in the kernel;
+    yields (client socket, stats socket path, backend), then checks the session left the map."""
+    be = Backend(handler)
+    try:
+        with running("octane", config(be.port, **cfg), tmp_path) as (port, _):
+            sock = str(tmp_path / "s.sock")
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                converse(s)
+                wait_until(joined(sock), 5, "session joined in the kernel")
+                yield s, sock, be
+            wait_until(lambda: all_gone(sock), 10, "session closed and left the map")
+    finally:
+        be.stop()
+
+
+def sha_of_input(c):
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        d = c.recv(1 << 20)
+        if not d:
+            return h.hexdigest(), n
+        h.update(d)
+        n += len(d)
+
+
+def test_one_gib_each_way_arrives_intact_on_the_kernel_path(tmp_path):
+    """1 GiB up (the backend hashes it, then answers with the hash), then 1 GiB down (the client
+    hashes it), on one connection: every byte through the kernel, FIN after the last one."""
+    expected = hashlib.sha256(BLOCK * GIB_BLOCKS).hexdigest()
+
+    def handler(c):
+        digest, n = sha_of_input(c)  # up to the client's FIN, forwarded by the proxy
+        c.sendall(f"{digest} {n}\n".encode())
+        for _ in range(GIB_BLOCKS):
+            c.sendall(BLOCK)
+        return digest, n
+
+    be = Backend(handler, prelude=False)  # a bulk transfer is joined after its first 128 KiB
+    try:
+        with running("octane", config(be.port), tmp_path) as (port, proc):
+            sock = str(tmp_path / "s.sock")
+            started = time.monotonic()
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                for _ in range(GIB_BLOCKS):
+                    s.sendall(BLOCK)
+                s.shutdown(socket.SHUT_WR)
+                f = s.makefile("rb")
+                line = f.readline().decode().split()
+                assert line == [expected, str(GIB_BLOCKS << 20)]
+                h = hashlib.sha256()
+                n = 0
+                while True:
+                    d = f.read1(1 << 20)
+                    if not d:
+                        break
+                    h.update(d)
+                    n += len(d)
+                assert n == GIB_BLOCKS << 20 and h.hexdigest() == expected
+            assert time.monotonic() - started < 120
+            wait_until(lambda: all_gone(sock), 10, "session closed and left the map")
+            rows = show_stat(sock)
+            assert int(rows[("fe", "FRONTEND")]["bin"]) == GIB_BLOCKS << 20
+            assert int(rows[("fe", "FRONTEND")]["bout"]) == (GIB_BLOCKS << 20) + len(" ".join(line)) + 1
+            assert show_info(sock)["SockmapCumSessions"] == "1"
+    finally:
+        be.stop()
+
+
+def test_client_half_close_then_server_answers(tmp_path):
+    """The client's FIN reaches the backend after its data; the backend still answers."""
+    def handler(c):
+        got = recv_until_eof(c)
+        c.sendall(b"answer:" + got)
+        return got
+
+    with joined_session(tmp_path, handler) as (s, _, _):
+        s.sendall(b"question" * 1000)
+        s.shutdown(socket.SHUT_WR)
+        assert recv_until_eof(s) == b"answer:" + b"question" * 1000
+
+
+def test_server_half_close_then_client_still_sends(tmp_path):
+    """The backend's FIN reaches the client after its data; the client's data still flows."""
+    def handler(c):
+        assert c.recv(2) == b"go"  # the session is joined by then
+        c.sendall(b"banner" * 1000)
+        c.shutdown(socket.SHUT_WR)
+        return recv_until_eof(c)
+
+    with joined_session(tmp_path, handler) as (s, _, be):
+        s.sendall(b"go")
+        assert recv_until_eof(s) == b"banner" * 1000
+        s.sendall(b"late" * 1000)
+        s.shutdown(socket.SHUT_WR)
+        wait_until(lambda: be.results, 10, "backend saw the client's FIN")
+        assert be.results == [b"late" * 1000]
+
+
+def reset(s):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def test_client_reset_closes_the_server_side(tmp_path):
+    seen = []
+
+    def handler(c):
+        c.sendall(b"hello")
+        try:
+            seen.append(c.recv(100))  # b"" (FIN) or ECONNRESET: the session ended
+        except ConnectionResetError:
+            seen.append("reset")
+        return True
+
+    with joined_session(tmp_path, handler) as (s, _, _):
+        assert s.recv(5) == b"hello"
+        reset(s)
+        wait_until(lambda: seen, 10, "backend saw the end")
+        assert seen[0] in (b"", "reset")
+
+
+def test_server_reset_resets_the_client(tmp_path):
+    def handler(c):
+        c.sendall(b"hello")
+        c.recv(5)
+        reset(c)
+        return True
+
+    with joined_session(tmp_path, handler) as (s, _, _):
+        assert s.recv(5) == b"hello"
+        s.sendall(b"bye!!")
+        with pytest.raises(ConnectionResetError):
+            recv_until_eof(s)
+
+
+def test_idle_timeout_fires_but_not_while_bytes_flow(tmp_path):
+    """`timeout client 1s`: the kernel moves the bytes, the proxy reads the idle time from
+    tcp_info. Traffic every 0.3 s for 2.5 s keeps the session; then 1 s of silence ends it."""
+    with joined_session(tmp_path, echo, client_timeout="1s", server_timeout="1s") as (s, _, _):
+        deadline = time.monotonic() + 2.5
+        while True:
+            s.sendall(b"y")
+            assert s.recv(1) == b"y"
+            quiet = time.monotonic()
+            if quiet > deadline:
+                break
+            time.sleep(0.3)
+        with pytest.raises(ConnectionResetError):
+            while s.recv(1):  # the proxy resets a timed-out session, as HAProxy does
+                pass
+        assert 0.9 < time.monotonic() - quiet < 4
+
+
+def test_ten_thousand_short_connections_leave_no_map_entry(tmp_path):
+    def handler(c):
+        d = c.recv(100)
+        c.sendall(d)
+        return True
+
+    be = Backend(handler)
+    errors = []
+    count = [0]
+    try:
+        with running("octane", config(be.port), tmp_path) as (port, _):
+            sock = str(tmp_path / "s.sock")
+
+            def client(n):
+                for i in range(n):
+                    try:
+                        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                            converse(s)
+                            s.sendall(b"ping%05d" % i)
+                            assert s.recv(100) == b"ping%05d" % i
+                            count[0] += 1
+                    except (OSError, AssertionError) as e:
+                        errors.append(repr(e))
+
+            threads = [threading.Thread(target=client, args=(2500,)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=300)
+            assert errors == [] and count[0] == 10000, errors[:5]
+            wait_until(lambda: all_gone(sock), 20, "every session closed and left the map")
+            info = show_info(sock)
+            # Joined at the second request, before anyone could close.
+            assert (info["SockmapCumSessions"], info["SockmapRefused"]) == ("10000", "0"), info
+            # show activity counts the same joins per thread
+            line = next(l for l in stats_command(sock, "show activity").splitlines()
+                        if l.startswith("sockmap_joined:"))
+            assert line.split()[1] == info["SockmapCumSessions"], line
+    finally:
+        be.stop()
+
+
+def test_reload_keeps_joined_sessions_in_the_old_process(tmp_path):
+    """A session joined in the kernel before a reload goes on in the old process, which exits
+    once it ends; new sessions are joined by the new process."""
+    be = Backend(echo)
+    port = free_port()
+    sock = str(tmp_path / "s.sock")
+    eng = Engine("octane", config(be.port)(port, sock))
+    try:
+        old = eng.start(wait_socket=sock)
+        held = socket.create_connection(("127.0.0.1", port), timeout=10)
+        converse(held)
+        held.sendall(b"before")
+        assert held.recv(6) == b"before"
+        wait_until(joined(sock), 5, "session joined in the kernel")
+        new = eng.start(extra=["-sf", str(old.pid)], wait_socket=sock)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            converse(s)
+            s.sendall(b"new")
+            assert s.recv(3) == b"new"
+        held.sendall(b"after" * 10000)
+        got = b""
+        while len(got) < 50000:
+            got += held.recv(65536)
+        assert got == b"after" * 10000
+        assert old.poll() is None
+        held.close()
+        assert old.wait(timeout=10) == 0
+        assert new.poll() is None
+        wait_until(lambda: show_info(sock)["SockmapCumSessions"] == "1", 5, "new one joined")
+    finally:
+        eng.stop()
+        be.stop()
+
+
+def test_off_copies_in_user_space(tmp_path):
+    def handler(c):
+        c.sendall(c.recv(100))
+        return True
+
+    be = Backend(handler)
+    try:
+        with running("octane", config(be.port, sockmap="off"), tmp_path) as (port, _):
+            sock = str(tmp_path / "s.sock")
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                converse(s)
+                s.sendall(b"hi")
+                assert s.recv(2) == b"hi"
+            info = show_info(sock)
+            assert (info["Sockmap"], info["SockmapCumSessions"]) == ("0", "0")
+    finally:
+        be.stop()
+
+
+def test_without_bpf_rights_the_engine_says_why_once_and_copies():
+    """As nobody the program cannot be loaded: one warning with the reason, then the same
+    service in user space."""
+    d = tempfile.mkdtemp(prefix="sockmap-nobody-")
+    os.chmod(d, 0o777)  # nobody creates its stats socket here
+    be = Backend(echo)
+    port = free_port()
+    sock = os.path.join(d, "s.sock")
+    cfg = os.path.join(d, "proxy.cfg")
+    with open(cfg, "w") as f:
+        f.write(config(be.port)(port, sock))
+    os.chmod(cfg, 0o644)
+    log_path = os.path.join(d, "out.log")
+    with open(log_path, "w") as log:
+        p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              proxy_binary(), "-db", "-f", cfg], stdout=log,
+                             stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: os.path.exists(sock) or p.poll() is not None, 10, "stats socket")
+        assert p.poll() is None, open(log_path).read()
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                converse(s)
+                s.sendall(b"copied")
+                assert recv_exact(s, 6) == b"copied"
+        info = show_info(sock)
+        assert (info["Sockmap"], info["SockmapCumSessions"]) == ("0", "0")
+        warnings = [l for l in open(log_path).read().splitlines() if "tune.sockmap" in l]
+        assert len(warnings) == 1 and "Operation not permitted" in warnings[0], warnings
+        assert "forwarded in user space" in warnings[0]
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+        be.stop()
+        shutil.rmtree(d, ignore_errors=True)

@@ -45,11 +45,16 @@ Result<int64_t> count_pending_load_balancers(db::Database& db) {
 
 Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
     std::optional<std::string> claimed;
-    auto done = db_.transaction([&]() -> Result<void> {
+    // PostgreSQL: the candidates are row-locked and another worker's locked ones skipped, so
+    // workers claim side by side without the writers' lock. SQLite: one writer at a time anyway.
+    const char* lock_rows =
+        db_.dialect() == db::Dialect::kPostgres ? " FOR UPDATE OF lb SKIP LOCKED" : "";
+    auto done = db_.row_locked_transaction([&]() -> Result<void> {
         auto rows = db_.query(
             std::string("SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN "
                         "work_leases l ON l.load_balancer_id = lb.id WHERE ") +
-            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id");
+            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id" +
+            lock_rows);
         if (!rows) {
             return Unexpected(rows.error());
         }
@@ -59,8 +64,9 @@ Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
                 continue;
             }
             auto taken = db_.exec(
-                "INSERT OR REPLACE INTO work_leases (load_balancer_id, owner, expires_ms) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO work_leases (load_balancer_id, owner, expires_ms) VALUES (?, ?, ?)"
+                " ON CONFLICT (load_balancer_id) DO UPDATE SET owner = excluded.owner,"
+                " expires_ms = excluded.expires_ms",
                 {row.text(0), owner_.text(), now_ms + lease_ms_});
             if (!taken) {
                 return Unexpected(taken.error());

@@ -12,6 +12,10 @@ Processes
 
     running_server(...) is a context manager around OctaneProcess that also makes the temp dir.
 
+Database
+    SQLite in the state dir, or PostgreSQL with OCTANE_TEST_DATABASE=postgresql (database_choice.py:
+    one throwaway cluster per run, one database per state dir).
+
 Targets
     If OCTANE_TEST_URL is set (e.g. http://127.0.0.1:9876, the reference Octavia), tests that only
     need *a* server use that URL instead of starting Octane; tests that need process control skip.
@@ -39,6 +43,8 @@ import urllib.parse
 import uuid
 
 import requests
+
+import database_choice
 
 READY_DEADLINE_S = 20.0
 POLL_S = 0.02
@@ -106,6 +112,9 @@ class OctaneProcess:
             args += ["--bind-host", "127.0.0.1", "--bind-port", "0"]
         if self.lease_seconds is not None and self.mode in ("serve", "worker"):
             args += ["--worker-lease-seconds", str(self.lease_seconds)]
+        connection = database_choice.connection_for(self.state_dir)
+        if connection and "--database-connection" not in self.extra_args:
+            args += ["--database-connection", connection]
         return args + self.extra_args
 
     @property

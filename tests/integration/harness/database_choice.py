@@ -1,0 +1,61 @@
+"""Which database the Octane processes a test starts use: SQLite in their state dir (default), or
+PostgreSQL when OCTANE_TEST_DATABASE=postgresql.
+
+With PostgreSQL, the first process started brings up one throwaway cluster for the whole pytest
+run (scripts/test-postgres.sh: temp dir, unix socket only, no system service), stopped by its PID
+when Python exits. Each state dir gets its own database, so tests stay as isolated as with a fresh
+SQLite file, and processes sharing a state dir (api + worker, restarts) share the database.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import subprocess
+import tempfile
+
+_cluster: dict[str, str] = {}
+
+
+def engine() -> str:
+    value = os.environ.get("OCTANE_TEST_DATABASE", "sqlite")
+    if value not in ("sqlite", "postgresql"):
+        raise RuntimeError("OCTANE_TEST_DATABASE must be sqlite or postgresql, not %r" % value)
+    return value
+
+
+def _script() -> str:
+    src = os.environ.get("OCTANE_SOURCE_DIR") or os.path.abspath(
+        os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    return os.path.join(src, "scripts", "test-postgres.sh")
+
+
+def _stop_cluster() -> None:
+    directory = _cluster.pop("dir", None)
+    if directory:
+        subprocess.run([_script(), "stop", directory], check=False, timeout=60)
+
+
+def _cluster_dir() -> str:
+    if "dir" not in _cluster:
+        directory = tempfile.mkdtemp(prefix="octane-pg-")
+        _cluster["dir"] = directory
+        atexit.register(_stop_cluster)
+        subprocess.run([_script(), "start", directory], check=True, timeout=180,
+                       stdout=subprocess.DEVNULL)
+    return _cluster["dir"]
+
+
+def connection_for(state_dir: str) -> str | None:
+    """The --database-connection for processes over state_dir; None means the SQLite default."""
+    if engine() != "postgresql":
+        return None
+    directory = _cluster_dir()
+    name = "octane_" + hashlib.sha256(os.path.realpath(state_dir).encode()).hexdigest()[:20]
+    psql = ["psql", "-h", directory, "-U", "postgres", "-d", "postgres", "-tAq", "-v", "ON_ERROR_STOP=1"]
+    exists = subprocess.run(psql + ["-c", "SELECT 1 FROM pg_database WHERE datname = '%s'" % name],
+                            check=True, timeout=60, capture_output=True, text=True).stdout.strip()
+    if exists != "1":
+        subprocess.run(psql + ["-c", "CREATE DATABASE %s" % name], check=True, timeout=60,
+                       capture_output=True)
+    return "postgresql:///%s?host=%s&user=postgres" % (name, directory)

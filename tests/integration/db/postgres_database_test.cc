@@ -1,9 +1,11 @@
 // The engine-specific promises of db::PostgresDatabase that the API suite cannot see one by one:
 // SQLite-shaped JSON and values, writers serialised across sessions, a failed statement not
-// dooming its transaction, reconnecting after the server drops the session.
+// dooming its transaction, reconnecting after the server drops the session, and the worker's
+// lease claims side by side.
 
 #include "db/postgres_database.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -12,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "controller/worker/lease.h"
+#include "db/schema.h"
 #include "db/sqlite_compat.h"
 
 namespace octane::db {
@@ -215,6 +219,55 @@ TEST(PostgresDatabase, ReconnectsAfterTheServerDropsTheSession) {
     auto again = db->query("SELECT pg_backend_pid()");
     ASSERT_TRUE(again) << again.error().message;
     EXPECT_NE(again->front().integer(0), pid->front().integer(0));
+}
+
+// Workers in several sessions claim at once (FOR UPDATE SKIP LOCKED, no writers' lock): every
+// pending load balancer goes to exactly one of them.
+TEST(PostgresDatabase, LeaseClaimsNeverOverlap) {
+    auto setup = connect();
+    ASSERT_TRUE(setup);
+    ASSERT_TRUE(migrate(*setup));
+    constexpr int kLoadBalancers = 40;
+    for (int i = 0; i < kLoadBalancers; ++i) {
+        auto added = setup->exec(
+            "INSERT INTO load_balancers (id, provisioning_status, operating_status, created_at,"
+            " attrs) VALUES (?, 'PENDING_CREATE', 'OFFLINE', '2026-01-01T00:00:00', '{}')",
+            {"lb-" + std::to_string(i)});
+        ASSERT_TRUE(added) << added.error().message;
+    }
+    constexpr int kWorkers = 4;
+    std::vector<std::vector<std::string>> claimed(kWorkers);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < kWorkers; ++w) {
+        threads.emplace_back([&, w] {
+            auto db = connect();
+            if (!db) {
+                return;
+            }
+            controller::LeaseTable leases(
+                *db, controller::LeaseOwner{"host-" + std::to_string(w), 1, "n"}, 600000);
+            for (int attempt = 0; attempt < kLoadBalancers; ++attempt) {
+                auto got = leases.claim(1000);
+                if (!got || !*got) {
+                    return;
+                }
+                claimed[w].push_back(**got);
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    std::vector<std::string> all;
+    for (const auto& mine : claimed) {
+        all.insert(all.end(), mine.begin(), mine.end());
+    }
+    std::sort(all.begin(), all.end());
+    EXPECT_EQ(all.size(), static_cast<size_t>(kLoadBalancers));
+    EXPECT_TRUE(std::adjacent_find(all.begin(), all.end()) == all.end()) << "claimed twice";
+    auto leases = setup->query("SELECT COUNT(*) FROM work_leases");
+    ASSERT_TRUE(leases);
+    EXPECT_EQ(leases->front().integer(0), kLoadBalancers);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import sqlite3
 import subprocess
 import tempfile
 
@@ -59,3 +60,22 @@ def connection_for(state_dir: str) -> str | None:
         subprocess.run(psql + ["-c", "CREATE DATABASE %s" % name], check=True, timeout=60,
                        capture_output=True)
     return "postgresql:///%s?host=%s&user=postgres" % (name, directory)
+
+
+def query(state_dir: str, sql: str) -> list[tuple]:
+    """Rows of a parameterless query on the database of processes over state_dir (PostgreSQL: each
+    value text or None; SQLite: its own types); no rows when the SQLite file does not exist yet."""
+    if engine() == "sqlite":
+        path = os.path.join(state_dir, "octane.db")
+        if not os.path.exists(path):
+            return []
+        db = sqlite3.connect(path, timeout=10)
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+    out = subprocess.run(["psql", connection_for(state_dir), "-tAq", "-v", "ON_ERROR_STOP=1",
+                          "-F", "\x1f", "-c", sql], check=True, timeout=60, capture_output=True,
+                         text=True)
+    return [tuple(v if v != "" else None for v in line.split("\x1f"))
+            for line in out.stdout.splitlines() if line]

@@ -34,7 +34,6 @@ import re
 import shutil
 import shlex
 import signal
-import sqlite3
 import socket
 import subprocess
 import tempfile
@@ -235,14 +234,7 @@ def local_amphora_pids(state_dir: str) -> dict[str, int]:
     A PID counts only while /proc says it is still `octane agent --amphora-id <that id>`, so a
     recycled PID is never mistaken for one of ours.
     """
-    db_path = os.path.join(state_dir, "octane.db")
-    if not os.path.exists(db_path):
-        return {}
-    db = sqlite3.connect(db_path, timeout=10)
-    try:
-        rows = db.execute("SELECT id, json_extract(attrs, '$.compute_id') FROM amphorae").fetchall()
-    finally:
-        db.close()
+    rows = database_choice.query(state_dir, "SELECT id, json_extract(attrs, '$.compute_id') FROM amphorae")
     found = {}
     for amphora_id, compute_id in rows:
         parts = (compute_id or "").split(":")

@@ -62,6 +62,12 @@ def connection_for(state_dir: str) -> str | None:
     return "postgresql:///%s?host=%s&user=postgres" % (name, directory)
 
 
+def shared_connection(state_dir: str) -> str:
+    """An explicit --database-connection for processes that each have a state dir of their own but
+    share one database (the one of state_dir), as on several hosts."""
+    return connection_for(state_dir) or "sqlite:///" + os.path.join(state_dir, "octane.db")
+
+
 def query(state_dir: str, sql: str) -> list[tuple]:
     """Rows of a parameterless query on the database of processes over state_dir (PostgreSQL: each
     value text or None; SQLite: its own types); no rows when the SQLite file does not exist yet."""

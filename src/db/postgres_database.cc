@@ -69,12 +69,37 @@ void PostgresDatabase::reconnect_if_broken() {
     if (depth_ == 0 && PQstatus(conn_) == CONNECTION_BAD) {
         PQreset(conn_);
         PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+        statements_.clear();  // prepared statements belong to the session that is gone
     }
+}
+
+Result<const std::string*> PostgresDatabase::prepared(const std::string& sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) {
+        return &it->second;
+    }
+    // Bounded: statements built from varying text (IN lists) must not grow it without end.
+    constexpr size_t kMaxStatements = 512;
+    if (statements_.size() >= kMaxStatements) {
+        if (auto done = run_plain("DEALLOCATE ALL"); !done) {
+            return Unexpected(done.error());
+        }
+        statements_.clear();
+    }
+    std::string name = "octane_" + std::to_string(next_statement_++);
+    ResultPtr result(
+        PQprepare(conn_, name.c_str(), to_numbered_placeholders(sql).c_str(), 0, nullptr));
+    if (!succeeded(result.get())) {
+        return failure(conn_, result.get(), sql);
+    }
+    return &statements_.emplace(sql, std::move(name)).first->second;
 }
 
 Result<PostgresDatabase::Outcome> PostgresDatabase::run_once(const std::string& sql,
                                                              const std::vector<Value>& params) {
-    std::string numbered = to_numbered_placeholders(sql);
+    auto name = prepared(sql);
+    if (!name) {
+        return Unexpected(name.error());
+    }
     std::vector<std::optional<std::string>> texts;
     texts.reserve(params.size());
     std::vector<const char*> pointers;
@@ -83,8 +108,8 @@ Result<PostgresDatabase::Outcome> PostgresDatabase::run_once(const std::string& 
         texts.push_back(to_pg_text(value));
         pointers.push_back(texts.back() ? texts.back()->c_str() : nullptr);
     }
-    ResultPtr result(PQexecParams(conn_, numbered.c_str(), static_cast<int>(pointers.size()),
-                                  nullptr, pointers.data(), nullptr, nullptr, 0));
+    ResultPtr result(PQexecPrepared(conn_, (*name)->c_str(), static_cast<int>(pointers.size()),
+                                    pointers.data(), nullptr, nullptr, 0));
     if (!succeeded(result.get())) {
         return failure(conn_, result.get(), sql);
     }

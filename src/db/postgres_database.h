@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "db/database.h"
 
@@ -49,11 +50,15 @@ class PostgresDatabase final : public Database {
                         const std::function<Result<void>()>& body);
     // Before a statement outside any transaction: a connection the server dropped is opened again.
     void reconnect_if_broken();
+    // The name of sql prepared on this session (parsed and planned once, like SQLite's cache).
+    Result<const std::string*> prepared(const std::string& sql);
 
     pg_conn* conn_;
     std::recursive_mutex mutex_;
     int depth_ = 0;               // transaction nesting, guarded by mutex_
     bool writer_locked_ = false;  // the open transaction holds the writers' lock; by mutex_
+    std::unordered_map<std::string, std::string> statements_;  // SQL -> name; by mutex_
+    uint64_t next_statement_ = 0;                              // by mutex_
 };
 
 }  // namespace octane::db

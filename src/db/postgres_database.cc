@@ -111,6 +111,8 @@ Result<PostgresDatabase::Outcome> PostgresDatabase::run_once(const std::string& 
     ResultPtr result(PQexecPrepared(conn_, (*name)->c_str(), static_cast<int>(pointers.size()),
                                     pointers.data(), nullptr, nullptr, 0));
     if (!succeeded(result.get())) {
+        // Prepared again next time: a plan can go stale (a column added by a newer process).
+        statements_.erase(sql);
         return failure(conn_, result.get(), sql);
     }
     Outcome outcome;

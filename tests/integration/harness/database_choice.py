@@ -9,6 +9,7 @@ SQLite file, and processes sharing a state dir (api + worker, restarts) share th
 from __future__ import annotations
 
 import atexit
+import glob
 import hashlib
 import os
 import sqlite3
@@ -62,10 +63,39 @@ def connection_for(state_dir: str) -> str | None:
     return "postgresql:///%s?host=%s&user=postgres" % (name, directory)
 
 
+def cli_args(state_dir: str, given=()) -> list[str]:
+    """`--database-connection URL` for an octane command over state_dir (processes and CLI
+    commands alike), unless the SQLite default applies or the command (or its config file) names
+    one itself."""
+    given = list(given)
+    if "--database-connection" in given:
+        return []
+    if "--config-file" in given and given.index("--config-file") + 1 < len(given):
+        with open(given[given.index("--config-file") + 1], encoding="utf-8") as f:
+            if "[database]" in f.read():
+                return []  # the test's own configuration names its database
+    connection = connection_for(state_dir)
+    return [] if connection is None else ["--database-connection", connection]
+
+
 def shared_connection(state_dir: str) -> str:
     """An explicit --database-connection for processes that each have a state dir of their own but
     share one database (the one of state_dir), as on several hosts."""
     return connection_for(state_dir) or "sqlite:///" + os.path.join(state_dir, "octane.db")
+
+
+def stored_bytes(state_dir: str) -> dict[str, bytes]:
+    """What the database of state_dir holds at rest, by source: SQLite's files (octane.db and its
+    WAL), or a pg_dump of the PostgreSQL database; for tests that nothing secret is in clear."""
+    if engine() == "sqlite":
+        out = {}
+        for path in sorted(glob.glob(os.path.join(state_dir, "octane.db*"))):
+            with open(path, "rb") as f:
+                out[path] = f.read()
+        return out
+    dump = subprocess.run(["pg_dump", connection_for(state_dir)], check=True, timeout=60,
+                          capture_output=True).stdout
+    return {"pg_dump": dump}
 
 
 def query(state_dir: str, sql: str) -> list[tuple]:

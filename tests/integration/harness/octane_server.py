@@ -102,7 +102,8 @@ class OctaneProcess:
 
     def argv(self) -> list[str]:
         if self.plain:
-            return [self.binary, self.mode, "--state-dir", self.state_dir] + self.extra_args
+            database = database_choice.cli_args(self.state_dir, self.extra_args)
+            return [self.binary, self.mode, "--state-dir", self.state_dir] + database + self.extra_args
         args = [self.binary, self.mode, "--state-dir", self.state_dir,
                 "--amphora-driver", "noop", "--network-driver", "noop"]
         if self.mode in ("serve", "api"):
@@ -111,10 +112,7 @@ class OctaneProcess:
             args += ["--bind-host", "127.0.0.1", "--bind-port", "0"]
         if self.lease_seconds is not None and self.mode in ("serve", "worker"):
             args += ["--worker-lease-seconds", str(self.lease_seconds)]
-        connection = database_choice.connection_for(self.state_dir)
-        if connection and "--database-connection" not in self.extra_args:
-            args += ["--database-connection", connection]
-        return args + self.extra_args
+        return args + database_choice.cli_args(self.state_dir, self.extra_args) + self.extra_args
 
     @property
     def port_file(self) -> str:

@@ -58,10 +58,26 @@ Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
         if (!rows) {
             return Unexpected(rows.error());
         }
+        auto free = [&](const db::Row& row, size_t owner, size_t expires) {
+            return row.is_null(owner) || row.integer(expires) < now_ms ||
+                   owner_is_gone(row.text(owner));
+        };
         for (const auto& row : *rows) {
-            bool free = row.is_null(1) || row.integer(2) < now_ms || owner_is_gone(row.text(1));
-            if (!free) {
+            if (!free(row, 1, 2)) {
                 continue;
+            }
+            if (*lock_rows != '\0') {
+                // The query's snapshot may predate a claim that the worker holding this row's
+                // lock a moment ago committed; now that the lock is ours, the lease as it is.
+                auto current = db_.query(
+                    "SELECT owner, expires_ms FROM work_leases WHERE load_balancer_id = ?",
+                    {row.text(0)});
+                if (!current) {
+                    return Unexpected(current.error());
+                }
+                if (!current->empty() && !free(current->front(), 0, 1)) {
+                    continue;
+                }
             }
             auto taken = db_.exec(
                 "INSERT INTO work_leases (load_balancer_id, owner, expires_ms) VALUES (?, ?, ?)"

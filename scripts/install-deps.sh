@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format-14 pkg-config
   libboost-dev libboost-system-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev liburing-dev
+  libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev postgresql liburing-dev
   prometheus-cpp-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnetfilter-conntrack-dev nftables
   libbpf-dev bpftool
   libgtest-dev libgmock-dev libbenchmark-dev

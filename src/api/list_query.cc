@@ -202,8 +202,9 @@ model::ApiResult<SqlQuery> build_sql(const ListQuery& q,
     }
     for (const auto& key : effective_sort(q)) {
         bool asc = key.ascending != q.page_reverse;
+        // Nulls sort first ascending, as SQLite does by itself and PostgreSQL does not.
         sql.order_by += (sql.order_by.empty() ? "" : ", ") + columns.at(key.name).sql +
-                        (asc ? " ASC" : " DESC");
+                        (asc ? " ASC NULLS FIRST" : " DESC NULLS LAST");
     }
     sql.limit = q.limit > 0 ? std::min(q.limit, max_limit) : max_limit;
     return sql;
@@ -217,7 +218,8 @@ void add_marker_condition(SqlQuery& sql, const std::vector<SortKey>& keys,
     for (size_t i = 0; i < keys.size(); ++i) {
         std::string clause;
         for (size_t j = 0; j < i; ++j) {
-            clause += columns.at(keys[j].name).sql + " IS ? AND ";
+            // Null-safe equality in both engines (SQLite's own `IS` is not PostgreSQL's).
+            clause += columns.at(keys[j].name).sql + " IS NOT DISTINCT FROM ? AND ";
             sql.params.push_back(marker_values[j]);
         }
         bool asc = keys[i].ascending != reverse;

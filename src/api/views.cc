@@ -50,6 +50,8 @@ std::map<std::string, Column> build_columns(Kind kind) {
         if (f.type == model::FieldType::kBool) {
             c.type = Column::Type::kBool;
         } else if (f.type == model::FieldType::kInt) {
+            // Numbers sort as numbers on PostgreSQL too, whose json_extract gives text.
+            c.sql = "CAST(" + c.sql + " AS BIGINT)";
             c.type = Column::Type::kInt;
         }
         columns[f.name] = c;
@@ -143,7 +145,7 @@ Result<std::map<std::string, std::vector<std::string>>> children_by_parent(
     }
     // A listener's L7 policies are listed in evaluation order.
     std::string order = child == Kind::kL7Policy
-                            ? "json_extract(attrs, '$.position'), created_at, id"
+                            ? "CAST(json_extract(attrs, '$.position') AS BIGINT), created_at, id"
                             : "created_at, id";
     auto rows = store.database().query("SELECT id, " + column + " FROM " +
                                            std::string(model::table_of(child)) + " WHERE " +

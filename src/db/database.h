@@ -1,8 +1,10 @@
 #pragma once
 
-// The storage seam: SQL with positional parameters over SQLite (embedded default) or, later,
-// PostgreSQL. Callers write portable SQL (no engine-specific upserts) and run every multi-statement
-// change inside transaction(), which serialises writers across threads and processes.
+// The storage seam: SQL with positional parameters over SQLite (embedded default) or PostgreSQL.
+// Callers write portable SQL (INSERT ... ON CONFLICT, json_extract, `?` placeholders: both engines
+// accept them, see postgres_database.h) and run every multi-statement change inside transaction(),
+// which serialises writers across threads and processes. dialect() is for the few statements
+// that cannot be written once (schema introspection, row locks).
 
 #include <cstdint>
 #include <functional>
@@ -28,15 +30,24 @@ struct Row {
 
 using Rows = std::vector<Row>;
 
+enum class Dialect { kSqlite, kPostgres };
+
 class Database {
   public:
     virtual ~Database() = default;
+    virtual Dialect dialect() const = 0;
     virtual Result<Rows> query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
     // Returns the number of rows changed.
     virtual Result<int64_t> exec(const std::string& sql, const std::vector<Value>& params = {}) = 0;
     // Runs body inside one write transaction; commits when it returns success, rolls back on an
     // error result or an exception (which is rethrown). Nested calls join the outer transaction.
     virtual Result<void> transaction(const std::function<Result<void>()>& body) = 0;
+    // A write transaction whose body locks the rows it claims itself (SELECT ... FOR UPDATE SKIP
+    // LOCKED on PostgreSQL), so it need not wait for other writers; SQLite has no row locks and
+    // runs it as transaction().
+    virtual Result<void> row_locked_transaction(const std::function<Result<void>()>& body) {
+        return transaction(body);
+    }
     // Runs a read-only snapshot (a consistent view across several queries).
     virtual Result<void> read(const std::function<Result<void>()>& body) = 0;
 };

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "db/sqlite_compat.h"
+
 namespace octane::db {
 namespace {
 
@@ -32,7 +34,7 @@ std::vector<std::string> version_1() {
     // (unix ms). A crashed worker's lease runs out and another takes the work over.
     statements.push_back(
         "CREATE TABLE IF NOT EXISTS work_leases (load_balancer_id TEXT PRIMARY KEY,"
-        " owner TEXT NOT NULL, expires_ms INTEGER NOT NULL)");
+        " owner TEXT NOT NULL, expires_ms BIGINT NOT NULL)");
     // Failovers asked for through the API (load balancer or amphora), consumed by the worker.
     statements.push_back(
         "CREATE TABLE IF NOT EXISTS failover_requests (load_balancer_id TEXT PRIMARY KEY,"
@@ -42,9 +44,9 @@ std::vector<std::string> version_1() {
         " status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT, attrs TEXT NOT NULL)");
     statements.push_back(
         "CREATE TABLE IF NOT EXISTS amphora_stats (amphora_id TEXT NOT NULL, listener_id TEXT"
-        " NOT NULL, load_balancer_id TEXT, bytes_in INTEGER NOT NULL DEFAULT 0, bytes_out INTEGER"
-        " NOT NULL DEFAULT 0, active_connections INTEGER NOT NULL DEFAULT 0, total_connections"
-        " INTEGER NOT NULL DEFAULT 0, request_errors INTEGER NOT NULL DEFAULT 0,"
+        " NOT NULL, load_balancer_id TEXT, bytes_in BIGINT NOT NULL DEFAULT 0, bytes_out BIGINT"
+        " NOT NULL DEFAULT 0, active_connections BIGINT NOT NULL DEFAULT 0, total_connections"
+        " BIGINT NOT NULL DEFAULT 0, request_errors BIGINT NOT NULL DEFAULT 0,"
         " PRIMARY KEY (amphora_id, listener_id))");
     // Catalog objects (flavors, profiles, availability zones) are not part of an LB tree.
     for (const char* table : {"flavors", "flavor_profiles", "availability_zone_profiles"}) {
@@ -71,9 +73,14 @@ std::vector<std::string> version_2() {
 }  // namespace
 
 Result<void> migrate(Database& db) {
+    // One transaction: on PostgreSQL it holds the writers' advisory lock, so processes starting
+    // together migrate one after the other.
     return db.transaction([&]() -> Result<void> {
+        if (auto compat = install_sqlite_compat(db); !compat) {
+            return compat;
+        }
         auto created =
-            db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            db.exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)");
         if (!created) {
             return Unexpected(created.error());
         }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "db/transaction_scope.h"
+
 namespace octane::db {
 
 std::string Row::text(size_t i) const {
@@ -188,25 +190,7 @@ Result<void> SqliteDatabase::scoped(const char* begin_sql,
     if (!begun) {
         return begun;
     }
-    ++depth_;
-    Result<void> outcome;
-    try {
-        outcome = body();
-    } catch (...) {
-        --depth_;
-        (void)run_plain("ROLLBACK");
-        throw;
-    }
-    --depth_;
-    if (!outcome) {
-        (void)run_plain("ROLLBACK");
-        return outcome;
-    }
-    auto committed = run_plain("COMMIT");
-    if (!committed) {
-        (void)run_plain("ROLLBACK");
-    }
-    return committed;
+    return finish_transaction(depth_, body, [this](const char* sql) { return run_plain(sql); });
 }
 
 Result<void> SqliteDatabase::transaction(const std::function<Result<void>()>& body) {

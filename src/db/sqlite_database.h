@@ -20,6 +20,7 @@ class SqliteDatabase final : public Database {
     static Result<std::unique_ptr<SqliteDatabase>> open(const std::string& path);
     ~SqliteDatabase() override;
 
+    Dialect dialect() const override { return Dialect::kSqlite; }
     Result<Rows> query(const std::string& sql, const std::vector<Value>& params) override;
     Result<int64_t> exec(const std::string& sql, const std::vector<Value>& params) override;
     Result<void> transaction(const std::function<Result<void>()>& body) override;

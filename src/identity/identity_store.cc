@@ -212,12 +212,12 @@ Result<void> IdentityStore::grant(const std::string& user,
             return Unexpected(r.error());
         }
         auto done = target ? db_.exec(
-                                 "INSERT OR IGNORE INTO identity_role_assignments (user_id,"
-                                 " project_id, role_id) VALUES (?, ?, ?)",
+                                 "INSERT INTO identity_role_assignments (user_id, project_id,"
+                                 " role_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                  {(*u)->id, target->id, r->id})
                            : db_.exec(
-                                 "INSERT OR IGNORE INTO identity_system_role_assignments"
-                                 " (user_id, role_id) VALUES (?, ?)",
+                                 "INSERT INTO identity_system_role_assignments (user_id,"
+                                 " role_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                  {(*u)->id, r->id});
         if (!done) {
             return Unexpected(done.error());

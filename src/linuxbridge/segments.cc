@@ -5,7 +5,7 @@ namespace octane::linuxbridge {
 Result<void> SegmentStore::migrate() {
     auto done = db_.exec(
         "CREATE TABLE IF NOT EXISTS lb_network_segments (network_id TEXT PRIMARY KEY,"
-        " network_type TEXT NOT NULL, segmentation_id INTEGER UNIQUE)",
+        " network_type TEXT NOT NULL, segmentation_id BIGINT UNIQUE)",
         {});
     if (!done) {
         return Unexpected(done.error());

@@ -136,6 +136,20 @@ Result<void> migrate_networking(db::Database& db) {
                 return Unexpected(done.error());
             }
         }
+        if (db.dialect() != db::Dialect::kPostgres) {
+            return {};
+        }
+        // Lists come in creation order (ORDER BY rowid), as Neutron's do; SQLite keeps a rowid
+        // by itself, PostgreSQL gets it as a column.
+        for (const char* table : {"net_networks", "net_subnets", "net_ports", "net_floatingips",
+                                  "net_routers", "net_router_ports"}) {
+            auto added = db.exec(
+                std::string("ALTER TABLE ") + table + " ADD COLUMN IF NOT EXISTS rowid BIGSERIAL",
+                {});
+            if (!added) {
+                return Unexpected(added.error());
+            }
+        }
         return {};
     });
 }

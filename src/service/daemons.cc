@@ -18,8 +18,8 @@
 #include "controller/health/health_manager.h"
 #include "controller/health/heartbeat_key.h"
 #include "controller/worker/worker.h"
+#include "db/open_database.h"
 #include "db/schema.h"
-#include "db/sqlite_database.h"
 #include "drivers/amphora_driver.h"
 #include "drivers/local_amphora_driver.h"
 #include "drivers/noop_network_driver.h"
@@ -99,12 +99,12 @@ int run_daemon(Role role, const ServiceOptions& options) {
         spdlog::critical("state directory: {}", made.error().message);
         return 1;
     }
-    auto path = sqlite_path(options);
-    if (!path) {
-        spdlog::critical("{}", path.error().message);
+    auto url = database_url(options);
+    if (!url) {
+        spdlog::critical("{}", url.error().message);
         return 1;
     }
-    auto database = db::SqliteDatabase::open(*path);
+    auto database = db::open_database(*url);
     if (!database) {
         spdlog::critical("{}", database.error().message);
         return 1;
@@ -200,7 +200,9 @@ int run_daemon(Role role, const ServiceOptions& options) {
             return 1;
         }
         spdlog::info("Octavia v2 API listening on {}:{} (state {}, database {})", options.bind_host,
-                     server->port(), options.state_dir, *path);
+                     server->port(), options.state_dir,
+                     // A PostgreSQL URL may carry a password: name the engine only.
+                     url->engine == db::Engine::kSqlite ? url->target : "PostgreSQL");
     }
     std::unique_ptr<controller::health::FailoverCheck> direct_failover;
     if (worker && *local_amphorae) {

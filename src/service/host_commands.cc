@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/clock.h"
-#include "db/sqlite_database.h"
+#include "db/open_database.h"
 #include "drivers/local_process.h"
 #include "linuxbridge/linuxbridge_driver.h"
 #include "networking/network_store.h"
@@ -88,7 +88,7 @@ HostCommands::HostCommands(CLI::App& app) : state_(std::make_unique<State>()) {
         command->add_option("--config-file", s.flags.config_file, "octavia.conf-style file");
         command->add_option("--state-dir", s.flags.state_dir, "state directory");
         command->add_option("--database-connection", s.flags.database_connection,
-                            "database URL, sqlite:///path");
+                            "database URL, sqlite:///path or postgresql://...");
     }
 }
 
@@ -110,16 +110,16 @@ bool HostCommands::run(int* exit_code) {
     if (!options) {
         return fail(options.error().message);
     }
-    auto path = sqlite_path(*options);
-    if (!path) {
-        return fail(path.error().message);
+    auto url = database_url(*options);
+    if (!url) {
+        return fail(url.error().message);
     }
-    if (!std::filesystem::exists(*path)) {
-        return fail("no database at " + *path +
+    if (url->engine == db::Engine::kSqlite && !std::filesystem::exists(url->target)) {
+        return fail("no database at " + url->target +
                     " (start `octane serve --network-driver "
                     "linuxbridge` first)");
     }
-    auto database = db::SqliteDatabase::open(*path);
+    auto database = db::open_database(*url);
     if (!database) {
         return fail(database.error().message);
     }

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/clock.h"
-#include "db/sqlite_database.h"
+#include "db/open_database.h"
 #include "identity/identity_schema.h"
 #include "identity/identity_store.h"
 #include "service/service_options.h"
@@ -28,7 +28,7 @@ void add_store_flags(CLI::App& app, RawFlags& flags) {
     app.add_option("--config-file", flags.config_file, "octavia.conf-style configuration file");
     app.add_option("--state-dir", flags.state_dir, "state directory (default ./octane-state)");
     app.add_option("--database-connection", flags.database_connection,
-                   "database URL, sqlite:///path");
+                   "database URL, sqlite:///path or postgresql://...");
 }
 
 }  // namespace
@@ -86,11 +86,11 @@ bool IdentityCommands::run(int* exit_code) {
     if (!options) {
         return fail(options.error().message);
     }
-    auto path = sqlite_path(*options);
-    if (!path) {
-        return fail(path.error().message);
+    auto url = database_url(*options);
+    if (!url) {
+        return fail(url.error().message);
     }
-    auto database = db::SqliteDatabase::open(*path);
+    auto database = db::open_database(*url);
     if (!database) {
         return fail(database.error().message);
     }

@@ -62,7 +62,7 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option("--auth-strategy", raw.auth_strategy,
                    "keystone (default) | noauth (api_settings.auth_strategy)");
     app.add_option("--database-connection", raw.database_connection,
-                   "database URL, sqlite:///path (database.connection)");
+                   "database URL, sqlite:///path or postgresql://... (database.connection)");
     app.add_option("--amphora-driver", raw.amphora_driver,
                    "amphora driver: local (default) | noop (controller_worker.amphora_driver)");
     app.add_option("--network-driver", raw.network_driver,
@@ -338,20 +338,11 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     return o;
 }
 
-Result<std::string> sqlite_path(const ServiceOptions& options) {
+Result<db::ConnectionUrl> database_url(const ServiceOptions& options) {
     if (options.database_connection.empty()) {
-        return options.state_dir + "/octane.db";
+        return db::ConnectionUrl{db::Engine::kSqlite, options.state_dir + "/octane.db"};
     }
-    const std::string prefix = "sqlite:///";
-    if (!starts_with(options.database_connection, prefix)) {
-        return make_error("database connection '" + options.database_connection +
-                          "' is not supported yet (supported: sqlite:///path)");
-    }
-    std::string path = options.database_connection.substr(prefix.size());
-    if (path.empty()) {
-        return make_error("database connection has no path");
-    }
-    return path;
+    return db::parse_connection_url(options.database_connection);
 }
 
 }  // namespace octane::service

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "db/open_database.h"
 #include "linuxbridge/settings.h"
 #include "model/quota.h"
 
@@ -103,7 +104,9 @@ struct RawFlags {
 // Reads the config file (if any), applies flags over it, validates values.
 Result<ServiceOptions> resolve(const RawFlags& raw);
 
-// The SQLite file path of a connection URL ("sqlite:///rel/path", "sqlite:////abs/path").
-Result<std::string> sqlite_path(const ServiceOptions& options);
+// The engine and target of the connection URL: "sqlite:///rel/path", "sqlite:////abs/path",
+// "postgresql://user@host/db" or "postgresql:///db?host=/socket/dir"; none means the state
+// directory's octane.db.
+Result<db::ConnectionUrl> database_url(const ServiceOptions& options);
 
 }  // namespace octane::service

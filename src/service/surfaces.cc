@@ -25,6 +25,7 @@ bool under(const std::string& path, const std::string& prefix) {
 }  // namespace
 
 struct Surfaces::Impl {
+    db::Database& database;
     const ServiceOptions& options;
     identity::IdentityStore identity_store;
     networking::NetworkStore network_store;
@@ -39,7 +40,8 @@ struct Surfaces::Impl {
     api::PolicyConfig policy;
 
     Impl(db::Database& db, const Clock& clock, const ServiceOptions& o)
-        : options(o),
+        : database(db),
+          options(o),
           identity_store(db, clock, o.token_expiration),
           network_store(db, clock),
           keystone(identity_store, o.api_base_uri),
@@ -216,24 +218,28 @@ Result<void> Surfaces::bootstrap(const std::string& host, uint16_t port) {
     std::string base = impl_->options.api_base_uri.empty()
                            ? "http://" + shown + ":" + std::to_string(port)
                            : impl_->options.api_base_uri;
+    // One transaction: processes starting together over one database (several hosts on
+    // PostgreSQL) make the admin user and the first networks once, the others then find them.
     std::string admin_project;
-    if (!impl_->external()) {
-        auto done = identity::bootstrap_identity(impl_->identity_store, impl_->options.state_dir,
-                                                 base + "/identity/v3");
-        if (!done) {
-            return done;
+    auto first_start = impl_->database.transaction([&]() -> Result<void> {
+        if (!impl_->external()) {
+            auto done = identity::bootstrap_identity(
+                impl_->identity_store, impl_->options.state_dir, base + "/identity/v3");
+            if (!done) {
+                return done;
+            }
+            auto admin = impl_->identity_store.find_project("admin");
+            if (admin && admin->has_value()) {
+                admin_project = (**admin).id;
+            }
         }
-        auto admin = impl_->identity_store.find_project("admin");
-        if (admin && admin->has_value()) {
-            admin_project = (**admin).id;
-        }
-    }
-    networking::NetworkBootstrap nets;
-    nets.selfservice_cidr = impl_->options.selfservice_cidr;
-    nets.provider_cidr = impl_->options.provider_cidr;
-    if (auto done = networking::bootstrap_networks(impl_->network_store, admin_project, nets);
-        !done) {
-        return done;
+        networking::NetworkBootstrap nets;
+        nets.selfservice_cidr = impl_->options.selfservice_cidr;
+        nets.provider_cidr = impl_->options.provider_cidr;
+        return networking::bootstrap_networks(impl_->network_store, admin_project, nets);
+    });
+    if (!first_start) {
+        return first_start;
     }
     if (!impl_->linuxbridge_driver) {
         return {};

@@ -93,7 +93,8 @@ ApiResult<http::HttpResponse> failover_amphora(Call& call) {
             return storage_error(set.error());
         }
         auto requested = call.api.db.exec(
-            "INSERT OR REPLACE INTO failover_requests (load_balancer_id, amphora_id) VALUES (?, ?)",
+            "INSERT INTO failover_requests (load_balancer_id, amphora_id) VALUES (?, ?)"
+            " ON CONFLICT (load_balancer_id) DO UPDATE SET amphora_id = excluded.amphora_id",
             {lb_id, amphora->text(0)});
         if (!requested) {
             return storage_error(requested.error());

@@ -324,7 +324,9 @@ ApiResult<http::HttpResponse> failover(Call& call) {
             return storage_error(set.error());
         }
         auto requested = call.api.db.exec(
-            "INSERT OR REPLACE INTO failover_requests (load_balancer_id) VALUES (?)", {lb->id});
+            "INSERT INTO failover_requests (load_balancer_id) VALUES (?)"
+            " ON CONFLICT (load_balancer_id) DO UPDATE SET amphora_id = NULL",
+            {lb->id});
         if (!requested) {
             return storage_error(requested.error());
         }

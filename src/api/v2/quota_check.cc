@@ -41,7 +41,9 @@ ApiResult<void> enforce(Call& call, const std::string& project, const std::vecto
         // Octavia makes a project's quota row (no limits of its own) at its first check, so the
         // project appears in GET /quotas from then on; it goes with a rolled-back create.
         auto made = call.api.db.exec(
-            "INSERT OR IGNORE INTO quotas (project_id, attrs) VALUES (?, '{}')", {project});
+            "INSERT INTO quotas (project_id, attrs) VALUES (?, '{}')"
+            " ON CONFLICT (project_id) DO NOTHING",
+            {project});
         if (!made) {
             return storage_error(made.error());
         }

@@ -133,9 +133,10 @@ ApiResult<http::HttpResponse> update_quota(Call& call) {
         for (const auto& [key, value] : normalized.items()) {
             stored[key] = value;
         }
-        auto saved =
-            call.api.db.exec("INSERT OR REPLACE INTO quotas (project_id, attrs) VALUES (?, ?)",
-                             {project, stored.dump()});
+        auto saved = call.api.db.exec(
+            "INSERT INTO quotas (project_id, attrs) VALUES (?, ?) ON CONFLICT"
+            " (project_id) DO UPDATE SET attrs = excluded.attrs",
+            {project, stored.dump()});
         if (!saved) {
             return storage_error(saved.error());
         }

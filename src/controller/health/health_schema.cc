@@ -6,7 +6,7 @@ Result<void> migrate_health_schema(db::Database& db) {
     return db.transaction([&]() -> Result<void> {
         auto created = db.exec(
             "CREATE TABLE IF NOT EXISTS amphora_health (amphora_id TEXT PRIMARY KEY,"
-            " last_seen_ms INTEGER, seq INTEGER, busy INTEGER NOT NULL DEFAULT 0)");
+            " last_seen_ms BIGINT, seq BIGINT, busy BIGINT NOT NULL DEFAULT 0)");
         if (!created) {
             return Unexpected(created.error());
         }

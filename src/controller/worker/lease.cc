@@ -45,22 +45,44 @@ Result<int64_t> count_pending_load_balancers(db::Database& db) {
 
 Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
     std::optional<std::string> claimed;
-    auto done = db_.transaction([&]() -> Result<void> {
+    // PostgreSQL: the candidates are row-locked and another worker's locked ones skipped, so
+    // workers claim side by side without the writers' lock. SQLite: one writer at a time anyway.
+    const char* lock_rows =
+        db_.dialect() == db::Dialect::kPostgres ? " FOR UPDATE OF lb SKIP LOCKED" : "";
+    auto done = db_.row_locked_transaction([&]() -> Result<void> {
         auto rows = db_.query(
             std::string("SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN "
                         "work_leases l ON l.load_balancer_id = lb.id WHERE ") +
-            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id");
+            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id" +
+            lock_rows);
         if (!rows) {
             return Unexpected(rows.error());
         }
+        auto free = [&](const db::Row& row, size_t owner, size_t expires) {
+            return row.is_null(owner) || row.integer(expires) < now_ms ||
+                   owner_is_gone(row.text(owner));
+        };
         for (const auto& row : *rows) {
-            bool free = row.is_null(1) || row.integer(2) < now_ms || owner_is_gone(row.text(1));
-            if (!free) {
+            if (!free(row, 1, 2)) {
                 continue;
             }
+            if (*lock_rows != '\0') {
+                // The query's snapshot may predate a claim that the worker holding this row's
+                // lock a moment ago committed; now that the lock is ours, the lease as it is.
+                auto current = db_.query(
+                    "SELECT owner, expires_ms FROM work_leases WHERE load_balancer_id = ?",
+                    {row.text(0)});
+                if (!current) {
+                    return Unexpected(current.error());
+                }
+                if (!current->empty() && !free(current->front(), 0, 1)) {
+                    continue;
+                }
+            }
             auto taken = db_.exec(
-                "INSERT OR REPLACE INTO work_leases (load_balancer_id, owner, expires_ms) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO work_leases (load_balancer_id, owner, expires_ms) VALUES (?, ?, ?)"
+                " ON CONFLICT (load_balancer_id) DO UPDATE SET owner = excluded.owner,"
+                " expires_ms = excluded.expires_ms",
                 {row.text(0), owner_.text(), now_ms + lease_ms_});
             if (!taken) {
                 return Unexpected(taken.error());

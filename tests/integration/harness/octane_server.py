@@ -12,6 +12,10 @@ Processes
 
     running_server(...) is a context manager around OctaneProcess that also makes the temp dir.
 
+Database
+    SQLite in the state dir, or PostgreSQL with OCTANE_TEST_DATABASE=postgresql (database_choice.py:
+    one throwaway cluster per run, one database per state dir).
+
 Targets
     If OCTANE_TEST_URL is set (e.g. http://127.0.0.1:9876, the reference Octavia), tests that only
     need *a* server use that URL instead of starting Octane; tests that need process control skip.
@@ -30,7 +34,6 @@ import re
 import shutil
 import shlex
 import signal
-import sqlite3
 import socket
 import subprocess
 import tempfile
@@ -39,6 +42,8 @@ import urllib.parse
 import uuid
 
 import requests
+
+import database_choice
 
 READY_DEADLINE_S = 20.0
 POLL_S = 0.02
@@ -97,7 +102,8 @@ class OctaneProcess:
 
     def argv(self) -> list[str]:
         if self.plain:
-            return [self.binary, self.mode, "--state-dir", self.state_dir] + self.extra_args
+            database = database_choice.cli_args(self.state_dir, self.extra_args)
+            return [self.binary, self.mode, "--state-dir", self.state_dir] + database + self.extra_args
         args = [self.binary, self.mode, "--state-dir", self.state_dir,
                 "--amphora-driver", "noop", "--network-driver", "noop"]
         if self.mode in ("serve", "api"):
@@ -106,7 +112,7 @@ class OctaneProcess:
             args += ["--bind-host", "127.0.0.1", "--bind-port", "0"]
         if self.lease_seconds is not None and self.mode in ("serve", "worker"):
             args += ["--worker-lease-seconds", str(self.lease_seconds)]
-        return args + self.extra_args
+        return args + database_choice.cli_args(self.state_dir, self.extra_args) + self.extra_args
 
     @property
     def port_file(self) -> str:
@@ -226,14 +232,7 @@ def local_amphora_pids(state_dir: str) -> dict[str, int]:
     A PID counts only while /proc says it is still `octane agent --amphora-id <that id>`, so a
     recycled PID is never mistaken for one of ours.
     """
-    db_path = os.path.join(state_dir, "octane.db")
-    if not os.path.exists(db_path):
-        return {}
-    db = sqlite3.connect(db_path, timeout=10)
-    try:
-        rows = db.execute("SELECT id, json_extract(attrs, '$.compute_id') FROM amphorae").fetchall()
-    finally:
-        db.close()
+    rows = database_choice.query(state_dir, "SELECT id, json_extract(attrs, '$.compute_id') FROM amphorae")
     found = {}
     for amphora_id, compute_id in rows:
         parts = (compute_id or "").split(":")

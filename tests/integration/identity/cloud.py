@@ -66,7 +66,8 @@ def system_token(base: str, user: str, password: str) -> str:
 
 
 def octane(state: str, *argv: str) -> str:
-    proc = subprocess.run([h.octane_binary(), *argv, "--state-dir", state], capture_output=True,
+    proc = subprocess.run([h.octane_binary(), *argv, "--state-dir", state,
+                           *h.database_choice.cli_args(state, argv)], capture_output=True,
                           text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

@@ -58,8 +58,8 @@ def test_admin_openrc(srv):
                  "OS_AUTH_TYPE=password", "OS_REGION_NAME=RegionOne"):
         assert "export %s\n" % line in text
     # The password is stored hashed, never in clear, in the database.
-    db = open(os.path.join(srv.state_dir, "octane.db"), "rb").read()
-    assert srv.admin_password.encode() not in db
+    db = b"".join(c.h.database_choice.stored_bytes(srv.state_dir).values())
+    assert db and srv.admin_password.encode() not in db
 
 
 def test_issue_token_body_and_catalog(srv):
@@ -83,7 +83,8 @@ def test_issue_token_body_and_catalog(srv):
                     "network": srv.base_url + "/networking",
                     "key-manager": srv.base_url + "/key-manager"}
     # Tokens are only stored as digests.
-    assert tok.encode() not in open(os.path.join(srv.state_dir, "octane.db"), "rb").read()
+    stored = b"".join(c.h.database_choice.stored_bytes(srv.state_dir).values())
+    assert stored and tok.encode() not in stored
 
 
 def test_unscoped_token_has_no_catalog(srv):
@@ -446,7 +447,8 @@ def test_identity_subcommands_refuse_bad_input(tmp_path, argv, message):
     c.octane(state, "project", "create", "p1")
     c.octane(state, "user", "create", "u1", "--password", "x", "--project", "p1")
     before = (c.octane(state, "project", "list"), c.octane(state, "user", "list"))
-    proc = c.subprocess.run([c.h.octane_binary(), *argv, "--state-dir", state], capture_output=True,
+    proc = c.subprocess.run([c.h.octane_binary(), *argv, "--state-dir", state,
+                             *c.h.database_choice.cli_args(state, argv)], capture_output=True,
                             text=True, timeout=30)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr
     assert (c.octane(state, "project", "list"), c.octane(state, "user", "list")) == before

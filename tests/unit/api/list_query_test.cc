@@ -59,18 +59,21 @@ TEST(BuildSql, FiltersAreTypedAndUnknownOnesRejected) {
 TEST(BuildSql, DefaultOrderAndLimitCap) {
     auto sql = build_sql(*parse_list_query({{"limit", "5000"}}), kColumns, "", {}, 1000);
     ASSERT_TRUE(sql.has_value());
-    EXPECT_EQ(sql->order_by, "created_at ASC, id ASC");
+    // Nulls placed explicitly: SQLite and PostgreSQL differ by default.
+    EXPECT_EQ(sql->order_by, "created_at ASC NULLS FIRST, id ASC NULLS FIRST");
     EXPECT_EQ(sql->limit, 1000);
     auto reversed = build_sql(*parse_list_query({{"page_reverse", "True"}, {"sort", "name:desc"}}),
                               kColumns, "", {}, 1000);
-    EXPECT_EQ(reversed->order_by, "json_extract(attrs, '$.name') ASC, created_at DESC, id DESC");
+    EXPECT_EQ(reversed->order_by,
+              "json_extract(attrs, '$.name') ASC NULLS FIRST, created_at DESC NULLS LAST, id DESC "
+              "NULLS LAST");
 }
 
 TEST(Marker, KeysetCondition) {
     auto sql = build_sql(*parse_list_query({}), kColumns, "", {}, 10);
     add_marker_condition(*sql, effective_sort(*parse_list_query({})), kColumns,
                          {std::string("2026-01-01T00:00:00"), std::string("abc")}, false);
-    EXPECT_NE(sql->where.find("(created_at > ?) OR (created_at IS ? AND id > ?)"),
+    EXPECT_NE(sql->where.find("(created_at > ?) OR (created_at IS NOT DISTINCT FROM ? AND id > ?)"),
               std::string::npos);
     EXPECT_EQ(sql->params.size(), 3u);
 }

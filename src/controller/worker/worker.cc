@@ -222,9 +222,10 @@ Result<json> Worker::vrrp_group(const std::string& lb_id) {
                   {"vrrp_auth_type", "PASS"},
                   {"vrrp_auth_pass", password.substr(0, 7)},  // as Octavia: 7 of a uuid's hex
                   {"advert_int", options_.vrrp_advert_int}};
-    auto inserted =
-        db_.exec("INSERT OR IGNORE INTO vrrp_groups (load_balancer_id, attrs) VALUES (?, ?)",
-                 {lb_id, group.dump()});
+    auto inserted = db_.exec(
+        "INSERT INTO vrrp_groups (load_balancer_id, attrs) VALUES (?, ?) "
+        "ON CONFLICT (load_balancer_id) DO NOTHING",
+        {lb_id, group.dump()});
     if (!inserted) {
         return Unexpected(inserted.error());
     }
@@ -232,15 +233,28 @@ Result<json> Worker::vrrp_group(const std::string& lb_id) {
 }
 
 Result<void> Worker::set_role(const std::string& amphora_id, const RoleAssignment& role) {
-    json priority = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
-    auto done = db_.exec(
-        "UPDATE amphorae SET attrs = json_set(attrs, '$.role', ?, '$.vrrp_priority', json(?)), "
-        "updated_at = ? WHERE id = ?",
-        {role.role, priority.dump(), format_timestamp(clock_.now()), amphora_id});
-    if (!done) {
-        return Unexpected(done.error());
-    }
-    return {};
+    // Read, change, write in one transaction: SQLite's json_set has no portable equivalent.
+    return db_.transaction([&]() -> Result<void> {
+        auto rows = db_.query("SELECT attrs FROM amphorae WHERE id = ?", {amphora_id});
+        if (!rows) {
+            return Unexpected(rows.error());
+        }
+        if (rows->empty()) {
+            return make_error("amphora " + amphora_id + " is gone");
+        }
+        json attrs = json::parse(rows->front().text(0), nullptr, false);
+        if (!attrs.is_object()) {
+            return make_error("amphora " + amphora_id + ": attributes are not a JSON object");
+        }
+        attrs["role"] = role.role;
+        attrs["vrrp_priority"] = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
+        auto done = db_.exec("UPDATE amphorae SET attrs = ?, updated_at = ? WHERE id = ?",
+                             {attrs.dump(), format_timestamp(clock_.now()), amphora_id});
+        if (!done) {
+            return Unexpected(done.error());
+        }
+        return {};
+    });
 }
 
 // Makes the amphorae match the desired state: delete them with the load balancer, replace

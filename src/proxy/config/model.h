@@ -47,7 +47,9 @@ struct GlobalSection {
     // After a soft stop began, the connections still open are closed after this long.
     std::optional<Millis> hard_stop_after;
     // `tune.sockmap on|off`: L4 sessions forwarded in the kernel once connected (when it allows).
-    bool sockmap = true;
+    // Off by default until the kernel's queue towards a destination that does not read is
+    // bounded (src/proxy/README.md): one client could otherwise pin unbounded kernel memory.
+    bool sockmap = false;
 };
 
 struct PeerLine {

@@ -128,8 +128,8 @@ TEST(Parser, Ipv6AddressesAndDurations) {
     EXPECT_EQ(s.check_port, 9000);
 }
 
-TEST(Parser, TuneSockmapIsOnUnlessTurnedOff) {
-    EXPECT_TRUE(parse("global\n  maxconn 10\n").config.global.sockmap);
+TEST(Parser, TuneSockmapIsOffUnlessTurnedOn) {
+    EXPECT_FALSE(parse("global\n  maxconn 10\n").config.global.sockmap);
     EXPECT_TRUE(parse("global\n  tune.sockmap on\n").config.global.sockmap);
     auto off = parse("global\n  tune.sockmap off\n");
     ASSERT_TRUE(off.diag.ok()) << off.diag.errors()[0];

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
 import octane_server as h  # noqa: E402
 from netns_probe import run, wait_until  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
-from octane_host_cli import Octane  # noqa: E402,F401
+from octane_hosts import Octane  # noqa: E402,F401
 
 PORT = 8080
 

@@ -31,7 +31,6 @@ import octane_server as h  # noqa: E402
 from netns_probe import run, namespaces, links, addresses, ruleset, wait_until  # noqa: E402
 from octane_hosts import Octane  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
-from octane_host_cli import Octane  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="needs root: creates network namespaces, devices, nftables")

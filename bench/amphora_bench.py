@@ -227,6 +227,30 @@ def write_result(path, result):
             json.dump(result, f, indent=2)
 
 
+def start_serve(prefix: str):
+    """`octane serve` with its defaults over a fresh temp state dir: (state dir, process)."""
+    state = tempfile.mkdtemp(prefix=prefix)
+    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
+        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
+    srv.start()
+    return state, srv
+
+
+def admin_api(state: str, srv) -> "Api":
+    """The API as admin-openrc's user."""
+    env = h.read_openrc(os.path.join(state, "admin-openrc"))
+    return Api(srv.base_url, h.keystone_token(srv.base_url, env))
+
+
+def selfservice_members(api: "Api", count: int = 2):
+    """(selfservice subnet, Members) on `count` new ports of that network."""
+    subnet = api.call("GET", "/networking/v2.0/subnets?name=selfservice")["subnets"][0]
+    addresses = [api.call("POST", "/networking/v2.0/ports", {"port": {
+        "network_id": subnet["network_id"], "name": "member-%d" % i}},
+        expect=(201,))["port"]["fixed_ips"][0]["ip_address"] for i in range(count)]
+    return subnet, Members(addresses)
+
+
 def main():
     global DEADLINE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -241,20 +265,12 @@ def main():
     DEADLINE = time.monotonic() + args.max_seconds
     poll_s = args.poll_ms / 1000.0
 
-    state = tempfile.mkdtemp(prefix="octane-amphora-bench-")
-    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
-    srv.start()
+    state, srv = start_serve("octane-amphora-bench-")
     members = None
     result = {}
     try:
-        env = h.read_openrc(os.path.join(state, "admin-openrc"))
-        api = Api(srv.base_url, h.keystone_token(srv.base_url, env))
-        subnet = api.call("GET", "/networking/v2.0/subnets?name=selfservice")["subnets"][0]
-        addresses = [api.call("POST", "/networking/v2.0/ports", {"port": {
-            "network_id": subnet["network_id"], "name": "member-%d" % i}},
-            expect=(201,))["port"]["fixed_ips"][0]["ip_address"] for i in range(2)]
-        members = Members(addresses)
+        api = admin_api(state, srv)
+        subnet, members = selfservice_members(api)
 
         times = measure_first_byte(api, subnet["id"], members, args.runs, poll_s)
         result["post_to_first_byte_ms"] = {

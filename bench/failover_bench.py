@@ -20,7 +20,6 @@ import os
 import signal
 import statistics
 import sys
-import tempfile
 import time
 
 import amphora_bench as ab
@@ -100,20 +99,12 @@ def main():
     ab.DEADLINE = time.monotonic() + args.max_seconds
     poll_s = args.poll_ms / 1000.0
 
-    state = tempfile.mkdtemp(prefix="octane-failover-bench-")
-    srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
-    srv.start()
+    state, srv = ab.start_serve("octane-failover-bench-")
     members = None
     result = {}
     try:
-        env = h.read_openrc(os.path.join(state, "admin-openrc"))
-        api = ab.Api(srv.base_url, h.keystone_token(srv.base_url, env))
-        subnet = api.call("GET", "/networking/v2.0/subnets?name=selfservice")["subnets"][0]
-        addresses = [api.call("POST", "/networking/v2.0/ports", {"port": {
-            "network_id": subnet["network_id"], "name": "member-%d" % i}},
-            expect=(201,))["port"]["fixed_ips"][0]["ip_address"] for i in range(2)]
-        members = ab.Members(addresses)
+        api = ab.admin_api(state, srv)
+        subnet, members = ab.selfservice_members(api)
         lb = api.call("POST", "/v2/lbaas/loadbalancers",
                       ab.graph_body(subnet["id"], members, "failover"),
                       expect=(201,))["loadbalancer"]

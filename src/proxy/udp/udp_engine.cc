@@ -74,41 +74,44 @@ Result<std::vector<ResolvedService>> resolve(const LvsConfig& cfg, const std::st
     auto fail = [&](int line, const std::string& msg) {
         errors += file + ":" + std::to_string(line) + ": " + msg + "\n";
     };
+    // `address` with `port`, or nothing (and an error naming `what`) when it is no IP address.
+    auto endpoint = [&](const std::string& address, int port, int line, const char* what) {
+        auto ep = parse_ip(address);
+        if (!ep) {
+            fail(line, std::string("invalid ") + what + " address '" + address + "'");
+        } else {
+            ep->set_port(static_cast<uint16_t>(port));
+        }
+        return ep;
+    };
     for (const auto& vs : cfg.virtual_servers) {
         ResolvedService r{vs, {}, {}, {}};
         if (vs.protocol != "UDP" && vs.protocol != "SCTP") {
             continue;  // reported by the parser
         }
         for (const auto& vip : vs.vips) {
-            auto ep = parse_ip(vip.address);
-            if (!ep) {
-                fail(vs.line, "invalid virtual server address '" + vip.address + "'");
-                continue;
+            if (auto ep = endpoint(vip.address, vip.port, vs.line, "virtual server")) {
+                r.vips.push_back(*ep);
             }
-            ep->set_port(vip.port);
-            r.vips.push_back(*ep);
         }
         if (!vs.persistence_granularity.empty() && !r.vips.empty() &&
             !granularity_mask(vs.persistence_granularity, r.vips[0].family() == AF_INET ? 4 : 16)) {
             fail(vs.line, "invalid persistence_granularity '" + vs.persistence_granularity + "'");
         }
         for (const auto& rs : vs.real_servers) {
-            auto ep = parse_ip(rs.address);
+            auto ep = endpoint(rs.address, rs.port, rs.line, "real_server");
             if (!ep) {
-                fail(rs.line, "invalid real_server address '" + rs.address + "'");
                 continue;
             }
-            ep->set_port(rs.port);
             r.servers.push_back(*ep);
             Endpoint target = *ep;
             if (rs.check != CheckKind::kNone) {
-                auto ca = parse_ip(rs.check_address.empty() ? rs.address : rs.check_address);
+                auto ca = endpoint(rs.check_address.empty() ? rs.address : rs.check_address,
+                                   rs.check_port != 0 ? rs.check_port : rs.port, rs.line, "check");
                 if (!ca) {
-                    fail(rs.line, "invalid check address '" + rs.check_address + "'");
                     continue;
                 }
                 target = *ca;
-                target.set_port(rs.check_port != 0 ? rs.check_port : rs.port);
             }
             r.check_targets.push_back(target);
         }

@@ -91,13 +91,8 @@ def test_listener_that_cannot_bind_goes_error_while_the_load_balancer_keeps_serv
         cloud, taken_port, member_server):
     srv, client = cloud
     member_address, member_port = member_server.getsockname()
-    r = client.post(h.LB, {"loadbalancer": {
-        "name": "serving", "vip_subnet_id": subnet_id(client),
-        "listeners": [{"name": "ok", "protocol": "TCP", "protocol_port": 8080,
-                       "default_pool": {"name": "p", "protocol": "TCP",
-                                        "lb_algorithm": "ROUND_ROBIN",
-                                        "members": [{"address": member_address,
-                                                     "protocol_port": member_port}]}}]}})
+    r = client.post(h.LB, h.one_member_tcp_graph("serving", subnet_id(client), member_address,
+                                                 member_port, listener_name="ok"))
     assert r.status == 201, r
     lb = r.json["loadbalancer"]
     lb_path = "%s/%s" % (h.LB, lb["id"])

@@ -605,6 +605,18 @@ def uniq(prefix: str = "t") -> str:
     return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
 
 
+def one_member_tcp_graph(name: str, subnet_id: str, member_address: str, member_port: int,
+                         listener_name: str = "l", protocol_port: int = 8080) -> dict:
+    """The body of a graph POST: a TCP listener whose ROUND_ROBIN pool has one member."""
+    return {"loadbalancer": {
+        "name": name, "vip_subnet_id": subnet_id,
+        "listeners": [{"name": listener_name, "protocol": "TCP", "protocol_port": protocol_port,
+                       "default_pool": {"name": "p", "protocol": "TCP",
+                                        "lb_algorithm": "ROUND_ROBIN",
+                                        "members": [{"address": member_address,
+                                                     "protocol_port": member_port}]}}]}}
+
+
 def create_lb(c: Client, wait: bool = True, **fields) -> dict:
     body = {"name": uniq("lb"), "vip_subnet_id": SUBNET_ID}
     body.update(fields)

@@ -22,6 +22,11 @@ HEARTBEAT_TIMEOUT_S = 60
 BOUND_S = 15.0  # well under the heartbeat timeout, slack for a loaded 2-core machine
 
 
+# Each local amphora test file listens on a port of its own: parallel serves hand out the same
+# first loopback VIPs, and two engines cannot bind one VIP:port.
+LISTENER_PORT = 8082
+
+
 def start_serve(state: str) -> tuple[h.OctaneProcess, h.Client]:
     srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
         "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0",
@@ -53,7 +58,7 @@ def replaced(client: h.Client, lb_id: str, old_id: str) -> dict | None:
 
 def serves(vip: str, member_server) -> bool:
     try:
-        with socket.create_connection((vip, 8080), timeout=2):
+        with socket.create_connection((vip, LISTENER_PORT), timeout=2):
             member_server.accept()[0].close()
         return True
     except OSError:
@@ -65,14 +70,9 @@ def test_killed_agent_is_replaced_before_any_heartbeat_timeout(tmp_path, member_
     srv, client = start_serve(state)
     try:
         member_address, member_port = member_server.getsockname()
-        r = client.post(h.LB, {"loadbalancer": {
-            "name": "failfast", "vip_subnet_id": client.get(
-                "/networking/v2.0/subnets?name=selfservice").json["subnets"][0]["id"],
-            "listeners": [{"name": "l", "protocol": "TCP", "protocol_port": 8080,
-                           "default_pool": {"name": "p", "protocol": "TCP",
-                                            "lb_algorithm": "ROUND_ROBIN",
-                                            "members": [{"address": member_address,
-                                                         "protocol_port": member_port}]}}]}})
+        subnet = client.get("/networking/v2.0/subnets?name=selfservice").json["subnets"][0]
+        r = client.post(h.LB, h.one_member_tcp_graph("failfast", subnet["id"], member_address,
+                                                     member_port, protocol_port=LISTENER_PORT))
         assert r.status == 201, r
         lb = r.json["loadbalancer"]
         h.wait_for_status(client, "%s/%s" % (h.LB, lb["id"]), "provisioning_status", "ACTIVE",

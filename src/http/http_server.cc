@@ -113,12 +113,22 @@ HttpServer::~HttpServer() {
     stop();
 }
 
-Result<void> HttpServer::start() {
+Result<void> HttpServer::listen() {
+    if (impl_->acceptor.is_open()) {
+        return {};
+    }
     auto port = open_acceptor(impl_->acceptor, impl_->options);
     if (!port) {
         return Unexpected(port.error());
     }
     impl_->port = *port;
+    return {};
+}
+
+Result<void> HttpServer::start() {
+    if (auto listening = listen(); !listening) {
+        return listening;
+    }
     impl_->limits = std::make_unique<ConnectionLimits>(impl_->options.max_connections,
                                                        impl_->options.max_connections_per_client);
     impl_->accepting = std::make_unique<AcceptLoop>(

@@ -40,9 +40,13 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Binds and starts serving on background threads; fails if the address cannot be bound.
+    // Binds and listens without accepting yet: connections wait in the backlog until start(), so a
+    // caller can finish what needs the port (first-start data naming it) before serving anything.
+    Result<void> listen();
+    // Listens if listen() was not called, then serves on background threads; fails if the address
+    // cannot be bound.
     Result<void> start();
-    // The bound port (useful with bind_port 0). Valid after start().
+    // The bound port (useful with bind_port 0). Valid after listen() or start().
     uint16_t port() const;
     // Stops accepting, closes connections and joins the threads. Idempotent.
     void stop();

@@ -186,12 +186,18 @@ int run_daemon(Role role, const ServiceOptions& options) {
                 return service.handle(r);
             }),
                                    metrics));
-        if (auto started = server->start(); !started) {
-            spdlog::critical("{}", started.error().message);
+        // Accepting only after first-start setup: a client that reaches the API can already use
+        // the admin user, admin-openrc and the catalog that names this port.
+        if (auto listening = server->listen(); !listening) {
+            spdlog::critical("{}", listening.error().message);
             return 1;
         }
         if (auto ready = (*surfaces)->bootstrap(options.bind_host, server->port()); !ready) {
             spdlog::critical("first-start setup failed: {}", ready.error().message);
+            return 1;
+        }
+        if (auto started = server->start(); !started) {
+            spdlog::critical("{}", started.error().message);
             return 1;
         }
         if (auto written = write_port_file(options.state_dir + "/api.port", server->port());

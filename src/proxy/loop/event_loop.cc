@@ -10,10 +10,14 @@
 namespace octane::proxy {
 namespace {
 
-int64_t monotonic_ms() {
+int64_t monotonic_ns() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+int64_t monotonic_ms() {
+    return monotonic_ns() / 1'000'000;
 }
 
 }  // namespace
@@ -100,6 +104,26 @@ void EventLoop::run_timers() {
     }
 }
 
+int EventLoop::wait_events(epoll_event* events, int max, int timeout) {
+    // No poll when something is due now (timeout 0) or soon: the poll would only delay it.
+    if (spin_.window_ns() > 0 && timeout != 0) {
+        int64_t end = monotonic_ns() + spin_.window_ns();
+        do {
+            int n = epoll_wait(epfd_, events, max, 0);
+            if (n != 0) {
+                return n;
+            }
+        } while (monotonic_ns() < end);
+        spin_.on_missed();
+    }
+    int64_t start = monotonic_ns();
+    int n = epoll_wait(epfd_, events, max, timeout);
+    if (n > 0) {
+        spin_.on_woken(monotonic_ns() - start);
+    }
+    return n;
+}
+
 void EventLoop::run() {
     constexpr int kMaxEvents = 256;
     epoll_event events[kMaxEvents];
@@ -112,7 +136,7 @@ void EventLoop::run() {
         if (!graveyard_.empty()) {
             timeout = 0;
         }
-        int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+        int n = wait_events(events, kMaxEvents, timeout);
         update_now();
         for (int i = 0; i < n; ++i) {
             uint64_t data = events[i].data.u64;

@@ -2,28 +2,34 @@
 
 namespace octane::proxy::balance {
 
-std::optional<int> LeastConn::pick(const PickContext& ctx) {
-    size_t n = eligible_.size();
-    if (n == 0) {
-        return std::nullopt;
+void LeastConn::add(int id) {
+    key_[id] = key_of(id);
+    tree_[group_of(id)].insert(key_[id]);
+}
+
+void LeastConn::remove(int id) {
+    tree_[group_of(id)].erase(key_[id]);
+}
+
+void LeastConn::requeue(int id) {
+    auto& tree = tree_[group_of(id)];
+    auto node = tree.extract(key_[id]);
+    key_[id] = key_of(id);
+    node.value() = key_[id];
+    tree.insert(std::move(node));
+}
+
+int LeastConn::choose(int group, const PickContext& ctx) {
+    const auto& tree = tree_[group];
+    auto it = tree.begin();
+    if (it->id == ctx.avoid && tree.size() > 1) {
+        ++it;
     }
-    int best = -1;
-    size_t best_pos = 0;
-    for (size_t k = 0; k < n; ++k) {
-        size_t pos = (cursor_ + k) % n;
-        int id = eligible_[pos];
-        if (id == ctx.avoid && n > 1) {
-            continue;
-        }
-        // Compare conns_a / w_a < conns_b / w_b without division.
-        if (best < 0 || static_cast<int64_t>(conns_[id]) * weight_[best] <
-                            static_cast<int64_t>(conns_[best]) * weight_[id]) {
-            best = id;
-            best_pos = pos;
-        }
-    }
-    cursor_ = best_pos + 1;
-    return best;
+    int id = it->id;
+    // Behind its equals even if the caller does not take a connection (a server that proves
+    // full): the next pick tries another.
+    requeue(id);
+    return id;
 }
 
 }  // namespace octane::proxy::balance

@@ -1,10 +1,11 @@
 #pragma once
 
 // `balance leastconn`, weighted (HAProxy's lb_fwlc): the server in use with the lowest
-// (connections + 1) / weight, so at equal load the heavier server goes first; ties go round
-// robin, because a server re-queued (picked, or its count changed) goes behind its equals, as
-// fwlc re-inserts behind equal keys. O(log n) per pick, take and release: one ordered tree per
-// group, a node moved (not reallocated) on every change.
+// (connections + 1) / weight, so at equal load the heavier server goes first, except that idle
+// servers all rank first and equal whatever their weight (fwlc's key 0); ties go round robin,
+// because a server re-queued (picked, or its count changed) goes behind its equals, as fwlc
+// re-inserts behind equal keys. O(log n) per pick, take and release: one ordered tree per group, a
+// node moved (not reallocated) on every change.
 
 #include <set>
 
@@ -27,7 +28,7 @@ class LeastConn final : public Balancer {
 
   private:
     struct Key {
-        int64_t load = 0;    // connections + 1
+        int64_t load = 0;    // connections + 1, or 0 when idle
         int64_t weight = 1;  // > 0 while in the tree
         uint64_t seq = 0;    // queue order among equal loads
         int id = 0;
@@ -37,7 +38,7 @@ class LeastConn final : public Balancer {
             return l != r ? l < r : seq < o.seq;
         }
     };
-    Key key_of(int id) { return Key{conns(id) + 1, weight(id), ++seq_, id}; }
+    Key key_of(int id) { return Key{conns(id) == 0 ? 0 : conns(id) + 1, weight(id), ++seq_, id}; }
     void requeue(int id);
 
     std::vector<Key> key_;

@@ -24,9 +24,10 @@ TEST(LeastConn, PicksFewestConnectionsPerWeight) {
     EXPECT_EQ(c[1], 10);
 }
 
-TEST(LeastConn, HeavierServerFirstAtEqualLoad) {
+TEST(LeastConn, HeavierServerFirstAtEqualLoadButIdleServersRotate) {
     auto b = least_conn({{1}, {3}});
-    EXPECT_EQ(b->pick({}), 1);
+    EXPECT_EQ(picks(*b, 2, true), (std::vector<int>{0, 1}));  // both idle: declaration order
+    EXPECT_EQ(b->pick({}), 1);                                // 1 conn each: 2/3 < 2/1
 }
 
 TEST(LeastConn, TiesRotate) {
@@ -40,7 +41,7 @@ TEST(LeastConn, TiesRotate) {
 
 TEST(LeastConn, OrderUnderChurnMatchesAFullScan) {
     // Random takes, releases, up/down and weight changes; every pick must be a server with the
-    // lowest (conns + 1) / weight among the eligible ones.
+    // lowest (conns + 1) / weight (0 when idle) among the eligible ones.
     constexpr int kServers = 50;
     std::vector<ServerSpec> specs;
     for (int i = 0; i < kServers; ++i) {
@@ -68,7 +69,7 @@ TEST(LeastConn, OrderUnderChurnMatchesAFullScan) {
                     if (!b->is_up(s) || b->weight(s) == 0) {
                         continue;
                     }
-                    int64_t l = b->conns(s) + 1, w = b->weight(s);
+                    int64_t l = b->conns(s) == 0 ? 0 : b->conns(s) + 1, w = b->weight(s);
                     if (best_l < 0 || l * best_w < best_l * w) {
                         best_l = l;
                         best_w = w;
@@ -79,7 +80,8 @@ TEST(LeastConn, OrderUnderChurnMatchesAFullScan) {
                     break;
                 }
                 ASSERT_TRUE(p.has_value()) << "step " << step;
-                ASSERT_EQ((b->conns(*p) + 1) * best_w, best_l * b->weight(*p)) << "step " << step;
+                int64_t l = b->conns(*p) == 0 ? 0 : b->conns(*p) + 1;
+                ASSERT_EQ(l * best_w, best_l * b->weight(*p)) << "step " << step;
                 b->take(*p);
             }
         }

@@ -3,33 +3,15 @@
 namespace octane::proxy::balance {
 
 void LeastConn::add(int id) {
-    key_[id] = key_of(id);
-    tree_[group_of(id)].insert(key_[id]);
-}
-
-void LeastConn::remove(int id) {
-    tree_[group_of(id)].erase(key_[id]);
-}
-
-void LeastConn::requeue(int id) {
-    auto& tree = tree_[group_of(id)];
-    auto node = tree.extract(key_[id]);
-    key_[id] = key_of(id);
-    node.value() = key_[id];
-    tree.insert(std::move(node));
+    set_key(id);
+    heap_[group_of(id)].push(id);
 }
 
 int LeastConn::choose(int group, const PickContext& ctx) {
-    const auto& tree = tree_[group];
-    auto it = tree.begin();
-    if (it->id == ctx.avoid && tree.size() > 1) {
-        ++it;
-    }
-    int id = it->id;
-    // Behind its equals even if the caller does not take a connection (a server that proves
-    // full): the next pick tries another.
-    requeue(id);
-    return id;
+    // No re-queue here: the take that follows a pick moves the server behind its equals.
+    const auto& heap = heap_[group];
+    int id = heap.top();
+    return id == ctx.avoid && heap.size() > 1 ? heap.second() : id;
 }
 
 }  // namespace octane::proxy::balance

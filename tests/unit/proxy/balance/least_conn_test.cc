@@ -31,7 +31,16 @@ TEST(LeastConn, HeavierServerFirstAtEqualLoadButIdleServersRotate) {
 }
 
 TEST(LeastConn, TiesRotate) {
-    EXPECT_EQ(picks(*least_conn({{1}, {1}}), 4), (std::vector<int>{0, 1, 0, 1}));
+    // Short connections (taken and released at once) go round the servers.
+    auto short_lived = least_conn({{1}, {1}});
+    std::vector<int> seq;
+    for (int i = 0; i < 4; ++i) {
+        int p = *short_lived->pick({});
+        short_lived->take(p);
+        short_lived->release(p);
+        seq.push_back(p);
+    }
+    EXPECT_EQ(seq, (std::vector<int>{0, 1, 0, 1}));
     // Held connections released one by one: each freed server is next.
     auto b = least_conn({{1}, {1}, {1}});
     picks(*b, 6, true);

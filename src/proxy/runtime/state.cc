@@ -116,6 +116,12 @@ void BackendState::set_server_up(ServerState* s, bool up, int64_t now_unix) {
     last_change.store(now_unix);
 }
 
+void BackendState::set_server_weight(ServerState* s, int weight) {
+    std::lock_guard<std::mutex> lock(mu);
+    lb->set_weight(s->id, weight);
+    s->weight.store(weight);
+}
+
 int BackendState::active_up() const {
     int n = 0;
     for (const auto& s : servers) {
@@ -139,7 +145,7 @@ int BackendState::total_weight_up() const {
         if (s->status.load() != ServerStatus::kUp) {
             continue;
         }
-        (s->cfg->backup ? backup : active) += s->cfg->weight;
+        (s->cfg->backup ? backup : active) += s->weight.load();
     }
     return active > 0 ? active : backup;
 }
@@ -177,6 +183,7 @@ std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
                 s->status.store(sl.disabled ? ServerStatus::kMaint : ServerStatus::kUp);
                 s->last_change.store(snap->start_unix);
                 s->check_health.store(sl.rise);
+                s->weight.store(sl.weight);
                 specs.push_back(balance::ServerSpec{sl.weight, sl.backup, sl.maxconn});
                 be->servers.push_back(std::move(s));
             }

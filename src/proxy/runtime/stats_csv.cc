@@ -181,7 +181,7 @@ StatRow server_row(const BackendState& be, const ServerState& s, int64_t now) {
     }
     r.set("dresp", s.counters.dresp).set("econ", s.counters.econ).set("eresp", s.counters.eresp);
     r.set("wretr", s.counters.wretr).set("wredis", s.counters.wredis);
-    r.set("status", server_status_text(s)).set("weight", sl.weight);
+    r.set("status", server_status_text(s)).set("weight", s.weight.load());
     r.set("act", sl.backup ? 0 : 1).set("bck", sl.backup ? 1 : 0);
     r.set("lastchg", now - s.last_change.load()).set("pid", 1).set("iid", be.iid);
     r.set("sid", s.puid).set("lbtot", s.counters.lbtot).set("type", 2);
@@ -205,7 +205,7 @@ StatRow server_row(const BackendState& be, const ServerState& s, int64_t now) {
             .set("check_health", s.check_health.load());
     }
     r.set("addr", sl.endpoint.to_string()).set("cookie", sl.cookie).set("mode", mode_name(*be.cfg));
-    r.set("uweight", sl.weight);
+    r.set("uweight", s.weight.load());
     if (be.cfg->mode == config::Mode::kHttp) {
         http_counters(r, s.counters);
     }

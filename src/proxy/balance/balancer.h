@@ -35,6 +35,9 @@ struct PickContext {
 class Balancer {
   public:
     virtual ~Balancer() = default;
+    // Algorithms keep pointers into their own members (heap comparators): never copied.
+    Balancer(const Balancer&) = delete;
+    Balancer& operator=(const Balancer&) = delete;
 
     // Events; `id` indexes the ServerSpec vector given at construction.
     void set_up(int id, bool up);

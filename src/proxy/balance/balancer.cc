@@ -1,9 +1,10 @@
 #include "proxy/balance/balancer.h"
 
+#include "proxy/balance/consistent_hash.h"
 #include "proxy/balance/first.h"
 #include "proxy/balance/least_conn.h"
+#include "proxy/balance/map_hash.h"
 #include "proxy/balance/round_robin.h"
-#include "proxy/balance/source_hash.h"
 
 namespace octane::proxy::balance {
 
@@ -12,6 +13,7 @@ Balancer::Balancer(std::vector<ServerSpec> specs, bool allbackups)
       up_(specs_.size(), false),
       weight_(specs_.size(), 0),
       conns_(specs_.size(), 0),
+      in_use_(specs_.size(), false),
       allbackups_(allbackups) {
     for (size_t i = 0; i < specs_.size(); ++i) {
         weight_[i] = specs_[i].weight;
@@ -22,41 +24,114 @@ void Balancer::set_up(int id, bool up) {
     if (up_[id] == up) {
         return;
     }
+    bool was = eligible(id);
     up_[id] = up;
-    recompute();
+    if (was != eligible(id)) {
+        was ? leave(id) : enter(id);
+    }
 }
 
-void Balancer::recompute() {
-    eligible_.clear();
-    for (size_t i = 0; i < specs_.size(); ++i) {
-        if (!specs_[i].backup && up_[i] && weight_[i] > 0) {
-            eligible_.push_back(static_cast<int>(i));
-        }
+void Balancer::set_weight(int id, int weight) {
+    int old = weight_[id];
+    if (old == weight) {
+        return;
     }
-    if (eligible_.empty()) {
-        for (size_t i = 0; i < specs_.size(); ++i) {
-            if (specs_[i].backup && up_[i] && weight_[i] > 0) {
-                eligible_.push_back(static_cast<int>(i));
-                if (!allbackups_) {
-                    break;
-                }
-            }
-        }
+    bool was = eligible(id);
+    weight_[id] = weight;
+    if (was != eligible(id)) {
+        was ? leave(id) : enter(id);
+    } else if (in_use_[id]) {
+        reweight(id, old);
     }
-    on_eligible_changed();
 }
 
-std::unique_ptr<Balancer> make_balancer(Algorithm algo, std::vector<ServerSpec> specs,
-                                        bool allbackups) {
+void Balancer::take(int id) {
+    conns_[id]++;
+    if (in_use_[id]) {
+        took(id);
+    }
+}
+
+void Balancer::release(int id) {
+    if (conns_[id] == 0) {
+        return;
+    }
+    conns_[id]--;
+    if (in_use_[id]) {
+        released(id);
+    }
+}
+
+std::optional<int> Balancer::pick(const PickContext& ctx) {
+    int group = in_group_[kActive] > 0 ? kActive : kBackup;
+    if (in_group_[group] == 0) {
+        return std::nullopt;
+    }
+    int id = choose(group, ctx);
+    if (id < 0) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+// Called when the server became eligible (enter) or stopped being (leave).
+void Balancer::enter(int id) {
+    if (specs_[id].backup) {
+        eligible_backups_.insert(id);
+        if (!allbackups_) {
+            backups_changed();
+            return;
+        }
+    }
+    in_use_[id] = true;
+    in_group_[group_of(id)]++;
+    add(id);
+}
+
+void Balancer::leave(int id) {
+    if (specs_[id].backup) {
+        eligible_backups_.erase(id);
+        if (!allbackups_) {
+            backups_changed();
+            return;
+        }
+    }
+    remove(id);
+    in_use_[id] = false;
+    in_group_[group_of(id)]--;
+}
+
+void Balancer::backups_changed() {
+    int first = eligible_backups_.empty() ? -1 : *eligible_backups_.begin();
+    if (first == first_backup_) {
+        return;
+    }
+    if (first_backup_ >= 0) {
+        remove(first_backup_);
+        in_use_[first_backup_] = false;
+        in_group_[kBackup]--;
+    }
+    first_backup_ = first;
+    if (first >= 0) {
+        in_use_[first] = true;
+        in_group_[kBackup]++;
+        add(first);
+    }
+}
+
+std::unique_ptr<Balancer> make_balancer(Algorithm algo, HashType hash_type,
+                                        std::vector<ServerSpec> specs, bool allbackups) {
     switch (algo) {
         case Algorithm::kRoundRobin:
             return std::make_unique<RoundRobin>(std::move(specs), allbackups);
         case Algorithm::kLeastConn:
             return std::make_unique<LeastConn>(std::move(specs), allbackups);
         case Algorithm::kSource:
-            return std::make_unique<SourceHash>(std::move(specs), allbackups, false);
-        case Algorithm::kSourceConsistent:
-            return std::make_unique<SourceHash>(std::move(specs), allbackups, true);
+        case Algorithm::kHash:
+            if (hash_type == HashType::kConsistent) {
+                return std::make_unique<ConsistentHash>(std::move(specs), allbackups);
+            }
+            return std::make_unique<MapHash>(std::move(specs), allbackups);
         case Algorithm::kFirst:
             return std::make_unique<First>(std::move(specs), allbackups);
     }

@@ -1,22 +1,25 @@
 #pragma once
 
-// Server selection, pure and event-driven (HAProxy's lb_ops contract): the algorithm is told
-// about up/down, weight and connection take/drop, and keeps its own eligible set current, so a
-// pick never rescans server state. No I/O, no locks: the caller (one backend) serialises calls.
+// Server selection, pure and event-driven (HAProxy's lbprm): the balancer is told about up/down,
+// weight changes and connection take/release, and each algorithm keeps its own structure current
+// through a small ops table (add/remove/reweight/took/released/choose), so a pick never rescans
+// the servers. No I/O, no locks: the caller (one backend) serialises calls.
 //
 // Eligibility, common to all algorithms (HAProxy semantics): a server is eligible when it is up
-// and has weight > 0 (weight 0 = drain). Backup servers are used only when no active server is
-// eligible: then the first eligible backup in declaration order, or all eligible backups with
-// `option allbackups`.
+// and has weight > 0 (weight 0 = drain). Servers form two groups, active and backup; backups are
+// used only when no active server is eligible: then the first eligible backup in declaration
+// order, or all eligible backups with `option allbackups`. Only the servers in use are in the
+// algorithm's structure of their group.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
-namespace octane::proxy::balance {
+#include "proxy/balance/algorithm.h"
 
-enum class Algorithm { kRoundRobin, kLeastConn, kSource, kSourceConsistent, kFirst };
+namespace octane::proxy::balance {
 
 struct ServerSpec {
     int weight = 1;
@@ -32,46 +35,73 @@ struct PickContext {
 class Balancer {
   public:
     virtual ~Balancer() = default;
+    // Algorithms keep pointers into their own members (heap comparators): never copied.
+    Balancer(const Balancer&) = delete;
+    Balancer& operator=(const Balancer&) = delete;
 
-    // Hooks; `id` indexes the ServerSpec vector given at construction.
+    // Events; `id` indexes the ServerSpec vector given at construction.
     void set_up(int id, bool up);
-    virtual void take(int id) { conns_[id]++; }
-    virtual void drop(int id) {
-        if (conns_[id] > 0) {
-            conns_[id]--;
-        }
-    }
+    // `set weight`, drain (0) and back.
+    void set_weight(int id, int weight);
+    void take(int id);
+    void release(int id);
 
-    // Picks an eligible server, or nullopt when none is. Honors ctx.avoid when another eligible
-    // server exists.
-    virtual std::optional<int> pick(const PickContext& ctx) = 0;
+    // Picks a server in use, or nullopt when none is. Honors ctx.avoid when another server in
+    // use can take the connection.
+    std::optional<int> pick(const PickContext& ctx);
 
     bool is_up(int id) const { return up_[id]; }
     int weight(int id) const { return weight_[id]; }
     int conns(int id) const { return conns_[id]; }
-    // Servers currently eligible (active ones, or the backup set when no active is eligible).
-    const std::vector<int>& eligible() const { return eligible_; }
+    int maxconn(int id) const { return specs_[id].maxconn; }
     int size() const { return static_cast<int>(specs_.size()); }
+    // Whether the server is in its algorithm's structure (eligible, and its group is in use or
+    // may become so).
+    bool in_use(int id) const { return in_use_[id]; }
 
   protected:
     Balancer(std::vector<ServerSpec> specs, bool allbackups);
-    // Called after eligible_ changed.
-    virtual void on_eligible_changed() {}
+
+    static constexpr int kActive = 0;
+    static constexpr int kBackup = 1;
+    int group_of(int id) const { return specs_[id].backup ? kBackup : kActive; }
+
+    // The ops table of an algorithm (HAProxy's lb_* files). add/remove: a server enters or
+    // leaves the structure of its group; reweight: its weight changed while in it; took/released:
+    // its connection count (already updated) changed while in it; choose: a server of a
+    // non-empty group.
+    virtual void add(int id) = 0;
+    virtual void remove(int id) = 0;
+    virtual void reweight(int id, int old_weight) {
+        (void)old_weight;
+        remove(id);
+        add(id);
+    }
+    virtual void took(int id) { (void)id; }
+    virtual void released(int id) { (void)id; }
+    virtual int choose(int group, const PickContext& ctx) = 0;
+
+  private:
+    bool eligible(int id) const { return up_[id] && weight_[id] > 0; }
+    void enter(int id);
+    void leave(int id);
+    // A backup's eligibility changed: with one backup in use, the first eligible one is.
+    void backups_changed();
 
     std::vector<ServerSpec> specs_;
     std::vector<bool> up_;
     std::vector<int> weight_;
     std::vector<int> conns_;
-    std::vector<int> eligible_;
-
-  private:
-    void recompute();
+    std::vector<bool> in_use_;
+    int in_group_[2] = {0, 0};
+    std::set<int> eligible_backups_;
+    int first_backup_ = -1;  // the backup in use without allbackups, -1 = none
     bool allbackups_;
 };
 
 // Servers start DOWN; the owner calls set_up() for each live one.
-std::unique_ptr<Balancer> make_balancer(Algorithm algo, std::vector<ServerSpec> specs,
-                                        bool allbackups);
+std::unique_ptr<Balancer> make_balancer(Algorithm algo, HashType hash_type,
+                                        std::vector<ServerSpec> specs, bool allbackups);
 
 // The hash `balance source` uses for an address (bytes of the IPv4/IPv6 address).
 uint64_t hash_source(const uint8_t* addr, size_t len);

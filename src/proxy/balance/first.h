@@ -1,6 +1,11 @@
 #pragma once
 
-// `balance first`: the first eligible server (declaration order) below its maxconn.
+// `balance first` (HAProxy's lb_fas): the first server in use, in declaration order, that is
+// below its maxconn (0 = unlimited), so servers fill one after the other and the last ones can
+// be stopped when idle. O(log n): each group keeps the ordered set of its servers with room,
+// which a take that fills a server or a release that frees one updates.
+
+#include <set>
 
 #include "proxy/balance/balancer.h"
 
@@ -10,17 +15,18 @@ class First final : public Balancer {
   public:
     First(std::vector<ServerSpec> specs, bool allbackups)
         : Balancer(std::move(specs), allbackups) {}
-    std::optional<int> pick(const PickContext& ctx) override {
-        for (int id : eligible_) {
-            if (id == ctx.avoid && eligible_.size() > 1) {
-                continue;
-            }
-            if (specs_[id].maxconn == 0 || conns_[id] < specs_[id].maxconn) {
-                return id;
-            }
-        }
-        return std::nullopt;
-    }
+
+  protected:
+    void add(int id) override;
+    void remove(int id) override { room_[group_of(id)].erase(id); }
+    void took(int id) override;
+    void released(int id) override;
+    int choose(int group, const PickContext& ctx) override;
+
+  private:
+    bool has_room(int id) const { return maxconn(id) == 0 || conns(id) < maxconn(id); }
+
+    std::set<int> room_[2];
 };
 
 }  // namespace octane::proxy::balance

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proxy/balance/algorithm.h"
 #include "proxy/io/address.h"
 
 namespace octane::proxy::config {
@@ -23,8 +24,6 @@ struct Location {
 };
 
 enum class Mode { kTcp, kHttp };
-enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kHash, kFirst };
-enum class HashType { kMapBased, kConsistent };
 enum class ProxyProtocol { kNone, kV1, kV2 };
 enum class SectionKind { kDefaults, kFrontend, kBackend, kListen };
 
@@ -255,10 +254,10 @@ struct ProxySection {
     bool log = false;  // set by `log global` / `log <target>`, cleared by `no log`
     std::string log_format;
     std::optional<Millis> inspect_delay;
-    BalanceAlgo balance = BalanceAlgo::kRoundRobin;
+    balance::Algorithm balance = balance::Algorithm::kRoundRobin;
     SampleExpr balance_hash;  // the expression of `balance hash`
     std::vector<SetVarRule> set_vars;
-    HashType hash_type = HashType::kMapBased;
+    balance::HashType hash_type = balance::HashType::kMapBased;
     bool load_server_state = false;
     std::string http_reuse;
     HttpCheck httpchk;

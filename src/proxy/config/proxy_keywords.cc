@@ -192,7 +192,7 @@ void kw_balance_hash(ProxySection& p, const LineContext& ctx) {
         ctx.error("'balance hash': " + expr.error().message);
         return;
     }
-    p.balance = BalanceAlgo::kHash;
+    p.balance = balance::Algorithm::kHash;
     p.balance_hash = std::move(*expr);
 }
 
@@ -201,19 +201,14 @@ void kw_balance(ProxySection& p, const LineContext& ctx) {
         return;
     }
     const std::string& a = ctx.words[1];
-    if (a == "roundrobin") {
-        p.balance = BalanceAlgo::kRoundRobin;
-    } else if (a == "leastconn") {
-        p.balance = BalanceAlgo::kLeastConn;
-    } else if (a == "source") {
-        p.balance = BalanceAlgo::kSource;
-    } else if (a == "hash") {
+    auto algo = balance::algorithm_named(a);
+    if (!algo) {
+        ctx.error("'balance " + a + "' is not supported (" +
+                  std::string(balance::algorithm_names()) + ")");
+    } else if (*algo == balance::Algorithm::kHash) {
         kw_balance_hash(p, ctx);
-    } else if (a == "first") {
-        p.balance = BalanceAlgo::kFirst;
     } else {
-        ctx.error("'balance " + a +
-                  "' is not supported (roundrobin, leastconn, source, hash, first)");
+        p.balance = *algo;
     }
 }
 
@@ -221,10 +216,8 @@ void kw_hash_type(ProxySection& p, const LineContext& ctx) {
     if (!want_args(ctx, 1)) {
         return;
     }
-    if (ctx.words[1] == "map-based") {
-        p.hash_type = HashType::kMapBased;
-    } else if (ctx.words[1] == "consistent") {
-        p.hash_type = HashType::kConsistent;
+    if (auto type = balance::hash_type_named(ctx.words[1])) {
+        p.hash_type = *type;
     } else {
         ctx.error("'hash-type' expects 'map-based' or 'consistent'");
     }

@@ -51,7 +51,7 @@ void check_hash_inputs(const ProxySection& p, Diagnostics& diag) {
             diag.error(r.loc, "proxy '" + p.name + "' : 'http-request set-var' needs 'mode http'");
         }
     }
-    if (p.balance != BalanceAlgo::kHash) {
+    if (p.balance != balance::Algorithm::kHash) {
         return;
     }
     for (const SampleConcat& c : p.balance_hash.concats) {

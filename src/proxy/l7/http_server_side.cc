@@ -12,7 +12,7 @@
 #include "proxy/io/socket_ops.h"
 #include "proxy/l7/http_session.h"
 #include "proxy/l7/http_session_exchange.h"
-#include "proxy/runtime/pick_keys.h"
+#include "proxy/runtime/server_pick.h"
 #include "proxy/runtime/worker.h"
 #include "proxy/tls/tls_context.h"
 
@@ -26,8 +26,7 @@ void ServerConn::on_io(uint32_t events, unsigned) {
 }
 
 bool HttpSession::pick_and_connect(int avoid) {
-    PickKeys keys = pick_keys(*be_->cfg, be_->stick != nullptr, peer_, avoid);
-    srv_ = be_->pick(keys.ctx, keys.stick_key());
+    srv_ = pick_server(*be_, peer_, avoid);
     if (srv_ == nullptr) {
         fe_.counters.count_status(503);
         answer(http::error_response(503, true), true);
@@ -211,19 +210,14 @@ void HttpSession::on_server_failure(bool connect_phase) {
     if (conn_ != nullptr) {
         drop_conn(conn_);
     }
-    if (replayable && (connect_phase || was_reused) && (was_reused || retries_left_ > 0)) {
-        // A reused connection closed under us, or a connect failed: replay on a fresh one.
-        if (!was_reused) {
-            --retries_left_;
-            Counters::add(failed->counters.wretr, 1);
-            Counters::add(be_->counters.wretr, 1);
-        }
+    // A reused connection closed under us (replayed for free), or a connect failed (a retry).
+    RetryStep step = !replayable                          ? RetryStep::kGiveUp
+                     : was_reused                         ? RetryStep::kSameServer
+                     : connect_phase && failed != nullptr ? next_retry(*be_, *failed, retries_left_)
+                                                          : RetryStep::kGiveUp;
+    if (step != RetryStep::kGiveUp) {
         x.to_server_off = 0;
-        bool redispatch = be_->cfg->redispatch &&
-                          (retries_left_ == 0 || failed->status.load() != ServerStatus::kUp);
-        if (redispatch && !was_reused) {
-            Counters::add(failed->counters.wredis, 1);
-            Counters::add(be_->counters.wredis, 1);
+        if (step == RetryStep::kRedispatch) {
             release_server();
             pick_and_connect(failed->id);
         } else {

@@ -14,8 +14,8 @@ PickKeys pick_keys(const config::ProxySection& backend, bool has_stick_table, co
                    int avoid) {
     PickKeys k;
     k.ctx.avoid = avoid;
-    bool hash = backend.balance == config::BalanceAlgo::kHash;
-    bool source = backend.balance == config::BalanceAlgo::kSource;
+    bool hash = backend.balance == balance::Algorithm::kHash;
+    bool source = backend.balance == balance::Algorithm::kSource;
     if (!hash && !source && !has_stick_table) {
         return k;
     }

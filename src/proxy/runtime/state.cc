@@ -36,25 +36,6 @@ std::unique_ptr<http::L7Rules> compile_rules(const config::ProxySection& p, Fron
     return rules;
 }
 
-balance::Algorithm algorithm_of(const config::ProxySection& p) {
-    switch (p.balance) {
-        case config::BalanceAlgo::kRoundRobin:
-            return balance::Algorithm::kRoundRobin;
-        case config::BalanceAlgo::kLeastConn:
-            return balance::Algorithm::kLeastConn;
-        case config::BalanceAlgo::kSource:
-        case config::BalanceAlgo::kHash:
-            // Both pick by a hash of a per-connection key (HAProxy's lb_map / lb_chash); they
-            // differ only in the key (runtime/pick_keys.h).
-            return p.hash_type == config::HashType::kConsistent
-                       ? balance::Algorithm::kSourceConsistent
-                       : balance::Algorithm::kSource;
-        case config::BalanceAlgo::kFirst:
-            return balance::Algorithm::kFirst;
-    }
-    return balance::Algorithm::kRoundRobin;
-}
-
 }  // namespace
 
 ServerState* BackendState::pick(const balance::PickContext& ctx, const std::string* stick_key) {
@@ -121,7 +102,7 @@ void BackendState::store_stick_cookie(const std::string& value, ServerState* s) 
 
 void BackendState::release(ServerState* s) {
     std::lock_guard<std::mutex> lock(mu);
-    lb->drop(s->id);
+    lb->release(s->id);
 }
 
 void BackendState::set_server_up(ServerState* s, bool up, int64_t now_unix) {
@@ -133,6 +114,12 @@ void BackendState::set_server_up(ServerState* s, bool up, int64_t now_unix) {
         s->chkdown.fetch_add(1);
     }
     last_change.store(now_unix);
+}
+
+void BackendState::set_server_weight(ServerState* s, int weight) {
+    std::lock_guard<std::mutex> lock(mu);
+    lb->set_weight(s->id, weight);
+    s->weight.store(weight);
 }
 
 int BackendState::active_up() const {
@@ -158,7 +145,7 @@ int BackendState::total_weight_up() const {
         if (s->status.load() != ServerStatus::kUp) {
             continue;
         }
-        (s->cfg->backup ? backup : active) += s->cfg->weight;
+        (s->cfg->backup ? backup : active) += s->weight.load();
     }
     return active > 0 ? active : backup;
 }
@@ -196,10 +183,11 @@ std::unique_ptr<Snapshot> build_snapshot(config::Config cfg, int maxconn) {
                 s->status.store(sl.disabled ? ServerStatus::kMaint : ServerStatus::kUp);
                 s->last_change.store(snap->start_unix);
                 s->check_health.store(sl.rise);
+                s->weight.store(sl.weight);
                 specs.push_back(balance::ServerSpec{sl.weight, sl.backup, sl.maxconn});
                 be->servers.push_back(std::move(s));
             }
-            be->lb = balance::make_balancer(algorithm_of(p), std::move(specs), p.allbackups);
+            be->lb = balance::make_balancer(p.balance, p.hash_type, std::move(specs), p.allbackups);
             for (const auto& s : be->servers) {
                 be->lb->set_up(s->id, s->status.load() == ServerStatus::kUp);
             }

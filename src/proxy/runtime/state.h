@@ -35,6 +35,7 @@ struct ServerState {
     Counters counters;
     std::atomic<ServerStatus> status{ServerStatus::kUp};
     std::atomic<int64_t> last_change{0};  // unix seconds
+    std::atomic<int> weight{0};           // the configured one until `set weight` changes it
     std::atomic<int64_t> chkfail{0}, chkdown{0};
     std::atomic<int64_t> down_since_ms{0}, downtime_ms{0};
     // Written by the checker thread only; read by stats.
@@ -75,6 +76,8 @@ struct BackendState {
     void store_stick_cookie(const std::string& value, ServerState* s);
     // Thread-safe status change; updates the balancer.
     void set_server_up(ServerState* s, bool up, int64_t now_unix);
+    // Thread-safe `set weight` (0 drains); updates the balancer.
+    void set_server_weight(ServerState* s, int weight);
     int active_up() const;
     int backup_up() const;
     int total_weight_up() const;

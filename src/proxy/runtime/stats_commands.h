@@ -24,6 +24,8 @@ class StatsCommands {
 
   private:
     ServerState* find_server(const std::string& be_slash_srv, BackendState** be);
+    // `get weight <backend>/<server>`, `set weight <backend>/<server> <weight>[%]`.
+    std::string weight_command(const std::vector<std::string>& words, bool admin);
     Snapshot& snap_;
     const ProcessInfo& info_;
     const std::atomic<bool>& stopping_;

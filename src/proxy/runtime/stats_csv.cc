@@ -145,22 +145,6 @@ const char* mode_name(const config::ProxySection& p) {
     return p.mode == config::Mode::kHttp ? "http" : "tcp";
 }
 
-const char* algo_name(const config::ProxySection& p) {
-    switch (p.balance) {
-        case config::BalanceAlgo::kRoundRobin:
-            return "roundrobin";
-        case config::BalanceAlgo::kLeastConn:
-            return "leastconn";
-        case config::BalanceAlgo::kSource:
-            return "source";
-        case config::BalanceAlgo::kHash:
-            return "hash";
-        case config::BalanceAlgo::kFirst:
-            return "first";
-    }
-    return "";
-}
-
 void common_traffic(StatRow& r, const Counters& c) {
     r.set("scur", c.scur).set("smax", c.smax).set("stot", c.stot).set("bin", c.bin);
     r.set("bout", c.bout);
@@ -197,7 +181,7 @@ StatRow server_row(const BackendState& be, const ServerState& s, int64_t now) {
     }
     r.set("dresp", s.counters.dresp).set("econ", s.counters.econ).set("eresp", s.counters.eresp);
     r.set("wretr", s.counters.wretr).set("wredis", s.counters.wredis);
-    r.set("status", server_status_text(s)).set("weight", sl.weight);
+    r.set("status", server_status_text(s)).set("weight", s.weight.load());
     r.set("act", sl.backup ? 0 : 1).set("bck", sl.backup ? 1 : 0);
     r.set("lastchg", now - s.last_change.load()).set("pid", 1).set("iid", be.iid);
     r.set("sid", s.puid).set("lbtot", s.counters.lbtot).set("type", 2);
@@ -221,7 +205,7 @@ StatRow server_row(const BackendState& be, const ServerState& s, int64_t now) {
             .set("check_health", s.check_health.load());
     }
     r.set("addr", sl.endpoint.to_string()).set("cookie", sl.cookie).set("mode", mode_name(*be.cfg));
-    r.set("uweight", sl.weight);
+    r.set("uweight", s.weight.load());
     if (be.cfg->mode == config::Mode::kHttp) {
         http_counters(r, s.counters);
     }
@@ -240,7 +224,7 @@ StatRow backend_row(const BackendState& be, int64_t now) {
     r.set("act", act).set("bck", bck).set("lastchg", now - be.last_change.load());
     r.set("pid", 1).set("iid", be.iid).set("sid", 0).set("lbtot", be.counters.lbtot);
     r.set("type", 1).set("rate", 0).set("rate_max", 0).set("mode", mode_name(*be.cfg));
-    r.set("algo", algo_name(*be.cfg));
+    r.set("algo", std::string(balance::name_of(be.cfg->balance)));
     int64_t last = be.counters.last_sess.load();
     r.set("lastsess", last == 0 ? -1 : now - last);
     r.set("cli_abrt", be.counters.cli_abrt).set("srv_abrt", be.counters.srv_abrt);

@@ -14,7 +14,7 @@
 #include "proxy/io/socket_ops.h"
 #include "proxy/io/tcp_counts.h"
 #include "proxy/runtime/access_log.h"
-#include "proxy/runtime/pick_keys.h"
+#include "proxy/runtime/server_pick.h"
 #include "proxy/runtime/thread_activity.h"
 #include "proxy/runtime/worker.h"
 #include "proxy/sockmap/sockmap.h"
@@ -81,8 +81,7 @@ void TcpSession::start() {
 }
 
 bool TcpSession::connect_server(int avoid) {
-    PickKeys keys = pick_keys(*be_->cfg, be_->stick != nullptr, peer_, avoid);
-    srv_ = be_->pick(keys.ctx, keys.stick_key());
+    srv_ = pick_server(*be_, peer_, avoid);
     if (srv_ == nullptr) {
         return false;
     }
@@ -122,21 +121,9 @@ void TcpSession::on_connect_result(int err) {
 void TcpSession::retry_or_fail() {
     srv_->counters.close_session();
     be_->release(srv_);
-    if (retries_left_ <= 0) {
-        srv_ = nullptr;
-        close_session(true);
-        return;
-    }
-    --retries_left_;
-    Counters::add(srv_->counters.wretr, 1);
-    Counters::add(be_->counters.wretr, 1);
-    bool redispatch =
-        be_->cfg->redispatch && (retries_left_ == 0 || srv_->status.load() != ServerStatus::kUp);
-    if (redispatch) {
-        Counters::add(srv_->counters.wredis, 1);
-        Counters::add(be_->counters.wredis, 1);
-        int avoid = srv_->id;
-        if (!connect_server(avoid)) {
+    RetryStep step = next_retry(*be_, *srv_, retries_left_);
+    if (step != RetryStep::kSameServer) {
+        if (step == RetryStep::kGiveUp || !connect_server(srv_->id)) {
             srv_ = nullptr;
             close_session(true);
         }

@@ -52,7 +52,9 @@ Scheduler::Scheduler(const VirtualServer& vs) {
         specs.push_back({.weight = rs.weight, .backup = false, .maxconn = 0});
         uthreshold_.push_back(rs.uthreshold);
     }
-    balancer_ = balance::make_balancer(algorithm_of(vs.lb_algo), std::move(specs), false);
+    // IPVS's sh is a fixed table of the servers: map-based, as HAProxy's default hash-type.
+    balancer_ = balance::make_balancer(algorithm_of(vs.lb_algo), balance::HashType::kMapBased,
+                                       std::move(specs), false);
     source_hash_ = vs.lb_algo == "sh";
     hash_port_ = vs.sh_port;
     persistence_ms_ = static_cast<int64_t>(vs.persistence_timeout_s) * 1000;

@@ -42,7 +42,7 @@ class Scheduler {
     // and is counted (and its client network persisted) as if picked; false otherwise.
     bool assign(const ClientKey& client, int server, int64_t now_ms);
     // A flow of `server` ended.
-    void release(int server) { balancer_->drop(server); }
+    void release(int server) { balancer_->release(server); }
     // A flow of `client` was active: its persistence lasts persistence_timeout from now.
     void touch(const ClientKey& client, int64_t now_ms);
     // Drops persistence records that expired (bounded work: called from a periodic sweep).

@@ -160,14 +160,14 @@ TEST(Parser, BalanceHashOfSourceAddressAndPort) {
     ASSERT_TRUE(out.diag.ok()) << out.diag.errors()[0];
     EXPECT_TRUE(out.diag.warnings().empty()) << out.diag.warnings()[0];
     for (const auto& p : out.config.proxies) {
-        EXPECT_EQ(p.balance, BalanceAlgo::kHash);
+        EXPECT_EQ(p.balance, balance::Algorithm::kHash);
         ASSERT_EQ(p.balance_hash.concats.size(), 1u);
         EXPECT_EQ(p.balance_hash.concats[0].var, "txn.src_port");
         ASSERT_EQ(p.set_vars.size(), 1u);
         EXPECT_EQ(p.set_vars[0].var, "txn.src_port");
         EXPECT_EQ(p.set_vars[0].expr.fetch, SampleFetch::kSrcPort);
     }
-    EXPECT_EQ(out.config.proxies[0].hash_type, HashType::kConsistent);
+    EXPECT_EQ(out.config.proxies[0].hash_type, balance::HashType::kConsistent);
     EXPECT_FALSE(out.config.proxies[0].set_vars[0].http);
     EXPECT_TRUE(out.config.proxies[1].set_vars[0].http);
     // set-var is no L7 rule: only the header insertion reaches the rule engine.

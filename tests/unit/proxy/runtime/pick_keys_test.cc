@@ -13,7 +13,7 @@
 namespace octane::proxy {
 namespace {
 
-using balance::Algorithm;
+using balance::HashType;
 
 config::ProxySection backend(const std::string& lines) {
     auto out = config::parse_config({config::SourceFile{"t.cfg", "backend be\n" + lines}});
@@ -31,8 +31,9 @@ Endpoint peer(const std::string& text) {
     return e ? *e : Endpoint{};
 }
 
-std::unique_ptr<balance::Balancer> balancer(Algorithm a, std::vector<balance::ServerSpec> specs) {
-    auto b = balance::make_balancer(a, std::move(specs), false);
+// The balancer of a backend with `balance hash` (or `source`) and the given hash-type.
+std::unique_ptr<balance::Balancer> balancer(HashType a, std::vector<balance::ServerSpec> specs) {
+    auto b = balance::make_balancer(balance::Algorithm::kHash, a, std::move(specs), false);
     for (int i = 0; i < b->size(); ++i) {
         b->set_up(i, true);
     }
@@ -55,7 +56,7 @@ std::vector<std::string> one_client_ports(int n) {
 
 TEST(SourceIpPort, SameAddressAndPortSameMemberAndPortsSpread) {
     config::ProxySection be = backend(kSourceIpPort);
-    for (Algorithm a : {Algorithm::kSource, Algorithm::kSourceConsistent}) {
+    for (HashType a : {HashType::kMapBased, HashType::kConsistent}) {
         auto b = balancer(a, {{1}, {1}, {1}});
         std::map<int, int> count;
         for (const std::string& client : one_client_ports(3000)) {
@@ -64,7 +65,7 @@ TEST(SourceIpPort, SameAddressAndPortSameMemberAndPortsSpread) {
             count[first]++;
         }
         for (int s = 0; s < 3; ++s) {
-            EXPECT_GT(count[s], 700) << "server " << s << ", algorithm " << static_cast<int>(a);
+            EXPECT_GT(count[s], 700) << "server " << s << ", hash-type " << balance::name_of(a);
         }
     }
 }
@@ -72,7 +73,7 @@ TEST(SourceIpPort, SameAddressAndPortSameMemberAndPortsSpread) {
 TEST(SourceIpPort, SourceAloneIgnoresThePort) {
     // The contrast: `balance source` keeps every port of a client on one member.
     config::ProxySection be = backend("  balance source\n");
-    auto b = balancer(Algorithm::kSource, {{1}, {1}, {1}});
+    auto b = balancer(HashType::kMapBased, {{1}, {1}, {1}});
     std::set<int> used;
     for (const std::string& client : one_client_ports(200)) {
         used.insert(pick(*b, be, client));
@@ -82,7 +83,7 @@ TEST(SourceIpPort, SourceAloneIgnoresThePort) {
 
 TEST(SourceIpPort, WeightsAreRespected) {
     config::ProxySection be = backend(kSourceIpPort);
-    for (Algorithm a : {Algorithm::kSource, Algorithm::kSourceConsistent}) {
+    for (HashType a : {HashType::kMapBased, HashType::kConsistent}) {
         auto b = balancer(a, {{3}, {1}, {0}});
         std::map<int, int> count;
         for (const std::string& client : one_client_ports(4000)) {
@@ -96,7 +97,7 @@ TEST(SourceIpPort, WeightsAreRespected) {
 
 TEST(SourceIpPort, MemberDownRehashesOntoTheOthers) {
     config::ProxySection be = backend(kSourceIpPort);
-    for (Algorithm a : {Algorithm::kSource, Algorithm::kSourceConsistent}) {
+    for (HashType a : {HashType::kMapBased, HashType::kConsistent}) {
         auto b = balancer(a, {{1}, {1}, {1}});
         std::vector<std::string> clients = one_client_ports(900);
         std::vector<int> before;
@@ -114,7 +115,7 @@ TEST(SourceIpPort, MemberDownRehashesOntoTheOthers) {
         }
         EXPECT_GT(count[0], 300);
         EXPECT_GT(count[2], 300);
-        if (a == Algorithm::kSourceConsistent) {
+        if (a == HashType::kConsistent) {
             EXPECT_EQ(moved_from_up, 0);  // only the lost member's clients move
         }
     }

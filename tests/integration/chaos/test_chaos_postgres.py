@@ -44,7 +44,7 @@ SEED = int(os.environ.get("OCTANE_CHAOS_SEED", "20261207"))
 CLIENTS = 8
 OPERATIONS = 200
 KILL_EVERY_S = 1.2
-MAX_KILLS = 15  # three rounds of the five processes
+ROUNDS = 3  # each: the five daemons and one amphora agent, shuffled
 CLIENT_DEADLINE_S = 150.0
 SETTLE_S = 120.0
 OP_ATTEMPTS = 40
@@ -286,21 +286,43 @@ class ChaosClient:
             self.stats.add("op_" + op)
 
 
-def chaos(cluster: Cluster, stop: threading.Event, kills: collections.Counter, log: list[str]):
+def serving_agent(cluster: Cluster, rng: random.Random) -> tuple[str, int] | None:
+    """(amphora id, agent PID) of an ALLOCATED amphora of an ACTIVE load balancer, if any."""
+    rows = sorted(cluster.query(
+        "SELECT a.id FROM amphorae a JOIN load_balancers lb ON lb.id = a.load_balancer_id"
+        " WHERE a.status = 'ALLOCATED' AND lb.provisioning_status = 'ACTIVE'"))
+    agents = agent_processes(cluster.state)
+    live = [(a, agents[a]) for (a,) in rows if a in agents]
+    return rng.choice(live) if live else None
+
+
+def chaos(cluster: Cluster, stop: threading.Event, errors: list, kills: collections.Counter, log: list[str]):
+    """ROUNDS rounds; each kills every daemon once and one serving amphora's agent, in a seeded
+    order, KILL_EVERY_S apart on average; a daemon is started again at once, the agent not (its
+    load balancer is failed over: the workers watch agents, the health manager their heartbeats)."""
     rng = random.Random(SEED)
-    order: list[str] = []
-    for _ in range(MAX_KILLS // len(cluster.daemons) + 1):
-        names = sorted(cluster.daemons)
-        rng.shuffle(names)
-        order += names
-    for name in order[:MAX_KILLS]:
-        if stop.wait(KILL_EVERY_S * (0.5 + rng.random())):
-            return
-        d = cluster.daemons[name]
-        d.kill9()
-        kills[d.role] += 1
-        log.append("%.1f kill -9 %s" % (time.monotonic(), name))
-        d.start()
+    try:
+        for _ in range(ROUNDS):
+            names = sorted(cluster.daemons) + ["agent"]
+            rng.shuffle(names)
+            for name in names:
+                if stop.wait(KILL_EVERY_S * (0.5 + rng.random())):  # the pace; stop: test failed
+                    return
+                if name == "agent":
+                    victim = h.poll_until(lambda: serving_agent(cluster, rng), timeout=30,
+                                          interval=0.2, what="a serving amphora")
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(victim[1], signal.SIGKILL)
+                    kills["agent"] += 1
+                    log.append("%.1f kill -9 agent of amphora %s" % (time.monotonic(), victim[0]))
+                    continue
+                d = cluster.daemons[name]
+                d.kill9()
+                kills[d.role] += 1
+                log.append("%.1f kill -9 %s" % (time.monotonic(), name))
+                d.start()
+    except BaseException as e:  # noqa: B902 - reported by the main thread
+        errors.append(e)
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,7 +436,7 @@ def test_chaos_on_postgresql():
             except BaseException as e:  # noqa: B902 - reported by the main thread
                 errors.append(e)
 
-        chaos_thread = threading.Thread(target=chaos, args=(cluster, stop, kills, kill_log))
+        chaos_thread = threading.Thread(target=chaos, args=(cluster, stop, errors, kills, kill_log))
         threads = [threading.Thread(target=run_client, args=(cl,)) for cl in clients]
         chaos_thread.start()
         for t in threads:
@@ -422,7 +444,7 @@ def test_chaos_on_postgresql():
         for t in threads:
             t.join(timeout=CLIENT_DEADLINE_S + 30)
         # The kills go on until all were made (bounded): the later ones hit the settling.
-        chaos_thread.join(timeout=MAX_KILLS * (KILL_EVERY_S * 1.5 + h.READY_DEADLINE_S))
+        chaos_thread.join(timeout=ROUNDS * 6 * (KILL_EVERY_S * 1.5 + h.READY_DEADLINE_S))
         assert not chaos_thread.is_alive()
         assert not any(t.is_alive() for t in threads)
         if errors:
@@ -443,16 +465,20 @@ def test_chaos_on_postgresql():
                 assert status in ("ACTIVE", "ERROR", "DELETED"), (table, status)
         errored = [lb for (lb,) in cluster.query(
             "SELECT id FROM load_balancers WHERE provisioning_status = 'ERROR'")]
-        print("chaos: seed %d, %d ops (%s), kills %s, final %s, ERROR load balancers %d, "
+        logs = {n: d.log_text() for n, d in cluster.daemons.items()}
+        direct = sum(text.count("agent died, failover requested") for text in logs.values())
+        silent = logs["health0"].count("failover requested")
+        print("chaos: seed %d, %d ops (%s), kills %s, failovers requested %d by workers (pidfd) + "
+              "%d by the health manager (silence), final %s, ERROR load balancers %d, "
               "connection errors %d, 409 %d, gave up %d; ops %.1f s, settled %.1f s, total %.1f s"
               % (SEED, stats.counts["ops"],
                  ", ".join("%s %d" % (k[3:], v) for k, v in sorted(stats.counts.items())
                            if k.startswith("op_")),
-                 dict(kills), dict(final), len(errored), stats.counts["connection_errors"],
+                 dict(kills), direct, silent, dict(final), len(errored), stats.counts["connection_errors"],
                  stats.counts["conflicts_409"], stats.counts["gave_up"],
                  ops_done - started, settled - ops_done, time.monotonic() - started))
         print("\n".join(kill_log))
-        worker_logs = "".join(d.log_text() for n, d in cluster.daemons.items() if n.startswith("worker"))
+        worker_logs = logs["worker0"] + logs["worker1"]
         for lb in errored:
             assert re.search(r"load balancer %s \S+ failed: " % lb, worker_logs), \
                 "load balancer %s in ERROR without a reason in the worker logs" % lb
@@ -505,7 +531,8 @@ def test_chaos_on_postgresql():
 
         assert stats.counts["ops"] == OPERATIONS and stats.counts["not_run"] == 0, stats.counts
         assert stats.counts["gave_up"] == 0, stats.counts
-        assert sum(kills.values()) == MAX_KILLS and set(kills) == {"api", "worker", "health"}, kills
+        assert kills == {"api": 2 * ROUNDS, "worker": 2 * ROUNDS, "health": ROUNDS,
+                         "agent": ROUNDS}, kills
     finally:
         stop.set()
         cluster.stop()
@@ -513,4 +540,5 @@ def test_chaos_on_postgresql():
             h.stop_pid(pid)
         for pid in engine_processes(state):
             h.stop_pid(pid)
-    shutil.rmtree(state, ignore_errors=True)  # kept, with the processes' logs, on failure
+    if not os.environ.get("OCTANE_CHAOS_KEEP"):
+        shutil.rmtree(state, ignore_errors=True)  # kept, with the processes' logs, on failure

@@ -304,6 +304,9 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
         unplug();
         return Unexpected(pid.error());
     }
+    // At once, not once it answers: whoever retires a BOOTING amphora whose controller died
+    // meanwhile finds its agent by this file (delete_amphora).
+    std::ofstream(dir + "/" + kAgentPidFile, std::ios::trunc) << *pid << "\n";
     auto where = impl_->wait_for_agent(amphora_id, *pid, placement.mgmt_ip);
     if (!where) {
         stop_process(*pid, std::chrono::seconds(2));
@@ -312,8 +315,6 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
     }
     spdlog::info("amphora {} started: agent pid {} on {}:{}", amphora_id, *pid, placement.mgmt_ip,
                  where->port);
-    // For watch_existing() after a controller restart.
-    std::ofstream(dir + "/" + kAgentPidFile, std::ios::trunc) << *pid << "\n";
     impl_->watch_agent(amphora_id, *pid);
     AmphoraInfo info;
     info.id = amphora_id;
@@ -536,6 +537,13 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
                 }
             } catch (const std::exception&) {
             }
+        }
+    }
+    if (!where) {
+        // Never recorded as started (BOOTING): its controller may have died between the fork and
+        // the pid file; the agent and its engines name this directory on their command lines.
+        for (pid_t pid : processes_matching(dir + "/")) {
+            stop_process(pid, std::chrono::seconds(5));
         }
     }
     fs::remove_all(dir, ec);

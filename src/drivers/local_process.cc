@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -137,6 +138,22 @@ bool process_matches(pid_t pid, const std::string& marker) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return cmdline.find(marker) != std::string::npos;
+}
+
+std::vector<pid_t> processes_matching(const std::string& marker) {
+    std::vector<pid_t> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        auto pid = static_cast<pid_t>(std::stol(name));
+        if (pid != getpid() && process_matches(pid, marker)) {
+            found.push_back(pid);
+        }
+    }
+    return found;
 }
 
 }  // namespace octane::drivers

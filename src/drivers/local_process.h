@@ -27,4 +27,7 @@ bool process_alive(pid_t pid);
 // PID recorded before a restart may since belong to an unrelated process, which must be left be.
 bool process_matches(pid_t pid, const std::string& marker);
 
+// The live processes whose command line contains `marker` (a scan of /proc).
+std::vector<pid_t> processes_matching(const std::string& marker);
+
 }  // namespace octane::drivers

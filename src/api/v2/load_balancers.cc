@@ -175,10 +175,6 @@ ApiResult<http::HttpResponse> create(Call& call) {
         return Unexpected(additional.error());
     }
     vip_request.additional = std::move(*additional);
-    auto vip = call.api.network.allocate_vip(vip_request);
-    if (!vip) {
-        return api_error(vip.error().status, vip.error().message);
-    }
     TreeObject lb;
     lb.id = vip_request.load_balancer_id;
     lb.project_id = *project;
@@ -188,13 +184,21 @@ ApiResult<http::HttpResponse> create(Call& call) {
     lb.created_at = call.api.now();
     lb.attrs = *attrs;
     strip_non_attributes(lb.attrs, {"listeners", "pools", "project_id", "tenant_id"});
-    lb.attrs["vip_address"] = vip->address;
-    lb.attrs["vip_port_id"] = vip->port_id;
-    lb.attrs["vip_subnet_id"] = vip->subnet_id;
-    lb.attrs["vip_network_id"] = vip->network_id;
-    lb.attrs["vip_vnic_type"] = "normal";
-    lb.attrs["additional_vips"] = render_additional_vips(*vip);
+    std::optional<drivers::Vip> vip;
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
+        // In the load balancer's transaction: the local drivers' ports are rows of this database,
+        // so an API killed before the commit leaves no VIP port behind.
+        auto allocated = call.api.network.allocate_vip(vip_request);
+        if (!allocated) {
+            return api_error(allocated.error().status, allocated.error().message);
+        }
+        vip = std::move(*allocated);
+        lb.attrs["vip_address"] = vip->address;
+        lb.attrs["vip_port_id"] = vip->port_id;
+        lb.attrs["vip_subnet_id"] = vip->subnet_id;
+        lb.attrs["vip_network_id"] = vip->network_id;
+        lb.attrs["vip_vnic_type"] = "normal";
+        lb.attrs["additional_vips"] = render_additional_vips(*vip);
         if (auto ok = check_quota(call, lb.project_id, {{Kind::kLoadBalancer, 1}}); !ok) {
             return ok;
         }
@@ -210,7 +214,10 @@ ApiResult<http::HttpResponse> create(Call& call) {
         return check_graph_quota(call, lb.project_id, lb.id);
     });
     if (!done) {
-        (void)call.api.network.deallocate_vip(lb.id, *vip);
+        if (vip) {
+            // A driver whose ports live elsewhere (not rolled back with the transaction).
+            (void)call.api.network.deallocate_vip(lb.id, *vip);
+        }
         return Unexpected(done.error());
     }
     // Rendered before the worker is woken, so the answer shows the state as created.

@@ -152,35 +152,57 @@ Result<AmphoraRow> Worker::create_amphora(const LoadBalancerTree& tree, const js
                                           const RoleAssignment& role,
                                           const drivers::AmphoraRequest& request) {
     std::string id = make_uuid();
-    auto info = amphorae_.create_amphora(id, graph, request);
-    if (!info) {
-        return Unexpected(info.error());
-    }
     const auto& lb = tree.load_balancer;
     json priority = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
-    json attrs = {{"compute_id", info->compute_id},
-                  {"lb_network_ip", info->lb_network_ip},
-                  {"vrrp_ip", or_null(info->vrrp_ip)},
+    json attrs = {{"compute_id", nullptr},
+                  {"lb_network_ip", nullptr},
+                  {"vrrp_ip", nullptr},
                   {"ha_ip", lb.attrs.value("vip_address", json(nullptr))},
-                  {"vrrp_port_id", or_null(info->vrrp_port_id)},
+                  {"vrrp_port_id", nullptr},
                   {"ha_port_id", lb.attrs.value("vip_port_id", json(nullptr))},
-                  {"cert_expiration", or_null(info->cert_expiration)},
+                  {"cert_expiration", nullptr},
                   {"cert_busy", false},
                   {"role", role.role},
-                  {"vrrp_interface", or_null(info->vrrp_interface)},
+                  {"vrrp_interface", nullptr},
                   {"vrrp_id", 1},
                   {"vrrp_priority", priority},
-                  {"cached_zone", or_null(info->cached_zone)},
-                  {"image_id", or_null(info->image_id)},
-                  {"compute_flavor", or_null(info->compute_flavor)}};
-    auto inserted = db_.exec(
+                  {"cached_zone", nullptr},
+                  {"image_id", nullptr},
+                  {"compute_flavor", nullptr}};
+    // Recorded BOOTING before anything is started, as Octavia's create flow does: a worker killed
+    // while the amphora boots leaves a row that whoever takes the load balancer over retires
+    // (carry_out), instead of an agent nobody knows of.
+    auto booked = db_.exec(
         "INSERT INTO amphorae (id, load_balancer_id, status, created_at, updated_at, attrs) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        {id, lb.id, std::string(model::kAllocated), format_timestamp(clock_.now()),
+        {id, lb.id, std::string(model::kBooting), format_timestamp(clock_.now()),
          format_timestamp(clock_.now()), attrs.dump()});
-    if (!inserted) {
+    if (!booked) {
+        return Unexpected(booked.error());
+    }
+    auto info = amphorae_.create_amphora(id, graph, request);
+    if (!info) {
+        // Whatever the failed start left (a directory, an agent that did not answer in time).
+        drivers::AmphoraInfo started;
+        started.id = id;
+        retire_amphora(started);
+        return Unexpected(info.error());
+    }
+    attrs["compute_id"] = info->compute_id;
+    attrs["lb_network_ip"] = info->lb_network_ip;
+    attrs["vrrp_ip"] = or_null(info->vrrp_ip);
+    attrs["vrrp_port_id"] = or_null(info->vrrp_port_id);
+    attrs["cert_expiration"] = or_null(info->cert_expiration);
+    attrs["vrrp_interface"] = or_null(info->vrrp_interface);
+    attrs["cached_zone"] = or_null(info->cached_zone);
+    attrs["image_id"] = or_null(info->image_id);
+    attrs["compute_flavor"] = or_null(info->compute_flavor);
+    auto allocated = db_.exec(
+        "UPDATE amphorae SET status = ?, updated_at = ?, attrs = ? WHERE id = ?",
+        {std::string(model::kAllocated), format_timestamp(clock_.now()), attrs.dump(), id});
+    if (!allocated) {
         retire_amphora(*info);
-        return Unexpected(inserted.error());
+        return Unexpected(allocated.error());
     }
     return AmphoraRow{*info, role.role, priority};
 }
@@ -280,8 +302,10 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
     json graph = desired_graph(tree);
     std::vector<AmphoraRow> kept;
     for (auto& amphora : *current) {
-        bool replace = tree.failover_requested && (tree.failover_amphora_id.empty() ||
-                                                   tree.failover_amphora_id == amphora.info.id);
+        // No compute_id: still BOOTING, left by a worker that died while starting it.
+        bool replace = amphora.info.compute_id.empty() ||
+                       (tree.failover_requested && (tree.failover_amphora_id.empty() ||
+                                                    tree.failover_amphora_id == amphora.info.id));
         if (!replace) {
             kept.push_back(std::move(amphora));
             continue;

@@ -123,8 +123,18 @@ Result<int64_t> PostgresDatabase::exec(const std::string& sql, const std::vector
 }
 
 Result<void> PostgresDatabase::transaction(const std::function<Result<void>()>& body) {
-    return with_session<void>(
-        [&](PgSession& session) { return session.scoped("BEGIN", true, body); });
+    auto run = [&] {
+        return with_session<void>(
+            [&](PgSession& session) { return session.scoped("BEGIN", true, body); });
+    };
+    if (bound_to_this_thread(this) != nullptr) {
+        return run();  // joins this thread's open scope (and never waits on writers_ inside it)
+    }
+    // This process's writers queue here rather than each holding a session and a backend that
+    // waits on the advisory lock: fewer runnable processes while the lock holder works through
+    // its round trips (on 2 busy cores, pooled writers without this ran at a third of the rate).
+    std::lock_guard writer(writers_);
+    return run();
 }
 
 Result<void> PostgresDatabase::row_locked_transaction(const std::function<Result<void>()>& body) {

@@ -8,7 +8,8 @@
 //   a session just for itself. Sessions are handed out most recently returned first, so a lone
 //   thread keeps using one warm session (its prepared statements).
 // - transaction() takes one cluster-wide advisory lock after BEGIN, serialising writers across
-//   threads, sessions and processes as SQLite's BEGIN IMMEDIATE does. The control plane's
+//   threads, sessions and processes as SQLite's BEGIN IMMEDIATE does; the threads of one process
+//   queue for it on a mutex first, so a waiting writer holds no session. The control plane's
 //   transactions read, decide and write (quota checks, IP allocation, name uniqueness) without row
 //   locks; under READ COMMITTED alone two sessions could both decide on the same old state.
 //   Writes are short and few next to reads, so one lock costs little and keeps every path correct.
@@ -65,6 +66,7 @@ class PostgresDatabase final : public Database {
 
     const std::string conninfo_;
     const size_t max_pool_size_;
+    std::mutex writers_;  // held by this process's transaction() for its whole length
     mutable std::mutex mutex_;
     std::condition_variable returned_;
     std::vector<std::unique_ptr<PgSession>> sessions_;  // all, by mutex_

@@ -1,6 +1,7 @@
 #include "db/pg_session.h"
 
 #include <optional>
+#include <vector>
 
 #include <libpq-fe.h>
 
@@ -118,10 +119,7 @@ void PgSession::reconnect_if_broken() {
     }
 }
 
-Result<const std::string*> PgSession::prepared(const std::string& sql) {
-    if (auto it = statements_.find(sql); it != statements_.end()) {
-        return &it->second;
-    }
+Result<std::string> PgSession::new_statement_name() {
     // Bounded: statements built from varying text (IN lists) must not grow it without end.
     constexpr size_t kMaxStatements = 512;
     if (statements_.size() >= kMaxStatements) {
@@ -130,7 +128,18 @@ Result<const std::string*> PgSession::prepared(const std::string& sql) {
         }
         statements_.clear();
     }
-    std::string name = "octane_" + std::to_string(next_statement_++);
+    return "octane_" + std::to_string(next_statement_++);
+}
+
+Result<const std::string*> PgSession::prepared(const std::string& sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) {
+        return &it->second;
+    }
+    auto fresh = new_statement_name();
+    if (!fresh) {
+        return Unexpected(fresh.error());
+    }
+    std::string name = std::move(*fresh);
     ResultPtr result(
         PQprepare(conn_, name.c_str(), to_numbered_placeholders(sql).c_str(), 0, nullptr));
     if (!succeeded(result.get())) {
@@ -152,24 +161,39 @@ Result<PgSession::Outcome> PgSession::run_once(const std::string& name, const st
     return outcome_of(result.get());
 }
 
-// SAVEPOINT, the statement and RELEASE in one pipeline: one round trip instead of three. A failed
-// statement aborts the rest of the pipeline; ROLLBACK TO then restores the transaction.
-Result<PgSession::Outcome> PgSession::run_in_savepoint(const std::string& name,
-                                                       const std::string& sql,
+// SAVEPOINT, the statement (prepared first if new) and RELEASE in one pipeline: one round trip
+// instead of three or four. A failed PREPARE or statement aborts the rest of the pipeline;
+// ROLLBACK TO then restores the transaction (a bad PREPARE outside the savepoint would doom it).
+Result<PgSession::Outcome> PgSession::run_in_savepoint(const std::string& sql,
                                                        const std::vector<Value>& params) {
+    std::string name;
+    auto known = statements_.find(sql);
+    bool prepare = known == statements_.end();
+    if (prepare) {
+        auto fresh = new_statement_name();
+        if (!fresh) {
+            return Unexpected(fresh.error());
+        }
+        name = std::move(*fresh);
+    } else {
+        name = known->second;
+    }
     auto p = text_params(params);
     if (PQenterPipelineMode(conn_) != 1) {
         return failure(conn_, nullptr, sql);
     }
-    bool sent = PQsendQueryParams(conn_, "SAVEPOINT octane_statement", 0, nullptr, nullptr, nullptr,
-                                  nullptr, 0) == 1 &&
-                PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(p.pointers.size()),
-                                    p.pointers.data(), nullptr, nullptr, 0) == 1 &&
-                PQsendQueryParams(conn_, "RELEASE SAVEPOINT octane_statement", 0, nullptr, nullptr,
-                                  nullptr, nullptr, 0) == 1 &&
-                PQpipelineSync(conn_) == 1;
+    bool sent =
+        PQsendQueryParams(conn_, "SAVEPOINT octane_statement", 0, nullptr, nullptr, nullptr,
+                          nullptr, 0) == 1 &&
+        (!prepare || PQsendPrepare(conn_, name.c_str(), to_numbered_placeholders(sql).c_str(), 0,
+                                   nullptr) == 1) &&
+        PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(p.pointers.size()),
+                            p.pointers.data(), nullptr, nullptr, 0) == 1 &&
+        PQsendQueryParams(conn_, "RELEASE SAVEPOINT octane_statement", 0, nullptr, nullptr, nullptr,
+                          nullptr, 0) == 1 &&
+        PQpipelineSync(conn_) == 1;
     // Each queued query answers with one result and then a null; the sync point answers last.
-    ResultPtr results[3];
+    std::vector<ResultPtr> results(prepare ? 4 : 3);
     bool complete = sent;
     for (auto& result : results) {
         if (!complete) {
@@ -189,35 +213,42 @@ Result<PgSession::Outcome> PgSession::run_in_savepoint(const std::string& name,
         broken_ = true;
         return failure(conn_, nullptr, sql);
     }
-    if (!succeeded(results[0].get())) {
-        return failure(conn_, results[0].get(), sql);
+    if (!succeeded(results.front().get())) {
+        return failure(conn_, results.front().get(), sql);
     }
-    if (!succeeded(results[1].get())) {
+    // The first failure of PREPARE or the statement (what follows it reports aborted).
+    const PGresult* failed = nullptr;
+    for (size_t i = 1; i + 1 < results.size() && failed == nullptr; ++i) {
+        failed = succeeded(results[i].get()) ? nullptr : results[i].get();
+    }
+    if (failed != nullptr) {
+        // Prepared again next time: a plan can go stale (a column added by a newer process).
         statements_.erase(sql);
-        auto failed = failure(conn_, results[1].get(), sql);
+        auto error = failure(conn_, failed, sql);
         (void)run_plain(
             "ROLLBACK TO SAVEPOINT octane_statement; RELEASE SAVEPOINT octane_statement");
-        return failed;
+        return error;
     }
-    if (!succeeded(results[2].get())) {
-        return failure(conn_, results[2].get(), sql);
+    if (prepare) {
+        statements_.emplace(sql, name);
     }
-    return outcome_of(results[1].get());
+    if (!succeeded(results.back().get())) {
+        return failure(conn_, results.back().get(), sql);
+    }
+    return outcome_of(results[results.size() - 2].get());
 }
 
 Result<PgSession::Outcome> PgSession::run(const std::string& sql,
                                           const std::vector<Value>& params) {
-    if (depth_ == 0) {
-        reconnect_if_broken();
+    if (depth_ > 0) {
+        return run_in_savepoint(sql, params);
     }
+    reconnect_if_broken();
     auto name = prepared(sql);
     if (!name) {
         return Unexpected(name.error());
     }
-    if (depth_ == 0) {
-        return run_once(**name, sql, params);
-    }
-    return run_in_savepoint(**name, sql, params);
+    return run_once(**name, sql, params);
 }
 
 Result<void> PgSession::run_plain(const char* sql) {

@@ -40,11 +40,12 @@ class PgSession {
     explicit PgSession(pg_conn* conn) : conn_(conn) {}
     Result<Outcome> run_once(const std::string& name, const std::string& sql,
                              const std::vector<Value>& params);
-    Result<Outcome> run_in_savepoint(const std::string& name, const std::string& sql,
-                                     const std::vector<Value>& params);
+    Result<Outcome> run_in_savepoint(const std::string& sql, const std::vector<Value>& params);
     Result<void> run_plain(const char* sql);
     // The name of sql prepared on this session (parsed and planned once, like SQLite's cache).
     Result<const std::string*> prepared(const std::string& sql);
+    // A name for a statement about to be prepared; at the cache's bound, forgets all first.
+    Result<std::string> new_statement_name();
 
     pg_conn* conn_;
     int depth_ = 0;               // transaction nesting

@@ -285,6 +285,8 @@ TEST(PostgresDatabase, FailedStatementLeavesTheTransactionUsable) {
         EXPECT_TRUE(db->exec("INSERT INTO unique_names VALUES (?)", {std::string("a")}));
         auto duplicate = db->exec("INSERT INTO unique_names VALUES (?)", {std::string("a")});
         EXPECT_FALSE(duplicate);
+        // A statement that cannot even be prepared (its first use) spoils nothing either.
+        EXPECT_FALSE(db->query("SELECT no_such_column FROM unique_names"));
         auto next = db->exec("INSERT INTO unique_names VALUES (?)", {std::string("b")});
         EXPECT_TRUE(next) << (next ? "" : next.error().message);
         return {};

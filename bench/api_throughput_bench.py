@@ -204,7 +204,7 @@ def main():
     ap.add_argument("--workers", type=int, default=1,
                     help="octane worker processes beside the API in the throughput figures (0: the "
                          "POSTed load balancers stay PENDING_CREATE)")
-    ap.add_argument("--pool-size", type=int, help="[database] max_pool_size (default: octane's, 5)")
+    ap.add_argument("--pool-size", type=int, help="[database] max_pool_size (default: octane's, 1)")
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--list-lbs", type=int, default=100)
     ap.add_argument("--scale-lbs", type=int, default=1000, help="0: skip the scale figure")

@@ -18,7 +18,7 @@ struct ConnectionUrl {
     Engine engine = Engine::kSqlite;
     std::string target;  // the SQLite file path, or the libpq connection URI
     // PostgreSQL sessions per process ([database] max_pool_size); SQLite has one connection.
-    size_t max_pool_size = 5;
+    size_t max_pool_size = 1;
 };
 
 Result<ConnectionUrl> parse_connection_url(const std::string& url);

@@ -1,8 +1,8 @@
 #pragma once
 
 // PostgreSQL behind the Database seam (libpq): a pool of up to max_pool_size sessions per process
-// (pg_session.h), so threads of one process read in parallel, while callers see the same
-// semantics as on SQLite:
+// (pg_session.h), so that with more than one the threads of a process read in parallel, while
+// callers see the same semantics as on SQLite:
 // - a thread keeps one session for the whole of a transaction, and nested calls (and every
 //   statement inside the body) on that thread run on it; outside transactions a statement borrows
 //   a session just for itself. Sessions are handed out most recently returned first, so a lone
@@ -36,7 +36,10 @@ namespace octane::db {
 
 class PostgresDatabase final : public Database {
   public:
-    static constexpr size_t kDefaultPoolSize = 5;  // oslo.db's max_pool_size default
+    // One, not oslo.db's 5: on the 2-core reference machine a second session made every figure
+    // of bench/README-api.md worse (graph POSTs 2.5-4x, lists up to 2.7x, 1,000 LBs to ACTIVE
+    // 1.7x). Worth raising where a round trip waits on a network, not on a busy CPU.
+    static constexpr size_t kDefaultPoolSize = 1;
     static constexpr std::chrono::seconds kPoolTimeout{30};
 
     // conninfo: a libpq URI, postgresql://user@host/db or postgresql:///db?host=/socket/dir.

@@ -25,7 +25,7 @@ struct ServiceOptions {
     // | noauth
     std::string auth_strategy = "keystone";
     std::string database_connection;     // empty = sqlite:///<state_dir>/octane.db
-    int64_t database_max_pool_size = 5;  // [database] max_pool_size: PostgreSQL sessions
+    int64_t database_max_pool_size = 1;  // [database] max_pool_size: see postgres_database.h
     // local: an amphora is an `octane agent` process running octane-proxy on this host | noop
     std::string amphora_driver = "local";
     // local (built-in Neutron subset, IPAM, loopback VIPs) | linuxbridge (the same made real with

@@ -227,11 +227,12 @@ def write_result(path, result):
             json.dump(result, f, indent=2)
 
 
-def start_serve(prefix: str):
-    """`octane serve` with its defaults over a fresh temp state dir: (state dir, process)."""
+def start_serve(prefix: str, extra_args=()):
+    """`octane serve` with its defaults (but extra_args) over a fresh temp state dir:
+    (state dir, process)."""
     state = tempfile.mkdtemp(prefix=prefix)
     srv = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"])
+        "--bind-host", "127.0.0.1", "--bind-port", "0", "--health-bind-port", "0"] + list(extra_args))
     srv.start()
     return state, srv
 
@@ -257,15 +258,19 @@ def main():
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--live", type=int, default=200)
     ap.add_argument("--poll-ms", type=float, default=2.0)
-    ap.add_argument("--window", type=float, default=5.0,
-                    help="seconds over which idle CPU of serve and agents is measured")
+    ap.add_argument("--window", type=float, default=30.0,
+                    help="seconds over which idle CPU of serve and agents is measured (several "
+                         "heartbeat intervals)")
+    ap.add_argument("--heartbeat-interval", type=int,
+                    help="seconds between the amphorae's heartbeats (default: octane serve's, 10)")
     ap.add_argument("--max-seconds", type=float, default=1800)
     ap.add_argument("--out")
     args = ap.parse_args()
     DEADLINE = time.monotonic() + args.max_seconds
     poll_s = args.poll_ms / 1000.0
 
-    state, srv = start_serve("octane-amphora-bench-")
+    hb = ["--heartbeat-interval", str(args.heartbeat_interval)] if args.heartbeat_interval else []
+    state, srv = start_serve("octane-amphora-bench-", hb)
     members = None
     result = {}
     try:
@@ -295,9 +300,10 @@ def main():
                      summary["engine_rss"], summary["engine_pss"],
                      summary["agent_rss"] + summary["engine_rss"],
                      summary["agent_pss"] + summary["engine_pss"]), flush=True)
-            print("idle with %d amphorae heartbeating every second: octane serve %.1f%% CPU, "
+            print("idle with %d amphorae heartbeating every %s s: octane serve %.1f%% CPU, "
                   "all agents %.1f%% CPU (over %.0f s each)"
-                  % (args.live, cpu["serve_percent"], cpu["all_agents_percent"], args.window),
+                  % (args.live, args.heartbeat_interval or "10 (default)", cpu["serve_percent"],
+                     cpu["all_agents_percent"], args.window),
                   flush=True)
     finally:
         stop_all(srv, members, state)

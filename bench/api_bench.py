@@ -39,7 +39,7 @@ class Http:
         self.hdrs = {"Content-Type": "application/json", "Accept": "application/json", "X-Project-Id": project}
         self.conn = None
 
-    def req(self, method, path, body=None):
+    def req(self, method, path, body=None, decode=True):
         check_deadline()
         if self.conn is None or self.new_connection:
             if self.conn is not None:
@@ -63,7 +63,8 @@ class Http:
         if r.getheader("connection", "").lower() == "close" or r.version == 10:
             self.conn.close()
             self.conn = None
-        return r.status, (json.loads(raw) if raw else None), dt, len(raw)
+        js = json.loads(raw) if raw and decode else (raw if raw else None)
+        return r.status, js, dt, len(raw)
 
 
 def check_deadline():

@@ -26,7 +26,7 @@ Result<ConnectionUrl> parse_connection_url(const std::string& url) {
 
 Result<std::unique_ptr<Database>> open_database(const ConnectionUrl& url) {
     if (url.engine == Engine::kPostgres) {
-        auto opened = PostgresDatabase::open(url.target);
+        auto opened = PostgresDatabase::open(url.target, url.max_pool_size);
         if (!opened) {
             return Unexpected(opened.error());
         }

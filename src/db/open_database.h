@@ -4,6 +4,7 @@
 // (postgres:// and SQLAlchemy's postgresql+driver:// are read as postgresql://, so an Octavia
 // configuration's URL works as written).
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@ enum class Engine { kSqlite, kPostgres };
 struct ConnectionUrl {
     Engine engine = Engine::kSqlite;
     std::string target;  // the SQLite file path, or the libpq connection URI
+    // PostgreSQL sessions per process ([database] max_pool_size); SQLite has one connection.
+    size_t max_pool_size = 1;
 };
 
 Result<ConnectionUrl> parse_connection_url(const std::string& url);

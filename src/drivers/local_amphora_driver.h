@@ -27,7 +27,7 @@ struct LocalAmphoraOptions {
     std::string engine_binary;  // octane-proxy (or haproxy) inside each amphora
     std::string heartbeat_key;
     std::vector<std::string> controllers;  // health manager ip:port
-    double heartbeat_interval_s = 1.0;
+    double heartbeat_interval_s = 10.0;
     // With a network that places amphorae (linuxbridge): each amphora's agent runs in its own
     // namespace on <lb_network_ip>:9443 and its engine in the amphora-haproxy namespace. Without
     // one, agents listen on 127.0.0.1 (any port) and engines share the host's namespace.

@@ -97,7 +97,7 @@ void add_flags(CLI::App& app, RawFlags& raw) {
     app.add_option(
         "--heartbeat-interval", raw.heartbeat_interval,
         "seconds between heartbeats of local amphorae (health_manager.heartbeat_interval, "
-        "default 1)");
+        "default 10)");
     app.add_option("--health-check-interval", raw.health_check_interval,
                    "seconds between stale-amphora checks (health_manager.health_check_interval, "
                    "default 3)");
@@ -247,6 +247,7 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
          &o.keystone_failed_validations},
         {kNoFlag, "keystone_authtoken", "http_connect_timeout", &o.keystone_timeout_seconds},
         {kNoFlag, "api_settings", "max_connections", &o.max_connections},
+        {kNoFlag, "database", "max_pool_size", &o.database_max_pool_size},
         {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
         {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
         {kNoFlag, "api_settings", "keepalive_timeout", &o.keepalive_timeout},
@@ -316,6 +317,9 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         o.worker_threads < 1 || o.worker_threads > 64) {
         return make_error("lease, poll interval and page limit must be positive, workers 1..64");
     }
+    if (o.database_max_pool_size < 1 || o.database_max_pool_size > 100) {
+        return make_error("database.max_pool_size must be 1..100");
+    }
     if (o.max_connections < 1 || o.max_connections_per_client < 1 || o.header_timeout < 1 ||
         o.keepalive_timeout < 1) {
         return make_error(
@@ -342,7 +346,11 @@ Result<db::ConnectionUrl> database_url(const ServiceOptions& options) {
     if (options.database_connection.empty()) {
         return db::ConnectionUrl{db::Engine::kSqlite, options.state_dir + "/octane.db"};
     }
-    return db::parse_connection_url(options.database_connection);
+    auto url = db::parse_connection_url(options.database_connection);
+    if (url) {
+        url->max_pool_size = static_cast<size_t>(options.database_max_pool_size);
+    }
+    return url;
 }
 
 }  // namespace octane::service

@@ -3,6 +3,7 @@
 """
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -50,4 +51,20 @@ def test_flags_override_config_file():
     finally:
         if srv.alive():
             srv.kill9()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def test_database_pool_size_is_checked():
+    """[database] max_pool_size (oslo.db's name) is read; a size below 1 is refused at start."""
+    state = h.make_state_dir()
+    conf = os.path.join(state, "octavia.conf")
+    write_conf(conf, os.path.join(state, "custom.db"))
+    with open(conf, "a") as f:
+        f.write("\n[database]\nmax_pool_size = 0\n")
+    try:
+        done = subprocess.run([h.octane_binary(), "serve", "--state-dir", state, "--config-file", conf],
+                              capture_output=True, text=True, timeout=60, cwd=state)
+        assert done.returncode != 0
+        assert "max_pool_size must be 1..100" in done.stdout + done.stderr, done.stdout + done.stderr
+    finally:
         shutil.rmtree(state, ignore_errors=True)

@@ -6,8 +6,11 @@
 #include "db/postgres_database.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -124,6 +127,21 @@ TEST(PostgresDatabase, ValuesAndParametersRoundTrip) {
     EXPECT_EQ(sum->front().values[0], Value(int64_t{1733600000125}));
 }
 
+// One read-then-write transaction on table's single counter row.
+Result<void> increment(Database& db, const std::string& table) {
+    return db.transaction([&]() -> Result<void> {
+        auto rows = db.query("SELECT n FROM " + table);
+        if (!rows) {
+            return Unexpected(rows.error());
+        }
+        auto written = db.exec("UPDATE " + table + " SET n = ?", {rows->front().integer(0) + 1});
+        if (!written) {
+            return Unexpected(written.error());
+        }
+        return {};
+    });
+}
+
 // Read-then-write from several sessions at once: without the writers' lock, READ COMMITTED
 // would let two sessions read the same count and lose an increment.
 TEST(PostgresDatabase, TransactionsSerialiseWritersAcrossSessions) {
@@ -143,19 +161,7 @@ TEST(PostgresDatabase, TransactionsSerialiseWritersAcrossSessions) {
                 return;
             }
             for (int i = 0; i < kIncrements; ++i) {
-                auto done = db->transaction([&]() -> Result<void> {
-                    auto rows = db->query("SELECT n FROM counter");
-                    if (!rows) {
-                        return Unexpected(rows.error());
-                    }
-                    auto written =
-                        db->exec("UPDATE counter SET n = ?", {rows->front().integer(0) + 1});
-                    if (!written) {
-                        return Unexpected(written.error());
-                    }
-                    return {};
-                });
-                failures[s] += done ? 0 : 1;
+                failures[s] += increment(*db, "counter") ? 0 : 1;
             }
         });
     }
@@ -170,6 +176,107 @@ TEST(PostgresDatabase, TransactionsSerialiseWritersAcrossSessions) {
     EXPECT_EQ(rows->front().integer(0), kSessions * kIncrements);
 }
 
+// The same, with the threads sharing one database object (and its pool of sessions).
+TEST(PostgresDatabase, PooledTransactionsStaySerialised) {
+    auto opened = PostgresDatabase::open(Cluster::url(), 3);
+    ASSERT_TRUE(opened);
+    PostgresDatabase& db = **opened;
+    ASSERT_TRUE(db.exec("CREATE TABLE pooled_counter (n BIGINT NOT NULL)", {}));
+    ASSERT_TRUE(db.exec("INSERT INTO pooled_counter VALUES (0)", {}));
+    constexpr int kThreads = 6;
+    constexpr int kIncrements = 20;
+    std::vector<std::thread> threads;
+    std::vector<int> failures(kThreads, 0);
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kIncrements; ++i) {
+                failures[t] += increment(db, "pooled_counter") ? 0 : 1;
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (int f : failures) {
+        EXPECT_EQ(f, 0);
+    }
+    EXPECT_EQ(db.query("SELECT n FROM pooled_counter", {})->front().integer(0),
+              kThreads * kIncrements);
+    // The process's writers queued for their turn without holding a session each.
+    EXPECT_EQ(db.sessions(), 1u);
+}
+
+// Two threads of one process are inside read() at the same time, on two sessions; and a read
+// beside an open write transaction neither waits for it nor sees its uncommitted row.
+TEST(PostgresDatabase, ReadsRunInParallel) {
+    auto opened = PostgresDatabase::open(Cluster::url(), 2);
+    ASSERT_TRUE(opened);
+    PostgresDatabase& db = **opened;
+    ASSERT_TRUE(db.exec("CREATE TABLE parallel_rows (id TEXT PRIMARY KEY)", {}));
+    std::mutex mutex;
+    std::condition_variable changed;
+    int inside = 0;
+    std::vector<int64_t> backends;
+    // Each reader waits (bounded) inside its read until the other is inside too: with one
+    // session per process the second could not enter and both would time out.
+    auto reader = [&] {
+        auto done = db.read([&]() -> Result<void> {
+            auto pid = db.query("SELECT pg_backend_pid()", {});
+            if (!pid) {
+                return Unexpected(pid.error());
+            }
+            std::unique_lock lock(mutex);
+            backends.push_back(pid->front().integer(0));
+            ++inside;
+            changed.notify_all();
+            if (!changed.wait_for(lock, std::chrono::seconds(10), [&] { return inside >= 2; })) {
+                return make_error("the other reader never got in");
+            }
+            return {};
+        });
+        EXPECT_TRUE(done) << done.error().message;
+    };
+    std::thread first(reader);
+    std::thread second(reader);
+    first.join();
+    second.join();
+    ASSERT_EQ(backends.size(), 2u);
+    EXPECT_NE(backends[0], backends[1]);
+
+    bool written = false;
+    bool read_done = false;
+    std::thread writer([&] {
+        auto done = db.transaction([&]() -> Result<void> {
+            auto added = db.exec("INSERT INTO parallel_rows VALUES ('uncommitted')", {});
+            if (!added) {
+                return Unexpected(added.error());
+            }
+            std::unique_lock lock(mutex);
+            written = true;
+            changed.notify_all();
+            if (!changed.wait_for(lock, std::chrono::seconds(10), [&] { return read_done; })) {
+                return make_error("the reader never finished beside the open transaction");
+            }
+            return {};
+        });
+        EXPECT_TRUE(done) << done.error().message;
+    });
+    {
+        std::unique_lock lock(mutex);
+        EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return written; }));
+    }
+    auto seen = db.query("SELECT COUNT(*) FROM parallel_rows", {});
+    {
+        std::lock_guard lock(mutex);
+        read_done = true;
+    }
+    changed.notify_all();
+    writer.join();
+    ASSERT_TRUE(seen) << seen.error().message;
+    EXPECT_EQ(seen->front().integer(0), 0);
+    EXPECT_EQ(db.query("SELECT COUNT(*) FROM parallel_rows", {})->front().integer(0), 1);
+}
+
 TEST(PostgresDatabase, FailedStatementLeavesTheTransactionUsable) {
     auto db = connect();
     ASSERT_TRUE(db);
@@ -178,6 +285,8 @@ TEST(PostgresDatabase, FailedStatementLeavesTheTransactionUsable) {
         EXPECT_TRUE(db->exec("INSERT INTO unique_names VALUES (?)", {std::string("a")}));
         auto duplicate = db->exec("INSERT INTO unique_names VALUES (?)", {std::string("a")});
         EXPECT_FALSE(duplicate);
+        // A statement that cannot even be prepared (its first use) spoils nothing either.
+        EXPECT_FALSE(db->query("SELECT no_such_column FROM unique_names"));
         auto next = db->exec("INSERT INTO unique_names VALUES (?)", {std::string("b")});
         EXPECT_TRUE(next) << (next ? "" : next.error().message);
         return {};

@@ -50,6 +50,9 @@ struct GlobalSection {
     // Off by default until the kernel's queue towards a destination that does not read is
     // bounded (src/proxy/README.md): one client could otherwise pin unbounded kernel memory.
     bool sockmap = false;
+    // `tune.sockmap.max-queue <size>`: bytes a destination may hold for one direction (queued in
+    // the kernel, unsent or unacknowledged) before that direction goes back to the copy path.
+    uint32_t sockmap_max_queue = 4 << 20;
 };
 
 struct PeerLine {

@@ -41,12 +41,13 @@ struct KernelFlow {
     uint64_t written_at_join = 0;  // destination's total when joined (all from user space)
 };
 
-// How often a joined session asks the kernel whether a direction passed: from the first to the
-// last figure, doubling while the kernel redirected nothing new (an idle session costs little),
-// back to the first when it did. A passed source waits at most this long, held by TCP flow
-// control, before user space takes it over.
-constexpr int64_t kPassCheckFirstMs = 10;
-constexpr int64_t kPassCheckLastMs = 640;
+// How often a joined session asks the kernel whether a direction passed (one map lookup per
+// direction): from the first to the last figure, doubling while the kernel redirected nothing
+// new (an idle session costs little), back to the first when it did. A passed source waits at
+// most this long, held by TCP flow control, before user space takes it over; only a destination
+// already `max-queue` behind its source passes, so the wait costs little more than it lost.
+constexpr int64_t kPassCheckFirstMs = 100;
+constexpr int64_t kPassCheckLastMs = 1600;
 int64_t next_pass_check_ms(int64_t previous_ms, bool moved);
 
 // A source as the verdict program left it (sockmap.bpf.c): once `passed`, its input stays in its

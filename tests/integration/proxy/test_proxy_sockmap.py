@@ -229,27 +229,11 @@ def test_a_destination_that_does_not_read_holds_the_client_back(tmp_path, max_qu
             with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
                 converse(s)  # both directions joined before the push, none parked
                 wait_until(lambda: show_info(sock)["SockmapSources"] == "2", 5, "both joined")
-                s.setblocking(False)
-                view = memoryview(BLOCK)
-                deadline = time.monotonic() + 15
-                last_progress = time.monotonic()
-                while sent < cap and time.monotonic() < deadline:
-                    off = sent % len(BLOCK)
-                    try:
-                        n = s.send(view[off:])
-                    except BlockingIOError:
-                        if time.monotonic() - last_progress > 1.5:
-                            break  # the proxy holds the client back
-                        select.select([], [s], [], 0.1)
-                        continue
-                    h.update(view[off:off + n])
-                    sent += n
-                    last_progress = time.monotonic()
+                sent = push_until_held_back(s, h, cap)
                 wait_until(lambda: len(conns) == 1, 5, "backend accepted")
                 held = sent - queued(s, SIOCOUTQ) - queued(conns[0], SIOCINQ)
                 info = show_info(sock)
                 read_now.set()
-                s.setblocking(True)
                 s.settimeout(60)
                 # More after the direction went back to user space: it must follow in order.
                 for _ in range(8):
@@ -273,6 +257,64 @@ def test_a_destination_that_does_not_read_holds_the_client_back(tmp_path, max_qu
     finally:
         read_now.set()
         be.stop()
+
+
+def push_until_held_back(s, h, cap, seconds=15):
+    """Sends BLOCK's bytes on non-blocking `s` until `cap` bytes, `seconds`, or 1.5 s without
+    progress (the receiving side holds it back); hashes what went. Returns the bytes sent."""
+    s.setblocking(False)
+    view = memoryview(BLOCK)
+    sent = 0
+    deadline = time.monotonic() + seconds
+    last_progress = time.monotonic()
+    while sent < cap and time.monotonic() < deadline:
+        off = sent % len(BLOCK)
+        try:
+            n = s.send(view[off:])
+        except BlockingIOError:
+            if time.monotonic() - last_progress > 1.5:
+                break
+            select.select([], [s], [], 0.1)
+            continue
+        h.update(view[off:off + n])
+        sent += n
+        last_progress = time.monotonic()
+    s.setblocking(True)
+    return sent
+
+
+def test_a_client_that_does_not_read_holds_the_backend_back(tmp_path):
+    """The other direction of the test above: a backend pushing to a client that reads nothing
+    is held back once the client's side holds `max-queue`; then the client reads every byte in
+    order, and the backend's FIN after them."""
+    limit = sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+    pushed = threading.Event()
+    out = {}
+
+    def handler(c):
+        h = hashlib.sha256()
+        sent = push_until_held_back(c, h, 512 << 20)
+        out["held"] = sent - queued(c, SIOCOUTQ)  # the client's receive queue is taken later
+        out["sent"] = sent
+        pushed.set()
+        c.settimeout(60)
+        for _ in range(8):  # more after the direction went back to user space
+            c.sendall(BLOCK)
+            h.update(BLOCK)
+        out["sent"] += 8 * len(BLOCK)
+        return h.hexdigest()
+
+    with joined_session(tmp_path, handler) as (s, sock, be):
+        assert pushed.wait(30)
+        held = out["held"] - queued(s, SIOCINQ)
+        s.settimeout(60)
+        digest, n = sha_of_input(s)
+        wait_until(lambda: be.results or be.errors, 30, "backend finished")
+        assert not be.errors
+        assert (digest, n) == (be.results[0], out["sent"])
+        print(f"held {held >> 20} MiB of {out['sent'] >> 20} MiB sent (limit {limit >> 20} MiB)")
+        assert held < limit, f"the kernel held {held >> 20} MiB (limit {limit >> 20})"
+        assert show_info(sock)["SockmapPassed"] == "1"
 
 
 def test_client_half_close_then_server_answers(tmp_path):

@@ -317,6 +317,31 @@ def test_a_client_that_does_not_read_holds_the_backend_back(tmp_path):
         assert show_info(sock)["SockmapPassed"] == "1"
 
 
+def test_a_reset_ends_a_session_held_back_by_the_bound(tmp_path):
+    """A client held back by the bound (its direction passed, the backend reading nothing)
+    resets: the session ends and leaves the map, and the backend sees the end."""
+    read_now = threading.Event()
+    seen = []
+
+    def handler(c):
+        assert read_now.wait(60)
+        try:
+            while c.recv(1 << 20):
+                pass
+            seen.append(b"")
+        except ConnectionResetError:
+            seen.append("reset")
+        return True
+
+    with joined_session(tmp_path, handler) as (s, sock, _):
+        push_until_held_back(s, hashlib.sha256(), 512 << 20)
+        wait_until(lambda: show_info(sock)["SockmapSessions"] == "1", 5, "still joined")
+        reset(s)
+        read_now.set()
+        wait_until(lambda: seen, 30, "backend saw the end")
+        assert seen[0] in (b"", "reset")
+
+
 def test_client_half_close_then_server_answers(tmp_path):
     """The client's FIN reaches the backend after its data; the backend still answers."""
     def handler(c):

@@ -170,6 +170,20 @@ const struct {
          }
          g.sockmap = ctx.words[1] == "on";
      }},
+    {"tune.sockmap.max-queue",
+     [](GlobalSection& g, const LineContext& ctx) {
+         if (!want_args(ctx, 1)) {
+             return;
+         }
+         // Compared modulo 2^32 with TCP sequence numbers in the kernel: at most 1 GiB.
+         auto v = parse_size(ctx.words[1]);
+         if (!v || *v < 64 * 1024 || *v > (1LL << 30)) {
+             ctx.error("'tune.sockmap.max-queue' expects a size from 64k to 1g, got '" +
+                       ctx.words[1] + "'");
+             return;
+         }
+         g.sockmap_max_queue = static_cast<uint32_t>(*v);
+     }},
 };
 
 }  // namespace

@@ -45,10 +45,13 @@ struct GlobalSection {
     bool external_check = false;
     // After a soft stop began, the connections still open are closed after this long.
     std::optional<Millis> hard_stop_after;
-    // `tune.sockmap on|off`: L4 sessions forwarded in the kernel once connected (when it allows).
-    // Off by default until the kernel's queue towards a destination that does not read is
-    // bounded (src/proxy/README.md): one client could otherwise pin unbounded kernel memory.
-    bool sockmap = false;
+    // `tune.sockmap on|off`: L4 sessions forwarded in the kernel once connected (when it allows:
+    // otherwise the engine says why once and copies). On by default since the kernel's queue
+    // towards a destination that does not read is bounded (`tune.sockmap.max-queue`).
+    bool sockmap = true;
+    // `tune.sockmap.max-queue <size>`: bytes a destination may hold for one direction (queued in
+    // the kernel, unsent or unacknowledged) before that direction goes back to the copy path.
+    uint32_t sockmap_max_queue = 4 << 20;
 };
 
 struct PeerLine {

@@ -304,7 +304,7 @@ int run_process(const Options& opt) {
     // BPF needs the rights the process may be about to drop.
     if (global.sockmap && has_tcp_proxy(snap->config)) {
         std::string why;
-        sockmap = Sockmap::load(static_cast<uint32_t>(plan.nofile), &why);
+        sockmap = Sockmap::load(static_cast<uint32_t>(plan.nofile), global.sockmap_max_queue, &why);
         if (!sockmap) {
             std::fprintf(stderr,
                          "[WARNING] tune.sockmap: %s; TCP sessions are forwarded in user space\n",

@@ -361,6 +361,8 @@ std::string render_show_info(const Snapshot& snap, const ProcessInfo& info) {
     kv("SockmapSessions", std::to_string(sm != nullptr ? sm->counters().active.load() : 0));
     kv("SockmapCumSessions", std::to_string(sm != nullptr ? sm->counters().total.load() : 0));
     kv("SockmapRefused", std::to_string(sm != nullptr ? sm->counters().refused.load() : 0));
+    // Directions the backlog bound handed back to user space (a destination that read too slowly).
+    kv("SockmapPassed", std::to_string(sm != nullptr ? sm->counters().passed.load() : 0));
     kv("SockmapSources", std::to_string(sm != nullptr ? sm->sources() : 0));
     o += "\n";
     return o;

@@ -29,7 +29,17 @@ uint64_t kernel_flow_bytes(uint64_t received, bool fin_received) {
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
                          uint64_t written_now) {
     uint64_t in = kernel_flow_bytes(received, fin_received);
-    uint64_t redirected = in > f.user_in ? in - f.user_in : 0;
+    return redirected_drained(f, in > f.user_in ? in - f.user_in : 0, written_now);
+}
+
+int64_t next_pass_check_ms(int64_t previous_ms, bool moved) {
+    if (moved || previous_ms <= 0) {
+        return kPassCheckFirstMs;
+    }
+    return previous_ms * 2 > kPassCheckLastMs ? kPassCheckLastMs : previous_ms * 2;
+}
+
+bool redirected_drained(const KernelFlow& f, uint64_t redirected, uint64_t written_now) {
     uint64_t written = written_now > f.written_at_join ? written_now - f.written_at_join : 0;
     return written >= redirected;
 }

@@ -41,6 +41,26 @@ struct KernelFlow {
     uint64_t written_at_join = 0;  // destination's total when joined (all from user space)
 };
 
+// How often a joined session asks the kernel whether a direction passed (one map lookup per
+// direction): from the first to the last figure, doubling while the kernel redirected nothing
+// new (an idle session costs little), back to the first when it did. A passed source waits at
+// most this long, held by TCP flow control, before user space takes it over; only a destination
+// already `max-queue` behind its source passes, so the wait costs little more than it lost.
+constexpr int64_t kPassCheckFirstMs = 100;
+constexpr int64_t kPassCheckLastMs = 1600;
+int64_t next_pass_check_ms(int64_t previous_ms, bool moved);
+
+// A source as the verdict program left it (sockmap.bpf.c): once `passed`, its input stays in its
+// own queue, and `redirected` is final.
+struct SourceState {
+    uint64_t redirected = 0;
+    bool passed = false;
+};
+
+// A passed direction goes back to user space once the destination took every byte the kernel
+// redirected to it: what user space then reads from the source comes after all of them.
+bool redirected_drained(const KernelFlow& f, uint64_t redirected, uint64_t written_now);
+
 // True when every byte the source received (FIN excluded) was written into the destination,
 // so its FIN may be forwarded without overtaking data still queued in the kernel.
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
@@ -54,6 +74,7 @@ struct FastPathCounters {
     std::atomic<int64_t> active{0};  // sessions with at least one direction in the kernel
     std::atomic<int64_t> total{0};
     std::atomic<int64_t> refused{0};  // joins the kernel refused (sessions stayed in user space)
+    std::atomic<int64_t> passed{0};   // directions the backlog bound took back to user space
 
     void joined() {
         active.fetch_add(1, std::memory_order_relaxed);

@@ -3,9 +3,22 @@
 // the socket that `octane_peer` holds under the receiver's own cookie, whose egress sends it.
 // Two maps, not one, so that a socket can be a destination before its own input is redirected:
 // the user-space engine joins the destinations first and the sources last, and no byte is ever
-// left without somewhere to go. Only UAPI types are used: no vmlinux.h, no CO-RE relocation.
+// left without somewhere to go.
+//
+// Backpressure: the kernel queues redirected skbs towards a destination without limit (the
+// source's receive window stays open), so the program measures the destination's backlog itself
+// and, past the source's limit, stops redirecting that source for good: SK_PASS keeps the data in
+// the source's own queue, charged to its receive buffer, and TCP flow control holds the sender.
+// User space sees the `passed` flag, waits until the destination took every redirected byte and
+// then reads the source as on the copy path (src/proxy/README.md).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+
+// Only the two fields read, relocated by libbpf against the running kernel's BTF (CO-RE).
+struct tcp_sock {
+    __u32 write_seq;  // next byte the socket will take for sending
+    __u32 snd_una;    // first byte not yet acknowledged
+} __attribute__((preserve_access_index));
 
 // Destinations, keyed by the cookie of the socket whose input goes there. No program attached.
 struct {
@@ -23,6 +36,47 @@ struct {
     __type(value, __u64);
 } octane_src SEC(".maps");
 
+// One per source, written by user space before the source joins (layout: sockmap.cc).
+struct octane_flow {
+    __u64 redirected;  // bytes redirected to the destination so far
+    __u32 limit;       // backlog (bytes) past which the source passes; 0: never
+    __u32 base;        // the destination's write_seq when the first skb came
+    __u32 started;     // base is set
+    __u32 passed;      // sticky: from then on every skb stays with the source
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u64);
+    __type(value, struct octane_flow);
+} octane_flow SEC(".maps");
+
+// True when the destination holds more than the limit: bytes redirected to it (queued in its
+// psock or taken into its send queue) plus what user space wrote before, minus what was acked.
+static int over_limit(struct octane_flow *f, __u64 *cookie) {
+    struct bpf_sock *dst = bpf_map_lookup_elem(&octane_peer, cookie);
+    if (!dst) {
+        return 0;
+    }
+    int over = 0;
+    struct tcp_sock *tp = bpf_skc_to_tcp_sock(dst);
+    if (tp) {
+        __u32 write_seq = tp->write_seq;
+        __u32 snd_una = tp->snd_una;
+        // The first skb: nothing redirected yet, so write_seq is all that user space wrote.
+        // Sequence numbers wrap: the differences below are taken modulo 2^32.
+        if (!f->started) {
+            f->base = write_seq;
+            f->started = 1;
+        }
+        __u32 backlog = f->base + (__u32)f->redirected - snd_una;
+        over = backlog > f->limit;
+    }
+    bpf_sk_release(dst);
+    return over;
+}
+
 SEC("sk_skb/stream_verdict")
 int octane_verdict(struct __sk_buff *skb) {
     // A FIN that came in a segment of its own reaches the program as an empty skb. Sent to the
@@ -32,9 +86,24 @@ int octane_verdict(struct __sk_buff *skb) {
         return SK_DROP;
     }
     __u64 cookie = bpf_get_socket_cookie(skb);
+    struct octane_flow *f = bpf_map_lookup_elem(&octane_flow, &cookie);
+    if (f) {
+        if (f->passed) {
+            return SK_PASS;
+        }
+        if (f->limit != 0 && over_limit(f, &cookie)) {
+            f->passed = 1;
+            return SK_PASS;
+        }
+    }
     // Flags 0: the peer's egress. A missing peer would drop, but a source is only ever added
     // after its destination and leaves the maps only when it closes.
-    return bpf_sk_redirect_hash(skb, &octane_peer, &cookie, 0);
+    int verdict = bpf_sk_redirect_hash(skb, &octane_peer, &cookie, 0);
+    if (verdict == SK_PASS && f) {
+        // One program run at a time per source socket (its receive path is serialised).
+        f->redirected += skb->len;
+    }
+    return verdict;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

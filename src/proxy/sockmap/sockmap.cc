@@ -47,11 +47,22 @@ void run_queued_input(int fd) {
     setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one));
 }
 
+// sockmap.bpf.c's `struct octane_flow`, field for field.
+struct FlowRecord {
+    uint64_t redirected = 0;
+    uint32_t limit = 0;
+    uint32_t base = 0;
+    uint32_t started = 0;
+    uint32_t passed = 0;
+};
+static_assert(sizeof(FlowRecord) == 24);
+
 class BpfSockmap final : public Sockmap {
   public:
-    explicit BpfSockmap(octane_sockmap* skel) : skel_(skel) {
+    BpfSockmap(octane_sockmap* skel, uint32_t max_queue) : skel_(skel), max_queue_(max_queue) {
         peer_fd_ = bpf_map__fd(skel_->maps.octane_peer);
         src_fd_ = bpf_map__fd(skel_->maps.octane_src);
+        flow_fd_ = bpf_map__fd(skel_->maps.octane_flow);
     }
     ~BpfSockmap() override { octane_sockmap__destroy(skel_); }
 
@@ -73,13 +84,31 @@ class BpfSockmap final : public Sockmap {
     }
 
     bool start_source(int fd, uint64_t cookie) override {
+        FlowRecord record;
+        record.limit = max_queue_;
+        if (bpf_map_update_elem(flow_fd_, &cookie, &record, BPF_ANY) != 0) {
+            return false;
+        }
         uint64_t value = static_cast<uint64_t>(fd);
         if (bpf_map_update_elem(src_fd_, &cookie, &value, BPF_ANY) != 0) {
+            bpf_map_delete_elem(flow_fd_, &cookie);
             return false;
         }
         run_queued_input(fd);
         return true;
     }
+
+    bool source_state(uint64_t cookie, SourceState* out) const override {
+        FlowRecord record;
+        if (bpf_map_lookup_elem(flow_fd_, &cookie, &record) != 0) {
+            return false;
+        }
+        out->redirected = record.redirected;
+        out->passed = record.passed != 0;
+        return true;
+    }
+
+    void forget_source(uint64_t cookie) override { bpf_map_delete_elem(flow_fd_, &cookie); }
 
     int64_t sources() const override {
         int64_t n = 0;
@@ -97,13 +126,15 @@ class BpfSockmap final : public Sockmap {
 
   private:
     octane_sockmap* skel_;
+    uint32_t max_queue_;
     int peer_fd_ = -1;
     int src_fd_ = -1;
+    int flow_fd_ = -1;
 };
 
 }  // namespace
 
-std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, std::string* why) {
+std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, uint32_t max_queue, std::string* why) {
     libbpf_set_print(keep_libbpf_message);
     auto fail = [why](const char* step, int err) -> std::unique_ptr<Sockmap> {
         std::lock_guard<std::mutex> lock(g_print_mu);
@@ -120,6 +151,7 @@ std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, std::string* why) {
     uint32_t entries = max_sockets < 64 ? 64 : max_sockets;
     bpf_map__set_max_entries(skel->maps.octane_peer, entries);
     bpf_map__set_max_entries(skel->maps.octane_src, entries);
+    bpf_map__set_max_entries(skel->maps.octane_flow, entries);
     if (int err = octane_sockmap__load(skel); err != 0) {
         octane_sockmap__destroy(skel);
         return fail("loading the BPF program", err);
@@ -131,7 +163,7 @@ std::unique_ptr<Sockmap> Sockmap::load(uint32_t max_sockets, std::string* why) {
         octane_sockmap__destroy(skel);
         return fail("attaching the stream verdict program", err);
     }
-    return std::make_unique<BpfSockmap>(skel);
+    return std::make_unique<BpfSockmap>(skel, max_queue);
 }
 
 }  // namespace octane::proxy

@@ -17,7 +17,10 @@ class Sockmap {
   public:
     // Loads the program and its maps, sized for `max_sockets` sockets. nullptr when the kernel,
     // our rights or the build do not allow it; `why` then says so in one line.
-    static std::unique_ptr<Sockmap> load(uint32_t max_sockets, std::string* why);
+    // Each source stops being redirected once its destination holds more than `max_queue`
+    // bytes (the backpressure bound, sockmap.bpf.c).
+    static std::unique_ptr<Sockmap> load(uint32_t max_sockets, uint32_t max_queue,
+                                         std::string* why);
     virtual ~Sockmap() = default;
 
     // Makes `a` and `b` each other's destination (no input is redirected yet) and gives their
@@ -27,6 +30,10 @@ class Sockmap {
     // queued already (in order). Never undone while the socket is open: taking a source out of
     // the map under traffic lost data (src/proxy/README.md, backpressure).
     virtual bool start_source(int fd, uint64_t cookie) = 0;
+    // What the kernel did with a source's input since start_source(). False when unknown.
+    virtual bool source_state(uint64_t cookie, SourceState* out) const = 0;
+    // Drops the per-source record of a source (the socket is closing).
+    virtual void forget_source(uint64_t cookie) = 0;
     // Sockets whose input the kernel forwards now (the source map's occupancy, counted in
     // the kernel: a socket leaves it when it is closed).
     virtual int64_t sources() const = 0;

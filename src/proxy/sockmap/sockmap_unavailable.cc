@@ -3,7 +3,7 @@
 
 namespace octane::proxy {
 
-std::unique_ptr<Sockmap> Sockmap::load(uint32_t, std::string* why) {
+std::unique_ptr<Sockmap> Sockmap::load(uint32_t, uint32_t, std::string* why) {
     *why = "this build has no BPF program (clang, bpftool or libbpf-dev missing at build time)";
     return nullptr;
 }

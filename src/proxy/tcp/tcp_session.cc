@@ -352,6 +352,10 @@ bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f)
     f.k = KernelFlow{static_cast<uint64_t>(f.bytes), out->written};
     release_flow(f);
     register_events();
+    pass_check_ms_ = kPassCheckFirstMs;
+    if (!draining_) {
+        arm_kernel_timer();
+    }
     if (!joined_) {
         joined_ = true;
         sockmap.counters().joined();
@@ -372,6 +376,9 @@ uint32_t TcpSession::events_for(const Flow& out, const Flow& in) const {
 }
 
 bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
+    if (f.passed) {
+        return take_back(from, to, f);
+    }
     if (from.eof || !from.fin_queued) {
         return true;
     }
@@ -397,9 +404,65 @@ void TcpSession::wait_for_kernel(int64_t max_ms) {
     worker_.loop().arm_in(timer_, drain_wait_ms_);
 }
 
+void TcpSession::check_passed() {
+    Sockmap* sockmap = worker_.snapshot().sockmap;
+    bool watched = false;
+    bool moved = false;
+    for (Flow* f : {&c2s_, &s2c_}) {
+        if (!f->kernel || f->passed) {
+            continue;
+        }
+        watched = true;
+        SourceState st;
+        if (!sockmap->source_state(f == &c2s_ ? cookies_[0] : cookies_[1], &st)) {
+            continue;
+        }
+        moved = moved || st.redirected != f->redirected;
+        f->redirected = st.redirected;
+        f->passed = st.passed;  // `redirected` is final once this is seen
+    }
+    pass_check_ms_ = watched ? next_pass_check_ms(pass_check_ms_, moved) : 0;
+}
+
+bool TcpSession::take_back(Side& from, Side& to, Flow& f) {
+    auto out = tcp_counts(to.io.fd);
+    if (!out) {
+        return false;
+    }
+    if (!redirected_drained(f.k, f.redirected, out->written)) {
+        // What the source holds now would overtake the redirected bytes still queued.
+        wait_for_kernel(kKernelDrainMaxWaitMs);
+        return true;
+    }
+    drain_wait_ms_ = 0;
+    f.kernel = false;
+    f.psock = true;
+    f.splice = false;
+    f.bytes = static_cast<int64_t>(f.k.user_in + f.redirected);
+    from.readable = true;
+    to.writable = true;
+    Counters::add(worker_.snapshot().sockmap->counters().passed, 1);
+    register_events();
+    return pump(from, to, f);
+}
+
+void TcpSession::arm_kernel_timer() {
+    int64_t now = worker_.loop().now();
+    int64_t at = idle_timeout_ms_ > 0 ? std::max(last_activity_ + idle_timeout_ms_, now) : 0;
+    if (pass_check_ms_ > 0 && (at == 0 || now + pass_check_ms_ < at)) {
+        at = now + pass_check_ms_;
+    }
+    if (at == 0) {
+        worker_.loop().cancel(timer_);
+    } else {
+        worker_.loop().arm(timer_, at);
+    }
+}
+
 void TcpSession::on_kernel_timer() {
     draining_ = false;
-    drive();  // FINs waiting for the kernel
+    check_passed();
+    drive();  // FINs waiting for the kernel, passed directions
     if (state_ == State::kClosed) {
         return;
     }
@@ -409,7 +472,7 @@ void TcpSession::on_kernel_timer() {
         return;
     }
     if (!draining_) {
-        arm_idle_timer();  // lazily, like the user-space path
+        arm_kernel_timer();  // the idle deadline lazily, like the user-space path
     }
 }
 
@@ -521,9 +584,11 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
             from.readable = false;  // short read: the socket is drained, the next edge wakes us
             // Drained with the FIN already received: the next read would return 0. Saves a
             // recv (and often a wakeup) per closing connection, as HAProxy's read0 on HUP.
-            from.eof = from.fin_queued;
+            from.eof = from.fin_queued && !f.psock;
+            // A psock may still move input from its backlog to its queue: read to the 0.
+            from.readable = from.fin_queued && f.psock;
             f.full_reads = 0;
-        } else if (++f.full_reads >= kAutoSpliceAfter && from.io.ssl == nullptr &&
+        } else if (++f.full_reads >= kAutoSpliceAfter && !f.psock && from.io.ssl == nullptr &&
                    to.io.ssl == nullptr) {
             // A bulk transfer (HAProxy's splice-auto): move the rest kernel-side, no copies.
             f.splice = true;
@@ -610,6 +675,12 @@ void TcpSession::close_session(bool error) {
     state_ = State::kClosed;
     if (joined_) {
         account_kernel_bytes();
+        Sockmap* sockmap = worker_.snapshot().sockmap;
+        for (Flow* f : {&c2s_, &s2c_}) {
+            if (f->kernel || f->psock) {
+                sockmap->forget_source(f == &c2s_ ? cookies_[0] : cookies_[1]);
+            }
+        }
     }
     worker_.loop().cancel(timer_);
     if (error && was_established) {

@@ -12,8 +12,8 @@
 
 #include "proxy/io/address.h"
 #include "proxy/io/buffer_pool.h"
-#include "proxy/io/transport.h"
 #include "proxy/io/tcp_counts.h"
+#include "proxy/io/transport.h"
 #include "proxy/loop/event_loop.h"
 #include "proxy/runtime/state.h"
 #include "proxy/sockmap/fast_path.h"
@@ -55,6 +55,11 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
         int64_t bytes = 0;
         bool kernel = false;   // forwarded by the kernel (sockmap) since the join
         bool no_join = false;  // stays in user space (a FIN came first, or the kernel refused)
+        bool passed = false;   // kernel direction whose source the program stopped redirecting
+        // Back in user space after passing, its source still in the sockmap: read with recv()
+        // only (splice reads past the psock's queue), and only recv() returning 0 ends it.
+        bool psock = false;
+        uint64_t redirected = 0;  // bytes the kernel redirected, as last read
         KernelFlow k;
     };
 
@@ -85,6 +90,11 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     void register_events();
     uint32_t events_for(const Flow& out, const Flow& in) const;
     void wait_for_kernel(int64_t max_ms);
+    // Reads whether the kernel stopped redirecting a direction (the backpressure bound).
+    void check_passed();
+    // A passed direction: once the destination took every redirected byte, back to user space.
+    bool take_back(Side& from, Side& to, Flow& f);
+    void arm_kernel_timer();
     // Timer of a joined session: pending FINs, then the idle time from tcp_info.
     void on_kernel_timer();
     void refresh_kernel_activity();
@@ -113,8 +123,9 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     uint64_t cookies_[2] = {0, 0};
     bool draining_ = false;  // the timer re-checks a kernel direction's FIN soon
     int64_t drain_wait_ms_ = 0;
-    int8_t last_dir_ = -1;  // 0 = client to server: the direction data last moved in
-    uint32_t turns_ = 0;    // times the data changed direction (user space)
+    int64_t pass_check_ms_ = 0;  // next look at the kernel's passed flags (0: none due)
+    int8_t last_dir_ = -1;       // 0 = client to server: the direction data last moved in
+    uint32_t turns_ = 0;         // times the data changed direction (user space)
 };
 
 }  // namespace octane::proxy

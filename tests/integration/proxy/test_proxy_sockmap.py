@@ -3,8 +3,10 @@ octane-proxy, which must still forward FINs and resets, time idle sessions out, 
 leave nothing behind in the kernel's map. The common L4 scenarios run on this path too
 (test_proxy_l4.py, conftest.py's `l4_path`)."""
 import contextlib
+import fcntl
 import hashlib
 import os
+import select
 import shutil
 import socket
 import struct
@@ -25,12 +27,13 @@ BLOCK = os.urandom(1 << 20)
 GIB_BLOCKS = 1024
 
 
-def config(backend_port, client_timeout="10s", server_timeout="10s", sockmap="on"):
+def config(backend_port, client_timeout="10s", server_timeout="10s", sockmap="on", extra=""):
     def make(port, sock):
         return f"""
 global
     maxconn 20000
     tune.sockmap {sockmap}
+    {extra}
     stats socket {sock} mode 600 level admin
 defaults
     mode tcp
@@ -179,6 +182,164 @@ def test_one_gib_each_way_arrives_intact_on_the_kernel_path(tmp_path):
             assert show_info(sock)["SockmapCumSessions"] == "1"
     finally:
         be.stop()
+
+
+def queued(sock, request):
+    """SIOCINQ (FIONREAD) or SIOCOUTQ (TIOCOUTQ) of a socket, in bytes."""
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), request, b"\0\0\0\0"))[0]
+
+
+SIOCINQ, SIOCOUTQ = 0x541B, 0x5411
+
+
+def sysctl_max(name):
+    with open(f"/proc/sys/net/ipv4/{name}") as f:
+        return int(f.read().split()[2])
+
+
+@pytest.mark.parametrize("max_queue,bounded", [("4m", True), ("1g", False)])
+def test_a_destination_that_does_not_read_holds_the_client_back(tmp_path, max_queue, bounded):
+    """A backend that reads nothing while the client pushes: what the proxy's sockets and the
+    kernel between them hold (the client's bytes sent, minus its own send queue and the
+    backend's receive queue) stays within a few socket buffers, since the verdict program stops
+    redirecting once the backend's side holds `tune.sockmap.max-queue` and TCP flow control
+    then holds the client. Once the backend reads, every byte arrives in order (SHA-256),
+    including those sent after the direction went back to user space, then the FIN. With a
+    bound too large to matter (1g), the same push shows what the bound prevents."""
+    # The source's largest receive buffer, the destination's largest send buffer, `max-queue`.
+    limit = sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+    cap = (512 << 20) if bounded else 2 * limit + (64 << 20)  # bytes and time bound the push
+    read_now = threading.Event()
+    conns = []
+
+    def handler(c):
+        conns.append(c)
+        assert read_now.wait(60)
+        digest, n = sha_of_input(c)
+        c.sendall(b"done")
+        return digest, n
+
+    be = Backend(handler)
+    try:
+        extra = f"tune.sockmap.max-queue {max_queue}"
+        with running("octane", config(be.port, extra=extra), tmp_path) as (port, _):
+            sock = str(tmp_path / "s.sock")
+            h = hashlib.sha256()
+            sent = held = 0
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                converse(s)  # both directions joined before the push, none parked
+                wait_until(lambda: show_info(sock)["SockmapSources"] == "2", 5, "both joined")
+                sent = push_until_held_back(s, h, cap)
+                wait_until(lambda: len(conns) == 1, 5, "backend accepted")
+                held = sent - queued(s, SIOCOUTQ) - queued(conns[0], SIOCINQ)
+                info = show_info(sock)
+                read_now.set()
+                s.settimeout(60)
+                # More after the direction went back to user space: it must follow in order.
+                for _ in range(8):
+                    s.sendall(BLOCK)
+                    h.update(BLOCK)
+                    sent += len(BLOCK)
+                s.shutdown(socket.SHUT_WR)
+                assert recv_until_eof(s) == b"done"
+            wait_until(lambda: be.results or be.errors, 30, "backend finished")
+            assert not be.errors
+            assert be.results == [(h.hexdigest(), sent)]
+            wait_until(lambda: all_gone(sock), 10, "session closed and left the map")
+            assert info["SockmapCumSessions"] == "1"
+            print(f"held {held >> 20} MiB of {sent >> 20} MiB sent (limit {limit >> 20} MiB)")
+            if bounded:
+                assert held < limit, f"the kernel held {held >> 20} MiB (limit {limit >> 20})"
+                final = show_info(sock)
+                assert final["SockmapPassed"] == "1", final
+            else:
+                assert held > 2 * limit, f"only {held >> 20} MiB held without the bound"
+    finally:
+        read_now.set()
+        be.stop()
+
+
+def push_until_held_back(s, h, cap, seconds=15):
+    """Sends BLOCK's bytes on non-blocking `s` until `cap` bytes, `seconds`, or 1.5 s without
+    progress (the receiving side holds it back); hashes what went. Returns the bytes sent."""
+    s.setblocking(False)
+    view = memoryview(BLOCK)
+    sent = 0
+    deadline = time.monotonic() + seconds
+    last_progress = time.monotonic()
+    while sent < cap and time.monotonic() < deadline:
+        off = sent % len(BLOCK)
+        try:
+            n = s.send(view[off:])
+        except BlockingIOError:
+            if time.monotonic() - last_progress > 1.5:
+                break
+            select.select([], [s], [], 0.1)
+            continue
+        h.update(view[off:off + n])
+        sent += n
+        last_progress = time.monotonic()
+    s.setblocking(True)
+    return sent
+
+
+def test_a_client_that_does_not_read_holds_the_backend_back(tmp_path):
+    """The other direction of the test above: a backend pushing to a client that reads nothing
+    is held back once the client's side holds `max-queue`; then the client reads every byte in
+    order, and the backend's FIN after them."""
+    limit = sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+    pushed = threading.Event()
+    out = {}
+
+    def handler(c):
+        h = hashlib.sha256()
+        sent = push_until_held_back(c, h, 512 << 20)
+        out["held"] = sent - queued(c, SIOCOUTQ)  # the client's receive queue is taken later
+        out["sent"] = sent
+        pushed.set()
+        c.settimeout(60)
+        for _ in range(8):  # more after the direction went back to user space
+            c.sendall(BLOCK)
+            h.update(BLOCK)
+        out["sent"] += 8 * len(BLOCK)
+        return h.hexdigest()
+
+    with joined_session(tmp_path, handler) as (s, sock, be):
+        assert pushed.wait(30)
+        held = out["held"] - queued(s, SIOCINQ)
+        s.settimeout(60)
+        digest, n = sha_of_input(s)
+        wait_until(lambda: be.results or be.errors, 30, "backend finished")
+        assert not be.errors
+        assert (digest, n) == (be.results[0], out["sent"])
+        print(f"held {held >> 20} MiB of {out['sent'] >> 20} MiB sent (limit {limit >> 20} MiB)")
+        assert held < limit, f"the kernel held {held >> 20} MiB (limit {limit >> 20})"
+        assert show_info(sock)["SockmapPassed"] == "1"
+
+
+def test_a_reset_ends_a_session_held_back_by_the_bound(tmp_path):
+    """A client held back by the bound (its direction passed, the backend reading nothing)
+    resets: the session ends and leaves the map, and the backend sees the end."""
+    read_now = threading.Event()
+    seen = []
+
+    def handler(c):
+        assert read_now.wait(60)
+        try:
+            while c.recv(1 << 20):
+                pass
+            seen.append(b"")
+        except ConnectionResetError:
+            seen.append("reset")
+        return True
+
+    with joined_session(tmp_path, handler) as (s, sock, _):
+        push_until_held_back(s, hashlib.sha256(), 512 << 20)
+        wait_until(lambda: show_info(sock)["SockmapSessions"] == "1", 5, "still joined")
+        reset(s)
+        read_now.set()
+        wait_until(lambda: seen, 30, "backend saw the end")
+        assert seen[0] in (b"", "reset")
 
 
 def test_client_half_close_then_server_answers(tmp_path):
@@ -336,7 +497,7 @@ def test_reload_keeps_joined_sessions_in_the_old_process(tmp_path):
         held.close()
         assert old.wait(timeout=10) == 0
         assert new.poll() is None
-        wait_until(lambda: show_info(sock)["SockmapCumSessions"] == "1", 5, "new one joined")
+        wait_until(lambda: show_info(sock)["SockmapCumSessions"] == "1", 5, f"new one joined: {show_info(sock)}")
     finally:
         eng.stop()
         be.stop()

@@ -128,14 +128,23 @@ TEST(Parser, Ipv6AddressesAndDurations) {
     EXPECT_EQ(s.check_port, 9000);
 }
 
-TEST(Parser, TuneSockmapIsOffUnlessTurnedOn) {
-    EXPECT_FALSE(parse("global\n  maxconn 10\n").config.global.sockmap);
+TEST(Parser, TuneSockmapIsOnUnlessTurnedOff) {
+    EXPECT_TRUE(parse("global\n  maxconn 10\n").config.global.sockmap);
     EXPECT_TRUE(parse("global\n  tune.sockmap on\n").config.global.sockmap);
     auto off = parse("global\n  tune.sockmap off\n");
     ASSERT_TRUE(off.diag.ok()) << off.diag.errors()[0];
     EXPECT_FALSE(off.config.global.sockmap);
     EXPECT_TRUE(has_error(parse("global\n  tune.sockmap yes\n"),
                           "t.cfg:2: 'tune.sockmap' expects 'on' or 'off', got 'yes'"));
+}
+
+TEST(Parser, TuneSockmapMaxQueueIsASizeUpToOneGib) {
+    EXPECT_EQ(parse("global\n  maxconn 10\n").config.global.sockmap_max_queue, 4u << 20);
+    EXPECT_EQ(parse("global\n  tune.sockmap.max-queue 1m\n").config.global.sockmap_max_queue,
+              1u << 20);
+    EXPECT_TRUE(has_error(parse("global\n  tune.sockmap.max-queue 2g\n"),
+                          "t.cfg:2: 'tune.sockmap.max-queue' expects a size from 64k to 1g, got "
+                          "'2g'"));
 }
 
 TEST(Parser, HardStopAfterBoundsTheSoftStop) {

@@ -85,6 +85,20 @@ TEST(KernelFlow, BytesLeaveTheFinOut) {
     EXPECT_EQ(kernel_flow_bytes(0, true), 0U);
 }
 
+TEST(KernelFlow, APassedDirectionWaitsForEveryRedirectedByte) {
+    KernelFlow f{100, 1000};  // 1000 written from user space before the join
+    EXPECT_FALSE(redirected_drained(f, 5000, 5999));
+    EXPECT_TRUE(redirected_drained(f, 5000, 6000));
+    EXPECT_TRUE(redirected_drained(f, 0, 1000));
+}
+
+TEST(PassCheck, BacksOffWhileNothingMovesAndReturnsWhenItDoes) {
+    EXPECT_EQ(next_pass_check_ms(0, false), kPassCheckFirstMs);
+    EXPECT_EQ(next_pass_check_ms(kPassCheckFirstMs, false), 2 * kPassCheckFirstMs);
+    EXPECT_EQ(next_pass_check_ms(kPassCheckLastMs, false), kPassCheckLastMs);
+    EXPECT_EQ(next_pass_check_ms(kPassCheckLastMs, true), kPassCheckFirstMs);
+}
+
 TEST(FastPathCounters, ActiveFollowsJoinsAndEnds) {
     FastPathCounters c;
     c.joined();

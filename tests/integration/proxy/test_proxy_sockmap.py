@@ -469,6 +469,13 @@ def test_ten_thousand_short_connections_leave_no_map_entry(tmp_path):
         be.stop()
 
 
+def listens(pid, port):
+    """Whether process pid holds a listening TCP socket on port (ss names each holder)."""
+    out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True,
+                         timeout=10).stdout
+    return f"pid={pid}," in out
+
+
 def test_reload_keeps_joined_sessions_in_the_old_process(tmp_path):
     """A session joined in the kernel before a reload goes on in the old process, which exits
     once it ends; new sessions are joined by the new process."""
@@ -484,6 +491,9 @@ def test_reload_keeps_joined_sessions_in_the_old_process(tmp_path):
         assert held.recv(6) == b"before"
         wait_until(joined(sock), 5, "session joined in the kernel")
         new = eng.start(extra=["-sf", str(old.pid)], wait_socket=sock)
+        # The old process accepts until its soft stop begins; only then must new sessions be the
+        # new process's.
+        wait_until(lambda: not listens(old.pid, port), 5, "old process released the listener")
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
             converse(s)
             s.sendall(b"new")

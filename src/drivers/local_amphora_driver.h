@@ -61,6 +61,7 @@ class LocalAmphoraDriver final : public AmphoraDriver {
     size_t watch_existing();
 
   private:
+    Result<void> unplug_amphora(const std::string& amphora_id);
     struct Impl;
     explicit LocalAmphoraDriver(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -4,11 +4,14 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,8 +38,82 @@ bool process_alive(pid_t pid) {
     return !(paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z');
 }
 
+namespace {
+
+// Paths made absolute before fork: the child of a threaded process may only make async-signal-safe
+// calls (no allocation), so it gets ready-made C strings.
+struct DiskPlan {
+    std::string disk;
+    std::vector<std::string> dirs;
+    std::vector<std::pair<std::string, const std::string*>> files;
+    std::vector<std::string> tmp_dirs;
+};
+
+DiskPlan plan_disk(const PrivateDisk& disk) {
+    DiskPlan plan{disk.disk, {}, {}, disk.tmp_dirs};
+    for (const auto& dir : disk.dirs) {
+        plan.dirs.push_back(disk.disk + "/" + dir);
+    }
+    for (const auto& [name, content] : disk.files) {
+        plan.files.emplace_back(disk.disk + "/" + name, &content);
+    }
+    return plan;
+}
+
+bool write_all(int fd, const std::string& text) {
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = write(fd, text.data() + done, text.size() - done);
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+// In the intermediate child: a mount namespace of its own, both tmpfs mounts, the config drive.
+bool make_private_disk(const DiskPlan& plan) {
+    if (unshare(CLONE_NEWNS) == -1 ||
+        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == -1 ||
+        mount("tmpfs", plan.disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == -1 ||
+        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1) {
+        return false;
+    }
+    for (const auto* dirs : {&plan.dirs, &plan.tmp_dirs}) {
+        for (const auto& dir : *dirs) {
+            if (mkdir(dir.c_str(), 0700) == -1 && errno != EEXIST) {
+                return false;
+            }
+        }
+    }
+    for (const auto& [path, content] : plan.files) {
+        int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd == -1) {
+            return false;
+        }
+        bool written = write_all(fd, *content);
+        close(fd);
+        if (!written) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::string& log_path,
-                             const std::string& netns) {
+                             const std::string& netns, const PrivateDisk* disk) {
+    std::optional<DiskPlan> disk_plan;
+    if (disk != nullptr) {
+        disk_plan = plan_disk(*disk);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
     int netns_fd = -1;
     if (!netns.empty()) {
         std::string path = "/run/netns/" + netns;
@@ -68,13 +145,17 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
         if (netns_fd != -1 && setns(netns_fd, CLONE_NEWNET) == -1) {
             _exit(1);
         }
+        // Opened before a private /tmp may hide it: the log is the host's, not the VM's.
+        int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
+        if (disk_plan && !make_private_disk(*disk_plan)) {
+            _exit(1);
+        }
         pid_t daemon_pid = fork();
         if (daemon_pid == 0) {
             sigset_t none;
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, nullptr);
             int in = open("/dev/null", O_RDONLY);
-            int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
             if (in >= 0) {
                 dup2(in, 0);
             }
@@ -85,11 +166,6 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
             // A daemon outlives us: it must not keep our listening sockets (the API port) or
             // any other descriptor open.
             close_range(3, ~0U, 0);
-            std::vector<char*> args;
-            for (const auto& a : argv) {
-                args.push_back(const_cast<char*>(a.c_str()));
-            }
-            args.push_back(nullptr);
             execv(args[0], args.data());
             _exit(127);
         }

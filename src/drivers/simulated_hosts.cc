@@ -1,0 +1,100 @@
+#include "drivers/simulated_hosts.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/private_dir.h"
+#include "drivers/local_process.h"
+
+namespace octane::drivers {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr auto kAgentStopGrace = std::chrono::seconds(5);
+
+}  // namespace
+
+std::string SimulatedHosts::disk_path(const std::string& host,
+                                      const std::string& amphora_id) const {
+    return root_ + "/" + host + "/disks/" + amphora_id;
+}
+
+std::string SimulatedHosts::console_log(const std::string& host,
+                                        const std::string& amphora_id) const {
+    return root_ + "/" + host + "/console-" + amphora_id + ".log";
+}
+
+std::string SimulatedHosts::record_path(const std::string& host,
+                                        const std::string& amphora_id) const {
+    return root_ + "/" + host + "/servers/" + amphora_id + ".pid";
+}
+
+Result<pid_t> SimulatedHosts::boot(const BootRequest& request) const {
+    std::string disk = disk_path(request.host, request.amphora_id);
+    for (const std::string& dir : {disk, root_ + "/" + request.host + "/servers"}) {
+        if (auto made = ensure_private_dir(dir); !made) {
+            return Unexpected(made.error());
+        }
+    }
+    PrivateDisk vm;
+    vm.disk = disk;
+    for (const auto& [name, content] : request.config_drive) {
+        fs::path parent = fs::path(name).parent_path();
+        if (!parent.empty()) {
+            vm.dirs.push_back(parent.string());
+        }
+        vm.files.emplace_back(name, content);
+    }
+    // The engines' stats sockets (sun_path is short), in the VM's own /tmp.
+    vm.tmp_dirs.push_back(private_socket_dir());
+    auto pid = spawn_detached(request.agent_argv, console_log(request.host, request.amphora_id),
+                              request.mgmt_netns, &vm);
+    if (!pid) {
+        return pid;
+    }
+    std::ofstream(record_path(request.host, request.amphora_id), std::ios::trunc) << *pid << "\n";
+    return pid;
+}
+
+void SimulatedHosts::destroy(const std::string& host, const std::string& amphora_id) const {
+    std::string record = record_path(host, amphora_id);
+    long pid = 0;
+    // No record: never booted, or destroyed already. A recycled pid is left alone; the agent
+    // stops its engines on SIGTERM.
+    if (std::ifstream in(record);
+        in >> pid && pid > 0 && process_matches(static_cast<pid_t>(pid), amphora_id)) {
+        stop_process(static_cast<pid_t>(pid), kAgentStopGrace);
+    }
+    std::error_code ec;
+    fs::remove(record, ec);
+    fs::remove(console_log(host, amphora_id), ec);
+    // An empty mount point from here: the disk itself is only mounted inside the VM.
+    if (!fs::remove(disk_path(host, amphora_id), ec) && ec) {
+        spdlog::warn("amphora {}: disk mount point not removed: {}", amphora_id, ec.message());
+    }
+}
+
+std::vector<ServerRecord> SimulatedHosts::servers() const {
+    std::vector<ServerRecord> out;
+    std::error_code ec;
+    for (const auto& host : fs::directory_iterator(root_, ec)) {
+        std::error_code inner;
+        for (const auto& entry : fs::directory_iterator(host.path() / "servers", inner)) {
+            if (entry.path().extension() != ".pid") {
+                continue;
+            }
+            std::ifstream in(entry.path());
+            long pid = 0;
+            if (in >> pid && pid > 0) {
+                out.push_back({host.path().filename().string(), entry.path().stem().string(),
+                               static_cast<pid_t>(pid)});
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace octane::drivers

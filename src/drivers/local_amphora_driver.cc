@@ -205,8 +205,8 @@ struct LocalAmphoraDriver::Impl {
         render::RenderContext ctx;
         ctx.amphora_id = amphora.id;
         ctx.base_dir = base_dir(amphora, where);
-        // sun_path holds 107 bytes; the state directory may be long. (On a host, /tmp is the
-        // amphora's own.)
+        // sun_path holds 107 bytes; the state directory may be long. (On a host, this directory
+        // is the amphora's own.)
         ctx.stats_socket = private_socket_dir() + "/" + amphora.id.substr(0, 8) + "-" +
                            lb_id.substr(0, 8) + ".sock";
         ctx.log_target = "127.0.0.1:514";

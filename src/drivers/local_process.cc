@@ -46,11 +46,11 @@ struct DiskPlan {
     std::string disk;
     std::vector<std::string> dirs;
     std::vector<std::pair<std::string, const std::string*>> files;
-    std::vector<std::string> tmp_dirs;
+    std::vector<std::string> scratch;
 };
 
 DiskPlan plan_disk(const PrivateDisk& disk) {
-    DiskPlan plan{disk.disk, {}, {}, disk.tmp_dirs};
+    DiskPlan plan{disk.disk, {}, {}, disk.scratch};
     for (const auto& dir : disk.dirs) {
         plan.dirs.push_back(disk.disk + "/" + dir);
     }
@@ -72,33 +72,60 @@ bool write_all(int fd, const std::string& text) {
     return true;
 }
 
-// In the intermediate child: a mount namespace of its own, both tmpfs mounts, the config drive.
-bool make_private_disk(const DiskPlan& plan) {
-    if (unshare(CLONE_NEWNS) == -1 ||
-        mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == -1 ||
-        mount("tmpfs", plan.disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == -1 ||
-        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == -1) {
-        return false;
+// In the intermediate child: a mount namespace of its own, the tmpfs mounts, the config drive.
+// Returns the step that failed (errno tells why), or nullptr.
+const char* make_private_disk(const DiskPlan& plan) {
+    if (unshare(CLONE_NEWNS) == -1) {
+        return "unshare(CLONE_NEWNS)";
     }
-    for (const auto* dirs : {&plan.dirs, &plan.tmp_dirs}) {
-        for (const auto& dir : *dirs) {
-            if (mkdir(dir.c_str(), 0700) == -1 && errno != EEXIST) {
-                return false;
-            }
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == -1) {
+        return "making / private";
+    }
+    if (mount("tmpfs", plan.disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == -1) {
+        return "mounting the disk";
+    }
+    for (const auto& dir : plan.scratch) {
+        if (mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == -1) {
+            return "mounting a scratch directory";
+        }
+    }
+    for (const auto& dir : plan.dirs) {
+        if (mkdir(dir.c_str(), 0700) == -1 && errno != EEXIST) {
+            return "making a directory";
         }
     }
     for (const auto& [path, content] : plan.files) {
         int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd == -1) {
-            return false;
+            return "creating a config drive file";
         }
         bool written = write_all(fd, *content);
         close(fd);
         if (!written) {
-            return false;
+            return "writing a config drive file";
         }
     }
-    return true;
+    return nullptr;
+}
+
+// Async-signal-safe: the step and errno, as decimal, to the log.
+void report_failure(int fd, const char* step, int error) {
+    char digits[16];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + error % 10);
+        error /= 10;
+    } while (error > 0 && n < 15);
+    const char prefix[] = "private disk: ";
+    const char middle[] = " failed, errno ";
+    ssize_t ignored = write(fd, prefix, sizeof prefix - 1);
+    ignored = write(fd, step, strlen(step));
+    ignored = write(fd, middle, sizeof middle - 1);
+    while (n > 0) {
+        ignored = write(fd, &digits[--n], 1);
+    }
+    ignored = write(fd, "\n", 1);
+    (void)ignored;
 }
 
 }  // namespace
@@ -147,8 +174,11 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
         }
         // Opened before a private /tmp may hide it: the log is the host's, not the VM's.
         int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
-        if (disk_plan && !make_private_disk(*disk_plan)) {
-            _exit(1);
+        if (disk_plan) {
+            if (const char* failed = make_private_disk(*disk_plan); failed != nullptr) {
+                report_failure(out, failed, errno);
+                _exit(1);
+            }
         }
         pid_t daemon_pid = fork();
         if (daemon_pid == 0) {

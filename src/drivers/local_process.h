@@ -14,16 +14,15 @@
 namespace octane::drivers {
 
 // The filesystem of a simulated VM (simulated_hosts.h): the daemon gets a mount namespace of its
-// own in which `disk` (an existing, empty directory) and /tmp are fresh tmpfs mounts that no other
-// mount namespace sees, the controller's included. `files` (paths relative to disk, mode 0600,
-// in directories `dirs` made first) are the config drive, written before the daemon starts;
-// `tmp_dirs` (absolute, under /tmp, 0700) are made in the fresh /tmp. The mounts, and what the
-// VM wrote into them, vanish with its last process.
+// own in which `disk` and each `scratch` directory (existing, empty directories) are fresh tmpfs
+// mounts that no other mount namespace sees, the controller's included. `files` (paths relative
+// to disk, mode 0600, in directories `dirs` made first) are the config drive, written before the
+// daemon starts. The mounts, and what the VM wrote into them, vanish with its last process.
 struct PrivateDisk {
     std::string disk;
     std::vector<std::string> dirs;
     std::vector<std::pair<std::string, std::string>> files;
-    std::vector<std::string> tmp_dirs;
+    std::vector<std::string> scratch;
 };
 
 // Starts argv as a daemon (own session, reparented to init, stdin from /dev/null, stdout and

@@ -48,12 +48,22 @@ Result<pid_t> SimulatedHosts::boot(const BootRequest& request) const {
         }
         vm.files.emplace_back(name, content);
     }
-    // The engines' stats sockets (sun_path is short), in the VM's own /tmp.
-    vm.tmp_dirs.push_back(private_socket_dir());
+    // The engines' stats sockets (sun_path is short: not on the disk) in a directory of the VM's
+    // own, so amphorae on one host never see each other's.
+    if (auto made = ensure_private_dir(private_socket_dir()); !made) {
+        return Unexpected(made.error());
+    }
+    vm.scratch.push_back(private_socket_dir());
     auto pid = spawn_detached(request.agent_argv, console_log(request.host, request.amphora_id),
                               request.mgmt_netns, &vm);
     if (!pid) {
-        return pid;
+        // The host's own console log says why (local_process.h reports the failed step there).
+        std::ifstream console(console_log(request.host, request.amphora_id));
+        std::string line, last;
+        while (std::getline(console, line)) {
+            last = line;
+        }
+        return make_error(pid.error().message + (last.empty() ? "" : ": " + last));
     }
     std::ofstream(record_path(request.host, request.amphora_id), std::ios::trunc) << *pid << "\n";
     return pid;

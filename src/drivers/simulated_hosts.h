@@ -7,13 +7,13 @@
 // A host owns <root>/<host>/ (root = <state>/compute): per amphora an empty directory that is the
 // mount point of the VM's disk, its console log, and its server record (the agent's pid, as a
 // hypervisor keeps its domains). The disk is a tmpfs mounted in the amphora's own mount namespace
-// only (local_process.h, PrivateDisk), with a private /tmp beside it: from the controller's mount
-// namespace the directory stays empty, so the controller could not read or write an amphora's
-// files even by mistake. At boot the host writes the config drive into the disk (Octavia's
-// user data: the agent's server certificate and key, the CA that signs the controller's client
-// certificate, amphora-agent.conf with the heartbeat key); everything after goes over the agent
-// API. Deleting the VM stops its agent; the namespaces' removal kills what is left, and the disk
-// goes with the last process of its mount namespace.
+// only (local_process.h, PrivateDisk), with its own socket directory beside it: from the
+// controller's mount namespace the directory stays empty, so the controller could not read or write
+// an amphora's files even by mistake. At boot the host writes the config drive into the disk
+// (Octavia's user data: the agent's server certificate and key, the CA that signs the controller's
+// client certificate, amphora-agent.conf with the heartbeat key); everything after goes over the
+// agent API. Deleting the VM stops its agent; the namespaces' removal kills what is left, and the
+// disk goes with the last process of its mount namespace.
 //
 // Why not a directory shared with the controller (what the `local` network driver's amphorae
 // use): a shared directory lets controller code read agent files (pid files, ports, engine

@@ -17,9 +17,7 @@ Needs root (namespaces, netlink, nftables, mounts): skipped, with the reason pri
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 import pytest
@@ -29,7 +27,7 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
 import database_choice  # noqa: E402
 import octane_server as h  # noqa: E402
 from netns_probe import run, namespaces, wait_until  # noqa: E402
-from octane_hosts import Octane  # noqa: E402
+from octane_hosts import Octane, linuxbridge_world  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
@@ -42,19 +40,8 @@ POLL_S = 0.02
 
 @pytest.fixture()
 def world():
-    work = tempfile.mkdtemp(prefix="octane-evac-e2e-")
-    state = os.path.join(work, "state")
-    server = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--network-driver", "linuxbridge", "--health-bind-port", "0",
-        "--bind-host", "127.0.0.1", "--bind-port", "0"])
-    octane = Octane(state)
-    try:
-        server.start()
-        yield work, state, server, octane
-    finally:
-        server.stop(check=False)
-        octane("network", "teardown", check=False)
-        shutil.rmtree(work, ignore_errors=True)
+    with linuxbridge_world("octane-evac-e2e-") as made:
+        yield made
 
 
 def fetch(client_ns: str, url: str) -> str:

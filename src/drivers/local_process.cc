@@ -1,7 +1,9 @@
 #include "drivers/local_process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -243,6 +245,46 @@ bool process_matches(pid_t pid, const std::string& marker) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return cmdline.find(marker) != std::string::npos;
+}
+
+std::vector<pid_t> processes_matching(const std::string& marker) {
+    std::vector<pid_t> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        auto pid = static_cast<pid_t>(std::stol(name));
+        if (pid != getpid() && process_matches(pid, marker)) {
+            found.push_back(pid);
+        }
+    }
+    return found;
+}
+
+void stop_processes(const std::vector<pid_t>& pids, std::chrono::milliseconds grace) {
+    auto any_alive = [&] {
+        return std::any_of(pids.begin(), pids.end(), [](pid_t pid) { return process_alive(pid); });
+    };
+    for (pid_t pid : pids) {
+        kill(pid, SIGTERM);
+    }
+    for (int signal : {SIGKILL, 0}) {
+        auto deadline = std::chrono::steady_clock::now() + grace;
+        while (any_alive() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (signal == 0) {
+            return;
+        }
+        for (pid_t pid : pids) {
+            if (process_alive(pid)) {
+                kill(pid, signal);
+            }
+        }
+        grace = std::chrono::seconds(5);
+    }
 }
 
 }  // namespace octane::drivers

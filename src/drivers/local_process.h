@@ -40,4 +40,11 @@ bool process_alive(pid_t pid);
 // PID recorded before a restart may since belong to an unrelated process, which must be left be.
 bool process_matches(pid_t pid, const std::string& marker);
 
+// Every live process whose command line contains `marker`, this one excluded.
+std::vector<pid_t> processes_matching(const std::string& marker);
+
+// SIGTERM to all at once, then SIGKILL to those still alive after grace; returns once all are gone
+// (or after a bounded wait for the SIGKILLed).
+void stop_processes(const std::vector<pid_t>& pids, std::chrono::milliseconds grace);
+
 }  // namespace octane::drivers

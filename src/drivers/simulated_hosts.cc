@@ -70,19 +70,18 @@ Result<pid_t> SimulatedHosts::boot(const BootRequest& request) const {
 }
 
 void SimulatedHosts::destroy(const std::string& host, const std::string& amphora_id) const {
-    std::string record = record_path(host, amphora_id);
-    long pid = 0;
-    // No record: never booted, or destroyed already. A recycled pid is left alone; the agent
-    // stops its engines on SIGTERM.
-    if (std::ifstream in(record);
-        in >> pid && pid > 0 && process_matches(static_cast<pid_t>(pid), amphora_id)) {
-        stop_process(static_cast<pid_t>(pid), kAgentStopGrace);
-    }
+    // A graceful power-off first: SIGTERM to the VM's processes (the agent, which stops its
+    // engines; and those that outlived a dead agent: engines, keepalived, which then resigns its
+    // VRRP role at once instead of leaving the BACKUP to wait for the master-down timer). Every one
+    // names the amphora id on its command line (the agent's --amphora-id, the others' paths on the
+    // disk); the namespaces' removal kills the rest.
+    std::string disk = disk_path(host, amphora_id);
+    stop_processes(processes_matching(amphora_id), kAgentStopGrace);
     std::error_code ec;
-    fs::remove(record, ec);
+    fs::remove(record_path(host, amphora_id), ec);
     fs::remove(console_log(host, amphora_id), ec);
     // An empty mount point from here: the disk itself is only mounted inside the VM.
-    if (!fs::remove(disk_path(host, amphora_id), ec) && ec) {
+    if (!fs::remove(disk, ec) && ec) {
         spdlog::warn("amphora {}: disk mount point not removed: {}", amphora_id, ec.message());
     }
 }

@@ -70,6 +70,14 @@ std::vector<std::string> version_2() {
         "TEXT NOT NULL)"};
 }
 
+// Simulated compute hosts and their admin state (Neutron's agent admin_state_up): a disabled host
+// gets no new amphorae and its amphorae are failed over (compute_hosts.h).
+std::vector<std::string> version_3() {
+    return {
+        "CREATE TABLE IF NOT EXISTS compute_hosts (host TEXT PRIMARY KEY, enabled BIGINT NOT NULL"
+        " DEFAULT 1, updated_at TEXT)"};
+}
+
 }  // namespace
 
 Result<void> migrate(Database& db) {
@@ -89,11 +97,11 @@ Result<void> migrate(Database& db) {
             return Unexpected(rows.error());
         }
         int64_t version = rows->empty() ? 0 : (*rows)[0].integer(0);
-        constexpr int64_t kLatest = 2;
+        constexpr int64_t kLatest = 3;
         if (version >= kLatest) {
             return {};
         }
-        std::vector<std::string> (*steps[])() = {version_1, version_2};
+        std::vector<std::string> (*steps[])() = {version_1, version_2, version_3};
         for (int64_t step = version; step < kLatest; ++step) {
             for (const auto& statement : steps[step]()) {
                 auto done = db.exec(statement);
@@ -102,8 +110,9 @@ Result<void> migrate(Database& db) {
                 }
             }
         }
-        auto stamped = db.exec(rows->empty() ? "INSERT INTO schema_version VALUES (2)"
-                                             : "UPDATE schema_version SET version = 2");
+        auto stamped = db.exec(rows->empty() ? "INSERT INTO schema_version VALUES (?)"
+                                             : "UPDATE schema_version SET version = ?",
+                               {kLatest});
         if (!stamped) {
             return Unexpected(stamped.error());
         }

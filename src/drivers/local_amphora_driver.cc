@@ -18,6 +18,7 @@
 #include "drivers/local_agent_config.h"
 #include "drivers/local_process.h"
 #include "drivers/lvs_upload.h"
+#include "drivers/simulated_hosts.h"
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
 #include "render/haproxy_config.h"
@@ -36,28 +37,36 @@ constexpr auto kAgentRetryDelay = std::chrono::milliseconds(100);
 constexpr uint16_t kAgentPort = 9443;  // Octavia's [haproxy_amphora] bind_port
 constexpr const char* kAgentPidFile = "agent.pid";
 
-// compute_id of a local amphora: "local:<pid>:<management port>"; the address is lb_network_ip.
+// compute_id of an amphora: "<where>:<pid>:<management port>", where is "local" (a process of
+// the controller's host, sharing its filesystem) or the simulated compute host ("host-1") whose
+// server it is (the agent's pid there, as a hypervisor's domain id). The address is lb_network_ip.
 struct Location {
+    std::string where = "local";
     pid_t pid = 0;
     uint16_t port = 0;
     std::string ip = "127.0.0.1";
 };
 
 std::string location_text(const Location& l) {
-    return "local:" + std::to_string(l.pid) + ":" + std::to_string(l.port);
+    return l.where + ":" + std::to_string(l.pid) + ":" + std::to_string(l.port);
 }
 
 Result<Location> parse_location(const std::string& compute_id) {
     auto parts = split(compute_id, ':');
-    if (parts.size() != 3 || parts[0] != "local") {
+    if (parts.size() != 3 || parts[0].empty()) {
         return make_error("not a local amphora: " + compute_id);
     }
     try {
-        return Location{static_cast<pid_t>(std::stol(parts[1])),
+        return Location{parts[0], static_cast<pid_t>(std::stol(parts[1])),
                         static_cast<uint16_t>(std::stoul(parts[2]))};
     } catch (const std::exception&) {
         return make_error("malformed compute id " + compute_id);
     }
+}
+
+// An amphora on a simulated compute host: the controller knows it by its agent API only.
+bool on_host(const Location& l) {
+    return l.where != "local";
 }
 
 std::string read_file(const std::string& path) {
@@ -93,6 +102,7 @@ struct LocalAmphoraDriver::Impl {
     }
     std::optional<pki::CertificateAuthority> ca;
     std::optional<http::HttpsClient> client;
+    std::optional<SimulatedHosts> hosts;             // with a network that places amphorae
     std::map<std::string, std::string> vrrp_pushed;  // amphora -> keepalived.conf; under mutex
 
     Result<void> apply_engine(const AmphoraInfo& amphora, const Location& where,
@@ -103,6 +113,17 @@ struct LocalAmphoraDriver::Impl {
     std::string amphora_dir(const std::string& id) const {
         return options.state_dir + "/amphorae/" + id;
     }
+
+    // The amphora's base path as its agent sees it (Octavia's /var/lib/octavia): only a name in
+    // what the controller renders for the agent; on a host the controller cannot open it.
+    std::string base_dir(const AmphoraInfo& amphora, const Location& where) const {
+        return on_host(where) ? hosts->disk_path(where.where, amphora.id) : amphora_dir(amphora.id);
+    }
+
+    Result<pid_t> boot_on_host(const std::string& amphora_id, const AmphoraPlacement& placement,
+                               const LocalAmphoraOptions& o, pki::IssuedCert* cert) const;
+    Result<pid_t> boot_local(const std::string& amphora_id, const std::string& mgmt_ip,
+                             const LocalAmphoraOptions& o, pki::TimePoint* not_after) const;
 
     Result<http::HttpsResponse> call(const std::string& amphora_id, const Location& where,
                                      const std::string& method, const std::string& target,
@@ -152,19 +173,22 @@ struct LocalAmphoraDriver::Impl {
         return {};
     }
 
-    // Waits until the agent wrote its port and answers GET / over mutual TLS.
-    Result<Location> wait_for_agent(const std::string& amphora_id, pid_t pid,
-                                    const std::string& ip) const {
+    // Waits until the agent answers GET / over mutual TLS: on a host at lb_network_ip:9443, as
+    // Octavia's controller polls a booting amphora; a local agent (any port) first writes its
+    // port file. `log` is where the agent's output goes.
+    Result<Location> wait_for_agent(const std::string& amphora_id, const Location& booted,
+                                    const std::string& log) const {
         std::string port_file = amphora_dir(amphora_id) + "/agent.port";
         auto deadline = std::chrono::steady_clock::now() + kAgentStartTimeout;
         while (std::chrono::steady_clock::now() < deadline) {
-            if (!process_alive(pid)) {
-                return make_error("amphora agent " + amphora_id + " exited at start (see " +
-                                  amphora_dir(amphora_id) + "/agent.log)");
+            if (!process_alive(booted.pid)) {
+                return make_error("amphora agent " + amphora_id + " exited at start (see " + log +
+                                  ")");
             }
-            std::string port = read_file(port_file);
+            std::string port = on_host(booted) ? std::to_string(kAgentPort) : read_file(port_file);
             if (!port.empty()) {
-                Location where{pid, static_cast<uint16_t>(std::stoul(port)), ip};
+                Location where = booted;
+                where.port = static_cast<uint16_t>(std::stoul(port));
                 // The caller's loop is the retry here.
                 auto answer = call(amphora_id, where, "GET", "/", {}, {}, 1);
                 if (answer && answer->status == 200) {
@@ -176,13 +200,14 @@ struct LocalAmphoraDriver::Impl {
         return make_error("amphora agent " + amphora_id + " did not come up in time");
     }
 
-    render::RenderContext render_context(const std::string& amphora_id,
+    render::RenderContext render_context(const AmphoraInfo& amphora, const Location& where,
                                          const std::string& lb_id) const {
         render::RenderContext ctx;
-        ctx.amphora_id = amphora_id;
-        ctx.base_dir = amphora_dir(amphora_id);
-        // sun_path holds 107 bytes; the state directory may be long.
-        ctx.stats_socket = private_socket_dir() + "/" + amphora_id.substr(0, 8) + "-" +
+        ctx.amphora_id = amphora.id;
+        ctx.base_dir = base_dir(amphora, where);
+        // sun_path holds 107 bytes; the state directory may be long. (On a host, this directory
+        // is the amphora's own.)
+        ctx.stats_socket = private_socket_dir() + "/" + amphora.id.substr(0, 8) + "-" +
                            lb_id.substr(0, 8) + ".sock";
         ctx.log_target = "127.0.0.1:514";
         // The engine runs as the controller's own user: a local amphora is not a VM of its own.
@@ -230,16 +255,122 @@ Result<std::unique_ptr<LocalAmphoraDriver>> LocalAmphoraDriver::create(
         return Unexpected(watcher.error());
     }
     impl->watcher = std::move(*watcher);
+    if (impl->options.networking != nullptr) {
+        impl->hosts.emplace(impl->options.state_dir + "/compute");
+    }
     return std::unique_ptr<LocalAmphoraDriver>(new LocalAmphoraDriver(std::move(impl)));
+}
+
+Result<pid_t> LocalAmphoraDriver::Impl::boot_local(const std::string& amphora_id,
+                                                   const std::string& mgmt_ip,
+                                                   const LocalAmphoraOptions& o,
+                                                   pki::TimePoint* not_after) const {
+    std::string dir = amphora_dir(amphora_id);
+    if (auto made = ensure_private_dir(dir); !made) {
+        return Unexpected(made.error());
+    }
+    auto cert = ca->issue_amphora_cert(amphora_id, mgmt_ip, kCertValidity, dir);
+    if (!cert) {
+        return Unexpected(cert.error());
+    }
+    *not_after = cert->not_after;
+    std::vector<std::string> argv = {o.octane_binary,
+                                     "agent",
+                                     "--amphora-id",
+                                     amphora_id,
+                                     "--state-dir",
+                                     dir,
+                                     "--bind-host",
+                                     mgmt_ip,
+                                     "--bind-port",
+                                     "0",
+                                     "--server-cert",
+                                     cert->cert_path,
+                                     "--server-key",
+                                     cert->key_path,
+                                     "--client-ca",
+                                     ca->ca_cert_path(),
+                                     "--engine",
+                                     o.engine_binary,
+                                     "--heartbeat-interval",
+                                     std::to_string(o.heartbeat_interval_s)};
+    if (!o.heartbeat_key.empty()) {
+        auto config = write_agent_config(dir, o.heartbeat_key);
+        if (!config) {
+            return Unexpected(config.error());
+        }
+        argv.insert(argv.end(), {"--config-file", *config});
+    }
+    for (const auto& controller : o.controllers) {
+        argv.insert(argv.end(), {"--controller", controller});
+    }
+    auto pid = spawn_detached(argv, dir + "/agent.log");
+    if (pid) {
+        // For watch_existing() after a controller restart.
+        std::ofstream(dir + "/" + kAgentPidFile, std::ios::trunc) << *pid << "\n";
+    }
+    return pid;
+}
+
+// The config drive carries what Octavia's user data does: the agent's server certificate and
+// key, the CA it checks the controller's client certificate with, amphora-agent.conf.
+Result<pid_t> LocalAmphoraDriver::Impl::boot_on_host(const std::string& amphora_id,
+                                                     const AmphoraPlacement& placement,
+                                                     const LocalAmphoraOptions& o,
+                                                     pki::IssuedCert* cert) const {
+    auto issued = ca->amphora_cert(amphora_id, placement.mgmt_ip, kCertValidity);
+    if (!issued) {
+        return Unexpected(issued.error());
+    }
+    *cert = *issued;
+    BootRequest boot;
+    boot.host = placement.host;
+    boot.amphora_id = amphora_id;
+    boot.mgmt_netns = placement.mgmt_netns;
+    const std::string disk = hosts->disk_path(placement.host, amphora_id);
+    boot.config_drive = {{"etc/server.crt", issued->cert_pem},
+                         {"etc/server.key", issued->key_pem},
+                         {"etc/client_ca.pem", ca->ca_cert_pem()}};
+    boot.agent_argv = {o.octane_binary,
+                       "agent",
+                       "--amphora-id",
+                       amphora_id,
+                       "--state-dir",
+                       disk,
+                       "--bind-host",
+                       placement.mgmt_ip,
+                       "--bind-port",
+                       std::to_string(kAgentPort),
+                       "--server-cert",
+                       disk + "/etc/server.crt",
+                       "--server-key",
+                       disk + "/etc/server.key",
+                       "--client-ca",
+                       disk + "/etc/client_ca.pem",
+                       "--engine",
+                       o.engine_binary,
+                       "--heartbeat-interval",
+                       std::to_string(o.heartbeat_interval_s),
+                       "--engine-netns",
+                       placement.engine_netns};
+    if (!o.heartbeat_key.empty()) {
+        auto config = agent_config_text(o.heartbeat_key);
+        if (!config) {
+            return Unexpected(config.error());
+        }
+        boot.config_drive.emplace_back("etc/amphora-agent.conf", *config);
+        boot.agent_argv.insert(boot.agent_argv.end(),
+                               {"--config-file", disk + "/etc/amphora-agent.conf"});
+    }
+    for (const auto& controller : o.controllers) {
+        boot.agent_argv.insert(boot.agent_argv.end(), {"--controller", controller});
+    }
+    return hosts->boot(boot);
 }
 
 Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphora_id,
                                                        const json& load_balancer,
                                                        const AmphoraRequest& request) {
-    std::string dir = impl_->amphora_dir(amphora_id);
-    if (auto made = ensure_private_dir(dir); !made) {
-        return Unexpected(made.error());
-    }
     LocalAmphoraOptions o;
     {
         std::lock_guard lock(impl_->mutex);
@@ -261,60 +392,41 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
             }
         }
     };
-    auto cert = impl_->ca->issue_amphora_cert(amphora_id, placement.mgmt_ip, kCertValidity, dir);
-    if (!cert) {
-        unplug();
-        return Unexpected(cert.error());
+    Location booted;
+    booted.ip = placement.mgmt_ip;
+    pki::TimePoint not_after;
+    std::string log;
+    Result<pid_t> pid = make_error("not booted");
+    if (o.networking != nullptr) {
+        booted.where = placement.host;
+        pki::IssuedCert cert;
+        pid = impl_->boot_on_host(amphora_id, placement, o, &cert);
+        not_after = cert.not_after;
+        log = impl_->hosts->console_log(placement.host, amphora_id);
+    } else {
+        pid = impl_->boot_local(amphora_id, placement.mgmt_ip, o, &not_after);
+        log = impl_->amphora_dir(amphora_id) + "/agent.log";
     }
-    std::vector<std::string> argv = {o.octane_binary,
-                                     "agent",
-                                     "--amphora-id",
-                                     amphora_id,
-                                     "--state-dir",
-                                     dir,
-                                     "--bind-host",
-                                     placement.mgmt_ip,
-                                     "--bind-port",
-                                     o.networking != nullptr ? std::to_string(kAgentPort) : "0",
-                                     "--server-cert",
-                                     cert->cert_path,
-                                     "--server-key",
-                                     cert->key_path,
-                                     "--client-ca",
-                                     impl_->ca->ca_cert_path(),
-                                     "--engine",
-                                     o.engine_binary,
-                                     "--heartbeat-interval",
-                                     std::to_string(o.heartbeat_interval_s)};
-    if (!o.heartbeat_key.empty()) {
-        auto config = write_agent_config(dir, o.heartbeat_key);
-        if (!config) {
-            return Unexpected(config.error());
-        }
-        argv.insert(argv.end(), {"--config-file", *config});
-    }
-    if (!placement.engine_netns.empty()) {
-        argv.insert(argv.end(), {"--engine-netns", placement.engine_netns});
-    }
-    for (const auto& controller : o.controllers) {
-        argv.insert(argv.end(), {"--controller", controller});
-    }
-    auto pid = spawn_detached(argv, dir + "/agent.log", placement.mgmt_netns);
     if (!pid) {
+        if (impl_->hosts) {
+            impl_->hosts->destroy(placement.host, amphora_id);
+        }
         unplug();
         return Unexpected(pid.error());
     }
-    // At once, not once it answers: whoever retires a BOOTING amphora whose controller died
-    // meanwhile finds its agent by this file (delete_amphora).
-    std::ofstream(dir + "/" + kAgentPidFile, std::ios::trunc) << *pid << "\n";
-    auto where = impl_->wait_for_agent(amphora_id, *pid, placement.mgmt_ip);
+    booted.pid = *pid;
+    auto where = impl_->wait_for_agent(amphora_id, booted, log);
     if (!where) {
-        stop_process(*pid, std::chrono::seconds(2));
+        if (on_host(booted)) {
+            impl_->hosts->destroy(placement.host, amphora_id);
+        } else {
+            stop_process(*pid, std::chrono::seconds(2));
+        }
         unplug();
         return Unexpected(where.error());
     }
-    spdlog::info("amphora {} started: agent pid {} on {}:{}", amphora_id, *pid, placement.mgmt_ip,
-                 where->port);
+    spdlog::info("amphora {} started on {}: agent pid {} on {}:{}", amphora_id, booted.where, *pid,
+                 placement.mgmt_ip, where->port);
     impl_->watch_agent(amphora_id, *pid);
     AmphoraInfo info;
     info.id = amphora_id;
@@ -326,8 +438,8 @@ Result<AmphoraInfo> LocalAmphoraDriver::create_amphora(const std::string& amphor
         info.vrrp_interface = placement.vrrp_interface;
     }
     info.cached_zone = placement.host;
-    info.cert_expiration = format_timestamp(cert->not_after);
-    info.compute_flavor = "local-process";
+    info.cert_expiration = format_timestamp(not_after);
+    info.compute_flavor = on_host(booted) ? "simulated-host" : "local-process";
     return info;
 }
 
@@ -370,7 +482,7 @@ Result<void> LocalAmphoraDriver::Impl::apply_engine(const AmphoraInfo& amphora, 
         }
         return {};
     }
-    auto ctx = render_context(amphora.id, lb_id);
+    auto ctx = render_context(amphora, at, lb_id);
     if (load_balancer.value("topology", "") == "ACTIVE_STANDBY") {
         // Octavia's haproxy.cfg of a pair: a peers section of the ALLOCATED amphorae on their
         // VRRP addresses, which the stick tables name (replicated by HAProxy; octane-proxy
@@ -447,7 +559,7 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
                                {"host_routes", subnet->host_routes}};
     }
     auto input = render::keepalived_input(graph, amphora.id,
-                                          amphora_dir(amphora.id) + "/vrrp/check_script.sh");
+                                          base_dir(amphora, where) + "/vrrp/check_script.sh");
     if (!input) {
         return Unexpected(input.error());
     }
@@ -483,6 +595,19 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
     return {};
 }
 
+Result<void> LocalAmphoraDriver::unplug_amphora(const std::string& amphora_id) {
+    AmphoraNetworking* networking = nullptr;
+    {
+        std::lock_guard lock(impl_->mutex);
+        networking = impl_->options.networking;
+    }
+    if (networking == nullptr) {
+        return {};
+    }
+    // Ports and namespaces go with the amphora (and any process still inside them).
+    return networking->unplug_amphora(amphora_id);
+}
+
 void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
     std::lock_guard lock(impl_->mutex);
     impl_->options.controllers = std::move(controllers);
@@ -495,6 +620,17 @@ void LocalAmphoraDriver::set_on_agent_lost(AgentLost on_lost) {
 
 size_t LocalAmphoraDriver::watch_existing() {
     size_t watched = 0;
+    if (impl_->hosts) {
+        // The hosts' server records: a hypervisor reports its VMs' deaths.
+        for (const auto& server : impl_->hosts->servers()) {
+            if (process_matches(server.pid, server.amphora_id)) {
+                impl_->watch_agent(server.amphora_id, server.pid);
+            } else {
+                impl_->agent_lost(server.amphora_id);
+            }
+            watched += impl_->watcher->watching(server.amphora_id) ? 1 : 0;
+        }
+    }
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(impl_->options.state_dir + "/amphorae", ec)) {
         std::string pid_text = read_file((entry.path() / kAgentPidFile).string());
@@ -520,6 +656,13 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
         impl_->vrrp_pushed.erase(amphora.id);
     }
     auto where = parse_location(amphora.compute_id);
+    if (where && on_host(*where)) {
+        // Nova's delete: the host stops the VM; its ports and namespaces go below.
+        if (impl_->hosts) {
+            impl_->hosts->destroy(where->where, amphora.id);
+        }
+        return unplug_amphora(amphora.id);
+    }
     if (where && process_matches(where->pid, amphora.id)) {
         // The agent stops its engines on SIGTERM; a dead agent's engines are found by pid files.
         stop_process(where->pid, std::chrono::seconds(5));
@@ -547,16 +690,8 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
         }
     }
     fs::remove_all(dir, ec);
-    AmphoraNetworking* networking = nullptr;
-    {
-        std::lock_guard lock(impl_->mutex);
-        networking = impl_->options.networking;
-    }
-    if (networking != nullptr) {
-        // Ports and namespaces go with the amphora (and any process still inside them).
-        if (auto gone = networking->unplug_amphora(amphora.id); !gone) {
-            return gone;
-        }
+    if (auto gone = unplug_amphora(amphora.id); !gone) {
+        return gone;
     }
     // The stats sockets live in a short private directory: <dir>/<amphora>-<lb>.sock.
     std::string prefix = amphora.id.substr(0, 8) + "-";

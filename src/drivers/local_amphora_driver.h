@@ -9,6 +9,12 @@
 // the driver sees it die (a pidfd per agent, exit_watcher.h) so failover need not wait for the
 // heartbeat timeout. For ACTIVE_STANDBY it also renders each amphora's keepalived.conf
 // (render/keepalived_config.h) and sends it with the /vrrp calls, only when it changed.
+//
+// With a network that places amphorae (linuxbridge) the "compute" part is a simulated host
+// (simulated_hosts.h): the agent boots with a disk private to its mount namespace and a config
+// drive, and after boot this driver reaches it only over lb-mgmt-net (docs/amphora.md §6). With
+// the local network driver the agent shares the controller's filesystem (<state>/amphorae/<id>):
+// its port and pid files are read from there, as it has no fixed address of its own.
 
 #include <functional>
 #include <memory>
@@ -22,7 +28,9 @@
 namespace octane::drivers {
 
 struct LocalAmphoraOptions {
-    std::string state_dir;      // amphorae live in <state_dir>/amphorae/<amphora id>
+    // amphorae live in <state_dir>/amphorae/<amphora id>, or on simulated hosts in
+    // <state_dir>/compute/<host>/ (simulated_hosts.h)
+    std::string state_dir;
     std::string octane_binary;  // runs `<octane_binary> agent ...`
     std::string engine_binary;  // octane-proxy (or haproxy) inside each amphora
     std::string heartbeat_key;
@@ -61,6 +69,7 @@ class LocalAmphoraDriver final : public AmphoraDriver {
     size_t watch_existing();
 
   private:
+    Result<void> unplug_amphora(const std::string& amphora_id);
     struct Impl;
     explicit LocalAmphoraDriver(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

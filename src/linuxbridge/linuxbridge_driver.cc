@@ -10,7 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/uuid.h"
+#include "db/compute_hosts.h"
 #include "linuxbridge/host_choice.h"
 #include "linuxbridge/names.h"
 #include "net/conntrack.h"
@@ -121,6 +123,16 @@ Result<std::unique_ptr<LinuxbridgeDriver>> LinuxbridgeDriver::create(
         new LinuxbridgeDriver(db, store, std::move(settings)));
     if (auto migrated = driver->segments_.migrate(); !migrated) {
         return Unexpected(migrated.error());
+    }
+    // Every controller process sees the same hosts and their admin state (`octane host-agent`).
+    std::vector<std::string> hosts;
+    for (int host = 1; host <= driver->wiring_.settings().hosts; ++host) {
+        hosts.push_back(host_name(host));
+    }
+    if (auto known = db::ComputeHosts(db).register_hosts(
+            hosts, format_timestamp(std::chrono::system_clock::now()));
+        !known) {
+        return Unexpected(known.error());
     }
     return driver;
 }
@@ -598,13 +610,21 @@ Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(
     if (!mgmt) {
         return Unexpected(mgmt.error());
     }
-    auto chosen = choose_host(wiring_.settings().hosts, next_host_++, request.avoid_hosts);
+    // A disabled host (`octane host-agent disable`) gets no new amphorae, as Nova's scheduler
+    // skips a disabled compute service.
+    auto disabled = db::ComputeHosts(db_).disabled();
+    if (!disabled) {
+        return Unexpected(disabled.error());
+    }
+    std::vector<std::string> avoid = request.avoid_hosts;
+    avoid.insert(avoid.end(), disabled->begin(), disabled->end());
+    auto chosen = choose_host(wiring_.settings().hosts, next_host_++, avoid);
     if (!chosen) {
         return make_error("no compute host left for amphora " + amphora_id +
-                          " (anti-affinity with its peer)");
+                          " (anti-affinity with its peer, or hosts disabled)");
     }
     int host = *chosen;
-    std::string host_id = "host-" + std::to_string(host);
+    std::string host_id = host_name(host);
     CostLog cost("plugged amphora " + amphora_id + " on " + host_id);
     drivers::AmphoraPlacement placement;
     placement.host = host_id;

@@ -37,6 +37,10 @@ std::string router_gateway_name(const std::string& port_id) {
     return prefixed("qg-", port_id);
 }
 
+std::string host_name(int host) {
+    return "host-" + std::to_string(host);
+}
+
 std::string host_namespace(int host) {
     return kHostPrefix + std::to_string(host);
 }

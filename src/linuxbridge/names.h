@@ -27,8 +27,9 @@ inline constexpr const char* kAmphoraPrefix = "amphora-";         // an amphora 
 inline constexpr const char* kAmphoraEnginePrefix = "amphora-haproxy-";  // its amphora-haproxy
 inline constexpr const char* kRouterPrefix = "qrouter-";
 
-std::string host_namespace(int host);                                 // octane-host-1
-std::string instance_namespace(const std::string& name);              // octane-vm-<name>
+std::string host_name(int host);                          // host-1 (binding:host_id, cached_zone)
+std::string host_namespace(int host);                     // octane-host-1
+std::string instance_namespace(const std::string& name);  // octane-vm-<name>
 std::string amphora_namespace(const std::string& amphora_id);         // amphora-<id>
 std::string amphora_engine_namespace(const std::string& amphora_id);  // amphora-haproxy-<id>
 

@@ -239,6 +239,16 @@ Result<CertFiles> CertificateAuthority::issue_amphora_cert(const std::string& am
                                                            const std::string& management_ip,
                                                            std::chrono::seconds validity,
                                                            const std::string& out_dir) const {
+    auto issued = amphora_cert(amphora_id, management_ip, validity);
+    if (!issued) {
+        return Unexpected(issued.error());
+    }
+    return write_cert_files(*issued, out_dir, amphora_id, ca_cert_path_);
+}
+
+Result<IssuedCert> CertificateAuthority::amphora_cert(const std::string& amphora_id,
+                                                      const std::string& management_ip,
+                                                      std::chrono::seconds validity) const {
     CertRequest request;
     request.common_name = amphora_id;
     request.dns_names = {amphora_id};
@@ -247,11 +257,7 @@ Result<CertFiles> CertificateAuthority::issue_amphora_cert(const std::string& am
     }
     request.usage = CertUsage::kServer;
     request.validity = validity;
-    auto issued = issue(request, std::chrono::system_clock::now());
-    if (!issued) {
-        return Unexpected(issued.error());
-    }
-    return write_cert_files(*issued, out_dir, amphora_id, ca_cert_path_);
+    return issue(request, std::chrono::system_clock::now());
 }
 
 Result<CertFiles> CertificateAuthority::issue_client_cert(const std::string& common_name,

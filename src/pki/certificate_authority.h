@@ -67,6 +67,10 @@ class CertificateAuthority {
     Result<IssuedCert> issue(const CertRequest& request, TimePoint now) const;
 
     // An amphora's server certificate: CN and SAN DNS = amphora id, SAN IP = management IP (when
+    // not empty), in memory (what a config drive carries to the amphora).
+    Result<IssuedCert> amphora_cert(const std::string& amphora_id, const std::string& management_ip,
+                                    std::chrono::seconds validity) const;
+    // An amphora's server certificate: CN and SAN DNS = amphora id, SAN IP = management IP (when
     // not empty), written as <out_dir>/<amphora_id>.{crt,key,pem}.
     Result<CertFiles> issue_amphora_cert(const std::string& amphora_id,
                                          const std::string& management_ip,

@@ -7,6 +7,7 @@
 
 #include "agent/agent_command.h"
 #include "service/daemons.h"
+#include "service/host_agent_commands.h"
 #include "service/host_commands.h"
 #include "service/identity_commands.h"
 
@@ -37,6 +38,7 @@ int cli_main(int argc, char** argv) {
     }
     IdentityCommands identity_commands(app);
     HostCommands host_commands(app);
+    HostAgentCommands host_agent_commands(app);
     agent::AgentFlags agent_flags;
     agent::add_agent_command(app, agent_flags);
     try {
@@ -48,6 +50,9 @@ int cli_main(int argc, char** argv) {
         return code;
     }
     if (int code = 0; host_commands.run(&code)) {
+        return code;
+    }
+    if (int code = 0; host_agent_commands.run(&code)) {
         return code;
     }
     if (app.got_subcommand("agent")) {

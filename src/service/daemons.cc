@@ -304,7 +304,7 @@ int run_daemon(Role role, const ServiceOptions& options) {
         // failover or a delete of their load balancer is what stops them.
         spdlog::info(
             "local amphorae keep running (their processes are listed by `openstack "
-            "loadbalancer amphora list`, compute_id local:<pid>:<port>)");
+            "loadbalancer amphora list`, compute_id <local or host>:<pid>:<port>)");
     }
     return 0;
 }

@@ -85,10 +85,7 @@ HostCommands::HostCommands(CLI::App& app) : state_(std::make_unique<State>()) {
         "remove every namespace, device and route the linuxbridge driver made (amphorae and "
         "instances included); the database is kept and the next serve rebuilds from it");
     for (auto* command : {s.create, s.list, s.remove, s.teardown}) {
-        command->add_option("--config-file", s.flags.config_file, "octavia.conf-style file");
-        command->add_option("--state-dir", s.flags.state_dir, "state directory");
-        command->add_option("--database-connection", s.flags.database_connection,
-                            "database URL, sqlite:///path or postgresql://...");
+        add_store_flags(*command, s.flags);
     }
 }
 

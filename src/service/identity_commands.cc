@@ -22,17 +22,6 @@ struct IdentityCommands::State {
     std::string name, description, password, project, user, role, system;
 };
 
-namespace {
-
-void add_store_flags(CLI::App& app, RawFlags& flags) {
-    app.add_option("--config-file", flags.config_file, "octavia.conf-style configuration file");
-    app.add_option("--state-dir", flags.state_dir, "state directory (default ./octane-state)");
-    app.add_option("--database-connection", flags.database_connection,
-                   "database URL, sqlite:///path or postgresql://...");
-}
-
-}  // namespace
-
 IdentityCommands::IdentityCommands(CLI::App& app) : state_(std::make_unique<State>()) {
     auto& s = *state_;
     auto* project = app.add_subcommand("project", "built-in identity: projects");

@@ -1,5 +1,7 @@
 #include "service/service_options.h"
 
+#include <filesystem>
+
 #include <CLI/CLI.hpp>
 
 #include "common/ini_file.h"
@@ -340,6 +342,24 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
             "max_datagram_size at least 64 bytes");
     }
     return o;
+}
+
+void add_store_flags(CLI::App& app, RawFlags& flags) {
+    app.add_option("--config-file", flags.config_file, "octavia.conf-style configuration file");
+    app.add_option("--state-dir", flags.state_dir, "state directory (default ./octane-state)");
+    app.add_option("--database-connection", flags.database_connection,
+                   "database URL, sqlite:///path or postgresql://...");
+}
+
+Result<std::unique_ptr<db::Database>> open_existing_database(const ServiceOptions& options) {
+    auto url = database_url(options);
+    if (!url) {
+        return Unexpected(url.error());
+    }
+    if (url->engine == db::Engine::kSqlite && !std::filesystem::exists(url->target)) {
+        return make_error("no database at " + url->target + " (start `octane serve` first)");
+    }
+    return db::open_database(*url);
 }
 
 Result<db::ConnectionUrl> database_url(const ServiceOptions& options) {

@@ -2,6 +2,7 @@
 
 // Options of the daemons, from an octavia.conf-style file and command-line flags (a flag wins).
 
+#include <memory>
 #include <string>
 
 #include "common/result.h"
@@ -112,5 +113,13 @@ Result<ServiceOptions> resolve(const RawFlags& raw);
 // "postgresql://user@host/db" or "postgresql:///db?host=/socket/dir"; none means the state
 // directory's octane.db.
 Result<db::ConnectionUrl> database_url(const ServiceOptions& options);
+
+// --config-file, --state-dir, --database-connection: what the commands that work straight on the
+// database (identity, host, host-agent) take.
+void add_store_flags(CLI::App& app, RawFlags& flags);
+
+// The database a running `octane serve` made for these options; an error naming the missing
+// SQLite file rather than creating an empty one.
+Result<std::unique_ptr<db::Database>> open_existing_database(const ServiceOptions& options);
 
 }  // namespace octane::service

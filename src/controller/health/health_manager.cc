@@ -57,6 +57,7 @@ Result<void> HealthManager::start() {
         db_, clock_,
         FailoverCheckOptions{options_.heartbeat_timeout, options_.fail_over_never_seen,
                              clock_.now()});
+    evacuation_ = std::make_unique<HostEvacuation>(db_, *check_);
     auto handle = [this](std::string_view datagram, size_t full_size, const std::string& peer) {
         Counter outcome = processor_->handle(datagram, full_size);
         if (outcome != Counter::kAccepted) {
@@ -141,7 +142,26 @@ void HealthManager::check_now() {
             notify_worker_();
         }
     }
+    evacuate_next();
     publish_counters();
+}
+
+void HealthManager::evacuate_next() {
+    auto requested = evacuation_->run_once();
+    if (!requested) {
+        counters_.add(Counter::kStorageErrors);
+        spdlog::error("health: host evacuation check failed: {}", requested.error().message);
+        return;
+    }
+    if (!*requested) {
+        return;
+    }
+    spdlog::warn("health: amphora {} of load balancer {} is on a disabled host: failover requested",
+                 (*requested)->amphora_id, (*requested)->load_balancer_id);
+    counters_.add(Counter::kFailovers);
+    if (notify_worker_) {
+        notify_worker_();
+    }
 }
 
 void HealthManager::publish_counters() {

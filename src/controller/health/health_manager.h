@@ -2,8 +2,9 @@
 
 // The health manager service (docs/amphora.md §3): a UDP receiver thread turning heartbeats into
 // operating statuses, statistics and liveness (heartbeat_processor.h), and a check thread that
-// every check_interval fails over silent amphorae (failover_check.h) and refreshes the counters
-// file. Runs inside `octane serve` and alone as `octane health`.
+// every check_interval fails over silent amphorae (failover_check.h) and one amphora of a
+// disabled compute host (host_evacuation.h), and refreshes the counters file. Runs inside `octane
+// serve` and alone as `octane health`.
 //
 // Files in state_dir (when set): health.port (the bound UDP port, written once bound, so tests
 // and agents can bind port 0) and health-counters.json (health_counters.h, rewritten when a count
@@ -23,6 +24,7 @@
 #include "controller/health/heartbeat_processor.h"
 #include "controller/health/heartbeat_receiver.h"
 #include "controller/health/heartbeat_store.h"
+#include "controller/health/host_evacuation.h"
 #include "db/database.h"
 #include "wire/heartbeat_envelope.h"
 
@@ -64,6 +66,7 @@ class HealthManager {
 
   private:
     void check_loop();
+    void evacuate_next();
     void publish_counters();
 
     db::Database& db_;
@@ -74,6 +77,7 @@ class HealthManager {
     HeartbeatStore store_;
     std::unique_ptr<HeartbeatProcessor> processor_;  // receiver thread only
     std::unique_ptr<FailoverCheck> check_;           // check thread only
+    std::unique_ptr<HostEvacuation> evacuation_;     // check thread only
     std::unique_ptr<HeartbeatReceiver> receiver_;
     uint64_t published_total_ = UINT64_MAX;  // check thread only
     uint64_t logged_problems_ = 0;           // check thread only

@@ -91,7 +91,7 @@ def test_active_standby_on_linuxbridge(world):
     # The BACKUP's engine serves too (bound to the VIP it does not hold: ip_nonlocal_bind).
     assert w.engine_pids(state, backup)
     # Octavia's haproxy.cfg of a pair: a peers section with both amphorae on their VRRP addresses.
-    with open(os.path.join(state, "amphorae", backup["id"], lb["id"], "haproxy.cfg")) as f:
+    with open(os.path.join(w.amphora_dir(state, backup), lb["id"], "haproxy.cfg")) as f:
         cfg = f.read()
     assert "peers %s_peers" % lb["id"].replace("-", "") in cfg, cfg
     for a in amps:

@@ -122,13 +122,20 @@ def probe(client_ns: str, fip: str, limit: float) -> dict:
 
 
 def agent_pid(amphora: dict) -> int:
-    return int(amphora["compute_id"].split(":")[1])  # local:<pid>:<port>
+    return int(amphora["compute_id"].split(":")[1])  # host-N:<pid>:<port>
+
+
+def amphora_dir(state: str, amphora: dict) -> str:
+    """The amphora's disk as its agent sees it: private to the amphora's mount namespace
+    (docs/amphora.md §6), so read through the agent's /proc/<pid>/root."""
+    return "/proc/%d/root%s" % (agent_pid(amphora), os.path.join(
+        os.path.abspath(state), "compute", amphora["cached_zone"], "disks", amphora["id"]))
 
 
 def engine_pids(state: str, amphora: dict) -> list[int]:
     """The engines the amphora's agent started (their pid files under its state directory)."""
     pids = []
-    base = os.path.join(state, "amphorae", amphora["id"])
+    base = amphora_dir(state, amphora)
     for entry in os.listdir(base):
         path = os.path.join(base, entry, "haproxy.pid")
         if os.path.exists(path):
@@ -138,7 +145,7 @@ def engine_pids(state: str, amphora: dict) -> list[int]:
 
 def keepalived_pids(state: str, amphora: dict) -> list[int]:
     """keepalived's main process (the agent's child) and its VRRP process, from their pid files."""
-    base = os.path.join(state, "amphorae", amphora["id"], "vrrp")
+    base = os.path.join(amphora_dir(state, amphora), "vrrp")
     pids = []
     for name in ("keepalived.pid", "vrrp.pid"):
         path = os.path.join(base, name)

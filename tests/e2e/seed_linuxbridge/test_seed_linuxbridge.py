@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
 import pytest
 
@@ -29,7 +28,7 @@ sys.path.insert(0, os.path.join(os.environ.get("OCTANE_SOURCE_DIR") or os.path.a
     os.path.join(os.path.dirname(__file__), "..", "..", "..")), "tests", "integration", "harness"))
 import octane_server as h  # noqa: E402
 from netns_probe import run, namespaces, links, addresses, ruleset, wait_until  # noqa: E402
-from octane_hosts import Octane  # noqa: E402
+from octane_hosts import linuxbridge_world  # noqa: E402
 from openstack_cli import Cli  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0,
@@ -77,19 +76,8 @@ def member_of(output: str, members: dict[str, str]) -> str:
 
 @pytest.fixture()
 def world():
-    work = tempfile.mkdtemp(prefix="octane-lb-e2e-")
-    state = os.path.join(work, "state")
-    server = h.OctaneProcess("serve", state, plain=True, extra_args=[
-        "--network-driver", "linuxbridge", "--health-bind-port", "0", "--heartbeat-timeout", "3",
-        "--bind-host", "127.0.0.1", "--bind-port", "0"])
-    octane = Octane(state)
-    try:
-        server.start()
-        yield work, state, server, octane
-    finally:
-        server.stop(check=False)
-        octane("network", "teardown", check=False)
-        shutil.rmtree(work, ignore_errors=True)
+    with linuxbridge_world("octane-lb-e2e-", ["--heartbeat-timeout", "3"]) as made:
+        yield made
 
 
 def test_seed_on_linuxbridge(world):

@@ -3,7 +3,11 @@ test's state directory, for the linuxbridge end-to-end tests.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
+import tempfile
 
 import octane_server as h
 from netns_probe import run
@@ -26,3 +30,24 @@ class Octane:
             argv += ["--", *command]
         out = self(*argv).stdout
         return dict(line.split(None, 1) for line in out.splitlines() if line.strip())
+
+
+@contextlib.contextmanager
+def linuxbridge_world(prefix: str, extra_args=()):
+    """(work dir, state dir, `octane serve --network-driver linuxbridge`, Octane) for one test;
+    afterwards the server stops, everything the driver made is torn down and the work dir goes
+    (kept with OCTANE_KEEP_WORK set, for a post-mortem)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    state = os.path.join(work, "state")
+    server = h.OctaneProcess("serve", state, plain=True, extra_args=[
+        "--network-driver", "linuxbridge", "--health-bind-port", "0",
+        "--bind-host", "127.0.0.1", "--bind-port", "0", *extra_args])
+    octane = Octane(state)
+    try:
+        server.start()
+        yield work, state, server, octane
+    finally:
+        server.stop(check=False)
+        octane("network", "teardown", check=False)
+        if not os.environ.get("OCTANE_KEEP_WORK"):
+            shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,79 @@
+#include "controller/health/evacuation_plan.h"
+
+#include <gtest/gtest.h>
+
+namespace octane::controller::health {
+namespace {
+
+std::string next_id(const EvacuationInput& input) {
+    auto chosen = next_evacuation(input);
+    return chosen ? chosen->amphora_id : "";
+}
+
+EvacuationInput two_hosts_one_disabled() {
+    EvacuationInput input;
+    input.enabled_hosts = {"host-2", "host-3"};
+    input.disabled_hosts = {"host-1"};
+    return input;
+}
+
+TEST(EvacuationPlan, SingleOnDisabledHostIsChosen) {
+    auto input = two_hosts_one_disabled();
+    input.amphorae = {{"a2", "lb2", "host-2", "SINGLE", "ACTIVE"},
+                      {"a1", "lb1", "host-1", "SINGLE", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "a1");
+}
+
+TEST(EvacuationPlan, NothingWithoutDisabledHosts) {
+    EvacuationInput input;
+    input.enabled_hosts = {"host-1", "host-2"};
+    input.amphorae = {{"a1", "lb1", "host-1", "SINGLE", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "");
+}
+
+TEST(EvacuationPlan, OneLoadBalancerAtATime) {
+    auto input = two_hosts_one_disabled();
+    input.amphorae = {{"a1", "lb1", "host-1", "SINGLE", "ACTIVE"}};
+    input.failover_in_progress = true;
+    EXPECT_EQ(next_id(input), "");
+}
+
+TEST(EvacuationPlan, OnlyActiveLoadBalancers) {
+    auto input = two_hosts_one_disabled();
+    input.amphorae = {{"a1", "lb1", "host-1", "SINGLE", "PENDING_UPDATE"},
+                      {"a2", "lb2", "host-1", "SINGLE", "ERROR"},
+                      {"a3", "lb3", "host-1", "SINGLE", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "a3");
+}
+
+TEST(EvacuationPlan, BackupBeforeMaster) {
+    auto input = two_hosts_one_disabled();
+    input.amphorae = {{"m1", "lb1", "host-1", "MASTER", "ACTIVE"},
+                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"},
+                      {"b2", "lb2", "host-1", "BACKUP", "ACTIVE"},
+                      {"m2", "lb2", "host-3", "MASTER", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "b2");
+}
+
+TEST(EvacuationPlan, PairWithoutAHostForTheReplacementWaits) {
+    EvacuationInput input;
+    input.enabled_hosts = {"host-2"};
+    input.disabled_hosts = {"host-1"};
+    // Anti-affinity: the peer holds the only enabled host.
+    input.amphorae = {{"m1", "lb1", "host-1", "MASTER", "ACTIVE"},
+                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"},
+                      {"s1", "lb2", "host-1", "SINGLE", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "s1");
+    input.amphorae.pop_back();
+    EXPECT_EQ(next_id(input), "");
+}
+
+TEST(EvacuationPlan, NoEnabledHostLeft) {
+    EvacuationInput input;
+    input.disabled_hosts = {"host-1", "host-2"};
+    input.amphorae = {{"a1", "lb1", "host-1", "SINGLE", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "");
+}
+
+}  // namespace
+}  // namespace octane::controller::health

@@ -3,6 +3,7 @@
 #include "api/v2/support.h"
 #include "api/views.h"
 #include "common/uuid.h"
+#include "db/failover_request_repository.h"
 #include "model/field_validation.h"
 #include "model/ip_address.h"
 #include "model/resource_specs.h"
@@ -323,10 +324,7 @@ ApiResult<http::HttpResponse> failover(Call& call) {
         if (!set) {
             return storage_error(set.error());
         }
-        auto requested = call.api.db.exec(
-            "INSERT INTO failover_requests (load_balancer_id) VALUES (?)"
-            " ON CONFLICT (load_balancer_id) DO UPDATE SET amphora_id = NULL",
-            {lb->id});
+        auto requested = db::FailoverRequestRepository(call.api.db).request_load_balancer(lb->id);
         if (!requested) {
             return storage_error(requested.error());
         }

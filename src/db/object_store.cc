@@ -1,5 +1,7 @@
 #include "db/object_store.h"
 
+#include "db/result_of.h"
+
 namespace octane::db {
 
 using model::Kind;
@@ -134,6 +136,29 @@ Result<void> ObjectStore::remove(Kind kind, const std::string& id) {
         return Unexpected(done.error());
     }
     return {};
+}
+
+Result<int64_t> ObjectStore::count_where(Kind kind, const std::string& where,
+                                         const std::string& value) {
+    auto rows = db_.query("SELECT COUNT(*) FROM " + std::string(table_of(kind)) + " WHERE " + where,
+                          {value});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    return rows->front().integer(0);
+}
+
+Result<int64_t> ObjectStore::count_in_use(Kind kind, const std::string& project_id) {
+    return count_where(kind, "project_id = ? AND provisioning_status <> 'DELETED'", project_id);
+}
+
+Result<int64_t> ObjectStore::count_of_load_balancer(Kind kind, const std::string& lb_id) {
+    return count_where(kind, "load_balancer_id = ?", lb_id);
+}
+
+Result<void> ObjectStore::set_attrs(Kind kind, const std::string& id, const nlohmann::json& attrs) {
+    return done(db_.exec("UPDATE " + std::string(table_of(kind)) + " SET attrs = ? WHERE id = ?",
+                         {attrs.dump(), id}));
 }
 
 }  // namespace octane::db

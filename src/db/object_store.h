@@ -41,12 +41,19 @@ class ObjectStore {
     Result<void> set_operating_status(model::Kind kind, const std::string& id,
                                       const std::string& status);
     Result<void> remove(model::Kind kind, const std::string& id);
+    // Objects of a project not DELETED (what its quota counts).
+    Result<int64_t> count_in_use(model::Kind kind, const std::string& project_id);
+    Result<int64_t> count_of_load_balancer(model::Kind kind, const std::string& lb_id);
+    // Replaces the attributes of a row (the worker's final states of some objects carry them).
+    Result<void> set_attrs(model::Kind kind, const std::string& id, const nlohmann::json& attrs);
     Database& database() { return db_; }
 
     static std::string columns();
     static TreeObject from_row(const Row& row);
 
   private:
+    Result<int64_t> count_where(model::Kind kind, const std::string& where,
+                                const std::string& value);
     Result<std::vector<TreeObject>> select_where(model::Kind kind, const std::string& where,
                                                  const std::string& value);
     Database& db_;

@@ -377,10 +377,7 @@ Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<Stat
             if (change.action == StatusChange::Action::kDelete) {
                 done = store_.remove(change.kind, change.id);
             } else if (change.action == StatusChange::Action::kUpdateAttrs) {
-                auto r = db_.exec("UPDATE " + std::string(model::table_of(change.kind)) +
-                                      " SET attrs = ? WHERE id = ?",
-                                  {change.attrs.dump(), change.id});
-                done = r ? Result<void>() : Result<void>(Unexpected(r.error()));
+                done = store_.set_attrs(change.kind, change.id, change.attrs);
             } else {
                 if (!change.provisioning_status.empty()) {
                     done = store_.set_provisioning_status(change.kind, change.id,

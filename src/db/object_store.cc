@@ -156,6 +156,21 @@ Result<int64_t> ObjectStore::count_of_load_balancer(Kind kind, const std::string
     return count_where(kind, "load_balancer_id = ?", lb_id);
 }
 
+Result<std::optional<std::string>> ObjectStore::live_load_balancer_on_port(
+    const std::string& port_id) {
+    auto rows = db_.query(
+        "SELECT id FROM load_balancers WHERE provisioning_status <> 'DELETED' AND"
+        " json_extract(attrs, '$.vip_port_id') = ? LIMIT 1",
+        {port_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<std::string>();
+    }
+    return std::optional<std::string>(rows->front().text(0));
+}
+
 Result<void> ObjectStore::set_attrs(Kind kind, const std::string& id, const nlohmann::json& attrs) {
     return done(db_.exec("UPDATE " + std::string(table_of(kind)) + " SET attrs = ? WHERE id = ?",
                          {attrs.dump(), id}));

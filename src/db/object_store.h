@@ -44,6 +44,8 @@ class ObjectStore {
     // Objects of a project not DELETED (what its quota counts).
     Result<int64_t> count_in_use(model::Kind kind, const std::string& project_id);
     Result<int64_t> count_of_load_balancer(model::Kind kind, const std::string& lb_id);
+    // A load balancer not DELETED whose VIP is port_id.
+    Result<std::optional<std::string>> live_load_balancer_on_port(const std::string& port_id);
     // Replaces the attributes of a row (the worker's final states of some objects carry them).
     Result<void> set_attrs(model::Kind kind, const std::string& id, const nlohmann::json& attrs);
     Database& database() { return db_; }

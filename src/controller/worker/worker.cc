@@ -7,7 +7,9 @@
 #include "common/uuid.h"
 #include "db/amphora_repository.h"
 #include "db/amphora_stats_repository.h"
+#include "db/catalog_repository.h"
 #include "db/failover_request_repository.h"
+#include "db/vrrp_group_repository.h"
 #include "model/statuses.h"
 
 namespace octane::controller {
@@ -187,29 +189,27 @@ Result<std::optional<std::string>> Worker::flavor_topology(const db::TreeObject&
     if (flavor_id.empty()) {
         return std::optional<std::string>();
     }
-    auto rows = db_.query(
-        "SELECT p.attrs FROM flavors f JOIN flavor_profiles p "
-        "ON p.id = json_extract(f.attrs, '$.flavor_profile_id') WHERE f.id = ?",
-        {flavor_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto found = db::CatalogRepository::profile_of_flavor(db_, flavor_id);
+    if (!found) {
+        return Unexpected(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         return std::optional<std::string>();
     }
-    json profile = json::parse(rows->front().text(0), nullptr, false);
+    const json& profile = **found;
     json data = json::parse(text_attr(profile, "flavor_data"), nullptr, false);
     std::string topology = data.is_object() ? text_attr(data, "loadbalancer_topology") : "";
     return topology.empty() ? std::optional<std::string>() : std::optional<std::string>(topology);
 }
 
 Result<json> Worker::vrrp_group(const std::string& lb_id) {
-    auto rows = db_.query("SELECT attrs FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    db::VrrpGroupRepository groups(db_);
+    auto stored = groups.get(lb_id);
+    if (!stored) {
+        return Unexpected(stored.error());
     }
-    if (!rows->empty()) {
-        return json::parse(rows->front().text(0));
+    if (*stored) {
+        return **stored;
     }
     std::string name = lb_id;
     std::erase(name, '-');
@@ -219,11 +219,7 @@ Result<json> Worker::vrrp_group(const std::string& lb_id) {
                   {"vrrp_auth_type", "PASS"},
                   {"vrrp_auth_pass", password.substr(0, 7)},  // as Octavia: 7 of a uuid's hex
                   {"advert_int", options_.vrrp_advert_int}};
-    auto inserted = db_.exec(
-        "INSERT INTO vrrp_groups (load_balancer_id, attrs) VALUES (?, ?) "
-        "ON CONFLICT (load_balancer_id) DO NOTHING",
-        {lb_id, group.dump()});
-    if (!inserted) {
+    if (auto inserted = groups.insert_if_absent(lb_id, group); !inserted) {
         return Unexpected(inserted.error());
     }
     return group;
@@ -399,9 +395,8 @@ Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<Stat
             if (auto r = db::AmphoraStatsRepository(db_).remove_of_load_balancer(lb_id); !r) {
                 return r;
             }
-            auto r = db_.exec("DELETE FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
-            if (!r) {
-                return Unexpected(r.error());
+            if (auto r = db::VrrpGroupRepository(db_).remove(lb_id); !r) {
+                return r;
             }
         }
         if (auto cleared = db::FailoverRequestRepository(db_).clear(lb_id); !cleared) {

@@ -110,18 +110,10 @@ Result<void> CatalogRepository::remove(const std::string& id) {
 
 Result<std::optional<nlohmann::json>> CatalogRepository::profile_of_flavor(
     Database& db, const std::string& flavor_id) {
-    auto rows = db.query(
-        "SELECT p.attrs FROM flavors f JOIN flavor_profiles p "
-        "ON p.id = json_extract(f.attrs, '$.flavor_profile_id') WHERE f.id = ?",
-        {flavor_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<nlohmann::json>();
-    }
-    return std::optional<nlohmann::json>(
-        nlohmann::json::parse(rows->front().text(0), nullptr, false));
+    return first_json(
+        db.query("SELECT p.attrs FROM flavors f JOIN flavor_profiles p "
+                 "ON p.id = json_extract(f.attrs, '$.flavor_profile_id') WHERE f.id = ?",
+                 {flavor_id}));
 }
 
 }  // namespace octane::db

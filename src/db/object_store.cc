@@ -171,6 +171,57 @@ Result<std::optional<std::string>> ObjectStore::live_load_balancer_on_port(
     return std::optional<std::string>(rows->front().text(0));
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> ObjectStore::child_ids(
+    Kind child, const std::string& column, const std::vector<std::string>& parent_ids) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string in;
+    std::vector<Value> params;
+    for (const auto& id : parent_ids) {
+        in += in.empty() ? "?" : ", ?";
+        params.emplace_back(id);
+    }
+    if (params.empty()) {
+        return out;
+    }
+    std::string order = child == Kind::kL7Policy
+                            ? "CAST(json_extract(attrs, '$.position') AS BIGINT), created_at, id"
+                            : "created_at, id";
+    auto rows = db_.query("SELECT id, " + column + " FROM " + std::string(table_of(child)) +
+                              " WHERE " + column + " IN (" + in + ") ORDER BY " + order,
+                          params);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    for (const auto& row : *rows) {
+        out.emplace_back(row.text(1), row.text(0));
+    }
+    return out;
+}
+
+Result<Rows> ObjectStore::page(Kind kind, const std::string& where, const std::string& order_by,
+                               int64_t limit, const std::vector<Value>& params) {
+    return db_.query("SELECT " + columns() + " FROM " + std::string(table_of(kind)) + " WHERE " +
+                         where + " ORDER BY " + order_by + " LIMIT " + std::to_string(limit),
+                     params);
+}
+
+Result<std::optional<Row>> ObjectStore::row_values(Kind kind, const std::string& select,
+                                                   const std::string& id, const std::string& where,
+                                                   const std::vector<Value>& params) {
+    std::vector<Value> all{id};
+    all.insert(all.end(), params.begin(), params.end());
+    auto rows = db_.query("SELECT " + select + " FROM " + std::string(table_of(kind)) +
+                              " WHERE id = ?" + (where.empty() ? "" : " AND " + where),
+                          all);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<Row>();
+    }
+    return std::optional<Row>(std::move(rows->front()));
+}
+
 Result<void> ObjectStore::set_attrs(Kind kind, const std::string& id, const nlohmann::json& attrs) {
     return done(db_.exec("UPDATE " + std::string(table_of(kind)) + " SET attrs = ? WHERE id = ?",
                          {attrs.dump(), id}));

@@ -5,15 +5,7 @@
 namespace octane::db {
 
 Result<std::optional<nlohmann::json>> QuotaRepository::get(const std::string& project_id) {
-    auto rows = db_.query("SELECT attrs FROM quotas WHERE project_id = ?", {project_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<nlohmann::json>();
-    }
-    return std::optional<nlohmann::json>(
-        nlohmann::json::parse(rows->front().text(0), nullptr, false));
+    return first_json(db_.query("SELECT attrs FROM quotas WHERE project_id = ?", {project_id}));
 }
 
 Result<std::vector<std::string>> QuotaRepository::projects(

@@ -46,5 +46,36 @@ TEST_F(ObjectStoreTest, SetAttrsReplacesTheAttributesOnly) {
     EXPECT_EQ((*got)->provisioning_status, "ACTIVE");
 }
 
+TEST_F(ObjectStoreTest, ChildIdsPagesAndMarkers) {
+    ObjectStore store(*db_);
+    TreeObject second = listener("p2", "p1", "lb1", "ACTIVE");
+    second.parent_id = "l1";
+    second.attrs = {{"position", 2}};
+    TreeObject first = listener("p1", "p1", "lb1", "ACTIVE");
+    first.parent_id = "l1";
+    first.attrs = {{"position", 10}};
+    first.created_at = "2025-01-01T00:00:00";  // older, but later in evaluation order
+    ASSERT_TRUE(store.insert(Kind::kL7Policy, second));
+    ASSERT_TRUE(store.insert(Kind::kL7Policy, first));
+    auto pairs = store.child_ids(Kind::kL7Policy, "parent_id", {"l1", "l9"});
+    ASSERT_TRUE(pairs);
+    using Pair = std::pair<std::string, std::string>;
+    EXPECT_EQ(*pairs, (std::vector<Pair>{{"l1", "p2"}, {"l1", "p1"}}));
+    EXPECT_TRUE(store.child_ids(Kind::kL7Policy, "parent_id", {})->empty());
+
+    auto rows = store.page(Kind::kL7Policy, "project_id = ?", "created_at, id", 1, {"p1"});
+    ASSERT_TRUE(rows);
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(ObjectStore::from_row(rows->front()).id, "p1");
+
+    auto marker =
+        store.row_values(Kind::kL7Policy, "created_at, id", "p2", "project_id = ?", {"p1"});
+    ASSERT_TRUE(marker && *marker);
+    EXPECT_EQ((*marker)->text(1), "p2");
+    auto hidden = store.row_values(Kind::kL7Policy, "id", "p2", "project_id = ?", {"other"});
+    ASSERT_TRUE(hidden);
+    EXPECT_FALSE(*hidden);
+}
+
 }  // namespace
 }  // namespace octane::db::testing

@@ -34,31 +34,38 @@ std::string make_temp_dir() {
 
 }  // namespace
 
-void RepositoryTest::SetUpTestSuite() {
-    if (!on_postgres() || !pg_dir.empty()) {
-        return;
+// One cluster for the whole run (starting one takes seconds), stopped when the run ends.
+class PostgresCluster : public ::testing::Environment {
+  public:
+    void SetUp() override {
+        if (!on_postgres()) {
+            return;
+        }
+        pg_dir = make_temp_dir();
+        std::string command = script() + " start " + pg_dir;
+        FILE* out = popen(command.c_str(), "r");
+        ASSERT_NE(out, nullptr);
+        std::array<char, 512> line{};
+        while (fgets(line.data(), line.size(), out) != nullptr) {
+            pg_url = line.data();
+        }
+        ASSERT_EQ(pclose(out), 0) << command;
+        while (!pg_url.empty() && (pg_url.back() == '\n' || pg_url.back() == '\r')) {
+            pg_url.pop_back();
+        }
     }
-    pg_dir = make_temp_dir();
-    std::string command = script() + " start " + pg_dir;
-    FILE* out = popen(command.c_str(), "r");
-    ASSERT_NE(out, nullptr);
-    std::array<char, 512> line{};
-    while (fgets(line.data(), line.size(), out) != nullptr) {
-        pg_url = line.data();
-    }
-    ASSERT_EQ(pclose(out), 0) << command;
-    while (!pg_url.empty() && (pg_url.back() == '\n' || pg_url.back() == '\r')) {
-        pg_url.pop_back();
-    }
-}
 
-void RepositoryTest::TearDownTestSuite() {
-    if (!pg_dir.empty()) {
-        std::string command = script() + " stop " + pg_dir;
-        EXPECT_EQ(std::system(command.c_str()), 0);
-        pg_dir.clear();
+    void TearDown() override {
+        if (!pg_dir.empty()) {
+            std::string command = script() + " stop " + pg_dir;
+            EXPECT_EQ(std::system(command.c_str()), 0);
+            pg_dir.clear();
+        }
     }
-}
+};
+
+[[maybe_unused]] const ::testing::Environment* const kCluster =
+    ::testing::AddGlobalTestEnvironment(new PostgresCluster);
 
 void RepositoryTest::SetUp() {
     if (on_postgres()) {

@@ -16,8 +16,6 @@ namespace octane::db::testing {
 
 class RepositoryTest : public ::testing::Test {
   public:
-    static void SetUpTestSuite();
-    static void TearDownTestSuite();
     void SetUp() override;
     void TearDown() override;
 

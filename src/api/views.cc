@@ -130,32 +130,20 @@ Result<void> pool_listeners(db::ObjectStore& store, const std::vector<db::TreeOb
 Result<std::map<std::string, std::vector<std::string>>> children_by_parent(
     db::ObjectStore& store, Kind child, const std::vector<db::TreeObject>& parents, bool by_lb) {
     std::map<std::string, std::vector<std::string>> out;
-    std::string in;
-    std::vector<db::Value> params;
+    std::vector<std::string> parent_ids;
     for (const auto& p : parents) {
-        in += in.empty() ? "?" : ", ?";
-        params.emplace_back(p.id);
-    }
-    if (params.empty()) {
-        return out;
+        parent_ids.push_back(p.id);
     }
     std::string column = by_lb ? "load_balancer_id" : "parent_id";
     if (by_lb && child != Kind::kListener && child != Kind::kPool) {
         column = "parent_id";
     }
-    // A listener's L7 policies are listed in evaluation order.
-    std::string order = child == Kind::kL7Policy
-                            ? "CAST(json_extract(attrs, '$.position') AS BIGINT), created_at, id"
-                            : "created_at, id";
-    auto rows = store.database().query("SELECT id, " + column + " FROM " +
-                                           std::string(model::table_of(child)) + " WHERE " +
-                                           column + " IN (" + in + ") ORDER BY " + order,
-                                       params);
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto pairs = store.child_ids(child, column, parent_ids);
+    if (!pairs) {
+        return Unexpected(pairs.error());
     }
-    for (const auto& row : *rows) {
-        out[row.text(1)].push_back(row.text(0));
+    for (auto& [parent, id] : *pairs) {
+        out[parent].push_back(std::move(id));
     }
     return out;
 }

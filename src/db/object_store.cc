@@ -1,5 +1,7 @@
 #include "db/object_store.h"
 
+#include "db/result_of.h"
+
 namespace octane::db {
 
 using model::Kind;
@@ -134,6 +136,95 @@ Result<void> ObjectStore::remove(Kind kind, const std::string& id) {
         return Unexpected(done.error());
     }
     return {};
+}
+
+Result<int64_t> ObjectStore::count_where(Kind kind, const std::string& where,
+                                         const std::string& value) {
+    auto rows = db_.query("SELECT COUNT(*) FROM " + std::string(table_of(kind)) + " WHERE " + where,
+                          {value});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    return rows->front().integer(0);
+}
+
+Result<int64_t> ObjectStore::count_in_use(Kind kind, const std::string& project_id) {
+    return count_where(kind, "project_id = ? AND provisioning_status <> 'DELETED'", project_id);
+}
+
+Result<int64_t> ObjectStore::count_of_load_balancer(Kind kind, const std::string& lb_id) {
+    return count_where(kind, "load_balancer_id = ?", lb_id);
+}
+
+Result<std::optional<std::string>> ObjectStore::live_load_balancer_on_port(
+    const std::string& port_id) {
+    auto rows = db_.query(
+        "SELECT id FROM load_balancers WHERE provisioning_status <> 'DELETED' AND"
+        " json_extract(attrs, '$.vip_port_id') = ? LIMIT 1",
+        {port_id});
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<std::string>();
+    }
+    return std::optional<std::string>(rows->front().text(0));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ObjectStore::child_ids(
+    Kind child, const std::string& column, const std::vector<std::string>& parent_ids) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string in;
+    std::vector<Value> params;
+    for (const auto& id : parent_ids) {
+        in += in.empty() ? "?" : ", ?";
+        params.emplace_back(id);
+    }
+    if (params.empty()) {
+        return out;
+    }
+    std::string order = child == Kind::kL7Policy
+                            ? "CAST(json_extract(attrs, '$.position') AS BIGINT), created_at, id"
+                            : "created_at, id";
+    auto rows = db_.query("SELECT id, " + column + " FROM " + std::string(table_of(child)) +
+                              " WHERE " + column + " IN (" + in + ") ORDER BY " + order,
+                          params);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    for (const auto& row : *rows) {
+        out.emplace_back(row.text(1), row.text(0));
+    }
+    return out;
+}
+
+Result<Rows> ObjectStore::page(Kind kind, const std::string& where, const std::string& order_by,
+                               int64_t limit, const std::vector<Value>& params) {
+    return db_.query("SELECT " + columns() + " FROM " + std::string(table_of(kind)) + " WHERE " +
+                         where + " ORDER BY " + order_by + " LIMIT " + std::to_string(limit),
+                     params);
+}
+
+Result<std::optional<Row>> ObjectStore::row_values(Kind kind, const std::string& select,
+                                                   const std::string& id, const std::string& where,
+                                                   const std::vector<Value>& params) {
+    std::vector<Value> all{id};
+    all.insert(all.end(), params.begin(), params.end());
+    auto rows = db_.query("SELECT " + select + " FROM " + std::string(table_of(kind)) +
+                              " WHERE id = ?" + (where.empty() ? "" : " AND " + where),
+                          all);
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<Row>();
+    }
+    return std::optional<Row>(std::move(rows->front()));
+}
+
+Result<void> ObjectStore::set_attrs(Kind kind, const std::string& id, const nlohmann::json& attrs) {
+    return done(db_.exec("UPDATE " + std::string(table_of(kind)) + " SET attrs = ? WHERE id = ?",
+                         {attrs.dump(), id}));
 }
 
 }  // namespace octane::db

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/uuid.h"
+#include "db/amphora_repository.h"
 #include "db/compute_hosts.h"
 #include "linuxbridge/host_choice.h"
 #include "linuxbridge/names.h"
@@ -350,14 +351,11 @@ std::string LinuxbridgeDriver::controller_ip() {
 }
 
 Result<void> LinuxbridgeDriver::remove_orphan_amphora_ports(Snapshot& snap) {
-    auto rows = db_.query("SELECT id FROM amphorae WHERE status != 'DELETED'", {});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto ids = db::AmphoraRepository(db_).live_ids();
+    if (!ids) {
+        return Unexpected(ids.error());
     }
-    std::set<std::string> live;
-    for (const auto& row : *rows) {
-        live.insert(row.text(0));
-    }
+    std::set<std::string> live(ids->begin(), ids->end());
     std::vector<json> kept;
     for (auto& port : snap.ports) {
         json profile = port.value("binding:profile", json::object());

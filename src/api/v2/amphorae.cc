@@ -1,6 +1,9 @@
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
+#include "db/amphora_repository.h"
+#include "db/amphora_stats_repository.h"
+#include "db/failover_request_repository.h"
 #include "model/statuses.h"
 
 namespace octane::api::v2 {
@@ -9,29 +12,26 @@ namespace {
 using model::api_error;
 using nlohmann::json;
 
-json render_amphora(const db::Row& row) {
-    json out = json::parse(row.text(5));
-    out["id"] = row.text(0);
-    out["loadbalancer_id"] = row.is_null(1) ? json(nullptr) : json(row.text(1));
-    out["status"] = row.text(2);
-    out["created_at"] = row.text(3);
-    out["updated_at"] = row.is_null(4) ? json(nullptr) : json(row.text(4));
+json render_amphora(const db::AmphoraRecord& amphora) {
+    json out = amphora.attrs;
+    out["id"] = amphora.id;
+    out["loadbalancer_id"] =
+        amphora.load_balancer_id ? json(*amphora.load_balancer_id) : json(nullptr);
+    out["status"] = amphora.status;
+    out["created_at"] = amphora.created_at;
+    out["updated_at"] = amphora.updated_at ? json(*amphora.updated_at) : json(nullptr);
     return out;
 }
 
-const char* kColumns = "id, load_balancer_id, status, created_at, updated_at, attrs";
-
-ApiResult<db::Row> load_amphora(Call& call) {
-    auto rows = call.api.db.query(
-        std::string("SELECT ") + kColumns + " FROM amphorae WHERE id = ? AND status != 'DELETED'",
-        {call.param("id")});
-    if (!rows) {
-        return storage_error(rows.error());
+ApiResult<db::AmphoraRecord> load_amphora(Call& call) {
+    auto found = db::AmphoraRepository(call.api.db).get_live(call.param("id"));
+    if (!found) {
+        return storage_error(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         return model::not_found("Amphora", call.param("id"));
     }
-    return rows->front();
+    return std::move(**found);
 }
 
 ApiResult<http::HttpResponse> list_amphorae(Call& call) {
@@ -39,28 +39,12 @@ ApiResult<http::HttpResponse> list_amphorae(Call& call) {
     if (!q) {
         return Unexpected(q.error());
     }
-    std::string where = "status != 'DELETED'";
-    std::vector<db::Value> params;
-    for (const auto& [key, value] : q->filters) {
-        if (key == "id" || key == "status") {
-            where += " AND " + key + " = ?";
-        } else if (key == "loadbalancer_id") {
-            where += " AND load_balancer_id = ?";
-        } else if (key == "project_id") {
-            where +=
-                " AND load_balancer_id IN (SELECT id FROM load_balancers WHERE project_id = ?)";
-        } else if (key == "compute_id" || key == "lb_network_ip" || key == "role" ||
-                   key == "ha_ip" || key == "vrrp_ip" || key == "cert_busy" || key == "image_id" ||
-                   key == "compute_flavor") {
-            where += " AND json_extract(attrs, '$." + key + "') = ?";
-        } else {
+    for (const auto& filter : q->filters) {
+        if (!db::AmphoraRepository::filterable(filter.first)) {
             return api_error(400, "One or more arguments are either duplicate or invalid");
         }
-        params.emplace_back(value);
     }
-    auto rows = call.api.db.query(std::string("SELECT ") + kColumns + " FROM amphorae WHERE " +
-                                      where + " ORDER BY created_at, id",
-                                  params);
+    auto rows = db::AmphoraRepository(call.api.db).list_live(q->filters);
     if (!rows) {
         return storage_error(rows.error());
     }
@@ -78,7 +62,7 @@ ApiResult<http::HttpResponse> failover_amphora(Call& call) {
         if (!amphora) {
             return Unexpected(amphora.error());
         }
-        std::string lb_id = amphora->text(1);
+        std::string lb_id = amphora->load_balancer_id.value_or("");
         auto lb = load(call, Kind::kLoadBalancer, lb_id);
         if (!lb) {
             return Unexpected(lb.error());
@@ -92,10 +76,8 @@ ApiResult<http::HttpResponse> failover_amphora(Call& call) {
         if (!set) {
             return storage_error(set.error());
         }
-        auto requested = call.api.db.exec(
-            "INSERT INTO failover_requests (load_balancer_id, amphora_id) VALUES (?, ?)"
-            " ON CONFLICT (load_balancer_id) DO UPDATE SET amphora_id = excluded.amphora_id",
-            {lb_id, amphora->text(0)});
+        auto requested =
+            db::FailoverRequestRepository(call.api.db).request_amphora(lb_id, amphora->id);
         if (!requested) {
             return storage_error(requested.error());
         }
@@ -116,26 +98,23 @@ ApiResult<http::HttpResponse> amphora_stats(Call& call) {
         }
         return Unexpected(amphora.error());
     }
-    auto rows = call.api.db.query(
-        "SELECT listener_id, load_balancer_id, active_connections, bytes_in, bytes_out, "
-        "request_errors, total_connections FROM amphora_stats WHERE amphora_id = ?",
-        {amphora->text(0)});
+    auto rows = db::AmphoraStatsRepository(call.api.db).of_amphora(amphora->id);
     if (!rows) {
         return storage_error(rows.error());
     }
     if (rows->empty()) {
-        return api_error(404, "Amphora stats for " + amphora->text(0) + " not found.");
+        return api_error(404, "Amphora stats for " + amphora->id + " not found.");
     }
     json items = json::array();
     for (const auto& r : *rows) {
-        items.push_back({{"id", amphora->text(0)},
-                         {"listener_id", r.text(0)},
-                         {"loadbalancer_id", r.text(1)},
-                         {"active_connections", r.integer(2)},
-                         {"bytes_in", r.integer(3)},
-                         {"bytes_out", r.integer(4)},
-                         {"request_errors", r.integer(5)},
-                         {"total_connections", r.integer(6)}});
+        items.push_back({{"id", amphora->id},
+                         {"listener_id", r.listener_id},
+                         {"loadbalancer_id", r.load_balancer_id},
+                         {"active_connections", r.active_connections},
+                         {"bytes_in", r.bytes_in},
+                         {"bytes_out", r.bytes_out},
+                         {"request_errors", r.request_errors},
+                         {"total_connections", r.total_connections}});
     }
     return json_response(200, {{"amphora_stats", items}});
 }
@@ -171,13 +150,11 @@ void add_amphora_routes(ApiRouter& router, const std::string& prefix) {
             if (!amphora) {
                 return Unexpected(amphora.error());
             }
-            if (amphora->text(2) != model::kError) {
-                return api_error(
-                    409, "Amphora " + amphora->text(0) + " is immutable and cannot be updated.");
+            if (amphora->status != model::kError) {
+                return api_error(409,
+                                 "Amphora " + amphora->id + " is immutable and cannot be updated.");
             }
-            auto set =
-                c.api.db.exec("UPDATE amphorae SET status = 'DELETED', updated_at = ? WHERE id = ?",
-                              {c.api.now(), amphora->text(0)});
+            auto set = db::AmphoraRepository(c.api.db).mark_deleted(amphora->id, c.api.now());
             if (!set) {
                 return storage_error(set.error());
             }

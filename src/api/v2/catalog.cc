@@ -7,6 +7,7 @@
 #include "api/v2/support.h"
 #include "api/views.h"
 #include "common/uuid.h"
+#include "db/catalog_repository.h"
 #include "model/field_validation.h"
 #include "model/resource_specs.h"
 
@@ -20,50 +21,55 @@ constexpr const char* kNilUuid = "00000000-0000-0000-0000-000000000000";
 
 struct Catalog {
     const model::ResourceSpec& spec;
-    std::string table;
-    std::string display;       // "Flavor"
-    bool keyed_by_name;        // availability zones are addressed by name
-    Rule read_rule;            // flavors/AZs: read; profiles: admin
-    std::string parent_table;  // the profile a row references, if any
+    db::CatalogTable table;
+    std::string display;                     // "Flavor"
+    bool keyed_by_name;                      // availability zones are addressed by name
+    Rule read_rule;                          // flavors/AZs: read; profiles: admin
+    std::optional<db::CatalogTable> parent;  // the profile a row references, if any
     std::string parent_field;
     std::string parent_display;
 };
 
 const Catalog& flavors() {
-    static const Catalog c{
-        model::flavor_spec(), "flavors",           "Flavor",        false, Rule::kRead,
-        "flavor_profiles",    "flavor_profile_id", "Flavor profile"};
+    static const Catalog c{model::flavor_spec(),
+                           db::CatalogTable::kFlavors,
+                           "Flavor",
+                           false,
+                           Rule::kRead,
+                           db::CatalogTable::kFlavorProfiles,
+                           "flavor_profile_id",
+                           "Flavor profile"};
     return c;
 }
 const Catalog& flavor_profiles() {
     static const Catalog c{model::flavor_profile_spec(),
-                           "flavor_profiles",
+                           db::CatalogTable::kFlavorProfiles,
                            "Flavor profile",
                            false,
                            Rule::kAdmin,
-                           "",
+                           std::nullopt,
                            "",
                            ""};
     return c;
 }
 const Catalog& zones() {
     static const Catalog c{model::availability_zone_spec(),
-                           "availability_zones",
+                           db::CatalogTable::kAvailabilityZones,
                            "Availability Zone",
                            true,
                            Rule::kRead,
-                           "availability_zone_profiles",
+                           db::CatalogTable::kAvailabilityZoneProfiles,
                            "availability_zone_profile_id",
                            "Availability Zone Profile"};
     return c;
 }
 const Catalog& zone_profiles() {
     static const Catalog c{model::availability_zone_profile_spec(),
-                           "availability_zone_profiles",
+                           db::CatalogTable::kAvailabilityZoneProfiles,
                            "Availability Zone Profile",
                            false,
                            Rule::kAdmin,
-                           "",
+                           std::nullopt,
                            "",
                            ""};
     return c;
@@ -81,10 +87,10 @@ std::map<std::string, Column> columns_of(const Catalog& c) {
     return columns;
 }
 
-json render_row(const Catalog& c, const db::Row& row) {
-    json out = json::parse(row.text(2));
+json render_row(const Catalog& c, const db::CatalogRow& row) {
+    json out = row.attrs;
     if (!c.keyed_by_name) {
-        out["id"] = row.text(0);
+        out["id"] = row.id;
     }
     return out;
 }
@@ -93,20 +99,19 @@ ApiResult<json> load_row(Call& call, const Catalog& c, const std::string& key) {
     if (key == kNilUuid) {
         return model::not_found(c.display, key);
     }
-    auto rows =
-        call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE id = ?", {key});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto row = db::CatalogRepository(call.api.db, c.table).get(key);
+    if (!row) {
+        return storage_error(row.error());
     }
-    if (rows->empty()) {
+    if (!*row) {
         return model::not_found(c.display, key);
     }
-    return render_row(c, rows->front());
+    return render_row(c, **row);
 }
 
 // The amphora provider's schemas for flavor and availability zone metadata.
 ApiResult<void> check_provider_data(const Catalog& c, const json& attrs) {
-    if (!c.parent_table.empty()) {
+    if (c.parent) {
         return {};
     }
     if (attrs.contains("provider_name") && attrs["provider_name"].is_string()) {
@@ -152,15 +157,15 @@ ApiResult<void> check_provider_data(const Catalog& c, const json& attrs) {
 }
 
 ApiResult<void> check_parent(Call& call, const Catalog& c, const json& attrs) {
-    if (c.parent_table.empty()) {
+    if (!c.parent) {
         return {};
     }
-    auto rows = call.api.db.query("SELECT id FROM " + c.parent_table + " WHERE id = ?",
-                                  {attrs[c.parent_field].get<std::string>()});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto found = db::CatalogRepository(call.api.db, *c.parent)
+                     .exists(attrs[c.parent_field].get<std::string>());
+    if (!found) {
+        return storage_error(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         return api_error(
             400, c.parent_display + " " + attrs[c.parent_field].get<std::string>() + " not found.");
     }
@@ -170,16 +175,15 @@ ApiResult<void> check_parent(Call& call, const Catalog& c, const json& attrs) {
 // Flavor and availability zone names are unique; profile names are not.
 ApiResult<void> check_unique_name(Call& call, const Catalog& c, const json& attrs,
                                   const std::string& self) {
-    if (c.parent_table.empty() || !attrs.contains("name") || !attrs["name"].is_string()) {
+    if (!c.parent || !attrs.contains("name") || !attrs["name"].is_string()) {
         return {};
     }
-    auto rows = call.api.db.query(
-        "SELECT id FROM " + c.table + " WHERE json_extract(attrs, '$.name') = ? AND id != ?",
-        {attrs["name"].get<std::string>(), self});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto taken = db::CatalogRepository(call.api.db, c.table)
+                     .name_taken(attrs["name"].get<std::string>(), self);
+    if (!taken) {
+        return storage_error(taken.error());
     }
-    if (!rows->empty()) {
+    if (*taken) {
         return api_error(
             409, "A " + std::string(c.spec.wrapper == "flavor" ? "flavor" : "availability zone") +
                      " of " + attrs["name"].get<std::string>() + " already exists.");
@@ -189,27 +193,11 @@ ApiResult<void> check_unique_name(Call& call, const Catalog& c, const json& attr
 
 // Which rows reference a profile or use a flavor / zone (those cannot change or go away).
 ApiResult<bool> in_use(Call& call, const Catalog& c, const std::string& key) {
-    std::string sql;
-    if (&c == &flavors()) {
-        sql =
-            "SELECT id FROM load_balancers WHERE json_extract(attrs, '$.flavor_id') = ? AND "
-            "provisioning_status != 'DELETED'";
-    } else if (&c == &zones()) {
-        sql =
-            "SELECT id FROM load_balancers WHERE json_extract(attrs, '$.availability_zone') = ? "
-            "AND provisioning_status != 'DELETED'";
-    } else if (&c == &flavor_profiles()) {
-        sql = "SELECT id FROM flavors WHERE json_extract(attrs, '$.flavor_profile_id') = ?";
-    } else {
-        sql =
-            "SELECT id FROM availability_zones WHERE "
-            "json_extract(attrs, '$.availability_zone_profile_id') = ?";
+    auto used = db::CatalogRepository(call.api.db, c.table).in_use(key);
+    if (!used) {
+        return storage_error(used.error());
     }
-    auto rows = call.api.db.query(sql, {key});
-    if (!rows) {
-        return storage_error(rows.error());
-    }
-    return !rows->empty();
+    return *used;
 }
 
 // An admin's POST or PUT body, unwrapped and validated.
@@ -254,10 +242,8 @@ ApiResult<http::HttpResponse> list_rows(Call& call, const Catalog& c) {
     if (!sql) {
         return Unexpected(sql.error());
     }
-    auto rows =
-        call.api.db.query("SELECT id, created_at, attrs FROM " + c.table + " WHERE " + sql->where +
-                              " ORDER BY " + sql->order_by + " LIMIT " + std::to_string(sql->limit),
-                          sql->params);
+    auto rows = db::CatalogRepository(call.api.db, c.table)
+                    .list(sql->where, sql->order_by, sql->limit, sql->params);
     if (!rows) {
         return storage_error(rows.error());
     }
@@ -282,11 +268,11 @@ ApiResult<http::HttpResponse> create_row(Call& call, const Catalog& c) {
             return ok;
         }
         if (c.keyed_by_name) {
-            auto existing = call.api.db.query("SELECT id FROM " + c.table + " WHERE id = ?", {key});
+            auto existing = db::CatalogRepository(call.api.db, c.table).exists(key);
             if (!existing) {
                 return storage_error(existing.error());
             }
-            if (!existing->empty()) {
+            if (*existing) {
                 return api_error(409, "A availability zone of " + key + " already exists.");
             }
         }
@@ -295,8 +281,7 @@ ApiResult<http::HttpResponse> create_row(Call& call, const Catalog& c) {
         }
 
         auto inserted =
-            call.api.db.exec("INSERT INTO " + c.table + " (id, created_at, attrs) VALUES (?, ?, ?)",
-                             {key, call.api.now(), attrs->dump()});
+            db::CatalogRepository(call.api.db, c.table).insert({key, call.api.now(), *attrs});
         if (!inserted) {
             return storage_error(inserted.error());
         }
@@ -330,7 +315,7 @@ ApiResult<http::HttpResponse> update_row(Call& call, const Catalog& c) {
         if (!row) {
             return Unexpected(row.error());
         }
-        bool profile = c.parent_table.empty();
+        bool profile = !c.parent;
         if (profile && (changes->contains("provider_name") || changes->contains("flavor_data") ||
                         changes->contains("availability_zone_data"))) {
             auto used = in_use(call, c, key);
@@ -352,8 +337,7 @@ ApiResult<http::HttpResponse> update_row(Call& call, const Catalog& c) {
         if (auto ok = check_provider_data(c, merged); !ok) {
             return ok;
         }
-        auto saved = call.api.db.exec("UPDATE " + c.table + " SET attrs = ? WHERE id = ?",
-                                      {merged.dump(), key});
+        auto saved = db::CatalogRepository(call.api.db, c.table).set_attrs(key, merged);
         if (!saved) {
             return storage_error(saved.error());
         }
@@ -380,7 +364,7 @@ ApiResult<http::HttpResponse> delete_row(Call& call, const Catalog& c) {
         if (*used) {
             return api_error(409, c.display + " " + key + " is in use and cannot be modified.");
         }
-        auto removed = call.api.db.exec("DELETE FROM " + c.table + " WHERE id = ?", {key});
+        auto removed = db::CatalogRepository(call.api.db, c.table).remove(key);
         if (!removed) {
             return storage_error(removed.error());
         }

@@ -81,7 +81,6 @@ ApiResult<http::HttpResponse> list(Call& call, Kind kind, const std::string& plu
     if (!sql) {
         return Unexpected(sql.error());
     }
-    std::string table(model::table_of(kind));
     auto keys = effective_sort(*q);
     if (q->marker) {
         std::string select;
@@ -89,23 +88,16 @@ ApiResult<http::HttpResponse> list(Call& call, Kind kind, const std::string& plu
             select += (select.empty() ? "" : ", ") + columns.at(k.name).sql;
         }
         // Only among what this caller may list: another project's id is as unknown as a typo.
-        std::vector<db::Value> marker_params{*q->marker};
-        marker_params.insert(marker_params.end(), params.begin(), params.end());
-        auto marker = call.api.db.query("SELECT " + select + " FROM " + table + " WHERE id = ?" +
-                                            (where.empty() ? "" : " AND " + where),
-                                        marker_params);
+        auto marker = call.api.store.row_values(kind, select, *q->marker, where, params);
         if (!marker) {
             return storage_error(marker.error());
         }
-        if (marker->empty()) {
+        if (!*marker) {
             return api_error(400, "Supplied pagination marker '" + *q->marker + "' is not valid.");
         }
-        add_marker_condition(*sql, keys, columns, marker->front().values, q->page_reverse);
+        add_marker_condition(*sql, keys, columns, (*marker)->values, q->page_reverse);
     }
-    auto rows = call.api.db.query("SELECT " + db::ObjectStore::columns() + " FROM " + table +
-                                      " WHERE " + sql->where + " ORDER BY " + sql->order_by +
-                                      " LIMIT " + std::to_string(sql->limit),
-                                  sql->params);
+    auto rows = call.api.store.page(kind, sql->where, sql->order_by, sql->limit, sql->params);
     if (!rows) {
         return storage_error(rows.error());
     }

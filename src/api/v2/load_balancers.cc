@@ -3,6 +3,8 @@
 #include "api/v2/support.h"
 #include "api/views.h"
 #include "common/uuid.h"
+#include "db/catalog_repository.h"
+#include "db/failover_request_repository.h"
 #include "model/field_validation.h"
 #include "model/ip_address.h"
 #include "model/resource_specs.h"
@@ -44,43 +46,45 @@ ApiResult<void> check_vip_port_free(Call& call, const std::optional<std::string>
     if (!port_id) {
         return {};
     }
-    auto rows = call.api.db.query(
-        "SELECT id FROM load_balancers WHERE provisioning_status <> 'DELETED' AND"
-        " json_extract(attrs, '$.vip_port_id') = ? LIMIT 1",
-        {*port_id});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto user = call.api.store.live_load_balancer_on_port(*port_id);
+    if (!user) {
+        return storage_error(user.error());
     }
-    if (!rows->empty()) {
+    if (*user) {
         return model::validation_failure("Port " + *port_id + " is already used by device lb-" +
-                                         rows->front().text(0) + " ");
+                                         **user + " ");
     }
     return {};
 }
 
+bool enabled(const json& catalog_attrs) {
+    return !catalog_attrs.is_object() || catalog_attrs.value("enabled", true);
+}
+
 ApiResult<void> check_catalog_refs(Call& call, const json& attrs) {
     if (auto flavor = optional_text(attrs, "flavor_id")) {
-        auto rows = call.api.db.query("SELECT attrs FROM flavors WHERE id = ?", {*flavor});
-        if (!rows) {
-            return storage_error(rows.error());
+        auto row = db::CatalogRepository(call.api.db, db::CatalogTable::kFlavors).get(*flavor);
+        if (!row) {
+            return storage_error(row.error());
         }
-        if (rows->empty()) {
+        if (!*row) {
             return model::validation_failure("Invalid flavor_id.");
         }
-        if (!json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+        if (!enabled((*row)->attrs)) {
             return api_error(400,
                              "The selected flavor is not allowed in this deployment: " + *flavor);
         }
     }
     if (auto zone = optional_text(attrs, "availability_zone")) {
-        auto rows = call.api.db.query("SELECT attrs FROM availability_zones WHERE id = ?", {*zone});
-        if (!rows) {
-            return storage_error(rows.error());
+        auto row =
+            db::CatalogRepository(call.api.db, db::CatalogTable::kAvailabilityZones).get(*zone);
+        if (!row) {
+            return storage_error(row.error());
         }
-        if (rows->empty()) {
+        if (!*row) {
             return model::validation_failure("Invalid availability zone.");
         }
-        if (!json::parse(rows->front().text(0), nullptr, false).value("enabled", true)) {
+        if (!enabled((*row)->attrs)) {
             return api_error(
                 400, "The selected availability_zone is not allowed in this deployment: " + *zone);
         }
@@ -330,10 +334,7 @@ ApiResult<http::HttpResponse> failover(Call& call) {
         if (!set) {
             return storage_error(set.error());
         }
-        auto requested = call.api.db.exec(
-            "INSERT INTO failover_requests (load_balancer_id) VALUES (?)"
-            " ON CONFLICT (load_balancer_id) DO UPDATE SET amphora_id = NULL",
-            {lb->id});
+        auto requested = db::FailoverRequestRepository(call.api.db).request_load_balancer(lb->id);
         if (!requested) {
             return storage_error(requested.error());
         }

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "db/quota_repository.h"
 #include "model/quota.h"
 
 namespace octane::api::v2 {
@@ -9,16 +10,6 @@ namespace {
 
 using model::api_error;
 using nlohmann::json;
-
-ApiResult<int64_t> count(Call& call, Kind kind, const std::string& where,
-                         const std::vector<db::Value>& params) {
-    auto rows = call.api.db.query(
-        "SELECT COUNT(*) FROM " + std::string(model::table_of(kind)) + " WHERE " + where, params);
-    if (!rows) {
-        return storage_error(rows.error());
-    }
-    return rows->front().integer(0);
-}
 
 // How many objects of a kind the project has in use before the request, and how many it adds.
 struct Usage {
@@ -40,10 +31,7 @@ ApiResult<void> enforce(Call& call, const std::string& project, const std::vecto
     if (stored->is_null()) {
         // Octavia makes a project's quota row (no limits of its own) at its first check, so the
         // project appears in GET /quotas from then on; it goes with a rolled-back create.
-        auto made = call.api.db.exec(
-            "INSERT INTO quotas (project_id, attrs) VALUES (?, '{}')"
-            " ON CONFLICT (project_id) DO NOTHING",
-            {project});
+        auto made = db::QuotaRepository(call.api.db).ensure(project);
         if (!made) {
             return storage_error(made.error());
         }
@@ -69,18 +57,19 @@ ApiResult<void> enforce(Call& call, const std::string& project, const std::vecto
 }  // namespace
 
 ApiResult<json> stored_quota_row(Call& call, const std::string& project) {
-    auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
-    if (!rows) {
-        return storage_error(rows.error());
+    auto stored = db::QuotaRepository(call.api.db).get(project);
+    if (!stored) {
+        return storage_error(stored.error());
     }
-    if (rows->empty()) {
-        return json(nullptr);
-    }
-    return json::parse(rows->front().text(0), nullptr, false);
+    return stored->value_or(json(nullptr));
 }
 
 ApiResult<int64_t> quota_in_use(Call& call, Kind kind, const std::string& project) {
-    return count(call, kind, "project_id = ? AND provisioning_status <> 'DELETED'", {project});
+    auto in_use = call.api.store.count_in_use(kind, project);
+    if (!in_use) {
+        return storage_error(in_use.error());
+    }
+    return *in_use;
 }
 
 ApiResult<void> check_quota(Call& call, const std::string& project,
@@ -110,9 +99,9 @@ ApiResult<void> check_graph_quota(Call& call, const std::string& project,
     static const std::vector<Kind> kKinds = {Kind::kPool,     Kind::kHealthMonitor, Kind::kMember,
                                              Kind::kListener, Kind::kL7Policy,      Kind::kL7Rule};
     return enforce(call, project, kKinds, [&](Kind kind) -> ApiResult<Usage> {
-        auto added = count(call, kind, "load_balancer_id = ?", {lb_id});
+        auto added = call.api.store.count_of_load_balancer(kind, lb_id);
         if (!added) {
-            return Unexpected(added.error());
+            return storage_error(added.error());
         }
         auto in_use = quota_in_use(call, kind, project);
         if (!in_use) {

@@ -2,6 +2,7 @@
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
+#include "db/quota_repository.h"
 #include "model/field_validation.h"
 #include "model/quota.h"
 #include "model/resource_specs.h"
@@ -62,27 +63,24 @@ ApiResult<http::HttpResponse> list_quotas(Call& call) {
             return Unexpected(ok.error());
         }
     }
-    auto rows = project_filter
-                    ? call.api.db.query("SELECT project_id FROM quotas WHERE project_id = ?",
-                                        {*project_filter})
-                    : call.api.db.query("SELECT project_id FROM quotas ORDER BY project_id");
-    if (!rows) {
-        return storage_error(rows.error());
+    db::QuotaRepository quotas(call.api.db);
+    auto projects = quotas.projects(project_filter);
+    if (!projects) {
+        return storage_error(projects.error());
     }
     // The list shows what each project set; values never set are null (the defaults apply).
     json items = json::array();
-    for (const auto& row : *rows) {
-        auto stored =
-            call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {row.text(0)});
+    for (const auto& project : *projects) {
+        auto stored = quotas.get(project);
         if (!stored) {
             return storage_error(stored.error());
         }
         json q = default_quota(call);
-        json custom = stored->empty() ? json::object() : json::parse(stored->front().text(0));
+        json custom = stored->value_or(json::object());
         for (auto it = q.begin(); it != q.end(); ++it) {
             it.value() = custom.contains(it.key()) ? custom[it.key()] : json(nullptr);
         }
-        items.push_back(with_aliases(q, row.text(0)));
+        items.push_back(with_aliases(q, project));
     }
     return json_response(200, {{"quotas", items}, {"quotas_links", json::array()}});
 }
@@ -125,18 +123,16 @@ ApiResult<http::HttpResponse> update_quota(Call& call) {
         normalized[name] = value;
     }
     auto done = in_transaction(call, [&]() -> ApiResult<void> {
-        auto rows = call.api.db.query("SELECT attrs FROM quotas WHERE project_id = ?", {project});
+        db::QuotaRepository quotas(call.api.db);
+        auto rows = quotas.get(project);
         if (!rows) {
             return storage_error(rows.error());
         }
-        json stored = rows->empty() ? json::object() : json::parse(rows->front().text(0));
+        json stored = rows->value_or(json::object());
         for (const auto& [key, value] : normalized.items()) {
             stored[key] = value;
         }
-        auto saved = call.api.db.exec(
-            "INSERT INTO quotas (project_id, attrs) VALUES (?, ?) ON CONFLICT"
-            " (project_id) DO UPDATE SET attrs = excluded.attrs",
-            {project, stored.dump()});
+        auto saved = quotas.save(project, stored);
         if (!saved) {
             return storage_error(saved.error());
         }
@@ -157,16 +153,13 @@ ApiResult<http::HttpResponse> reset_quota(Call& call) {
     if (auto ok = authorize(call.context, Rule::kWriteQuota, project); !ok) {
         return Unexpected(ok.error());
     }
-    auto rows = call.api.db.query("SELECT project_id FROM quotas WHERE project_id = ?", {project});
-    if (!rows) {
-        return storage_error(rows.error());
-    }
-    if (rows->empty()) {
-        return model::not_found("Quota", project);
-    }
-    auto removed = call.api.db.exec("DELETE FROM quotas WHERE project_id = ?", {project});
+    // One statement: the row is gone or was never there.
+    auto removed = db::QuotaRepository(call.api.db).remove(project);
     if (!removed) {
         return storage_error(removed.error());
+    }
+    if (!*removed) {
+        return model::not_found("Quota", project);
     }
     return empty_response(202);
 }

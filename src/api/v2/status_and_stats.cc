@@ -1,6 +1,7 @@
 #include "api/v2/resources.h"
 #include "api/v2/support.h"
 #include "api/views.h"
+#include "db/amphora_stats_repository.h"
 #include "model/statuses.h"
 
 namespace octane::api::v2 {
@@ -82,22 +83,15 @@ ApiResult<http::HttpResponse> status_tree(Call& call) {
     return json_response(200, {{"statuses", {{"loadbalancer", tree}}}});
 }
 
-ApiResult<json> sum_stats(Call& call, const std::string& column, const std::string& id) {
-    auto rows = call.api.db.query(
-        "SELECT COALESCE(SUM(bytes_in), 0), COALESCE(SUM(bytes_out), 0), "
-        "COALESCE(SUM(active_connections), 0), COALESCE(SUM(total_connections), 0), "
-        "COALESCE(SUM(request_errors), 0) FROM amphora_stats WHERE " +
-            column + " = ?",
-        {id});
-    if (!rows) {
-        return storage_error(rows.error());
+ApiResult<json> stats_body(const Result<db::ListenerStats>& total) {
+    if (!total) {
+        return storage_error(total.error());
     }
-    const auto& r = rows->front();
-    return json{{"bytes_in", r.integer(0)},
-                {"bytes_out", r.integer(1)},
-                {"active_connections", r.integer(2)},
-                {"total_connections", r.integer(3)},
-                {"request_errors", r.integer(4)}};
+    return json{{"bytes_in", total->bytes_in},
+                {"bytes_out", total->bytes_out},
+                {"active_connections", total->active_connections},
+                {"total_connections", total->total_connections},
+                {"request_errors", total->request_errors}};
 }
 
 ApiResult<http::HttpResponse> load_balancer_stats(Call& call) {
@@ -105,7 +99,7 @@ ApiResult<http::HttpResponse> load_balancer_stats(Call& call) {
     if (!lb) {
         return Unexpected(lb.error());
     }
-    auto stats = sum_stats(call, "load_balancer_id", lb->id);
+    auto stats = stats_body(db::AmphoraStatsRepository(call.api.db).total_of_load_balancer(lb->id));
     if (!stats) {
         return Unexpected(stats.error());
     }
@@ -119,7 +113,8 @@ ApiResult<http::HttpResponse> listener_stats(Call& call) {
     if (!listener) {
         return Unexpected(listener.error());
     }
-    auto stats = sum_stats(call, "listener_id", listener->id);
+    auto stats =
+        stats_body(db::AmphoraStatsRepository(call.api.db).total_of_listener(listener->id));
     if (!stats) {
         return Unexpected(stats.error());
     }

@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/file_util.h"
-#include "controller/health/health_schema.h"
+#include "db/amphora_health_schema.h"
 
 namespace octane::controller::health {
 namespace {
@@ -35,7 +35,7 @@ Result<void> HealthManager::start() {
     if (options_.heartbeat_key.empty()) {
         return make_error("health manager: heartbeat_key is empty");
     }
-    if (auto migrated = migrate_health_schema(db_); !migrated) {
+    if (auto migrated = db::migrate_amphora_health(db_); !migrated) {
         return make_error("health manager: cannot create its table: " + migrated.error().message);
     }
     auto receiver =

@@ -2,8 +2,9 @@
 
 // Applies one verified heartbeat to the database, in one transaction: the operating statuses the
 // roll-up changed (status_rollup.h), the listener statistics for (listener, amphora), and the
-// amphora's liveness row (health_schema.h). Heartbeats from amphorae we do not know (no row, or
-// DELETED) or whose load balancer is gone (missing, DELETED, PENDING_DELETE) change nothing.
+// amphora's liveness row (db/amphora_health_schema.h). Heartbeats from amphorae we do not know (no
+// row, or DELETED) or whose load balancer is gone (missing, DELETED, PENDING_DELETE) change
+// nothing.
 
 #include <chrono>
 #include <optional>

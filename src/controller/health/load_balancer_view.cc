@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "db/amphora_repository.h"
 #include "db/object_store.h"
 
 namespace octane::controller::health {
@@ -54,16 +55,16 @@ Result<std::optional<LoadBalancerState>> load_state(db::ObjectStore& store,
 
 Result<std::optional<AmphoraView>> load_amphora_view(db::Database& db,
                                                      const std::string& amphora_id) {
-    auto rows =
-        db.query("SELECT id, status, load_balancer_id FROM amphorae WHERE id = ?", {amphora_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto found = db::AmphoraRepository(db).get(amphora_id);
+    if (!found) {
+        return Unexpected(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         return std::optional<AmphoraView>();
     }
-    const db::Row& row = rows->front();
-    AmphoraView view{row.text(0), row.text(1), row.text(2), std::nullopt};
+    const db::AmphoraRecord& amphora = **found;
+    AmphoraView view{amphora.id, amphora.status, amphora.load_balancer_id.value_or(""),
+                     std::nullopt};
     if (!view.load_balancer_id.empty()) {
         db::ObjectStore store(db);
         auto state = load_state(store, view.load_balancer_id);

@@ -7,6 +7,7 @@
 
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "db/lease_repository.h"
 
 namespace octane::controller {
 
@@ -29,65 +30,40 @@ bool LeaseTable::owner_is_gone(const std::string& owner_text) const {
     return kill(pid, 0) == -1 && errno == ESRCH;
 }
 
-namespace {
-constexpr const char* kPendingCondition =
-    "lb.provisioning_status IN ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')";
-}  // namespace
-
 Result<int64_t> count_pending_load_balancers(db::Database& db) {
-    auto rows =
-        db.query(std::string("SELECT COUNT(*) FROM load_balancers lb WHERE ") + kPendingCondition);
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return rows->empty() ? 0 : (*rows)[0].integer(0);
+    return db::LeaseRepository(db).count_pending();
 }
 
 Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
     std::optional<std::string> claimed;
-    // PostgreSQL: the candidates are row-locked and another worker's locked ones skipped, so
-    // workers claim side by side without the writers' lock. SQLite: one writer at a time anyway.
-    const char* lock_rows =
-        db_.dialect() == db::Dialect::kPostgres ? " FOR UPDATE OF lb SKIP LOCKED" : "";
+    db::LeaseRepository leases(db_);
+    auto free = [&](const std::optional<db::LeaseRow>& lease) {
+        return !lease || lease->expires_ms < now_ms || owner_is_gone(lease->owner);
+    };
     auto done = db_.row_locked_transaction([&]() -> Result<void> {
-        auto rows = db_.query(
-            std::string("SELECT lb.id, l.owner, l.expires_ms FROM load_balancers lb LEFT JOIN "
-                        "work_leases l ON l.load_balancer_id = lb.id WHERE ") +
-            kPendingCondition + " ORDER BY COALESCE(lb.updated_at, lb.created_at), lb.id" +
-            lock_rows);
-        if (!rows) {
-            return Unexpected(rows.error());
+        auto candidates = leases.pending_candidates();
+        if (!candidates) {
+            return Unexpected(candidates.error());
         }
-        auto free = [&](const db::Row& row, size_t owner, size_t expires) {
-            return row.is_null(owner) || row.integer(expires) < now_ms ||
-                   owner_is_gone(row.text(owner));
-        };
-        for (const auto& row : *rows) {
-            if (!free(row, 1, 2)) {
+        for (const auto& candidate : *candidates) {
+            if (!free(candidate.lease)) {
                 continue;
             }
-            if (*lock_rows != '\0') {
+            if (leases.locks_candidates()) {
                 // The query's snapshot may predate a claim that the worker holding this row's
                 // lock a moment ago committed; now that the lock is ours, the lease as it is.
-                auto current = db_.query(
-                    "SELECT owner, expires_ms FROM work_leases WHERE load_balancer_id = ?",
-                    {row.text(0)});
+                auto current = leases.lease(candidate.id);
                 if (!current) {
                     return Unexpected(current.error());
                 }
-                if (!current->empty() && !free(current->front(), 0, 1)) {
+                if (!free(*current)) {
                     continue;
                 }
             }
-            auto taken = db_.exec(
-                "INSERT INTO work_leases (load_balancer_id, owner, expires_ms) VALUES (?, ?, ?)"
-                " ON CONFLICT (load_balancer_id) DO UPDATE SET owner = excluded.owner,"
-                " expires_ms = excluded.expires_ms",
-                {row.text(0), owner_.text(), now_ms + lease_ms_});
-            if (!taken) {
-                return Unexpected(taken.error());
+            if (auto taken = leases.take(candidate.id, owner_.text(), now_ms + lease_ms_); !taken) {
+                return taken;
             }
-            claimed = row.text(0);
+            claimed = candidate.id;
             return {};
         }
         return {};
@@ -99,20 +75,15 @@ Result<std::optional<std::string>> LeaseTable::claim(int64_t now_ms) {
 }
 
 Result<bool> LeaseTable::holds(const std::string& lb_id) {
-    auto rows = db_.query("SELECT owner FROM work_leases WHERE load_balancer_id = ?", {lb_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto lease = db::LeaseRepository(db_).lease(lb_id);
+    if (!lease) {
+        return Unexpected(lease.error());
     }
-    return !rows->empty() && rows->front().text(0) == owner_.text();
+    return *lease && (*lease)->owner == owner_.text();
 }
 
 Result<void> LeaseTable::release(const std::string& lb_id) {
-    auto done = db_.exec("DELETE FROM work_leases WHERE load_balancer_id = ? AND owner = ?",
-                         {lb_id, owner_.text()});
-    if (!done) {
-        return Unexpected(done.error());
-    }
-    return {};
+    return db::LeaseRepository(db_).release(lb_id, owner_.text());
 }
 
 }  // namespace octane::controller

@@ -5,6 +5,11 @@
 #include <spdlog/spdlog.h>
 
 #include "common/uuid.h"
+#include "db/amphora_repository.h"
+#include "db/amphora_stats_repository.h"
+#include "db/catalog_repository.h"
+#include "db/failover_request_repository.h"
+#include "db/vrrp_group_repository.h"
 #include "model/statuses.h"
 
 namespace octane::controller {
@@ -92,14 +97,13 @@ Result<LoadBalancerTree> Worker::load_tree(const std::string& lb_id) {
             }
             *target = std::move(*objects);
         }
-        auto failover = db_.query(
-            "SELECT amphora_id FROM failover_requests WHERE load_balancer_id = ?", {lb_id});
+        auto failover = db::FailoverRequestRepository(db_).get(lb_id);
         if (!failover) {
             return Unexpected(failover.error());
         }
-        t->failover_requested = !failover->empty();
-        if (!failover->empty() && !failover->front().is_null(0)) {
-            t->failover_amphora_id = failover->front().text(0);
+        t->failover_requested = failover->has_value();
+        if (*failover && (*failover)->amphora_id) {
+            t->failover_amphora_id = *(*failover)->amphora_id;
         }
         return {};
     });
@@ -123,18 +127,15 @@ json or_null(const std::string& value) {
 }  // namespace
 
 Result<std::vector<AmphoraRow>> Worker::amphorae_of(const std::string& lb_id) {
-    auto rows = db_.query(
-        "SELECT id, attrs FROM amphorae WHERE load_balancer_id = ? AND status != 'DELETED' "
-        "ORDER BY created_at, id",
-        {lb_id});
+    auto rows = db::AmphoraRepository(db_).live_of_load_balancer(lb_id);
     if (!rows) {
         return Unexpected(rows.error());
     }
     std::vector<AmphoraRow> out;
     for (const auto& row : *rows) {
-        json attrs = json::parse(row.text(1));
+        const json& attrs = row.attrs;
         AmphoraRow amphora;
-        amphora.info.id = row.text(0);
+        amphora.info.id = row.id;
         amphora.info.compute_id = text_attr(attrs, "compute_id");
         amphora.info.lb_network_ip = text_attr(attrs, "lb_network_ip");
         amphora.info.vrrp_ip = text_attr(attrs, "vrrp_ip");
@@ -172,11 +173,9 @@ Result<AmphoraRow> Worker::create_amphora(const LoadBalancerTree& tree, const js
     // Recorded BOOTING before anything is started, as Octavia's create flow does: a worker killed
     // while the amphora boots leaves a row that whoever takes the load balancer over retires
     // (carry_out), instead of an agent nobody knows of.
-    auto booked = db_.exec(
-        "INSERT INTO amphorae (id, load_balancer_id, status, created_at, updated_at, attrs) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {id, lb.id, std::string(model::kBooting), format_timestamp(clock_.now()),
-         format_timestamp(clock_.now()), attrs.dump()});
+    auto booked = db::AmphoraRepository(db_).insert({id, lb.id, std::string(model::kBooting),
+                                                     format_timestamp(clock_.now()),
+                                                     format_timestamp(clock_.now()), attrs});
     if (!booked) {
         return Unexpected(booked.error());
     }
@@ -197,9 +196,8 @@ Result<AmphoraRow> Worker::create_amphora(const LoadBalancerTree& tree, const js
     attrs["cached_zone"] = or_null(info->cached_zone);
     attrs["image_id"] = or_null(info->image_id);
     attrs["compute_flavor"] = or_null(info->compute_flavor);
-    auto allocated = db_.exec(
-        "UPDATE amphorae SET status = ?, updated_at = ?, attrs = ? WHERE id = ?",
-        {std::string(model::kAllocated), format_timestamp(clock_.now()), attrs.dump(), id});
+    auto allocated = db::AmphoraRepository(db_).set_started(id, std::string(model::kAllocated),
+                                                            attrs, format_timestamp(clock_.now()));
     if (!allocated) {
         retire_amphora(*info);
         return Unexpected(allocated.error());
@@ -212,29 +210,27 @@ Result<std::optional<std::string>> Worker::flavor_topology(const db::TreeObject&
     if (flavor_id.empty()) {
         return std::optional<std::string>();
     }
-    auto rows = db_.query(
-        "SELECT p.attrs FROM flavors f JOIN flavor_profiles p "
-        "ON p.id = json_extract(f.attrs, '$.flavor_profile_id') WHERE f.id = ?",
-        {flavor_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    auto found = db::CatalogRepository::profile_of_flavor(db_, flavor_id);
+    if (!found) {
+        return Unexpected(found.error());
     }
-    if (rows->empty()) {
+    if (!*found) {
         return std::optional<std::string>();
     }
-    json profile = json::parse(rows->front().text(0), nullptr, false);
+    const json& profile = **found;
     json data = json::parse(text_attr(profile, "flavor_data"), nullptr, false);
     std::string topology = data.is_object() ? text_attr(data, "loadbalancer_topology") : "";
     return topology.empty() ? std::optional<std::string>() : std::optional<std::string>(topology);
 }
 
 Result<json> Worker::vrrp_group(const std::string& lb_id) {
-    auto rows = db_.query("SELECT attrs FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
-    if (!rows) {
-        return Unexpected(rows.error());
+    db::VrrpGroupRepository groups(db_);
+    auto stored = groups.get(lb_id);
+    if (!stored) {
+        return Unexpected(stored.error());
     }
-    if (!rows->empty()) {
-        return json::parse(rows->front().text(0));
+    if (*stored) {
+        return **stored;
     }
     std::string name = lb_id;
     std::erase(name, '-');
@@ -244,39 +240,19 @@ Result<json> Worker::vrrp_group(const std::string& lb_id) {
                   {"vrrp_auth_type", "PASS"},
                   {"vrrp_auth_pass", password.substr(0, 7)},  // as Octavia: 7 of a uuid's hex
                   {"advert_int", options_.vrrp_advert_int}};
-    auto inserted = db_.exec(
-        "INSERT INTO vrrp_groups (load_balancer_id, attrs) VALUES (?, ?) "
-        "ON CONFLICT (load_balancer_id) DO NOTHING",
-        {lb_id, group.dump()});
-    if (!inserted) {
+    if (auto inserted = groups.insert_if_absent(lb_id, group); !inserted) {
         return Unexpected(inserted.error());
     }
     return group;
 }
 
 Result<void> Worker::set_role(const std::string& amphora_id, const RoleAssignment& role) {
-    // Read, change, write in one transaction: SQLite's json_set has no portable equivalent.
-    return db_.transaction([&]() -> Result<void> {
-        auto rows = db_.query("SELECT attrs FROM amphorae WHERE id = ?", {amphora_id});
-        if (!rows) {
-            return Unexpected(rows.error());
-        }
-        if (rows->empty()) {
-            return make_error("amphora " + amphora_id + " is gone");
-        }
-        json attrs = json::parse(rows->front().text(0), nullptr, false);
-        if (!attrs.is_object()) {
-            return make_error("amphora " + amphora_id + ": attributes are not a JSON object");
-        }
-        attrs["role"] = role.role;
-        attrs["vrrp_priority"] = role.vrrp_priority ? json(*role.vrrp_priority) : json(nullptr);
-        auto done = db_.exec("UPDATE amphorae SET attrs = ?, updated_at = ? WHERE id = ?",
-                             {attrs.dump(), format_timestamp(clock_.now()), amphora_id});
-        if (!done) {
-            return Unexpected(done.error());
-        }
-        return {};
-    });
+    std::optional<int64_t> priority;
+    if (role.vrrp_priority) {
+        priority = *role.vrrp_priority;
+    }
+    return db::AmphoraRepository(db_).set_role(amphora_id, role.role, priority,
+                                               format_timestamp(clock_.now()));
 }
 
 // Makes the amphorae match the desired state: delete them with the load balancer, replace
@@ -401,12 +377,7 @@ void Worker::retire_amphora(const drivers::AmphoraInfo& amphora) {
 }
 
 Result<void> Worker::mark_amphora_deleted(const std::string& amphora_id) {
-    auto marked = db_.exec("UPDATE amphorae SET status = 'DELETED', updated_at = ? WHERE id = ?",
-                           {format_timestamp(clock_.now()), amphora_id});
-    if (!marked) {
-        return Unexpected(marked.error());
-    }
-    return {};
+    return db::AmphoraRepository(db_).mark_deleted(amphora_id, format_timestamp(clock_.now()));
 }
 
 Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<StatusChange>& plan,
@@ -425,10 +396,7 @@ Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<Stat
             if (change.action == StatusChange::Action::kDelete) {
                 done = store_.remove(change.kind, change.id);
             } else if (change.action == StatusChange::Action::kUpdateAttrs) {
-                auto r = db_.exec("UPDATE " + std::string(model::table_of(change.kind)) +
-                                      " SET attrs = ? WHERE id = ?",
-                                  {change.attrs.dump(), change.id});
-                done = r ? Result<void>() : Result<void>(Unexpected(r.error()));
+                done = store_.set_attrs(change.kind, change.id, change.attrs);
             } else {
                 if (!change.provisioning_status.empty()) {
                     done = store_.set_provisioning_status(change.kind, change.id,
@@ -444,26 +412,18 @@ Result<void> Worker::apply_plan(const std::string& lb_id, const std::vector<Stat
             }
         }
         if (drop_amphorae) {
-            auto r = db_.exec(
-                "UPDATE amphorae SET status = 'DELETED', updated_at = ? WHERE "
-                "load_balancer_id = ? AND status != 'DELETED'",
-                {now, lb_id});
-            if (!r) {
-                return Unexpected(r.error());
+            if (auto r = db::AmphoraRepository(db_).mark_deleted_of_load_balancer(lb_id, now); !r) {
+                return r;
             }
-            r = db_.exec("DELETE FROM amphora_stats WHERE load_balancer_id = ?", {lb_id});
-            if (!r) {
-                return Unexpected(r.error());
+            if (auto r = db::AmphoraStatsRepository(db_).remove_of_load_balancer(lb_id); !r) {
+                return r;
             }
-            r = db_.exec("DELETE FROM vrrp_groups WHERE load_balancer_id = ?", {lb_id});
-            if (!r) {
-                return Unexpected(r.error());
+            if (auto r = db::VrrpGroupRepository(db_).remove(lb_id); !r) {
+                return r;
             }
         }
-        auto cleared =
-            db_.exec("DELETE FROM failover_requests WHERE load_balancer_id = ?", {lb_id});
-        if (!cleared) {
-            return Unexpected(cleared.error());
+        if (auto cleared = db::FailoverRequestRepository(db_).clear(lb_id); !cleared) {
+            return cleared;
         }
         return leases_.release(lb_id);
     });

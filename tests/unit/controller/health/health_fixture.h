@@ -12,7 +12,7 @@
 
 #include "../../../support/fake_clock.h"
 #include "common/clock.h"
-#include "controller/health/health_schema.h"
+#include "db/amphora_health_schema.h"
 #include "db/object_store.h"
 #include "db/schema.h"
 #include "db/sqlite_database.h"
@@ -31,8 +31,8 @@ class HealthDbTest : public ::testing::Test {
         ASSERT_TRUE(opened) << opened.error().message;
         db_ = std::move(*opened);
         ASSERT_TRUE(db::migrate(*db_));
-        ASSERT_TRUE(migrate_health_schema(*db_));
-        ASSERT_TRUE(migrate_health_schema(*db_));  // idempotent
+        ASSERT_TRUE(db::migrate_amphora_health(*db_));
+        ASSERT_TRUE(db::migrate_amphora_health(*db_));  // idempotent
         add(model::Kind::kLoadBalancer, "lb", "");
         add(model::Kind::kListener, "l1", "lb");
         add(model::Kind::kPool, "p1", "lb");

@@ -1,8 +1,8 @@
-#include "controller/health/health_schema.h"
+#include "db/amphora_health_schema.h"
 
-namespace octane::controller::health {
+namespace octane::db {
 
-Result<void> migrate_health_schema(db::Database& db) {
+Result<void> migrate_amphora_health(Database& db) {
     return db.transaction([&]() -> Result<void> {
         auto created = db.exec(
             "CREATE TABLE IF NOT EXISTS amphora_health (amphora_id TEXT PRIMARY KEY,"
@@ -14,4 +14,4 @@ Result<void> migrate_health_schema(db::Database& db) {
     });
 }
 
-}  // namespace octane::controller::health
+}  // namespace octane::db

@@ -12,8 +12,8 @@
 
 #include "db/database.h"
 
-namespace octane::controller::health {
+namespace octane::db {
 
-Result<void> migrate_health_schema(db::Database& db);
+Result<void> migrate_amphora_health(Database& db);
 
-}  // namespace octane::controller::health
+}  // namespace octane::db

@@ -1,0 +1,45 @@
+#pragma once
+
+// Small adapters the repositories share: a statement's row count to Result<void>, and the first
+// row of a query to an optional, the JSON text in the first column of the first row.
+
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.h"
+
+namespace octane::db {
+
+inline Result<void> done(const Result<int64_t>& changed) {
+    if (!changed) {
+        return Unexpected(changed.error());
+    }
+    return {};
+}
+
+template <typename T>
+Result<std::optional<T>> first_of(Result<std::vector<T>> found) {
+    if (!found) {
+        return Unexpected(found.error());
+    }
+    if (found->empty()) {
+        return std::optional<T>();
+    }
+    return std::optional<T>(std::move(found->front()));
+}
+
+// Unparsable text reads as a discarded value, as json::parse(text, nullptr, false) gives it.
+inline Result<std::optional<nlohmann::json>> first_json(const Result<Rows>& rows) {
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    if (rows->empty()) {
+        return std::optional<nlohmann::json>();
+    }
+    return std::optional<nlohmann::json>(
+        nlohmann::json::parse(rows->front().text(0), nullptr, false));
+}
+
+}  // namespace octane::db

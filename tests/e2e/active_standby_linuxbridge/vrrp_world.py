@@ -147,6 +147,26 @@ def keepalived_pids(state: str, amphora: dict) -> list[int]:
     return pids
 
 
+def process_age_s(pid: int) -> float:
+    """Seconds since the process started (its start time in /proc/<pid>/stat, in clock ticks)."""
+    with open("/proc/%d/stat" % pid) as f:
+        started = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - started / os.sysconf("SC_CLK_TCK")
+
+
+def keepalived_past_startup_delay(state: str, amphora: dict, delay_s: float = 5.0) -> bool:
+    """Both keepalived processes run and the VRRP one is older than the BACKUP role's
+    vrrp_startup_delay (3 x advert_int + 2 s): until then it would not take the VIP even when
+    told to (keepalived counts the delay from its start, reloads included)."""
+    pids = keepalived_pids(state, amphora)
+    try:
+        return len(pids) == 2 and process_age_s(pids[1]) > delay_s
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def kill_master(state: str, master: dict, everything: bool) -> float:
     """kill -9 of the MASTER's agent and engines (and, with everything, keepalived and its VRRP
     process too: a silent death); returns the CLOCK_MONOTONIC instant of the kill."""

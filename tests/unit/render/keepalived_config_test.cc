@@ -160,6 +160,22 @@ TEST(KeepalivedInputFromGraph, EachAmphoraSeesItsOwnPriorityAndTheAllocatedPeer)
     EXPECT_FALSE(keepalived_input(graph(), "amp-x", "/s/check.sh"));
 }
 
+TEST(KeepalivedInputFromGraph, TakeoverRendersTheAddressOwnerWithoutDelayOrNopreempt) {
+    json g = graph();
+    g["vrrp_takeover"] = true;
+    auto backup = keepalived_input(g, "amp-b", "/s/check.sh");
+    ASSERT_TRUE(backup) << backup.error().message;
+    EXPECT_TRUE(backup->takeover);
+    auto rendered = render_keepalived_conf(*backup);
+    ASSERT_TRUE(rendered) << rendered.error().message;
+    // keepalived makes an owner (255) in state MASTER master at once, also on a reload.
+    EXPECT_NE(rendered->find("    state MASTER\n"), std::string::npos) << *rendered;
+    EXPECT_NE(rendered->find("    priority 255\n"), std::string::npos) << *rendered;
+    EXPECT_EQ(rendered->find("nopreempt"), std::string::npos) << *rendered;
+    EXPECT_EQ(rendered->find("vrrp_startup_delay"), std::string::npos) << *rendered;
+    EXPECT_NE(rendered->find("        10.0.0.5\n"), std::string::npos) << *rendered;  // peer kept
+}
+
 TEST(KeepalivedInputFromGraph, AdditionalVipsFollowThePrimarySortedByAddress) {
     json g = graph();
     g["additional_vips"] = {{{"ip_address", "10.1.0.9"}, {"subnet", {{"cidr", "10.1.0.0/24"}}}},

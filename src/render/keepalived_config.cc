@@ -183,6 +183,12 @@ Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amph
     }
     in.auth_pass = text(group, "vrrp_auth_pass");
     in.advert_int = number(group, "advert_int", in.advert_int);
+    const json tuning = lb.value("keepalived_vrrp", json::object());
+    in.check_interval = number(tuning, "check_interval", in.check_interval);
+    in.fail_count = number(tuning, "fail_count", in.fail_count);
+    in.success_count = number(tuning, "success_count", in.success_count);
+    in.garp_refresh = number(tuning, "garp_refresh", in.garp_refresh);
+    in.garp_refresh_repeat = number(tuning, "garp_refresh_repeat", in.garp_refresh_repeat);
     in.check_script_path = check_script_path;
     const json amphorae = lb.value("amphorae", json::array());
     const json* self = nullptr;

@@ -74,7 +74,9 @@ std::vector<std::string> vrrp_peer_ips(const nlohmann::json& load_balancer,
 // "amphorae" with role, vrrp_ip, vrrp_priority, vrrp_id, vrrp_interface and status, "vip_address",
 // "vip_subnet" {cidr, gateway_ip, host_routes}, "additional_vips"). The BACKUP role gets a startup
 // delay of 3 x advert_int + 2 s, longer than the MASTER needs to claim the VIP.
-// "vrrp_takeover": true in the graph renders the takeover instance (KeepalivedInput::takeover).
+// "vrrp_takeover": true in the graph renders the takeover instance (KeepalivedInput::takeover);
+// "keepalived_vrrp" {check_interval, fail_count, success_count, garp_refresh, garp_refresh_repeat}
+// carries the controller's [keepalived_vrrp] options.
 Result<KeepalivedInput> keepalived_input(const nlohmann::json& load_balancer,
                                          const std::string& amphora_id,
                                          const std::string& check_script_path);

@@ -158,8 +158,8 @@ def process_age_s(pid: int) -> float:
 
 def keepalived_past_startup_delay(state: str, amphora: dict, delay_s: float = 5.0) -> bool:
     """Both keepalived processes run and the VRRP one is older than the BACKUP role's
-    vrrp_startup_delay (3 x advert_int + 2 s): until then it would not take the VIP even when
-    told to (keepalived counts the delay from its start, reloads included)."""
+    vrrp_startup_delay (3 x advert_int + 2 s): a steady pair, where only VRRP's master-down
+    timer or the controller's takeover can move the VIP."""
     pids = keepalived_pids(state, amphora)
     try:
         return len(pids) == 2 and process_age_s(pids[1]) > delay_s

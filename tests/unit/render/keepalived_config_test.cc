@@ -166,6 +166,13 @@ TEST(KeepalivedInputFromGraph, TakeoverRendersTheAddressOwnerWithoutDelayOrNopre
     auto backup = keepalived_input(g, "amp-b", "/s/check.sh");
     ASSERT_TRUE(backup) << backup.error().message;
     EXPECT_TRUE(backup->takeover);
+    EXPECT_EQ(backup->check_interval, 5);  // Octavia's defaults without "keepalived_vrrp"
+    g["keepalived_vrrp"] = {{"check_interval", 3}, {"fail_count", 4}, {"garp_refresh_repeat", 7}};
+    auto tuned = keepalived_input(g, "amp-b", "/s/check.sh");
+    ASSERT_TRUE(tuned);
+    EXPECT_EQ(std::make_tuple(tuned->check_interval, tuned->fail_count, tuned->success_count,
+                              tuned->garp_refresh, tuned->garp_refresh_repeat),
+              std::make_tuple(3, 4, 2, 5, 7));
     auto rendered = render_keepalived_conf(*backup);
     ASSERT_TRUE(rendered) << rendered.error().message;
     // keepalived makes an owner (255) in state MASTER master at once, also on a reload.

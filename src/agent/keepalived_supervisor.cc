@@ -180,7 +180,14 @@ void KeepalivedSupervisor::kill_locked() {
         pollfd gone{vrrp_fd, POLLIN, 0};
         poll(&gone, 1, static_cast<int>(options_.stop_grace.count()));
         close(vrrp_fd);
+        // Orphaned, it may have become our child (a subreaper): reaped, or keepalived would see
+        // its zombie through the pid file and refuse to start.
+        waitpid(vrrp_pid, nullptr, WNOHANG);
     }
+    // Whoever reaps it, the new keepalived must not find the old processes' pid files.
+    std::error_code ec;
+    fs::remove(options_.dir + "/vrrp.pid", ec);
+    fs::remove(options_.dir + "/keepalived.pid", ec);
 }
 
 Result<void> KeepalivedSupervisor::restart() {

@@ -98,9 +98,16 @@ def build(cli: Cli, octane: Octane, name: str = "lb") -> dict:
 
 
 def amphorae(cli: Cli, lb_id: str) -> list[dict]:
-    return [cli.json("loadbalancer", "amphora", "show", a["id"])
-            for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id)
-            if a["status"] == "ALLOCATED"]
+    """The ALLOCATED amphorae in detail; one deleted between the list and its show (a failover
+    under way) is left out, so callers waiting for the rebuilt pair simply look again."""
+    shown = []
+    for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id):
+        if a["status"] != "ALLOCATED":
+            continue
+        proc = cli.run("loadbalancer", "amphora", "show", a["id"], "-f", "json", check=False)
+        if proc.returncode == 0:
+            shown.append(json.loads(proc.stdout))
+    return shown
 
 
 def vip_holder(amps: list[dict], vip: str) -> list[str]:

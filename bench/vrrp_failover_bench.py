@@ -54,6 +54,8 @@ def run(kills, silent, bound_s):
             amps = list(roles.values())
             w.wait_until(lambda: w.vip_holder(amps, lb["vip_address"]) == [roles["MASTER"]["id"]],
                          "VIP on the MASTER")
+            w.wait_until(lambda: w.keepalived_past_startup_delay(state, roles["BACKUP"]),
+                         "BACKUP's keepalived past its startup delay", timeout=30)
             killed_at = w.kill_master(state, roles["MASTER"], everything=silent)
             answer = w.probe(info["client_ns"], info["fip"], bound_s)
             if answer["at"] is None:

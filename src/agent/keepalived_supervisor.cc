@@ -116,6 +116,10 @@ Result<void> KeepalivedSupervisor::spawn_locked() {
 }
 
 Result<void> KeepalivedSupervisor::start() {
+    return start_or_restart(false);
+}
+
+Result<void> KeepalivedSupervisor::start_or_restart(bool kill_first) {
     std::lock_guard lock(mutex_);
     if (!configured()) {
         return make_error("no keepalived configuration uploaded", 404);
@@ -124,6 +128,10 @@ Result<void> KeepalivedSupervisor::start() {
     fs::remove(options_.dir + "/stopped", ec);
     wanted_ = true;
     crashes_ = 0;
+    if (kill_first) {
+        kill_locked();
+        spdlog::info("keepalived killed for a restart on its new configuration");
+    }
     if (pid_ != 0) {
         kill(pid_, SIGHUP);  // running: Octavia's agent turns a start into a reload
         return {};
@@ -139,6 +147,51 @@ Result<void> KeepalivedSupervisor::reload() {
     }
     kill(pid_, SIGHUP);
     return {};
+}
+
+void KeepalivedSupervisor::kill_locked() {
+    if (pid_ == 0) {
+        return;
+    }
+    // The VRRP process is keepalived's child: found by its pid file, and only while it names our
+    // configuration (a stale file may name a reused PID).
+    int vrrp_fd = -1;
+    pid_t vrrp_pid = 0;
+    std::ifstream(options_.dir + "/vrrp.pid") >> vrrp_pid;
+    std::string cmdline;
+    if (vrrp_pid > 0) {
+        std::ifstream in("/proc/" + std::to_string(vrrp_pid) + "/cmdline");
+        std::getline(in, cmdline, '\0');
+        std::getline(in, cmdline);
+    }
+    if (cmdline.find(config_path()) != std::string::npos) {
+        if (auto fd = open_pidfd(vrrp_pid)) {
+            vrrp_fd = *fd;
+        }
+    }
+    // The main process first, so it cannot start a new VRRP process when it sees its child die.
+    stop_process(pid_, SIGKILL, options_.stop_grace);
+    pid_ = 0;
+    retired_.push_back(pidfd_);
+    pidfd_ = -1;
+    if (vrrp_fd != -1) {
+        kill(vrrp_pid, SIGKILL);
+        // keepalived refuses to start while the old VRRP process lives (its pid file).
+        pollfd gone{vrrp_fd, POLLIN, 0};
+        poll(&gone, 1, static_cast<int>(options_.stop_grace.count()));
+        close(vrrp_fd);
+        // Orphaned, it may have become our child (a subreaper): reaped, or keepalived would see
+        // its zombie through the pid file and refuse to start.
+        waitpid(vrrp_pid, nullptr, WNOHANG);
+    }
+    // Whoever reaps it, the new keepalived must not find the old processes' pid files.
+    std::error_code ec;
+    fs::remove(options_.dir + "/vrrp.pid", ec);
+    fs::remove(options_.dir + "/keepalived.pid", ec);
+}
+
+Result<void> KeepalivedSupervisor::restart() {
+    return start_or_restart(true);
 }
 
 void KeepalivedSupervisor::stop_locked() {

@@ -55,6 +55,12 @@ class KeepalivedSupervisor {
     // Starts keepalived, or reloads it (SIGHUP) when it runs, as Octavia's agent does for start.
     Result<void> start();
     Result<void> reload();
+    // Octane's takeover (drivers/vrrp_takeover.h): keepalived is killed (-9, main and VRRP
+    // process, waited for) and started again on the uploaded configuration, so that
+    // configuration's initial state applies at once. A reload would keep the instance's state and
+    // restart its master-down timer; a SIGTERM stop takes keepalived a second. Killing is safe
+    // here: a starting keepalived first removes the addresses, routes and rules it manages.
+    Result<void> restart();
     // Stops keepalived and keeps it stopped (also across agent restarts).
     Result<void> stop();
     // Stops keepalived and the monitor, for agent shutdown; later calls are no-ops.
@@ -67,6 +73,9 @@ class KeepalivedSupervisor {
     std::vector<std::string> in_namespace(std::vector<std::string> argv) const;
     Result<void> spawn_locked();
     void stop_locked();
+    void kill_locked();
+    // Takes the lock; kill_first: restart() rather than start().
+    Result<void> start_or_restart(bool kill_first);
     void monitor();
 
     KeepalivedOptions options_;

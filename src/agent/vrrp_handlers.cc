@@ -1,6 +1,7 @@
 // The VRRP calls of the agent API (Octavia's keepalived.py): PUT /1.0/vrrp/upload stores
 // keepalived.conf (checked with `keepalived --config-test` first, a refused file leaves the
-// running one untouched) and the track script; PUT /1.0/vrrp/{start|stop|reload} drive keepalived.
+// running one untouched) and the track script; PUT /1.0/vrrp/{start|stop|reload} drive keepalived,
+// and Octane's PUT /1.0/vrrp/restart kills and starts it at once (the VRRP takeover).
 
 #include <atomic>
 #include <filesystem>
@@ -54,6 +55,8 @@ HttpResponse AgentApi::vrrp_action(const std::string& action) {
         done = keepalived_.reload();
     } else if (action == "stop") {
         done = keepalived_.stop();
+    } else if (action == "restart") {
+        done = keepalived_.restart();  // Octane's: the takeover (drivers/vrrp_takeover.h)
     } else {
         return agent_message(400, "Invalid Request", "Unknown action: " + action);
     }

@@ -19,6 +19,7 @@
 #include "drivers/local_process.h"
 #include "drivers/lvs_upload.h"
 #include "drivers/simulated_hosts.h"
+#include "drivers/vrrp_takeover.h"
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
 #include "render/haproxy_config.h"
@@ -89,6 +90,8 @@ struct LocalAmphoraDriver::Impl {
 
     void agent_lost(const std::string& amphora_id) {
         spdlog::warn("amphora {}: its agent exited", amphora_id);
+        // Before the failover: the VIP moves now, the replacement comes later.
+        take_over_from(amphora_id);
         std::lock_guard lock(lost_mutex);
         if (on_lost) {
             on_lost(amphora_id);
@@ -104,6 +107,14 @@ struct LocalAmphoraDriver::Impl {
     std::optional<http::HttpsClient> client;
     std::optional<SimulatedHosts> hosts;             // with a network that places amphorae
     std::map<std::string, std::string> vrrp_pushed;  // amphora -> keepalived.conf; under mutex
+    VrrpGraphs vrrp_graphs;                          // under mutex
+    std::map<std::string, Location> vrrp_agents;     // amphora -> its agent; under mutex
+
+    void take_over_from(const std::string& lost);
+    // Uploads keepalived.conf, then starts (or reloads) keepalived, or with restart kills and
+    // starts it so the new configuration's initial state applies.
+    Result<void> push_keepalived(const std::string& amphora_id, const Location& where,
+                                 const std::string& config, int attempts, bool restart = false);
 
     Result<void> apply_engine(const AmphoraInfo& amphora, const Location& where,
                               const json& load_balancer);
@@ -570,11 +581,21 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
     {
         // An unchanged configuration is not sent again: each push reloads keepalived.
         std::lock_guard lock(mutex);
+        vrrp_graphs[amphora.id] = graph;
+        vrrp_agents[amphora.id] = where;
         if (vrrp_pushed[amphora.id] == *config) {
             return {};
         }
     }
-    auto uploaded = call(amphora.id, where, "PUT", "/1.0/vrrp/upload", *config, "text/plain");
+    return push_keepalived(amphora.id, where, *config, kAgentCallAttempts);
+}
+
+Result<void> LocalAmphoraDriver::Impl::push_keepalived(const std::string& amphora_id,
+                                                       const Location& where,
+                                                       const std::string& config, int attempts,
+                                                       bool restart) {
+    auto uploaded =
+        call(amphora_id, where, "PUT", "/1.0/vrrp/upload", config, "text/plain", attempts);
     if (!uploaded) {
         return Unexpected(uploaded.error());
     }
@@ -582,7 +603,8 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
         return make_error("agent refused the keepalived configuration (" +
                           std::to_string(uploaded->status) + "): " + uploaded->body);
     }
-    auto started = call(amphora.id, where, "PUT", "/1.0/vrrp/start");
+    auto started = call(amphora_id, where, "PUT", restart ? "/1.0/vrrp/restart" : "/1.0/vrrp/start",
+                        {}, {}, attempts);
     if (!started) {
         return Unexpected(started.error());
     }
@@ -591,7 +613,7 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
                           "): " + started->body);
     }
     std::lock_guard lock(mutex);
-    vrrp_pushed[amphora.id] = *config;
+    vrrp_pushed[amphora_id] = config;
     return {};
 }
 
@@ -606,6 +628,39 @@ Result<void> LocalAmphoraDriver::unplug_amphora(const std::string& amphora_id) {
     }
     // Ports and namespaces go with the amphora (and any process still inside them).
     return networking->unplug_amphora(amphora_id);
+}
+
+void LocalAmphoraDriver::Impl::take_over_from(const std::string& lost) {
+    std::string peer;
+    json graph;
+    Location where;
+    {
+        std::lock_guard lock(mutex);
+        auto found = takeover_peer(vrrp_graphs, lost);
+        if (!found) {
+            return;
+        }
+        peer = *found;
+        graph = takeover_graph(vrrp_graphs[peer]);
+        where = vrrp_agents[peer];
+    }
+    AmphoraInfo survivor;
+    survivor.id = peer;
+    // The check script's path as the survivor's own filesystem names it (a host's disk or ours).
+    auto input =
+        render::keepalived_input(graph, peer, base_dir(survivor, where) + "/vrrp/check_script.sh");
+    auto config = input ? render::render_keepalived_conf(*input)
+                        : Result<std::string>(Unexpected(input.error()));
+    // One attempt: a survivor that does not answer at once is no faster than VRRP's own timer.
+    auto pushed = config ? push_keepalived(peer, where, *config, 1, true)
+                         : Result<void>(Unexpected(config.error()));
+    if (!pushed) {
+        spdlog::error("amphora {}: VRRP takeover from {} failed, VRRP's timer decides: {}", peer,
+                      lost, pushed.error().message);
+        return;
+    }
+    spdlog::warn("amphora {}: took the VIP over from {} (keepalived restarted as address owner)",
+                 peer, lost);
 }
 
 void LocalAmphoraDriver::set_controllers(std::vector<std::string> controllers) {
@@ -654,6 +709,8 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
     {
         std::lock_guard lock(impl_->mutex);
         impl_->vrrp_pushed.erase(amphora.id);
+        impl_->vrrp_graphs.erase(amphora.id);
+        impl_->vrrp_agents.erase(amphora.id);
     }
     auto where = parse_location(amphora.compute_id);
     if (where && on_host(*where)) {

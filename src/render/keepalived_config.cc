@@ -7,6 +7,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr int kTakeoverPriority = 255;  // VRRP's address owner
+
 // keepalived splits its configuration on blanks and braces; a value holding one would become
 // two tokens or close a block early.
 bool is_token(const std::string& value) {
@@ -76,7 +78,7 @@ Result<std::string> render_keepalived_conf(const KeepalivedInput& in) {
     auto line = [&out](std::string_view indent, const std::string& text) {
         out.append(indent).append(text).push_back('\n');
     };
-    if (in.startup_delay > 0) {
+    if (in.startup_delay > 0 && !in.takeover) {
         line("", "global_defs {");
         line("    ", "vrrp_startup_delay " + std::to_string(in.startup_delay));
         line("", "}");
@@ -91,11 +93,13 @@ Result<std::string> render_keepalived_conf(const KeepalivedInput& in) {
     out += "\n";
     line("", "vrrp_instance " + in.vrrp_group_name + " {");
     // keepalived's default initial state, which Octavia relies on for nopreempt: written out.
-    line("    ", "state BACKUP");
+    line("    ", in.takeover ? "state MASTER" : "state BACKUP");
     line("    ", "interface " + in.interface);
     line("    ", "virtual_router_id " + std::to_string(in.vrrp_id));
-    line("    ", "priority " + std::to_string(in.priority));
-    line("    ", "nopreempt");
+    line("    ", "priority " + std::to_string(in.takeover ? kTakeoverPriority : in.priority));
+    if (!in.takeover) {
+        line("    ", "nopreempt");  // keepalived refuses it beside the owner's priority
+    }
     line("    ", "accept");
     line("    ", "garp_master_refresh " + std::to_string(in.garp_refresh));
     line("    ", "garp_master_refresh_repeat " + std::to_string(in.garp_refresh_repeat));
@@ -179,6 +183,12 @@ Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amph
     }
     in.auth_pass = text(group, "vrrp_auth_pass");
     in.advert_int = number(group, "advert_int", in.advert_int);
+    const json tuning = lb.value("keepalived_vrrp", json::object());
+    in.check_interval = number(tuning, "check_interval", in.check_interval);
+    in.fail_count = number(tuning, "fail_count", in.fail_count);
+    in.success_count = number(tuning, "success_count", in.success_count);
+    in.garp_refresh = number(tuning, "garp_refresh", in.garp_refresh);
+    in.garp_refresh_repeat = number(tuning, "garp_refresh_repeat", in.garp_refresh_repeat);
     in.check_script_path = check_script_path;
     const json amphorae = lb.value("amphorae", json::array());
     const json* self = nullptr;
@@ -198,6 +208,7 @@ Result<KeepalivedInput> keepalived_input(const json& lb, const std::string& amph
         in.startup_delay = 3 * in.advert_int + 2;
     }
     in.peer_ips = vrrp_peer_ips(lb, in.vrrp_ip);
+    in.takeover = lb.value("vrrp_takeover", false);
     const json subnet = lb.value("vip_subnet", json::object());
     KeepalivedVip primary{
         text(lb, "vip_address"), text(subnet, "cidr"), text(subnet, "gateway_ip"), {}};

@@ -52,6 +52,12 @@ struct KeepalivedInput {
     // BACKUP with nopreempt, and their master-down timers differ by 40 ms only (the skew), so
     // two keepalived started together would otherwise elect whichever started first, for good.
     int startup_delay = 0;
+    // Octane's takeover (the controller saw the peer's agent die, vrrp_takeover.h): this instance
+    // claims the VIP now instead of after the master-down interval (3 x advert_int + skew). It is
+    // rendered as the address owner (state MASTER, priority 255, no nopreempt, no startup delay):
+    // keepalived makes an owner MASTER at once, also on a reload, and a peer that was only slow
+    // yields to priority 255 on its next advertisement, so the pair never keeps two MASTERs.
+    bool takeover = false;
 };
 
 // Refuses input keepalived would misread (a name or address with spaces or braces, an empty
@@ -68,6 +74,9 @@ std::vector<std::string> vrrp_peer_ips(const nlohmann::json& load_balancer,
 // "amphorae" with role, vrrp_ip, vrrp_priority, vrrp_id, vrrp_interface and status, "vip_address",
 // "vip_subnet" {cidr, gateway_ip, host_routes}, "additional_vips"). The BACKUP role gets a startup
 // delay of 3 x advert_int + 2 s, longer than the MASTER needs to claim the VIP.
+// "vrrp_takeover": true in the graph renders the takeover instance (KeepalivedInput::takeover);
+// "keepalived_vrrp" {check_interval, fail_count, success_count, garp_refresh, garp_refresh_repeat}
+// carries the controller's [keepalived_vrrp] options.
 Result<KeepalivedInput> keepalived_input(const nlohmann::json& load_balancer,
                                          const std::string& amphora_id,
                                          const std::string& check_script_path);

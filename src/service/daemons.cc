@@ -147,6 +147,12 @@ int run_daemon(Role role, const ServiceOptions& options) {
         worker_options.poll_ms = options.worker_poll_ms;
         worker_options.threads = static_cast<int>(options.worker_threads);
         worker_options.default_topology = options.loadbalancer_topology;
+        worker_options.vrrp_advert_int = static_cast<int>(options.vrrp_advert_int);
+        worker_options.keepalived_vrrp = {{"check_interval", options.vrrp_check_interval},
+                                          {"fail_count", options.vrrp_fail_count},
+                                          {"success_count", options.vrrp_success_count},
+                                          {"garp_refresh", options.vrrp_garp_refresh_interval},
+                                          {"garp_refresh_repeat", options.vrrp_garp_refresh_count}};
         // keepalived needs an L2 segment per VIP network and a namespace per amphora; the noop
         // driver records the pair, as Octavia's noop drivers do.
         worker_options.vrrp_capable =

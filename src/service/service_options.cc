@@ -253,6 +253,12 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
         {kNoFlag, "api_settings", "max_connections_per_client", &o.max_connections_per_client},
         {kNoFlag, "api_settings", "header_timeout", &o.header_timeout},
         {kNoFlag, "api_settings", "keepalive_timeout", &o.keepalive_timeout},
+        {kNoFlag, "keepalived_vrrp", "vrrp_advert_int", &o.vrrp_advert_int},
+        {kNoFlag, "keepalived_vrrp", "vrrp_check_interval", &o.vrrp_check_interval},
+        {kNoFlag, "keepalived_vrrp", "vrrp_fail_count", &o.vrrp_fail_count},
+        {kNoFlag, "keepalived_vrrp", "vrrp_success_count", &o.vrrp_success_count},
+        {kNoFlag, "keepalived_vrrp", "vrrp_garp_refresh_interval", &o.vrrp_garp_refresh_interval},
+        {kNoFlag, "keepalived_vrrp", "vrrp_garp_refresh_count", &o.vrrp_garp_refresh_count},
     };
     for (auto& option : ints) {
         auto text = pick(option.flag, option.section, option.key, "");
@@ -321,6 +327,14 @@ Result<ServiceOptions> resolve(const RawFlags& raw) {
     }
     if (o.database_max_pool_size < 1 || o.database_max_pool_size > 100) {
         return make_error("database.max_pool_size must be 1..100");
+    }
+    for (int64_t v :
+         {o.vrrp_advert_int, o.vrrp_check_interval, o.vrrp_fail_count, o.vrrp_success_count,
+          o.vrrp_garp_refresh_interval, o.vrrp_garp_refresh_count}) {
+        // Whole seconds: VRRPv2 with PASS authentication, as Octavia renders it, has no fractions.
+        if (v < 1 || v > 255) {
+            return make_error("keepalived_vrrp: every vrrp_* option must be 1..255");
+        }
     }
     if (o.max_connections < 1 || o.max_connections_per_client < 1 || o.header_timeout < 1 ||
         o.keepalive_timeout < 1) {

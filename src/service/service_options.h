@@ -60,6 +60,13 @@ struct ServiceOptions {
     int64_t worker_lease_seconds = 30;
     int64_t worker_poll_ms = 200;
     int64_t worker_threads = 4;  // [controller_worker] workers: load balancers handled at once
+    // [keepalived_vrrp] (Octavia's names and defaults; render/keepalived_config.h), seconds/counts.
+    int64_t vrrp_advert_int = 1;
+    int64_t vrrp_check_interval = 5;
+    int64_t vrrp_fail_count = 2;
+    int64_t vrrp_success_count = 2;
+    int64_t vrrp_garp_refresh_interval = 5;
+    int64_t vrrp_garp_refresh_count = 2;
     // [health_manager] (controller/health/health_manager.h). Port 0 = any, written to
     // <state_dir>/health.port; an empty key = <state_dir>/heartbeat.key, generated on first start;
     // timeout and interval in seconds; larger datagrams than max_datagram are dropped.

@@ -343,6 +343,7 @@ Result<void> Worker::carry_out(LoadBalancerTree& tree) {
         }
         graph["topology"] = topology;
         graph["vrrp_group"] = *group;
+        graph["keepalived_vrrp"] = options_.keepalived_vrrp;
         graph["amphorae"] = json::array();
         for (const auto* rows : {&kept, &created}) {
             for (const auto& amphora : *rows) {

@@ -34,6 +34,9 @@ struct WorkerOptions {
     std::string default_topology = "SINGLE";  // [controller_worker] loadbalancer_topology
     bool vrrp_capable = false;  // the drivers can run an ACTIVE_STANDBY pair (topology.h)
     int vrrp_advert_int = 1;    // [keepalived_vrrp] vrrp_advert_int
+    // The other [keepalived_vrrp] options, read at each render as Octavia does (the graph's
+    // "keepalived_vrrp", render/keepalived_config.h); empty = Octavia's defaults.
+    nlohmann::json keepalived_vrrp = nlohmann::json::object();
 };
 
 // An amphora row of the load balancer as the worker needs it.

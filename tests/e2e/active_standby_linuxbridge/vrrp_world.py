@@ -98,9 +98,16 @@ def build(cli: Cli, octane: Octane, name: str = "lb") -> dict:
 
 
 def amphorae(cli: Cli, lb_id: str) -> list[dict]:
-    return [cli.json("loadbalancer", "amphora", "show", a["id"])
-            for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id)
-            if a["status"] == "ALLOCATED"]
+    """The ALLOCATED amphorae in detail; one deleted between the list and its show (a failover
+    under way) is left out, so callers waiting for the rebuilt pair simply look again."""
+    shown = []
+    for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id):
+        if a["status"] != "ALLOCATED":
+            continue
+        proc = cli.run("loadbalancer", "amphora", "show", a["id"], "-f", "json", check=False)
+        if proc.returncode == 0:
+            shown.append(json.loads(proc.stdout))
+    return shown
 
 
 def vip_holder(amps: list[dict], vip: str) -> list[str]:
@@ -152,6 +159,26 @@ def keepalived_pids(state: str, amphora: dict) -> list[int]:
         if os.path.exists(path):
             pids.append(int(open(path).read().split()[0]))
     return pids
+
+
+def process_age_s(pid: int) -> float:
+    """Seconds since the process started (its start time in /proc/<pid>/stat, in clock ticks)."""
+    with open("/proc/%d/stat" % pid) as f:
+        started = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - started / os.sysconf("SC_CLK_TCK")
+
+
+def keepalived_past_startup_delay(state: str, amphora: dict, delay_s: float = 5.0) -> bool:
+    """Both keepalived processes run and the VRRP one is older than the BACKUP role's
+    vrrp_startup_delay (3 x advert_int + 2 s): a steady pair, where only VRRP's master-down
+    timer or the controller's takeover can move the VIP."""
+    pids = keepalived_pids(state, amphora)
+    try:
+        return len(pids) == 2 and process_age_s(pids[1]) > delay_s
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def kill_master(state: str, master: dict, everything: bool) -> float:

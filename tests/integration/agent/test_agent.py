@@ -275,14 +275,17 @@ def test_idle_agent_sleeps_and_restarts_a_killed_engine_at_once(env):
 
 
 def test_vrrp_calls_check_before_they_store(env):
-    """The VRRP calls of Octavia's agent: nothing to start before an upload, unknown actions
-    refused, a configuration keepalived refuses is answered 400 with its words and not stored.
+    """The VRRP calls of Octavia's agent: nothing to start (or restart) before an upload, unknown
+    actions refused, a configuration keepalived refuses is answered 400 with its words and not stored.
     (A running pair needs interfaces in namespaces: tests/e2e/active_standby_linuxbridge.)"""
     agent, state = env["agent"], env["state"]
     status, _, body = agent.json("PUT", "/1.0/vrrp/start")
     assert status == 404, body
+    # Octane's restart (the controller's VRRP takeover) also needs an uploaded configuration.
     status, _, body = agent.json("PUT", "/1.0/vrrp/restart")
-    assert status == 400 and body["details"] == "Unknown action: restart", body
+    assert status == 404, body
+    status, _, body = agent.json("PUT", "/1.0/vrrp/dance")
+    assert status == 400 and body["details"] == "Unknown action: dance", body
     status, _, body = agent.json("PUT", "/1.0/vrrp/upload", "vrrp_instance x {\n  bogus_kw 1\n}\n")
     assert status == 400 and "bogus_kw" in body["details"], body
     assert not os.path.exists(os.path.join(state, "vrrp", "keepalived.conf"))

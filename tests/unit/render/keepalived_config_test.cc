@@ -160,6 +160,29 @@ TEST(KeepalivedInputFromGraph, EachAmphoraSeesItsOwnPriorityAndTheAllocatedPeer)
     EXPECT_FALSE(keepalived_input(graph(), "amp-x", "/s/check.sh"));
 }
 
+TEST(KeepalivedInputFromGraph, TakeoverRendersTheAddressOwnerWithoutDelayOrNopreempt) {
+    json g = graph();
+    g["vrrp_takeover"] = true;
+    auto backup = keepalived_input(g, "amp-b", "/s/check.sh");
+    ASSERT_TRUE(backup) << backup.error().message;
+    EXPECT_TRUE(backup->takeover);
+    EXPECT_EQ(backup->check_interval, 5);  // Octavia's defaults without "keepalived_vrrp"
+    g["keepalived_vrrp"] = {{"check_interval", 3}, {"fail_count", 4}, {"garp_refresh_repeat", 7}};
+    auto tuned = keepalived_input(g, "amp-b", "/s/check.sh");
+    ASSERT_TRUE(tuned);
+    EXPECT_EQ(std::make_tuple(tuned->check_interval, tuned->fail_count, tuned->success_count,
+                              tuned->garp_refresh, tuned->garp_refresh_repeat),
+              std::make_tuple(3, 4, 2, 5, 7));
+    auto rendered = render_keepalived_conf(*backup);
+    ASSERT_TRUE(rendered) << rendered.error().message;
+    // keepalived makes an owner (255) in state MASTER master at once, also on a reload.
+    EXPECT_NE(rendered->find("    state MASTER\n"), std::string::npos) << *rendered;
+    EXPECT_NE(rendered->find("    priority 255\n"), std::string::npos) << *rendered;
+    EXPECT_EQ(rendered->find("nopreempt"), std::string::npos) << *rendered;
+    EXPECT_EQ(rendered->find("vrrp_startup_delay"), std::string::npos) << *rendered;
+    EXPECT_NE(rendered->find("        10.0.0.5\n"), std::string::npos) << *rendered;  // peer kept
+}
+
 TEST(KeepalivedInputFromGraph, AdditionalVipsFollowThePrimarySortedByAddress) {
     json g = graph();
     g["additional_vips"] = {{{"ip_address", "10.1.0.9"}, {"subnet", {{"cidr", "10.1.0.0/24"}}}},

@@ -87,14 +87,7 @@ Result<std::vector<AmphoraRecord>> AmphoraRepository::live_of_load_balancer(
 
 Result<std::vector<std::string>> AmphoraRepository::live_ids() {
     auto rows = db_.query("SELECT id FROM amphorae WHERE status != 'DELETED'", {});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<std::string> out;
-    for (const auto& row : *rows) {
-        out.push_back(row.text(0));
-    }
-    return out;
+    return first_column_texts(rows);
 }
 
 Result<std::vector<FailoverCandidate>> AmphoraRepository::failover_candidates() {

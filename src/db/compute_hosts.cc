@@ -1,5 +1,7 @@
 #include "db/compute_hosts.h"
 
+#include "db/result_of.h"
+
 namespace octane::db {
 
 Result<void> ComputeHosts::register_hosts(const std::vector<std::string>& hosts,
@@ -46,14 +48,7 @@ Result<bool> ComputeHosts::set_enabled(const std::string& host, bool enabled,
 
 Result<std::vector<std::string>> ComputeHosts::disabled() {
     auto rows = db_.query("SELECT host FROM compute_hosts WHERE enabled = 0 ORDER BY host");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<std::string> out;
-    for (const Row& row : *rows) {
-        out.push_back(row.text(0));
-    }
-    return out;
+    return first_column_texts(rows);
 }
 
 Result<std::vector<AmphoraPlacementRow>> ComputeHosts::placements() {

@@ -13,14 +13,7 @@ Result<std::vector<std::string>> QuotaRepository::projects(
     auto rows = project_id
                     ? db_.query("SELECT project_id FROM quotas WHERE project_id = ?", {*project_id})
                     : db_.query("SELECT project_id FROM quotas ORDER BY project_id");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    std::vector<std::string> out;
-    for (const auto& row : *rows) {
-        out.push_back(row.text(0));
-    }
-    return out;
+    return first_column_texts(rows);
 }
 
 Result<void> QuotaRepository::ensure(const std::string& project_id) {

@@ -4,6 +4,7 @@
 // row of a query to an optional, the JSON text in the first column of the first row.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,19 @@ Result<std::optional<T>> first_of(Result<std::vector<T>> found) {
         return std::optional<T>();
     }
     return std::optional<T>(std::move(found->front()));
+}
+
+// The first column of every row, as text (ids, names).
+inline Result<std::vector<std::string>> first_column_texts(const Result<Rows>& rows) {
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    std::vector<std::string> out;
+    out.reserve(rows->size());
+    for (const auto& row : *rows) {
+        out.push_back(row.text(0));
+    }
+    return out;
 }
 
 // Unparsable text reads as a discarded value, as json::parse(text, nullptr, false) gives it.

@@ -69,6 +69,27 @@ Result<pid_t> SimulatedHosts::boot(const BootRequest& request) const {
     return pid;
 }
 
+namespace {
+
+// The VM's processes: those naming the amphora on their command line that run in a network
+// namespace other than the controller's (the amphora's). A client on the controller's side that
+// names the amphora (`openstack loadbalancer amphora show <id>`) is not the VM's.
+std::vector<pid_t> vm_processes(const std::string& amphora_id) {
+    std::error_code ec;
+    auto own = fs::read_symlink("/proc/self/ns/net", ec);
+    std::vector<pid_t> found;
+    for (pid_t pid : processes_matching(amphora_id)) {
+        std::error_code inner;
+        auto theirs = fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/net", inner);
+        if (!inner && !ec && theirs != own) {
+            found.push_back(pid);
+        }
+    }
+    return found;
+}
+
+}  // namespace
+
 void SimulatedHosts::destroy(const std::string& host, const std::string& amphora_id) const {
     // A graceful power-off first: SIGTERM to the VM's processes (the agent, which stops its
     // engines; and those that outlived a dead agent: engines, keepalived, which then resigns its
@@ -76,7 +97,7 @@ void SimulatedHosts::destroy(const std::string& host, const std::string& amphora
     // names the amphora id on its command line (the agent's --amphora-id, the others' paths on the
     // disk); the namespaces' removal kills the rest.
     std::string disk = disk_path(host, amphora_id);
-    stop_processes(processes_matching(amphora_id), kAgentStopGrace);
+    stop_processes(vm_processes(amphora_id), kAgentStopGrace);
     std::error_code ec;
     fs::remove(record_path(host, amphora_id), ec);
     fs::remove(console_log(host, amphora_id), ec);

@@ -52,6 +52,14 @@ Result<std::unique_ptr<drivers::LocalAmphoraDriver>> make_local_amphora_driver(
     }
     local.heartbeat_key = *key;
     local.heartbeat_interval_s = static_cast<double>(options.heartbeat_interval);
+    if (options.heartbeat_timeout <= options.heartbeat_interval) {
+        // Not refused (Octavia does not either), but every amphora would look stale between two
+        // of its heartbeats and be failed over again and again.
+        spdlog::warn(
+            "health_manager.heartbeat_timeout ({} s) is not above heartbeat_interval ({} s): "
+            "amphorae will be failed over between their heartbeats",
+            options.heartbeat_timeout, options.heartbeat_interval);
+    }
     std::string health_ip = options.health_bind_ip.empty() ? "127.0.0.1" : options.health_bind_ip;
     local.controllers = {health_ip + ":" + std::to_string(options.health_bind_port)};
     local.networking = networking;

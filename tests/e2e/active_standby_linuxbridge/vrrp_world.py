@@ -56,6 +56,7 @@ sys.exit(1)
 def start_server(state: str) -> h.OctaneProcess:
     server = h.OctaneProcess("serve", state, plain=True, extra_args=[
         "--network-driver", "linuxbridge", "--health-bind-port", "0", "--heartbeat-timeout", "3",
+        "--heartbeat-interval", "1",
         "--bind-host", "127.0.0.1", "--bind-port", "0"])
     server.start()
     return server

@@ -76,7 +76,7 @@ def member_of(output: str, members: dict[str, str]) -> str:
 
 @pytest.fixture()
 def world():
-    with linuxbridge_world("octane-lb-e2e-", ["--heartbeat-timeout", "3"]) as made:
+    with linuxbridge_world("octane-lb-e2e-", ["--heartbeat-timeout", "3", "--heartbeat-interval", "1"]) as made:
         yield made
 
 

@@ -54,8 +54,10 @@ struct FlowRecord {
     uint32_t base = 0;
     uint32_t started = 0;
     uint32_t passed = 0;
+    uint32_t next = 0;
+    uint32_t next_set = 0;
 };
-static_assert(sizeof(FlowRecord) == 24);
+static_assert(sizeof(FlowRecord) == 32);
 
 class BpfSockmap final : public Sockmap {
   public:

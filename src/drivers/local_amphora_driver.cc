@@ -127,8 +127,20 @@ struct LocalAmphoraDriver::Impl {
 
     // The amphora's base path as its agent sees it (Octavia's /var/lib/octavia): only a name in
     // what the controller renders for the agent; on a host the controller cannot open it.
-    std::string base_dir(const AmphoraInfo& amphora, const Location& where) const {
-        return on_host(where) ? hosts->disk_path(where.where, amphora.id) : amphora_dir(amphora.id);
+    std::string base_dir(const std::string& amphora_id, const Location& where) const {
+        return on_host(where) ? hosts->disk_path(where.where, amphora_id) : amphora_dir(amphora_id);
+    }
+
+    // keepalived.conf for the amphora, its check script named as the amphora's own filesystem
+    // names it.
+    Result<std::string> keepalived_conf(const json& graph, const std::string& amphora_id,
+                                        const Location& where) const {
+        auto input = render::keepalived_input(
+            graph, amphora_id, base_dir(amphora_id, where) + "/vrrp/check_script.sh");
+        if (!input) {
+            return Unexpected(input.error());
+        }
+        return render::render_keepalived_conf(*input);
     }
 
     Result<pid_t> boot_on_host(const std::string& amphora_id, const AmphoraPlacement& placement,
@@ -215,7 +227,7 @@ struct LocalAmphoraDriver::Impl {
                                          const std::string& lb_id) const {
         render::RenderContext ctx;
         ctx.amphora_id = amphora.id;
-        ctx.base_dir = base_dir(amphora, where);
+        ctx.base_dir = base_dir(amphora.id, where);
         // sun_path holds 107 bytes; the state directory may be long. (On a host, this directory
         // is the amphora's own.)
         ctx.stats_socket = private_socket_dir() + "/" + amphora.id.substr(0, 8) + "-" +
@@ -569,12 +581,7 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
                                {"gateway_ip", subnet->gateway_ip},
                                {"host_routes", subnet->host_routes}};
     }
-    auto input = render::keepalived_input(graph, amphora.id,
-                                          base_dir(amphora, where) + "/vrrp/check_script.sh");
-    if (!input) {
-        return Unexpected(input.error());
-    }
-    auto config = render::render_keepalived_conf(*input);
+    auto config = keepalived_conf(graph, amphora.id, where);
     if (!config) {
         return Unexpected(config.error());
     }
@@ -644,13 +651,7 @@ void LocalAmphoraDriver::Impl::take_over_from(const std::string& lost) {
         graph = takeover_graph(vrrp_graphs[peer]);
         where = vrrp_agents[peer];
     }
-    AmphoraInfo survivor;
-    survivor.id = peer;
-    // The check script's path as the survivor's own filesystem names it (a host's disk or ours).
-    auto input =
-        render::keepalived_input(graph, peer, base_dir(survivor, where) + "/vrrp/check_script.sh");
-    auto config = input ? render::render_keepalived_conf(*input)
-                        : Result<std::string>(Unexpected(input.error()));
+    auto config = keepalived_conf(graph, peer, where);
     // One attempt: a survivor that does not answer at once is no faster than VRRP's own timer.
     auto pushed = config ? push_keepalived(peer, where, *config, 1, true)
                          : Result<void>(Unexpected(config.error()));

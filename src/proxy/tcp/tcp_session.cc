@@ -343,7 +343,7 @@ bool TcpSession::join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f)
     }
     // Nothing of this direction is parked: `to` holds all user space wrote into it.
     auto out = tcp_counts(to.io.fd);
-    uint64_t cookie = &f == &c2s_ ? cookies_[0] : cookies_[1];
+    uint64_t cookie = source_cookie(f);
     if (!out || !sockmap.start_source(from.io.fd, cookie)) {
         Counters::add(sockmap.counters().refused, 1);
         return false;
@@ -414,7 +414,7 @@ void TcpSession::check_passed() {
         }
         watched = true;
         SourceState st;
-        if (!sockmap->source_state(f == &c2s_ ? cookies_[0] : cookies_[1], &st)) {
+        if (!sockmap->source_state(source_cookie(*f), &st)) {
             continue;
         }
         moved = moved || st.redirected != f->redirected;
@@ -581,11 +581,11 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
             return true;
         }
         if (static_cast<size_t>(n) < kIoBufferSize) {
-            from.readable = false;  // short read: the socket is drained, the next edge wakes us
-            // Drained with the FIN already received: the next read would return 0. Saves a
-            // recv (and often a wakeup) per closing connection, as HAProxy's read0 on HUP.
+            // Short read: the socket is drained, the next edge wakes us. Drained with the FIN
+            // already received: the next read would return 0. Saves a recv (and often a wakeup)
+            // per closing connection, as HAProxy's read0 on HUP. A psock may still move input
+            // from its backlog to its queue: there, read on to the 0.
             from.eof = from.fin_queued && !f.psock;
-            // A psock may still move input from its backlog to its queue: read to the 0.
             from.readable = from.fin_queued && f.psock;
             f.full_reads = 0;
         } else if (++f.full_reads >= kAutoSpliceAfter && !f.psock && from.io.ssl == nullptr &&
@@ -678,7 +678,7 @@ void TcpSession::close_session(bool error) {
         Sockmap* sockmap = worker_.snapshot().sockmap;
         for (Flow* f : {&c2s_, &s2c_}) {
             if (f->kernel || f->psock) {
-                sockmap->forget_source(f == &c2s_ ? cookies_[0] : cookies_[1]);
+                sockmap->forget_source(source_cookie(*f));
             }
         }
     }

@@ -94,6 +94,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     void check_passed();
     // A passed direction: once the destination took every redirected byte, back to user space.
     bool take_back(Side& from, Side& to, Flow& f);
+    // The socket cookie of the flow's source (the client for c2s_, the server for s2c_).
+    uint64_t source_cookie(const Flow& f) const { return &f == &c2s_ ? cookies_[0] : cookies_[1]; }
     void arm_kernel_timer();
     // Timer of a joined session: pending FINs, then the idle time from tcp_info.
     void on_kernel_timer();

@@ -66,12 +66,7 @@ def world():
 def test_allowed_cidrs_through_a_floating_ip(world):
     work, state, octane = world
     cli = Cli(h.read_openrc(os.path.join(state, "admin-openrc")))
-    web_root = os.path.join(work, "www")
-    os.makedirs(web_root)
-    with open(os.path.join(web_root, "index.html"), "w") as f:
-        f.write("member\n")
-    web = octane.host_create("web", "selfservice", 2, "/usr/bin/python3", "-m", "http.server",
-                             "80", "--bind", "0.0.0.0", "--directory", web_root)
+    web = octane.web_member("web", "selfservice", 2, os.path.join(work, "www"), "member\n")
     client_a = octane.host_create("client-a", "provider", 1)
     client_b = octane.host_create("client-b", "provider", 2)
     a, b = client_a["namespace"], client_b["namespace"]

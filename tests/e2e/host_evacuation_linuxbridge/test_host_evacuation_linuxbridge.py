@@ -88,12 +88,8 @@ def test_host_evacuation(world):
     work, state, server, octane = world
     cli = Cli(h.read_openrc(os.path.join(state, "admin-openrc")))
 
-    site = os.path.join(work, "site")
-    os.makedirs(site)
-    with open(os.path.join(site, "index.html"), "w") as f:
-        f.write("member-of-evacuation\n")
-    member = octane.host_create("web", "selfservice", 2, "/usr/bin/python3", "-m", "http.server",
-                                "80", "--bind", "0.0.0.0", "--directory", site)
+    member = octane.web_member("web", "selfservice", 2, os.path.join(work, "site"),
+                               "member-of-evacuation\n")
     client_ns = octane.host_create("client", "provider", 1)["namespace"]
     assert set(host_agents(octane)) == {"host-1", "host-2"}
 

@@ -31,6 +31,15 @@ class Octane:
         out = self(*argv).stdout
         return dict(line.split(None, 1) for line in out.splitlines() if line.strip())
 
+    def web_member(self, name: str, network: str, host: int, site: str, page: str) -> dict:
+        """An instance serving `page` as /index.html on port 80 (python3 -m http.server), its
+        files in the directory `site` (made here)."""
+        os.makedirs(site)
+        with open(os.path.join(site, "index.html"), "w") as f:
+            f.write(page)
+        return self.host_create(name, network, host, "/usr/bin/python3", "-m", "http.server",
+                                "80", "--bind", "0.0.0.0", "--directory", site)
+
 
 @contextlib.contextmanager
 def linuxbridge_world(prefix: str, extra_args=()):

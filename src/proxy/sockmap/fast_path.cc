@@ -26,6 +26,10 @@ uint64_t kernel_flow_bytes(uint64_t received, bool fin_received) {
     return fin_received && received > 0 ? received - 1 : received;
 }
 
+bool psock_input_drained(uint64_t read, uint64_t received, bool fin_received) {
+    return read >= kernel_flow_bytes(received, fin_received);
+}
+
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
                          uint64_t written_now) {
     uint64_t in = kernel_flow_bytes(received, fin_received);

@@ -66,6 +66,13 @@ bool redirected_drained(const KernelFlow& f, uint64_t redirected, uint64_t writt
 bool kernel_flow_drained(const KernelFlow& f, uint64_t received, bool fin_received,
                          uint64_t written_now);
 
+// A passed source's recv() returns 0 once TCP saw the FIN and the psock's message queue is
+// empty, even while the psock still holds received skbs on its backlog (the kernel moves them
+// from a work queue when it could not queue them at once, e.g. under memory pressure). Its end
+// is real only once user space read every byte the socket received: `read` counts the bytes of
+// the direction so far (before the join, redirected, and read back after passing).
+bool psock_input_drained(uint64_t read, uint64_t received, bool fin_received);
+
 // The bytes that crossed a direction, for `show stat` and the log.
 uint64_t kernel_flow_bytes(uint64_t received, bool fin_received);
 

@@ -553,7 +553,12 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
     while (from.readable && !from.eof) {
         ssize_t n = from.io.recv(buf, kIoBufferSize);
         if (n == 0) {
+            if (f.psock && !psock_end_reached(from, f)) {
+                wait_for_kernel(kKernelDrainMaxWaitMs);  // read again when the timer fires
+                break;
+            }
             from.eof = true;
+            drain_wait_ms_ = 0;
             break;
         }
         if (n < 0) {
@@ -596,6 +601,11 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
         }
     }
     return true;
+}
+
+bool TcpSession::psock_end_reached(const Side& from, const Flow& f) const {
+    auto in = tcp_counts(from.io.fd);
+    return !in || psock_input_drained(static_cast<uint64_t>(f.bytes), in->received, true);
 }
 
 bool TcpSession::pump_splice(Side& from, Side& to, Flow& f) {

@@ -73,6 +73,7 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     // Moves data from -> to; returns false when the session must end.
     bool pump(Side& from, Side& to, Flow& f);
     bool pump_copy(Side& from, Side& to, Flow& f);
+    bool psock_end_reached(const Side& from, const Flow& f) const;
     bool pump_splice(Side& from, Side& to, Flow& f);
     bool flush(Side& to, Flow& f);
     void drive();

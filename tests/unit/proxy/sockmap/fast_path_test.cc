@@ -108,5 +108,15 @@ TEST(FastPathCounters, ActiveFollowsJoinsAndEnds) {
     EXPECT_EQ(c.total.load(), 2);
 }
 
+TEST(KernelFlow, APsockEndsOnlyOnceEveryReceivedByteWasRead) {
+    // 6 MiB received and the FIN: recv() returning 0 after 5 MiB means the psock's backlog
+    // still holds the last MiB.
+    constexpr uint64_t kMiB = 1 << 20;
+    EXPECT_FALSE(psock_input_drained(5 * kMiB, 6 * kMiB + 1, true));
+    EXPECT_FALSE(psock_input_drained(6 * kMiB - 1, 6 * kMiB + 1, true));
+    EXPECT_TRUE(psock_input_drained(6 * kMiB, 6 * kMiB + 1, true));
+    EXPECT_TRUE(psock_input_drained(0, 1, true));  // a connection closed without data
+}
+
 }  // namespace
 }  // namespace octane::proxy

@@ -33,7 +33,8 @@ struct AmphoraInfo {
 
 // How the worker wants an amphora placed (Octavia's compute flavor/server group in one place).
 struct AmphoraRequest {
-    // Anti-affinity: (simulated) compute hosts it must not run on, those of its peer.
+    // Anti-affinity: the (simulated) compute hosts of its peer, avoided as the network driver's
+    // `[nova]` anti-affinity policy says.
     std::vector<std::string> avoid_hosts;
     // ACTIVE_STANDBY: the VIP belongs to keepalived, which adds it on the MASTER only; the
     // amphora's VIP interface gets just its own (VRRP) address.

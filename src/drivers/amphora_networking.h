@@ -38,7 +38,8 @@ class AmphoraNetworking {
   public:
     virtual ~AmphoraNetworking() = default;
     // Ports, namespaces and devices of a new amphora of this load balancer (API-shaped graph).
-    // request.avoid_hosts: hosts it must not land on; an error when no host is left.
+    // request.avoid_hosts: its peer's hosts, avoided as `[nova]` anti-affinity says; an error
+    // when no host is left.
     // request.vrrp: the VIP is not put on the VIP interface (keepalived manages it).
     virtual Result<AmphoraPlacement> plug_amphora(const std::string& amphora_id,
                                                   const nlohmann::json& load_balancer,

@@ -614,9 +614,8 @@ Result<drivers::AmphoraPlacement> LinuxbridgeDriver::plug_amphora(
     if (!disabled) {
         return Unexpected(disabled.error());
     }
-    std::vector<std::string> avoid = request.avoid_hosts;
-    avoid.insert(avoid.end(), disabled->begin(), disabled->end());
-    auto chosen = choose_host(wiring_.settings().hosts, next_host_++, avoid);
+    auto chosen = place_amphora(wiring_.settings().hosts, next_host_++, request.avoid_hosts,
+                                *disabled, wiring_.settings().anti_affinity);
     if (!chosen) {
         return make_error("no compute host left for amphora " + amphora_id +
                           " (anti-affinity with its peer, or hosts disabled)");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "linuxbridge/host_choice.h"
 #include "linuxbridge/segments.h"
 
 namespace octane::linuxbridge {
@@ -19,6 +20,9 @@ struct LinuxbridgeSettings {
     // Attach the root namespace to `provider` (o-ex0), so `ssh <floating ip>` works from the
     // host's shell; off by default: nothing but o-hm0 enters the root namespace.
     bool attach_root_to_provider = false;
+    // [nova] enable_anti_affinity / anti_affinity_policy. On by default, unlike Octavia: the
+    // simulated hosts are there to show that one host's death never takes both of a pair.
+    AntiAffinity anti_affinity = AntiAffinity::kHard;
     // Metric of the `unreachable` routes that keep simulated CIDRs from ever leaving the machine.
     uint32_t unreachable_metric = 4242;
 };

@@ -89,6 +89,7 @@ Result<std::unique_ptr<controller::health::HealthManager>> start_health_manager(
     h.fail_over_never_seen =
         options.amphora_driver != "noop" && options.amphora_driver != "amphora_noop_driver";
     h.state_dir = options.state_dir;
+    h.peers_may_share_host = options.linuxbridge.anti_affinity != linuxbridge::AntiAffinity::kHard;
     auto manager = std::make_unique<controller::health::HealthManager>(db, clock, std::move(h),
                                                                        std::move(notify_worker));
     if (auto started = manager->start(); !started) {

@@ -118,7 +118,7 @@ void add_flags(CLI::App& app, RawFlags& raw) {
 namespace {
 
 // [linuxbridge] hosts, vni_ranges (first:last), underlay_cidr, lb_mgmt_cidr, vxlan_port,
-// attach_root_to_provider.
+// attach_root_to_provider; [nova] enable_anti_affinity, anti_affinity_policy.
 Result<void> read_linuxbridge_settings(const IniFile& ini, linuxbridge::LinuxbridgeSettings& s) {
     const char* section = "linuxbridge";
     if (auto hosts = ini.get(section, "hosts")) {
@@ -150,6 +150,20 @@ Result<void> read_linuxbridge_settings(const IniFile& ini, linuxbridge::Linuxbri
     s.lb_mgmt_cidr = ini.get(section, "lb_mgmt_cidr").value_or(s.lb_mgmt_cidr);
     s.attach_root_to_provider =
         to_bool(ini.get(section, "attach_root_to_provider").value_or("false"));
+    // Octavia's compute options, applied to the simulated hosts.
+    std::string policy = ini.get("nova", "anti_affinity_policy").value_or("anti-affinity");
+    if (policy != "anti-affinity" && policy != "soft-anti-affinity") {
+        return make_error(
+            "nova.anti_affinity_policy must be anti-affinity or soft-anti-affinity, "
+            "not '" +
+            policy + "'");
+    }
+    if (!to_bool(ini.get("nova", "enable_anti_affinity").value_or("true"))) {
+        s.anti_affinity = linuxbridge::AntiAffinity::kOff;
+    } else {
+        s.anti_affinity = policy == "anti-affinity" ? linuxbridge::AntiAffinity::kHard
+                                                    : linuxbridge::AntiAffinity::kSoft;
+    }
     return {};
 }
 

@@ -11,6 +11,9 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 // An enabled host the replacement of `amphora` may land on.
 bool has_target(const EvacuationInput& input, const PlacedAmphora& amphora) {
+    if (input.peers_may_share_host) {
+        return !input.enabled_hosts.empty();
+    }
     std::vector<std::string> peer_hosts;
     for (const auto& other : input.amphorae) {
         if (other.load_balancer_id == amphora.load_balancer_id &&

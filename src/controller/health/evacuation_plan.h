@@ -6,8 +6,9 @@
 // - Nothing while any failover is being carried out: one load balancer at a time, so a drain never
 //   takes more than one load balancer's VIP down at once and never floods the workers.
 // - Only amphorae whose load balancer is ACTIVE (one in PENDING_* is being worked on; ERROR waits
-//   for an operator), and only when an enabled host is left for the replacement: for a pair, one
-//   not holding the peer (anti-affinity), else the drain would turn a healthy pair into ERROR.
+//   for an operator), and only when an enabled host is left for the replacement: for a pair under
+//   hard anti-affinity, one not holding the peer, else the drain would turn a healthy pair into
+//   ERROR (soft or no anti-affinity: any enabled host).
 // - BACKUPs before the others: replacing a BACKUP never moves the VIP, so the pairs whose BACKUP
 //   was on the host are whole again before any MASTER's VIP has to move.
 
@@ -30,6 +31,7 @@ struct EvacuationInput {
     std::vector<std::string> enabled_hosts;
     std::vector<std::string> disabled_hosts;
     bool failover_in_progress = false;
+    bool peers_may_share_host = false;  // `[nova]` anti-affinity off or soft
 };
 
 std::optional<PlacedAmphora> next_evacuation(const EvacuationInput& input);

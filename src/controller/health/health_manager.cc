@@ -57,7 +57,7 @@ Result<void> HealthManager::start() {
         db_, clock_,
         FailoverCheckOptions{options_.heartbeat_timeout, options_.fail_over_never_seen,
                              clock_.now()});
-    evacuation_ = std::make_unique<HostEvacuation>(db_, *check_);
+    evacuation_ = std::make_unique<HostEvacuation>(db_, *check_, options_.peers_may_share_host);
     auto handle = [this](std::string_view datagram, size_t full_size, const std::string& peer) {
         Counter outcome = processor_->handle(datagram, full_size);
         if (outcome != Counter::kAccepted) {

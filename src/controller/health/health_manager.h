@@ -41,6 +41,7 @@ struct HealthManagerOptions {
     std::string state_dir;             // empty: no files written
     // Heartbeats arriving within this window are applied in one transaction (0: one each).
     std::chrono::milliseconds batch_window{100};
+    bool peers_may_share_host = false;  // `[nova]` anti-affinity off or soft: evacuation_plan.h
 };
 
 inline constexpr const char* kHealthPortFile = "health.port";

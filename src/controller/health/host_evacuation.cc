@@ -13,6 +13,7 @@ Result<std::optional<FailoverRequest>> HostEvacuation::run_once() {
         return Unexpected(listed.error());
     }
     EvacuationInput input;
+    input.peers_may_share_host = peers_may_share_host_;
     for (const auto& host : *listed) {
         (host.enabled ? input.enabled_hosts : input.disabled_hosts).push_back(host.host);
     }

@@ -15,7 +15,9 @@ namespace octane::controller::health {
 
 class HostEvacuation {
   public:
-    HostEvacuation(db::Database& db, FailoverCheck& failover) : db_(db), failover_(failover) {}
+    // peers_may_share_host: `[nova]` anti-affinity off or soft (evacuation_plan.h).
+    HostEvacuation(db::Database& db, FailoverCheck& failover, bool peers_may_share_host)
+        : db_(db), failover_(failover), peers_may_share_host_(peers_may_share_host) {}
 
     // One pass: the failover it requested, if any.
     Result<std::optional<FailoverRequest>> run_once();
@@ -23,6 +25,7 @@ class HostEvacuation {
   private:
     db::Database& db_;
     FailoverCheck& failover_;
+    bool peers_may_share_host_;
 };
 
 }  // namespace octane::controller::health

@@ -10,7 +10,10 @@ through the floating IP. Then:
 - `octane host-agent disable <the amphora's host>`: the load balancer goes PENDING_UPDATE, then
   ACTIVE with its amphora on the other host, traffic through the floating IP comes back within a
   bound, nothing is left on the disabled host; new load balancers never land there;
-- `octane host-agent enable`: the host takes amphorae again.
+- `octane host-agent enable`: the host takes amphorae again;
+- with `[nova] anti_affinity_policy = soft-anti-affinity`, an ACTIVE_STANDBY pair on two hosts is
+  drained too: the replacement shares the last enabled host with its peer (the default, hard
+  anti-affinity, leaves such a pair where it is: unit-tested in evacuation_plan_test).
 
 Needs root (namespaces, netlink, nftables, mounts): skipped, with the reason printed, when not root.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 
 import pytest
@@ -78,6 +82,29 @@ def new_lb(cli: Cli, name: str) -> dict:
     return amphora
 
 
+def web_load_balancer(cli: Cli, member_address: str, client_ns: str, reply: str, *flags):
+    """Load balancer `lb` (HTTP listener, ROUND_ROBIN pool, one member) behind a new floating
+    IP; returns (load balancer, floating IP, URL) once the URL answers `reply`."""
+    lb = cli.json("loadbalancer", "create", "--name", "lb", "--vip-subnet-id", "selfservice",
+                  *flags)
+    wait_until(lambda: active(cli, "lb"), "load balancer ACTIVE", timeout=120)
+    cli.json("loadbalancer", "listener", "create", "--name", "web", "--protocol", "HTTP",
+             "--protocol-port", PORT, lb["id"])
+    wait_until(lambda: active(cli, "lb"), "listener applied")
+    cli.json("loadbalancer", "pool", "create", "--name", "web-pool", "--lb-algorithm",
+             "ROUND_ROBIN", "--listener", "web", "--protocol", "HTTP")
+    wait_until(lambda: active(cli, "lb"), "pool applied")
+    cli.json("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
+             member_address, "--protocol-port", "80", "web-pool")
+    wait_until(lambda: active(cli, "lb"), "member applied")
+    fip = cli.json("floating", "ip", "create", "provider")["floating_ip_address"]
+    vip_port = cli.json("loadbalancer", "show", "lb")["vip_port_id"]
+    cli.run("floating", "ip", "set", "--port", vip_port, fip)
+    url = "http://%s:%s/" % (fip, PORT)
+    wait_until(lambda: reply in fetch(client_ns, url), "traffic through the FIP")
+    return lb, fip, url
+
+
 def agent_pid(amphora: dict) -> int:
     host, pid, port = amphora["compute_id"].split(":")
     assert host == amphora["cached_zone"] and port == "9443", amphora
@@ -93,22 +120,7 @@ def test_host_evacuation(world):
     client_ns = octane.host_create("client", "provider", 1)["namespace"]
     assert set(host_agents(octane)) == {"host-1", "host-2"}
 
-    lb = cli.json("loadbalancer", "create", "--name", "lb", "--vip-subnet-id", "selfservice")
-    wait_until(lambda: active(cli, "lb"), "load balancer ACTIVE")
-    cli.json("loadbalancer", "listener", "create", "--name", "web", "--protocol", "HTTP",
-             "--protocol-port", PORT, lb["id"])
-    wait_until(lambda: active(cli, "lb"), "listener applied")
-    cli.json("loadbalancer", "pool", "create", "--name", "web-pool", "--lb-algorithm",
-             "ROUND_ROBIN", "--listener", "web", "--protocol", "HTTP")
-    wait_until(lambda: active(cli, "lb"), "pool applied")
-    cli.json("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
-             member["address"], "--protocol-port", "80", "web-pool")
-    wait_until(lambda: active(cli, "lb"), "member applied")
-    fip = cli.json("floating", "ip", "create", "provider")["floating_ip_address"]
-    vip_port = cli.json("loadbalancer", "show", "lb")["vip_port_id"]
-    cli.run("floating", "ip", "set", "--port", vip_port, fip)
-    url = "http://%s:%s/" % (fip, PORT)
-    wait_until(lambda: "member-of-evacuation" in fetch(client_ns, url), "traffic through the FIP")
+    lb, fip, url = web_load_balancer(cli, member["address"], client_ns, "member-of-evacuation")
 
     [old] = allocated(cli, lb["id"])
     drained = old["cached_zone"]
@@ -173,3 +185,52 @@ def test_host_evacuation(world):
     for host in ("host-1", "host-2"):
         assert os.listdir(os.path.join(state, "compute", host, "disks")) == []
         assert os.listdir(os.path.join(state, "compute", host, "servers")) == []
+
+
+def test_soft_anti_affinity_drains_a_pair_onto_the_last_host():
+    conf = tempfile.NamedTemporaryFile("w", suffix=".conf", prefix="octane-evac-soft-",
+                                       delete=False)
+    with conf:
+        conf.write("[nova]\nanti_affinity_policy = soft-anti-affinity\n")
+    try:
+        with linuxbridge_world("octane-evac-soft-", ["--config-file", conf.name]) as made:
+            drain_pair(*made)
+    finally:
+        os.unlink(conf.name)
+
+
+def drain_pair(work, state, server, octane):
+    cli = Cli(h.read_openrc(os.path.join(state, "admin-openrc")))
+    member = octane.web_member("web", "selfservice", 2, os.path.join(work, "site"),
+                               "member-of-the-pair\n")
+    client_ns = octane.host_create("client", "provider", 1)["namespace"]
+    cli.json("loadbalancer", "flavorprofile", "create", "--name", "fp-pair", "--provider",
+             "amphora", "--flavor-data", '{"loadbalancer_topology": "ACTIVE_STANDBY"}')
+    cli.json("loadbalancer", "flavor", "create", "--name", "pair", "--flavorprofile", "fp-pair",
+             "--enable")
+    lb, fip, url = web_load_balancer(cli, member["address"], client_ns, "member-of-the-pair",
+                                     "--flavor", "pair")
+
+    pair = allocated(cli, lb["id"])
+    # Soft anti-affinity still spreads the pair while it can.
+    assert sorted(a["cached_zone"] for a in pair) == ["host-1", "host-2"], pair
+    leaving = next(a for a in pair if a["cached_zone"] == "host-1")
+
+    octane("host-agent", "disable", "host-1")
+
+    def drained():
+        if not active(cli, "lb"):
+            return None  # the failover is under way: amphorae come and go
+        now = allocated(cli, lb["id"])
+        return len(now) == 2 and {a["cached_zone"] for a in now} == {"host-2"} and now
+
+    now = wait_until(drained, "the pair on host-2", timeout=90)
+    assert sorted(a["role"] for a in now) == ["BACKUP", "MASTER"], now
+    assert leaving["id"] not in {a["id"] for a in now}
+    assert host_agents(octane)["host-1"] == ("disabled", 0)
+    wait_until(lambda: "member-of-the-pair" in fetch(client_ns, url), "traffic after the drain",
+               timeout=TRAFFIC_BACK_S)
+
+    cli.run("loadbalancer", "delete", "--cascade", "lb")
+    wait_until(lambda: not cli.json("loadbalancer", "list"), "load balancer gone")
+    cli.run("floating", "ip", "delete", fip)

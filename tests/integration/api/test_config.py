@@ -54,17 +54,30 @@ def test_flags_override_config_file():
         shutil.rmtree(state, ignore_errors=True)
 
 
-def test_database_pool_size_is_checked():
-    """[database] max_pool_size (oslo.db's name) is read; a size below 1 is refused at start."""
+def refused_at_start(extra_conf: str) -> str:
+    """`octane serve` with extra_conf appended to a valid config file: asserts that it refuses
+    to start and returns what it printed."""
     state = h.make_state_dir()
     conf = os.path.join(state, "octavia.conf")
     write_conf(conf, os.path.join(state, "custom.db"))
     with open(conf, "a") as f:
-        f.write("\n[database]\nmax_pool_size = 0\n")
+        f.write(extra_conf)
     try:
         done = subprocess.run([h.octane_binary(), "serve", "--state-dir", state, "--config-file", conf],
                               capture_output=True, text=True, timeout=60, cwd=state)
-        assert done.returncode != 0
-        assert "max_pool_size must be 1..100" in done.stdout + done.stderr, done.stdout + done.stderr
+        assert done.returncode != 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
     finally:
         shutil.rmtree(state, ignore_errors=True)
+
+
+def test_database_pool_size_is_checked():
+    """[database] max_pool_size (oslo.db's name) is read; a size below 1 is refused at start."""
+    out = refused_at_start("\n[database]\nmax_pool_size = 0\n")
+    assert "max_pool_size must be 1..100" in out, out
+
+
+def test_anti_affinity_policy_is_checked():
+    """[nova] anti_affinity_policy takes Octavia's two values; anything else is refused at start."""
+    out = refused_at_start("\n[nova]\nanti_affinity_policy = affinity\n")
+    assert "anti_affinity_policy must be anti-affinity or soft-anti-affinity" in out, out

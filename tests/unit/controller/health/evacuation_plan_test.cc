@@ -68,6 +68,17 @@ TEST(EvacuationPlan, PairWithoutAHostForTheReplacementWaits) {
     EXPECT_EQ(next_id(input), "");
 }
 
+TEST(EvacuationPlan, SoftAntiAffinityLetsAPairShareTheLastHost) {
+    EvacuationInput input;
+    input.enabled_hosts = {"host-2"};
+    input.disabled_hosts = {"host-1"};
+    input.amphorae = {{"m1", "lb1", "host-1", "MASTER", "ACTIVE"},
+                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"}};
+    EXPECT_EQ(next_id(input), "");
+    input.peers_may_share_host = true;
+    EXPECT_EQ(next_id(input), "m1");
+}
+
 TEST(EvacuationPlan, NoEnabledHostLeft) {
     EvacuationInput input;
     input.disabled_hosts = {"host-1", "host-2"};

@@ -21,7 +21,7 @@ class HostEvacuationTest : public HealthDbTest {
     }
     std::optional<FailoverRequest> run() {
         FailoverCheck check(*db_, clock_, {});
-        HostEvacuation evacuation(*db_, check);
+        HostEvacuation evacuation(*db_, check, /*peers_may_share_host=*/false);
         auto done = evacuation.run_once();
         EXPECT_TRUE(done) << done.error().message;
         return done ? *done : std::nullopt;

@@ -107,6 +107,17 @@ void RepositoryTest::add_load_balancer(const std::string& id,
     ASSERT_TRUE(ObjectStore(*db_).insert(model::Kind::kLoadBalancer, lb));
 }
 
+std::unique_ptr<Database> RepositoryTest::open_another() {
+    if (on_postgres()) {
+        auto opened = PostgresDatabase::open(pg_url);
+        EXPECT_TRUE(opened) << opened.error().message;
+        return opened ? std::unique_ptr<Database>(std::move(*opened)) : nullptr;
+    }
+    auto opened = SqliteDatabase::open(dir_ + "/octane.sqlite");
+    EXPECT_TRUE(opened) << opened.error().message;
+    return opened ? std::unique_ptr<Database>(std::move(*opened)) : nullptr;
+}
+
 std::string RepositoryTest::scalar(const std::string& sql, const std::vector<Value>& params) {
     auto rows = db_->query(sql, params);
     EXPECT_TRUE(rows) << (rows ? "" : rows.error().message);

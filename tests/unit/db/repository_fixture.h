@@ -23,6 +23,8 @@ class RepositoryTest : public ::testing::Test {
     // Inserts a load balancer row (tree object of kind kLoadBalancer).
     void add_load_balancer(const std::string& id, const std::string& provisioning_status,
                            const std::string& project = "project");
+    // A second connection to the same database (another process's, as far as locks go).
+    std::unique_ptr<Database> open_another();
     // One row of sql's first column as text ("" when there is none).
     std::string scalar(const std::string& sql, const std::vector<Value>& params = {});
 

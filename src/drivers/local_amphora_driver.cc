@@ -19,6 +19,7 @@
 #include "drivers/local_process.h"
 #include "drivers/lvs_upload.h"
 #include "drivers/simulated_hosts.h"
+#include "drivers/vrrp_graph_store.h"
 #include "drivers/vrrp_takeover.h"
 #include "http/https_client.h"
 #include "pki/certificate_authority.h"
@@ -109,6 +110,10 @@ struct LocalAmphoraDriver::Impl {
     std::map<std::string, std::string> vrrp_pushed;  // amphora -> keepalived.conf; under mutex
     VrrpGraphs vrrp_graphs;                          // under mutex
     std::map<std::string, Location> vrrp_agents;     // amphora -> its agent; under mutex
+
+    VrrpGraphStore vrrp_store() const { return VrrpGraphStore(options.state_dir + "/vrrp"); }
+    // The graphs of a previous controller run, before any agent's death is handled.
+    void load_vrrp_graphs();
 
     void take_over_from(const std::string& lost);
     // Uploads keepalived.conf, then starts (or reloads) keepalived, or with restart kills and
@@ -588,6 +593,15 @@ Result<void> LocalAmphoraDriver::Impl::apply_vrrp(const AmphoraInfo& amphora, co
     {
         // An unchanged configuration is not sent again: each push reloads keepalived.
         std::lock_guard lock(mutex);
+        if (vrrp_graphs[amphora.id] != graph) {
+            auto saved = vrrp_store().save(amphora.id, {graph, location_text(where), where.ip});
+            if (!saved) {
+                spdlog::warn(
+                    "amphora {}: VRRP graph not saved, a restarted controller will not "
+                    "take over at once: {}",
+                    amphora.id, saved.error().message);
+            }
+        }
         vrrp_graphs[amphora.id] = graph;
         vrrp_agents[amphora.id] = where;
         if (vrrp_pushed[amphora.id] == *config) {
@@ -674,7 +688,23 @@ void LocalAmphoraDriver::set_on_agent_lost(AgentLost on_lost) {
     impl_->on_lost = std::move(on_lost);
 }
 
+void LocalAmphoraDriver::Impl::load_vrrp_graphs() {
+    std::lock_guard lock(mutex);
+    for (auto& [amphora_id, stored] : vrrp_store().load_all()) {
+        auto where = parse_location(stored.compute_id);
+        if (!where) {
+            continue;
+        }
+        if (!stored.lb_network_ip.empty()) {
+            where->ip = stored.lb_network_ip;
+        }
+        vrrp_graphs.emplace(amphora_id, std::move(stored.graph));
+        vrrp_agents.emplace(amphora_id, *where);
+    }
+}
+
 size_t LocalAmphoraDriver::watch_existing() {
+    impl_->load_vrrp_graphs();
     size_t watched = 0;
     if (impl_->hosts) {
         // The hosts' server records: a hypervisor reports its VMs' deaths.
@@ -712,6 +742,7 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
         impl_->vrrp_pushed.erase(amphora.id);
         impl_->vrrp_graphs.erase(amphora.id);
         impl_->vrrp_agents.erase(amphora.id);
+        impl_->vrrp_store().forget(amphora.id);
     }
     auto where = parse_location(amphora.compute_id);
     if (where && on_host(*where)) {

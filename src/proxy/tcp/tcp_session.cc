@@ -317,7 +317,6 @@ void TcpSession::try_join() {
         in.fin_seen = from.eof || from.fin_queued;
         in.shut = to.shut_wr;
         in.turns = turns_;
-        in.most_bytes = std::max(c2s_.bytes, s2c_.bytes);
         switch (decide_join(in)) {
             case JoinDecision::kNotYet:
                 continue;

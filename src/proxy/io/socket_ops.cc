@@ -37,6 +37,7 @@ Result<int> open_listener(const Endpoint& ep, int backlog) {
         close(fd);
         return err;
     }
+    set_nodelay(fd);
     return fd;
 }
 

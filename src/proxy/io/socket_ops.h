@@ -8,7 +8,8 @@
 
 namespace octane::proxy {
 
-// A listening TCP socket with SO_REUSEADDR (rebinding over connections in TIME_WAIT) and without
+// A listening TCP socket with SO_REUSEADDR (rebinding over connections in TIME_WAIT), TCP_NODELAY
+// (inherited by every socket it accepts, see set_nodelay) and without
 // SO_REUSEPORT: an address another process listens on fails with EADDRINUSE. The one way to share
 // a VIP:port is the reload hand-over of the very same socket (runtime/handoff.h), so an engine of
 // a stale amphora can never silently answer beside a new one on the same VIP.
@@ -20,6 +21,10 @@ Result<int> start_connect(const Endpoint& ep);
 // Reads SO_ERROR of a connecting socket: 0 when the connect completed.
 int socket_error(int fd);
 
+// No Nagle. Set on a listener, every socket it accepts inherits it (Linux copies the listener's
+// TCP state into the child): as HAProxy, the engine never delays what it relays to a client. A
+// reply relayed in several pieces would otherwise hold its last small piece until the client
+// ACKs the first, and a client delaying that ACK turns it into a 40 ms stall.
 void set_nodelay(int fd);
 
 // Closes with an RST instead of a FIN (SO_LINGER 0), as HAProxy does for aborted sessions.

@@ -64,6 +64,7 @@ Result<std::vector<OpenedListener>> open_listeners(Snapshot& snap, InheritedList
             auto& mine = inherited[key];
             bool have = !mine.empty();
             while (!mine.empty()) {
+                set_nodelay(mine.back());  // an older process may not have set it
                 out.push_back({fe.get(), key, mine.back(), tls});
                 mine.pop_back();
             }

@@ -16,7 +16,7 @@ JoinDecision decide_join(const JoinInputs& in) {
     if (!in.established || in.parked) {
         return JoinDecision::kNotYet;
     }
-    if (in.turns < kJoinAfterTurns && in.most_bytes < kJoinAfterBytes) {
+    if (in.turns < kJoinAfterTurns) {
         return JoinDecision::kNotYet;
     }
     return JoinDecision::kJoin;

@@ -17,17 +17,20 @@ struct JoinInputs {
     bool fin_seen = false;     // the source's FIN was read or announced
     bool shut = false;         // we already forwarded a FIN to the destination
     // What the session carried in user space so far: the number of times the data changed
-    // direction, and the most bytes one direction moved.
+    // direction.
     uint32_t turns = 0;
-    int64_t most_bytes = 0;
 };
 
 // Joining costs about 20 system calls and two psock set-ups, which a connection that carries one
 // request and its answer does not earn back (+20 us per connection measured): a session is
-// joined once it is a conversation (the data changed direction twice: a second request) or a
-// bulk transfer (one direction moved this much, as HAProxy's splice-auto threshold).
+// joined once it is a conversation (the data changed direction twice: a second request).
+// A one-way bulk transfer is not joined: it stays on the copy path, which splices it. Joined, the
+// kernel forwards it skb by skb from a work queue on the sender's CPU and a fast sender outruns
+// it, so the direction passes at `tune.sockmap.max-queue` and ends on recv()/send() (splice
+// cannot read a psock's queue): iperf3 through the proxy cost 0.53-0.60 CPU-s per GiB that way
+// against 0.25 spliced, at 8.2-9.4 against 9.7-10.0 Gbit/s; the system's total CPU per GiB was
+// the same on both paths (bench/README-proxy.md), so the kernel path saves nothing there.
 constexpr uint32_t kJoinAfterTurns = 2;
-constexpr int64_t kJoinAfterBytes = 128 << 10;
 
 enum class JoinDecision : uint8_t { kJoin, kNotYet, kNever };
 

@@ -54,6 +54,10 @@ struct octane_flow {
     __u32 passed;      // sticky: from then on every skb stays with the source
     __u32 next;        // sequence number of the first byte not yet handed on
     __u32 next_set;    // next is set
+    // `redirected` may grow up to this before the backlog has to be measured again: it can
+    // grow by no more than was redirected since (snd_una only moves forward), so a destination
+    // that keeps up costs one peer lookup per `limit` bytes, not one per skb.
+    __u64 unchecked_until;
 };
 
 struct {
@@ -65,7 +69,11 @@ struct {
 
 // True when the destination holds more than the limit: bytes redirected to it (queued in its
 // psock or taken into its send queue) plus what user space wrote before, minus what was acked.
+// Measured only when the bound could have been crossed since the last measure.
 static int over_limit(struct octane_flow *f, __u64 *cookie) {
+    if (f->started && f->redirected <= f->unchecked_until) {
+        return 0;
+    }
     struct bpf_sock *dst = bpf_map_lookup_elem(&octane_peer, cookie);
     if (!dst) {
         return 0;
@@ -83,6 +91,9 @@ static int over_limit(struct octane_flow *f, __u64 *cookie) {
         }
         __u32 backlog = f->base + (__u32)f->redirected - snd_una;
         over = backlog > f->limit;
+        if (!over) {
+            f->unchecked_until = f->redirected + (f->limit - backlog);
+        }
     }
     bpf_sk_release(dst);
     return over;

@@ -56,8 +56,9 @@ struct FlowRecord {
     uint32_t passed = 0;
     uint32_t next = 0;
     uint32_t next_set = 0;
+    uint64_t unchecked_until = 0;
 };
-static_assert(sizeof(FlowRecord) == 32);
+static_assert(sizeof(FlowRecord) == 40);
 
 class BpfSockmap final : public Sockmap {
   public:

@@ -317,7 +317,6 @@ void TcpSession::try_join() {
         in.fin_seen = from.eof || from.fin_queued;
         in.shut = to.shut_wr;
         in.turns = turns_;
-        in.most_bytes = std::max(c2s_.bytes, s2c_.bytes);
         switch (decide_join(in)) {
             case JoinDecision::kNotYet:
                 continue;
@@ -466,10 +465,14 @@ void TcpSession::on_kernel_timer() {
     if (state_ == State::kClosed) {
         return;
     }
-    refresh_kernel_activity();
+    // tcp_info only once the deadline seems due (two getsockopt per look: they were a fifth of
+    // what a joined keep-alive session cost the proxy when read at every pass check).
     if (idle_timeout_ms_ > 0 && worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
-        close_session(true);
-        return;
+        refresh_kernel_activity();
+        if (worker_.loop().now() >= last_activity_ + idle_timeout_ms_) {
+            close_session(true);
+            return;
+        }
     }
     if (!draining_) {
         arm_kernel_timer();  // the idle deadline lazily, like the user-space path

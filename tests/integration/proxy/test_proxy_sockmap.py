@@ -142,8 +142,10 @@ def sha_of_input(c):
 
 
 def test_one_gib_each_way_arrives_intact_on_the_kernel_path(tmp_path):
-    """1 GiB up (the backend hashes it, then answers with the hash), then 1 GiB down (the client
-    hashes it), on one connection: every byte through the kernel, FIN after the last one."""
+    """After a short conversation (which joins the session), 1 GiB up (the backend hashes it,
+    then answers with the hash), then 1 GiB down (the client hashes it), on one connection:
+    every byte through the kernel (or, past `max-queue`, taken back in order), FIN after the
+    last one."""
     expected = hashlib.sha256(BLOCK * GIB_BLOCKS).hexdigest()
 
     def handler(c):
@@ -153,12 +155,13 @@ def test_one_gib_each_way_arrives_intact_on_the_kernel_path(tmp_path):
             c.sendall(BLOCK)
         return digest, n
 
-    be = Backend(handler, prelude=False)  # a bulk transfer is joined after its first 128 KiB
+    be = Backend(handler)
     try:
         with running("octane", config(be.port), tmp_path) as (port, proc):
             sock = str(tmp_path / "s.sock")
             started = time.monotonic()
             with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                converse(s)
                 for _ in range(GIB_BLOCKS):
                     s.sendall(BLOCK)
                 s.shutdown(socket.SHUT_WR)
@@ -177,9 +180,37 @@ def test_one_gib_each_way_arrives_intact_on_the_kernel_path(tmp_path):
             assert time.monotonic() - started < 120
             wait_until(lambda: all_gone(sock), 10, "session closed and left the map")
             rows = show_stat(sock)
-            assert int(rows[("fe", "FRONTEND")]["bin"]) == GIB_BLOCKS << 20
-            assert int(rows[("fe", "FRONTEND")]["bout"]) == (GIB_BLOCKS << 20) + len(" ".join(line)) + 1
+            assert int(rows[("fe", "FRONTEND")]["bin"]) == (GIB_BLOCKS << 20) + 2
+            assert int(rows[("fe", "FRONTEND")]["bout"]) == (GIB_BLOCKS << 20) + len(" ".join(line)) + 3
             assert show_info(sock)["SockmapCumSessions"] == "1"
+    finally:
+        be.stop()
+
+
+def test_a_one_way_bulk_transfer_stays_on_the_copy_path(tmp_path):
+    """64 MiB up with no answer before the end: not a conversation, so the session is not
+    joined (the copy path splices it; joined, a fast sender outruns the kernel's forwarding and
+    the direction ends on recv/send), and every byte arrives."""
+    blocks = 64
+
+    def handler(c):
+        digest, n = sha_of_input(c)
+        c.sendall(f"{digest} {n}\n".encode())
+        return digest, n
+
+    be = Backend(handler, prelude=False)
+    try:
+        with running("octane", config(be.port), tmp_path) as (port, _):
+            sock = str(tmp_path / "s.sock")
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                for _ in range(blocks):
+                    s.sendall(BLOCK)
+                s.shutdown(socket.SHUT_WR)
+                expected = hashlib.sha256(BLOCK * blocks).hexdigest()
+                assert recv_until_eof(s).decode().split() == [expected, str(blocks << 20)]
+            wait_until(lambda: all_gone(sock), 10, "session closed")
+            info = show_info(sock)
+            assert (info["Sockmap"], info["SockmapCumSessions"]) == ("1", "0"), info
     finally:
         be.stop()
 

@@ -1,0 +1,24 @@
+#pragma once
+
+// Wires the `peers` sections of a runtime snapshot to peers::Service instances: each backend
+// whose `stick-table ... peers <section>` names a section we are a peer of (`-L`) becomes one
+// replicated table; the backend tells its service of every entry it stores.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/peers/service.h"
+#include "proxy/runtime/state.h"
+
+namespace octane::proxy::peers {
+
+// `take_inherited(key)` returns the fd a replaced process handed over under that key, or -1.
+// Problems that leave a section unreplicated are appended to `warnings`.
+Result<std::vector<std::unique_ptr<Service>>> open_services(
+    Snapshot& snap, const std::string& local_name,
+    const std::function<int(const std::string&)>& take_inherited,
+    std::vector<std::string>& warnings);
+
+}  // namespace octane::proxy::peers

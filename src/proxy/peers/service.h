@@ -1,0 +1,82 @@
+#pragma once
+
+// The I/O side of one `peers` section: listens on our own peer line's address, connects to every
+// other peer (reconnecting with backoff), runs a Session per connection on its own thread, and
+// moves entries between the sessions and the engine's stick tables (TableBinding).
+//
+// On a new connection each side pushes its whole table (so a restarted BACKUP learns it at once)
+// and, until it has been taught once, asks for a full resync (what HAProxy needs to teach us).
+// Reload: the listener is handed to the new process with the others (runtime/handoff.h); on soft
+// stop the old process connects to its own peer address, now served by the new process, and
+// teaches it everything as our "local peer", the way HAProxy's old process does.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "proxy/io/address.h"
+#include "proxy/peers/wire.h"
+
+namespace octane::proxy::peers {
+
+struct TableBinding {
+    TableDefinition def;
+    // Every entry the engine holds, oldest first.
+    std::function<std::vector<Entry>()> entries;
+    // An entry a peer sent.
+    std::function<void(const Entry&)> learn;
+};
+
+struct ServiceConfig {
+    std::string section;
+    std::string local_name;
+    Endpoint local;
+    std::vector<std::pair<std::string, Endpoint>> remotes;
+    std::vector<TableBinding> tables;  // definition ids are set to index + 1
+    int inherited_fd = -1;             // our peer listener, from the process we replace
+};
+
+class Service {
+  public:
+    static Result<std::unique_ptr<Service>> open(ServiceConfig cfg);
+    ~Service();
+
+    int listen_fd() const { return listen_fd_; }
+    // The hand-over key of the listener.
+    std::string handoff_key() const { return "peers:" + cfg_.local.to_string(); }
+
+    void start();
+    // Thread-safe: an entry the engine just stored in table `table`.
+    void publish(size_t table, Entry e);
+    // Stop talking to remote peers and teach our table to the process that took our listener.
+    void soft_stop();
+    // Waits (at most `grace`) for a soft stop's hand-over, then stops the thread.
+    void stop(std::chrono::milliseconds grace);
+
+  private:
+    struct Conn;
+    explicit Service(ServiceConfig cfg);
+    void run();
+    void wake();
+
+    ServiceConfig cfg_;
+    std::vector<TableDefinition> defs_;
+    int listen_fd_ = -1;
+    int wake_fd_ = -1;
+    std::thread thread_;
+    std::atomic<bool> quit_{false};
+    std::atomic<bool> soft_stop_{false};
+    std::atomic<bool> handed_over_{false};
+
+    std::mutex mu_;  // guards queue_
+    std::vector<std::pair<size_t, Entry>> queue_;
+};
+
+}  // namespace octane::proxy::peers

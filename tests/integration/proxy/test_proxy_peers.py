@@ -1,0 +1,139 @@
+"""Stick tables replicated between two engines (`peers` section, HAProxy's peers protocol):
+an entry learned by one engine steers the other's traffic, a restarted engine gets the table
+back, a reload keeps it, and HAProxy 2.6 is a peer as good as another octane engine."""
+import os
+import re
+import socket
+
+import pytest
+
+from proxy_harness import (HAPROXY, Engine, TcpBackend, backend_pair, defaults_section,
+                           free_port, stats_command, wait_until)
+
+ADDRESS = {"A": "127.0.0.2", "B": "127.0.0.3"}
+
+
+def config(name, port, peer_port, backends, sock):
+    servers = "\n".join(f"    server {b.name.decode()} 127.0.0.1:{b.port}" for b in backends)
+    return f"""
+global
+    stats socket {sock} mode 600 level admin
+{defaults_section('tcp')}peers pp
+    peer A {ADDRESS['A']}:{peer_port}
+    peer B {ADDRESS['B']}:{peer_port}
+listen lb
+    bind {ADDRESS[name]}:{port}
+    balance roundrobin
+    stick-table type ip size 10k peers pp
+    stick on src
+{servers}
+"""
+
+
+class Peer:
+    """One engine of the pair: its process, stats socket and address."""
+
+    def __init__(self, name, kind, port, peer_port, backends, tmp_path):
+        self.name, self.kind, self.port = name, kind, port
+        self.sock = str(tmp_path / f"{name}.sock")
+        self.config = config(name, port, peer_port, backends, self.sock)
+        self.engine = Engine(kind, self.config, extra_args=["-L", name])
+        self.proc = None
+
+    def restart(self):
+        """A new process of the same engine (not a reload: it starts with an empty table)."""
+        self.engine.stop()
+        self.engine = Engine(self.kind, self.config, extra_args=["-L", self.name])
+        return self.start()
+
+    def start(self, extra=()):
+        self.proc = self.engine.start(extra=extra, wait_socket=self.sock)
+        return self.proc
+
+    def member(self, source):
+        """The backend member a client from 127.0.0.`source` reaches through this engine."""
+        with socket.socket() as s:
+            s.settimeout(5)
+            s.bind((f"127.0.0.{source}", 0))
+            s.connect((ADDRESS[self.name], self.port))
+            data = b""
+            while not data.endswith(b"\n"):
+                d = s.recv(64)
+                assert d, f"{self.kind} {self.name} closed the connection"
+                data += d
+            return data.decode().strip()
+
+    def table(self):
+        """client address -> member name, from `show table lb` (same format on both engines)."""
+        out = stats_command(self.sock, "show table lb")
+        return dict(re.findall(r"key=(\S+) .*?server_key=(\S+)", out))
+
+
+@pytest.fixture
+def pair(request, tmp_path):
+    """Starts engines A and B of the kinds the test is parametrized with; stops them after."""
+    kinds = getattr(request, "param", ("octane", "octane"))
+    if "haproxy" in kinds:
+        assert os.path.exists(HAPROXY), "haproxy is missing (scripts/install-deps.sh installs it)"
+    port, peer_port = free_port(), free_port()
+    with backend_pair(TcpBackend) as backends:
+        peers = {n: Peer(n, k, port, peer_port, backends, tmp_path) for n, k in zip("AB", kinds)}
+        try:
+            yield peers
+        finally:
+            for p in peers.values():
+                p.engine.stop()
+
+
+def learn_two_entries(a):
+    """Two clients through A land on both members (round robin): {source: member}."""
+    learned = {10: a.member(10), 11: a.member(11)}
+    assert sorted(learned.values()) == ["one", "two"], learned
+    return learned
+
+
+def wait_replicated(b, learned):
+    want = {f"127.0.0.{s}": m for s, m in learned.items()}
+    wait_until(lambda: all(b.table().get(k) == v for k, v in want.items()), 10,
+               f"{b.kind} {b.name} to learn {want} (has {b.table()})")
+
+
+def check_b_follows_a(b, learned):
+    """B's own round robin would give its next client the member opposite to its first pick;
+    the client whose replicated entry names that first pick must get it anyway."""
+    first = b.member(20)
+    source = next(s for s, m in learned.items() if m == first)
+    assert b.member(source) == first
+    # B's round robin was not consulted: a new client still gets the other member.
+    assert b.member(21) != first
+
+
+KINDS = [("octane", "octane"), ("octane", "haproxy"), ("haproxy", "octane")]
+
+
+@pytest.mark.parametrize("restart_b", [False, True], ids=["running", "restarted"])
+@pytest.mark.parametrize("pair", KINDS, indirect=True, ids=["-".join(k) for k in KINDS])
+def test_entry_learned_on_a_steers_b(pair, restart_b):
+    """With restart_b, B is a new process once A's entries reached the old one: it gets them
+    back from A (a BACKUP rebuilt after a failover)."""
+    a, b = pair["A"], pair["B"]
+    a.start()
+    b.start()
+    learned = learn_two_entries(a)
+    wait_replicated(b, learned)
+    if restart_b:
+        b.restart()
+        wait_replicated(b, learned)
+    check_b_follows_a(b, learned)
+
+
+def test_reload_keeps_the_table(pair):
+    """The new process learns the table from the old one (B is down: nobody else has it)."""
+    a = pair["A"]
+    old = a.start()
+    learned = learn_two_entries(a)
+    new = a.start(extra=["-sf", str(old.pid)])
+    old.wait(timeout=10)
+    assert new.poll() is None
+    wait_replicated(a, learned)
+    assert a.member(10) == learned[10] and a.member(11) == learned[11]

@@ -28,6 +28,24 @@ constexpr milliseconds kBackoffMin{100};
 constexpr milliseconds kBackoffMax{5000};
 constexpr size_t kMaxOutput = 16 << 20;  // a peer that reads nothing is dropped, then resynced
 
+// A non-blocking connect from our own peer address: the pair's firewall admits the peers port
+// from the other amphora's VRRP address only, and the VIP beside it must not become the source.
+Result<int> connect_from(const Endpoint& local, const Endpoint& remote) {
+    int fd = ::socket(remote.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return make_error("socket failed");
+    }
+    set_nodelay(fd);
+    Endpoint source = local;
+    source.set_port(0);
+    if ((source.family() == remote.family() && ::bind(fd, source.sa(), source.length) < 0) ||
+        (::connect(fd, remote.sa(), remote.length) < 0 && errno != EINPROGRESS)) {
+        ::close(fd);
+        return make_error("connect failed");
+    }
+    return fd;
+}
+
 }  // namespace
 
 struct Service::Conn {
@@ -230,7 +248,7 @@ void Service::run() {
         }
     };
     auto connect_to = [&](const Endpoint& ep, const std::string& name) -> Conn* {
-        auto fd = start_connect(ep);
+        auto fd = connect_from(cfg_.local, ep);
         if (!fd) {
             return nullptr;
         }

@@ -137,3 +137,25 @@ def test_reload_keeps_the_table(pair):
     assert new.poll() is None
     wait_replicated(a, learned)
     assert a.member(10) == learned[10] and a.member(11) == learned[11]
+
+
+def haproxy_view_of(haproxy, name):
+    """(rx_hbt, no_hbt, proto_err) of peer `name` in HAProxy's `show peers`."""
+    out = stats_command(haproxy.sock, "show peers")
+    m = re.search(rf"id={name}\(remote,\w+\)[^\n]*\n[^\n]*rx_hbt=(\d+) no_hbt=(\d+) "
+                  r"new_conn=\d+ proto_err=(\d+)", out)
+    assert m, out
+    return tuple(map(int, m.groups()))
+
+
+@pytest.mark.parametrize("pair", [("octane", "haproxy")], indirect=True, ids=["octane-haproxy"])
+def test_idle_session_lives_on_heartbeats(pair):
+    """HAProxy drops a peer it has not heard from for 5 s (no_hbt): an idle octane peer must send
+    heartbeats, and nothing it sent was a protocol error to HAProxy."""
+    a, b = pair["A"], pair["B"]
+    a.start()
+    b.start()
+    learn_two_entries(a)
+    wait_until(lambda: haproxy_view_of(b, "A")[0] >= 3, 20, "three heartbeats from octane")
+    rx_hbt, no_hbt, proto_err = haproxy_view_of(b, "A")
+    assert (no_hbt, proto_err) == (0, 0)

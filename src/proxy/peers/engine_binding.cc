@@ -53,7 +53,7 @@ TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
 
 }  // namespace
 
-Result<std::vector<std::unique_ptr<Service>>> open_services(
+std::vector<std::unique_ptr<Service>> open_services(
     Snapshot& snap, const std::string& local_name,
     const std::function<int(const std::string&)>& take_inherited,
     std::vector<std::string>& warnings) {
@@ -92,7 +92,9 @@ Result<std::vector<std::unique_ptr<Service>>> open_services(
         cfg.inherited_fd = take_inherited("peers:" + cfg.local.to_string());
         auto svc = Service::open(std::move(cfg));
         if (!svc) {
-            return make_error(svc.error().message);
+            // Replication is worth less than the traffic: the engine serves with local tables.
+            warnings.push_back(svc.error().message + ": its stick tables stay local");
+            continue;
         }
         Service* s = svc->get();
         for (size_t i = 0; i < backends.size(); ++i) {

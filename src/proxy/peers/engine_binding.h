@@ -15,8 +15,9 @@
 namespace octane::proxy::peers {
 
 // `take_inherited(key)` returns the fd a replaced process handed over under that key, or -1.
-// Problems that leave a section unreplicated are appended to `warnings`.
-Result<std::vector<std::unique_ptr<Service>>> open_services(
+// Problems that leave a section unreplicated (no peer line of ours, an address we cannot bind)
+// are appended to `warnings`: the engine still serves, with local tables.
+std::vector<std::unique_ptr<Service>> open_services(
     Snapshot& snap, const std::string& local_name,
     const std::function<int(const std::string&)>& take_inherited,
     std::vector<std::string>& warnings);

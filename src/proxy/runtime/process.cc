@@ -215,10 +215,6 @@ int run_process(const Options& opt) {
     for (const auto& w : peer_warnings) {
         std::fprintf(stderr, "[WARNING] %s\n", w.c_str());
     }
-    if (!peer_services) {
-        std::fprintf(stderr, "[ALERT] Starting proxy: %s\n", peer_services.error().message.c_str());
-        return 1;
-    }
     // Inherited sockets for addresses no longer configured are simply closed.
     for (auto& [k, v] : inherited) {
         for (int fd : v) {
@@ -302,7 +298,7 @@ int run_process(const Options& opt) {
         }
         handoff.add(l.key, l.fd);
     }
-    for (const auto& p : *peer_services) {
+    for (const auto& p : peer_services) {
         handoff.add(p->handoff_key(), p->listen_fd());
     }
     if (auto r = handoff.listen(); !r) {
@@ -360,7 +356,7 @@ int run_process(const Options& opt) {
             running.fetch_sub(1);
         });
     }
-    for (auto& p : *peer_services) {
+    for (auto& p : peer_services) {
         p->start();
     }
     // The new process is serving: now retire the previous one(s).
@@ -398,7 +394,7 @@ int run_process(const Options& opt) {
             for (auto& w : workers) {
                 w->soft_stop();
             }
-            for (auto& p : *peer_services) {
+            for (auto& p : peer_services) {
                 p->soft_stop();
             }
         } else if (sig == SIGTERM || sig == SIGINT) {
@@ -412,7 +408,7 @@ int run_process(const Options& opt) {
         t.join();
     }
     // A soft-stopped process lingers until the new one has its stick tables (or 5 s).
-    for (auto& p : *peer_services) {
+    for (auto& p : peer_services) {
         p->stop(std::chrono::seconds(5));
     }
     return 0;

@@ -159,3 +159,21 @@ def test_idle_session_lives_on_heartbeats(pair):
     wait_until(lambda: haproxy_view_of(b, "A")[0] >= 3, 20, "three heartbeats from octane")
     rx_hbt, no_hbt, proto_err = haproxy_view_of(b, "A")
     assert (no_hbt, proto_err) == (0, 0)
+
+
+def test_unbindable_peer_address_leaves_tables_local(tmp_path):
+    """Replication is worth less than the traffic: our peer line on an address this host does
+    not have is a warning, and the engine serves with a local table."""
+    with backend_pair(TcpBackend) as backends:
+        a = Peer("A", "octane", free_port(), free_port(), backends, tmp_path)
+        a.engine.stop()
+        # The first occurrence is the peer line (the peers section comes before the listener).
+        a.engine = Engine("octane", a.config.replace(ADDRESS["A"] + ":", "192.0.2.1:", 1),
+                          extra_args=["-L", "A"])
+        try:
+            a.start()
+            learn_two_entries(a)
+            assert "192.0.2.1" in a.engine.log() and "stay local" in a.engine.log()
+            assert len(a.table()) == 2
+        finally:
+            a.engine.stop()

@@ -111,6 +111,14 @@ void Service::publish(size_t table, Entry e) {
     wake();
 }
 
+void Service::mark_handed_over() {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        handed_over_ = true;
+    }
+    handed_over_cv_.notify_all();
+}
+
 void Service::soft_stop() {
     soft_stop_.store(true);
     wake();
@@ -120,9 +128,9 @@ void Service::stop(milliseconds grace) {
     if (!thread_.joinable()) {
         return;
     }
-    auto until = Clock::now() + grace;
-    while (soft_stop_.load() && !handed_over_.load() && Clock::now() < until) {
-        std::this_thread::sleep_for(milliseconds(20));
+    if (soft_stop_.load()) {
+        std::unique_lock<std::mutex> lock(mu_);
+        handed_over_cv_.wait_for(lock, grace, [this] { return handed_over_; });
     }
     quit_.store(true);
     wake();
@@ -172,7 +180,7 @@ void Service::run() {
             retry_later(links[it->link]);
         }
         if (it->handover) {
-            handed_over_.store(true);
+            mark_handed_over();
         }
         ::close(it->fd);
         return conns.erase(it);
@@ -237,7 +245,7 @@ void Service::run() {
                     break;
                 case SessionEvent::kResyncConfirmed:
                     if (c.handover) {
-                        handed_over_.store(true);
+                        mark_handed_over();
                     }
                     break;
                 case SessionEvent::kClosed:
@@ -275,14 +283,14 @@ void Service::run() {
             }
             Conn* c = connect_to(cfg_.local, cfg_.local_name);
             if (c == nullptr) {
-                handed_over_.store(true);
+                mark_handed_over();
             } else {
                 c->handover = true;
             }
             handover_deadline = now + kDeadAfter;
         }
         if (soft_stopping && now >= handover_deadline) {
-            handed_over_.store(true);
+            mark_handed_over();
         }
         // Entries stored by the workers since the last turn.
         std::vector<std::pair<size_t, Entry>> fresh;

@@ -65,6 +65,7 @@ class Service {
     explicit Service(ServiceConfig cfg);
     void run();
     void wake();
+    void mark_handed_over();
 
     ServiceConfig cfg_;
     std::vector<TableDefinition> defs_;
@@ -73,10 +74,11 @@ class Service {
     std::thread thread_;
     std::atomic<bool> quit_{false};
     std::atomic<bool> soft_stop_{false};
-    std::atomic<bool> handed_over_{false};
 
-    std::mutex mu_;  // guards queue_
+    std::mutex mu_;  // guards queue_ and handed_over_
     std::vector<std::pair<size_t, Entry>> queue_;
+    bool handed_over_ = false;
+    std::condition_variable handed_over_cv_;
 };
 
 }  // namespace octane::proxy::peers

@@ -7,36 +7,43 @@ import socket
 
 import pytest
 
-from proxy_harness import (HAPROXY, Engine, TcpBackend, backend_pair, defaults_section,
-                           free_port, stats_command, wait_until)
+from proxy_harness import (HAPROXY, Engine, HttpBackend, TcpBackend, backend_pair,
+                           defaults_section, free_port, http_get, stats_command, wait_until)
 
 ADDRESS = {"A": "127.0.0.2", "B": "127.0.0.3"}
 
 
-def config(name, port, peer_port, backends, sock):
+# SOURCE_IP and APP_COOKIE persistence as Octavia renders them (tables of ip / string keys).
+PERSISTENCE = {
+    "tcp": "    stick-table type ip size 10k peers pp\n    stick on src\n",
+    "http": "    stick-table type string len 64 size 10k peers pp\n"
+            "    stick store-response res.cook(JSESSIONID)\n"
+            "    stick match req.cook(JSESSIONID)\n",
+}
+
+
+def config(name, port, peer_port, backends, sock, mode="tcp"):
     servers = "\n".join(f"    server {b.name.decode()} 127.0.0.1:{b.port}" for b in backends)
     return f"""
 global
     stats socket {sock} mode 600 level admin
-{defaults_section('tcp')}peers pp
+{defaults_section(mode)}peers pp
     peer A {ADDRESS['A']}:{peer_port}
     peer B {ADDRESS['B']}:{peer_port}
 listen lb
     bind {ADDRESS[name]}:{port}
     balance roundrobin
-    stick-table type ip size 10k peers pp
-    stick on src
-{servers}
+{PERSISTENCE[mode]}{servers}
 """
 
 
 class Peer:
     """One engine of the pair: its process, stats socket and address."""
 
-    def __init__(self, name, kind, port, peer_port, backends, tmp_path):
+    def __init__(self, name, kind, port, peer_port, backends, tmp_path, mode="tcp"):
         self.name, self.kind, self.port = name, kind, port
         self.sock = str(tmp_path / f"{name}.sock")
-        self.config = config(name, port, peer_port, backends, self.sock)
+        self.config = config(name, port, peer_port, backends, self.sock, mode)
         self.engine = Engine(kind, self.config, extra_args=["-L", name])
         self.proc = None
 
@@ -63,6 +70,14 @@ class Peer:
                 data += d
             return data.decode().strip()
 
+    def http(self, path, cookie=None):
+        """(member, Set-Cookie) of one HTTP request through this engine."""
+        s = socket.create_connection((ADDRESS[self.name], self.port), timeout=5)
+        with s:
+            _, hdrs, body = http_get(self.port, path,
+                                     {"Cookie": cookie} if cookie else None, sock=s)
+        return body.split(" ")[0], hdrs.get("set-cookie", "")
+
     def table(self):
         """client address -> member name, from `show table lb` (same format on both engines)."""
         out = stats_command(self.sock, "show table lb")
@@ -73,11 +88,13 @@ class Peer:
 def pair(request, tmp_path):
     """Starts engines A and B of the kinds the test is parametrized with; stops them after."""
     kinds = getattr(request, "param", ("octane", "octane"))
+    mode = "http" if request.node.get_closest_marker("http") else "tcp"
     if "haproxy" in kinds:
         assert os.path.exists(HAPROXY), "haproxy is missing (scripts/install-deps.sh installs it)"
     port, peer_port = free_port(), free_port()
-    with backend_pair(TcpBackend) as backends:
-        peers = {n: Peer(n, k, port, peer_port, backends, tmp_path) for n, k in zip("AB", kinds)}
+    with backend_pair(HttpBackend if mode == "http" else TcpBackend) as backends:
+        peers = {n: Peer(n, k, port, peer_port, backends, tmp_path, mode)
+                 for n, k in zip("AB", kinds)}
         try:
             yield peers
         finally:
@@ -138,6 +155,25 @@ def test_reload_keeps_the_table(pair):
     assert new.poll() is None
     wait_replicated(a, learned)
     assert all(a.member(s) == m for s, m in learned.items())
+
+
+@pytest.mark.http
+@pytest.mark.parametrize("pair", KINDS, indirect=True, ids=["-".join(k) for k in KINDS])
+def test_app_cookie_sessions_follow_their_member_on_b(pair):
+    """APP_COOKIE: the session cookie a member set through A (string keys) steers B."""
+    a, b = pair["A"], pair["B"]
+    a.start()
+    b.start()
+    owners = {}
+    for _ in range(2):
+        member, cookie = a.http("/login")
+        owners[cookie.split(";")[0]] = member
+    assert sorted(owners.values()) == ["one", "two"], owners
+    wait_until(lambda: b.table() == {c.split("=", 1)[1]: m for c, m in owners.items()}, 10,
+               f"{b.kind} B to learn the sessions (has {b.table()})")
+    first = b.http("/")[0]  # B's round robin; its next pick is the other member
+    cookie = next(c for c, m in owners.items() if m == first)
+    assert b.http("/app", cookie)[0] == first
 
 
 def haproxy_view_of(haproxy, name):

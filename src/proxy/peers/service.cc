@@ -53,7 +53,6 @@ struct Service::Conn {
     std::unique_ptr<Session> session;
     bool connecting = false;
     int link = -1;          // index in links once the peer is known
-    bool teacher = false;   // the old process of a reload (hello from our own name)
     bool handover = false;  // our own connection to the new process, on soft stop
     Clock::time_point last_rx, last_tx;
 };
@@ -202,7 +201,8 @@ void Service::run() {
             switch (ev.kind) {
                 case SessionEvent::kEstablished: {
                     if (c.session->peer() == cfg_.local_name) {
-                        c.teacher = c.handover ? false : true;
+                        // Our own name: the old process of a reload teaching us (learned
+                        // entries only), or, on soft stop, us teaching the new process.
                         if (c.handover) {
                             push_all(c);
                             c.session->send_control(kResyncFinished);

@@ -14,14 +14,17 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/result.h"
 #include "proxy/io/address.h"
+#include "proxy/peers/session.h"
 #include "proxy/peers/wire.h"
 
 namespace octane::proxy::peers {
@@ -61,11 +64,43 @@ class Service {
     void stop(std::chrono::milliseconds grace);
 
   private:
-    struct Conn;
+    using Clock = std::chrono::steady_clock;
+    struct Conn {
+        int fd = -1;
+        std::unique_ptr<Session> session;
+        bool connecting = false;
+        bool dead = false;      // dropped on the next turn
+        int link = -1;          // index in links_ once the peer is known
+        bool handover = false;  // our own connection to the new process, on soft stop
+        Clock::time_point last_rx, last_tx;
+    };
+    struct Link {
+        std::string name;
+        Endpoint ep;
+        Conn* conn = nullptr;  // the connection in use, either direction
+        Clock::time_point next_attempt;
+        std::chrono::milliseconds backoff{0};
+    };
     explicit Service(ServiceConfig cfg);
-    void run();
     void wake();
     void mark_handed_over();
+
+    // The thread (service_loop.cc).
+    void run();
+    void begin_soft_stop();
+    void push_fresh_entries();
+    void connect_due_links();
+    void expire_and_heartbeat(Clock::time_point now);
+    void accept_new();
+    void serve(Conn& c, short revents);
+    void on_events(Conn& c, std::vector<SessionEvent>& events);
+    void on_established(Conn& c);
+    void push_all(Conn& c);
+    Conn* connect_to(const Endpoint& ep, const std::string& name);
+    Conn& add_conn(int fd, Session::Side side, const std::string& remote);
+    std::list<Conn>::iterator drop(std::list<Conn>::iterator it);
+    void retry_later(Link& l);
+    int poll_timeout_ms(Clock::time_point now) const;
 
     ServiceConfig cfg_;
     std::vector<TableDefinition> defs_;
@@ -79,6 +114,16 @@ class Service {
     std::vector<std::pair<size_t, Entry>> queue_;
     bool handed_over_ = false;
     std::condition_variable handed_over_cv_;
+
+    // Owned by the thread.
+    Session::Config session_cfg_;
+    std::vector<Link> links_;
+    std::list<Conn> conns_;
+    std::vector<uint32_t> update_ids_;
+    std::mt19937 rng_;
+    bool taught_ = false;  // a peer finished a full resync for us
+    bool soft_stopping_ = false;
+    Clock::time_point handover_deadline_;
 };
 
 }  // namespace octane::proxy::peers

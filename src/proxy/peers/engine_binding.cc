@@ -10,6 +10,8 @@ StickTable* replicated_table(BackendState& be) {
     return be.stick ? be.stick.get() : be.cookie_stick.get();
 }
 
+}  // namespace
+
 TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
     TableBinding b;
     b.def = def;
@@ -39,7 +41,7 @@ TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
             }
         }
         for (const auto& s : be.servers) {
-            if (target == nullptr && !e.server_key && e.server_id && s->puid == *e.server_id) {
+            if (target == nullptr && e.server_id && s->puid == *e.server_id) {
                 target = s.get();
             }
         }
@@ -50,8 +52,6 @@ TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
     };
     return b;
 }
-
-}  // namespace
 
 std::vector<std::unique_ptr<Service>> open_services(
     Snapshot& snap, const std::string& local_name,

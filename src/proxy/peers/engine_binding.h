@@ -14,6 +14,10 @@
 
 namespace octane::proxy::peers {
 
+// The replicated table of a backend (its `stick on src` table, else its APP_COOKIE one): entries
+// out with the server's puid and name, entries in mapped as HAProxy 2.6 maps them.
+TableBinding bind_backend(BackendState& be, const TableDefinition& def);
+
 // `take_inherited(key)` returns the fd a replaced process handed over under that key, or -1.
 // Problems that leave a section unreplicated (no peer line of ours, an address we cannot bind)
 // are appended to `warnings`: the engine still serves, with local tables.

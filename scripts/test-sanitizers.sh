@@ -11,7 +11,7 @@ if [ ! -f "$dir/build.ninja" ]; then
 fi
 tests=(model_test worker_completion_test render_unit_test wire_unit_test health_rollup_unit_test
        pki_unit_test proxy_balance_test proxy_config_test proxy_health_test proxy_http_l7_test
-       proxy_http_parser_test proxy_runtime_test proxy_udp_test proxy_tls_test)
+       proxy_http_parser_test proxy_runtime_test proxy_udp_test proxy_tls_test proxy_peers_test)
 cmake --build "$dir" -j "$(nproc)" --target "${tests[@]}" fuzz_tests
 pattern="^($(IFS='|'; echo "${tests[*]}"))$"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

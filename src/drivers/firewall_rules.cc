@@ -36,7 +36,11 @@ json amphora_firewall_rules(const json& load_balancer,
     }
     for (const auto& peer : peer_vrrp_ips) {
         const bool v6 = peer.find(':') != std::string::npos;
-        rules.push_back(rule("VRRP", peer + (v6 ? "/128" : "/32"), 112));
+        const std::string cidr = peer + (v6 ? "/128" : "/32");
+        rules.push_back(rule("VRRP", cidr, 112));
+        // The engines' stick-table replication (`peers`, HAPROXY_BASE_PEER_PORT): Octavia's VIP
+        // security group admits it; its SR-IOV rules omit it, which would cut the sync.
+        rules.push_back(rule("TCP", cidr, kPeerPort));
     }
     return rules;
 }

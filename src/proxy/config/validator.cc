@@ -137,11 +137,6 @@ void validate_config(const Config& config, Diagnostics& diag) {
         }
         check_tls(p, diag);
     }
-    for (const auto& ps : config.peers) {
-        diag.warning(ps.loc, "peers section '" + ps.name +
-                                 "' is parsed but stick-table replication is not supported yet; "
-                                 "tables stay local to this process");
-    }
 }
 
 }  // namespace octane::proxy::config

@@ -20,6 +20,7 @@
 
 #include "proxy/config/parser.h"
 #include "proxy/io/socket_ops.h"
+#include "proxy/peers/engine_binding.h"
 #include "proxy/runtime/access_log.h"
 #include "proxy/runtime/fd_limits.h"
 #include "proxy/runtime/handoff.h"
@@ -123,6 +124,16 @@ Result<void> drop_privileges(const config::GlobalSection& g) {
 }
 
 // Writes and closes; false when any step failed (a full disk shows only at flush or close).
+// `-L`, or the host name as HAProxy defaults to.
+std::string local_peer_name(const Options& opt) {
+    if (!opt.local_peer.empty()) {
+        return opt.local_peer;
+    }
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return host;
+}
+
 bool write_pid(std::ofstream& f, pid_t pid) {
     f << pid << "\n";
     f.close();
@@ -188,6 +199,22 @@ int run_process(const Options& opt) {
     if (!listeners) {
         std::fprintf(stderr, "[ALERT] Starting proxy: %s\n", listeners.error().message.c_str());
         return 1;
+    }
+    std::vector<std::string> peer_warnings;
+    auto peer_services = peers::open_services(
+        *snap, local_peer_name(opt),
+        [&inherited](const std::string& key) {
+            auto it = inherited.find(key);
+            if (it == inherited.end() || it->second.empty()) {
+                return -1;
+            }
+            int fd = it->second.front();
+            it->second.erase(it->second.begin());
+            return fd;
+        },
+        peer_warnings);
+    for (const auto& w : peer_warnings) {
+        std::fprintf(stderr, "[WARNING] %s\n", w.c_str());
     }
     // Inherited sockets for addresses no longer configured are simply closed.
     for (auto& [k, v] : inherited) {
@@ -272,6 +299,9 @@ int run_process(const Options& opt) {
         }
         handoff.add(l.key, l.fd);
     }
+    for (const auto& p : peer_services) {
+        handoff.add(p->handoff_key(), p->listen_fd());
+    }
     if (auto r = handoff.listen(); !r) {
         std::fprintf(stderr, "[WARNING] %s (reloads will not hand over listeners)\n",
                      r.error().message.c_str());
@@ -327,6 +357,9 @@ int run_process(const Options& opt) {
             running.fetch_sub(1);
         });
     }
+    for (auto& p : peer_services) {
+        p->start();
+    }
     // The new process is serving: now retire the previous one(s).
     for (int pid : opt.soft_stop_pids) {
         kill(pid, SIGUSR1);
@@ -362,6 +395,9 @@ int run_process(const Options& opt) {
             for (auto& w : workers) {
                 w->soft_stop();
             }
+            for (auto& p : peer_services) {
+                p->soft_stop();
+            }
         } else if (sig == SIGTERM || sig == SIGINT) {
             stopping.store(true);
             for (auto& w : workers) {
@@ -371,6 +407,10 @@ int run_process(const Options& opt) {
     }
     for (auto& t : threads) {
         t.join();
+    }
+    // A soft-stopped process lingers until the new one has its stick tables (or 5 s).
+    for (auto& p : peer_services) {
+        p->stop(std::chrono::seconds(5));
     }
     return 0;
 }

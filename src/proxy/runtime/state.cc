@@ -56,6 +56,9 @@ ServerState* BackendState::pick(const balance::PickContext& ctx, const std::stri
         id = *picked;
         if (stick && stick_key != nullptr) {
             stick->store(*stick_key, id);
+            if (stick_stored) {
+                stick_stored(*stick_key, id);
+            }
         }
     }
     lb->take(id);
@@ -97,6 +100,9 @@ void BackendState::store_stick_cookie(const std::string& value, ServerState* s) 
     std::lock_guard<std::mutex> lock(mu);
     if (cookie_stick) {
         cookie_stick->store(value, s->id);
+        if (stick_stored && !stick) {
+            stick_stored(value, s->id);
+        }
     }
 }
 

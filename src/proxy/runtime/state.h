@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,6 +63,9 @@ struct BackendState {
     std::string stick_cookie_match;  // N of req.cook(N), empty when absent
     std::string stick_cookie_store;  // N of res.cook(N), empty when absent
     std::unique_ptr<StickTable> cookie_stick;
+    // Set when the table is replicated (`stick-table ... peers`): told of each entry the engine
+    // stores (not of those a peer sent), under mu.
+    std::function<void(const std::string& key, int server)> stick_stored;
     std::unique_ptr<http::L7Rules> rules;  // backend http-request lines (header insertion)
 
     // Thread-safe pick; returns a server with a taken connection slot, or nullptr.

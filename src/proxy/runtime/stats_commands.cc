@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "proxy/runtime/access_log.h"
+#include "proxy/runtime/show_table.h"
 
 namespace octane::proxy {
 namespace {
@@ -77,6 +78,9 @@ std::string StatsCommands::run(const std::string& command, bool admin) {
     if (w.size() >= 2 && w[0] == "show" && w[1] == "info") {
         return render_show_info(snap_, info);
     }
+    if (w.size() >= 2 && w.size() <= 3 && w[0] == "show" && w[1] == "table") {
+        return render_show_table(snap_, w.size() == 3 ? w[2] : "");
+    }
     if (w.size() == 2 && w[0] == "show" && w[1] == "activity") {
         return render_show_activity(activity_, 1);  // the CLI is served by the first thread
     }
@@ -103,6 +107,7 @@ std::string StatsCommands::run(const std::string& command, bool admin) {
                "  show info      : report information about the running process\n"
                "  show stat      : report counters for each proxy and server\n"
                "  show activity  : connections accepted and served by each thread\n"
+               "  show table     : report table usage stats or dump this table's contents\n"
                "  disable server : put a server in maintenance (backend/server)\n"
                "  enable server  : take a server out of maintenance (backend/server)\n"
                "  get weight     : report a server's current weight (backend/server)\n"

@@ -7,6 +7,8 @@
 #include <list>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace octane::proxy {
 
@@ -38,6 +40,16 @@ class StickTable {
         map_.emplace(key, std::make_pair(server, order_.begin()));
     }
     size_t size() const { return map_.size(); }
+    // (key, server id) from the least to the most recently used: replayed in this order, a copy
+    // evicts the same entries first.
+    std::vector<std::pair<std::string, int>> entries() const {
+        std::vector<std::pair<std::string, int>> out;
+        out.reserve(map_.size());
+        for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+            out.emplace_back(*it, map_.at(*it).first);
+        }
+        return out;
+    }
 
   private:
     size_t capacity_;

@@ -9,7 +9,9 @@ MASTER's keepalived, agent and engine (a silent death): each time the next conne
 floating IP succeeds within 2 s (the BACKUP's keepalived takes the VIP and announces it), the
 survivor becomes MASTER and failover rebuilds the lost amphora as the BACKUP, on another host,
 without moving the VIP. A cascade delete removes both amphorae, their namespaces and their
-keepalived.
+keepalived. With SOURCE_IP persistence, the pair's engines replicate their stick table (`peers`,
+TCP 1025 between the VRRP addresses): each client keeps its member across the MASTER's kill, and
+the rebuilt BACKUP gets the table back.
 
 Needs root (namespaces, netlink, nftables): skipped, with the reason printed, when not root.
 """
@@ -147,3 +149,48 @@ def test_active_standby_on_linuxbridge(world):
     for pid in keepalived:
         assert not os.path.exists("/proc/%d" % pid) or \
             "keepalived" not in open("/proc/%d/cmdline" % pid).read()
+
+
+def test_source_ip_persistence_survives_master_kill(world):
+    work, state, server, octane = world
+    cli = Cli(h.read_openrc(os.path.join(state, "admin-openrc")))
+    info = w.build(cli, octane, persistence="SOURCE_IP")
+    lb = info["lb"]
+    second = octane.host_create("client2", "provider", 2)
+    clients = {info["client_address"]: info["client_ns"], second["address"]: second["namespace"]}
+    by_role = {a["role"]: a for a in w.amphorae(cli, lb["id"])}
+    master, backup = by_role["MASTER"], by_role["BACKUP"]
+    wait_until(lambda: w.vip_holder([master, backup], lb["vip_address"]) == [master["id"]],
+               "VIP on the MASTER only")
+    # Each amphora's firewall admits the peers port from the other's VRRP address.
+    for a, other in ((master, backup), (backup, master)):
+        rules = run("ip", "netns", "exec", "amphora-haproxy-" + a["id"], "nft", "list", "table",
+                    "inet", "amphora_table").stdout
+        assert "ip saddr %s tcp dport 1025 accept" % other["vrrp_ip"] in rules, rules
+
+    # Through the MASTER, in this order: round robin gives the clients different members, and
+    # each keeps its own.
+    first = {addr: w.probe(ns, info["fip"], 10)["reply"] for addr, ns in clients.items()}
+    assert sorted(first.values()) == sorted(info["members"]), first
+    for addr, ns in clients.items():
+        assert w.probe(ns, info["fip"], 10)["reply"] == first[addr]
+    wait_until(lambda: set(w.stick_table(state, backup, lb["id"])) == set(first),
+               "both clients in the BACKUP's stick table")
+
+    # The second client first: the new MASTER's own round robin would give it the first
+    # client's member.
+    w.kill_master(state, master, everything=False)
+    for addr, ns in reversed(list(clients.items())):
+        answer = w.probe(ns, info["fip"], 30)
+        assert answer["reply"] == first[addr], (addr, answer, first)
+
+    # Failover's new BACKUP learns the table from the survivor.
+    def rebuilt():
+        now = {a["role"]: a for a in w.amphorae(cli, lb["id"])}
+        return now if sorted(now) == ["BACKUP", "MASTER"] and master["id"] not in \
+            [a["id"] for a in now.values()] else None
+    wait_until(rebuilt, "failover rebuilt the pair", timeout=120)
+    wait_until(lambda: w.lb_active(cli, "lb"), "failover done", timeout=120)
+    new_backup = rebuilt()["BACKUP"]
+    wait_until(lambda: set(w.stick_table(state, new_backup, lb["id"])) == set(first),
+               "both clients in the new BACKUP's stick table")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import sys
 import time
 
@@ -66,13 +68,14 @@ def lb_active(cli: Cli, name: str) -> bool:
     return cli.json("loadbalancer", "show", name)["provisioning_status"] == "ACTIVE"
 
 
-def build(cli: Cli, octane: Octane, name: str = "lb") -> dict:
-    """Members, client, flavor, load balancer, listener, pool, members, floating IP."""
+def build(cli: Cli, octane: Octane, name: str = "lb", persistence: str | None = None) -> dict:
+    """Members, client, flavor, load balancer, listener, pool (with `persistence`, a session
+    persistence type), members, floating IP."""
     members = {}
     for member, host in (("instance02", 1), ("instance03", 2)):
         members[member] = octane.host_create(member, "selfservice", host, "/usr/bin/python3",
                                              "-c", REPLY_SERVER, member)["address"]
-    client_ns = octane.host_create("client", "provider", 1)["namespace"]
+    client = octane.host_create("client", "provider", 1)
     cli.json("loadbalancer", "flavorprofile", "create", "--name", "fp-active-standby",
              "--provider", "amphora", "--flavor-data",
              '{"loadbalancer_topology": "ACTIVE_STANDBY"}')
@@ -85,7 +88,8 @@ def build(cli: Cli, octane: Octane, name: str = "lb") -> dict:
              "--protocol-port", str(PORT), lb["id"])
     wait_until(lambda: lb_active(cli, name), "listener applied")
     cli.json("loadbalancer", "pool", "create", "--name", name + "-pool", "--lb-algorithm",
-             "ROUND_ROBIN", "--listener", name + "-tcp", "--protocol", "TCP")
+             "ROUND_ROBIN", "--listener", name + "-tcp", "--protocol", "TCP",
+             *(["--session-persistence", "type=" + persistence] if persistence else []))
     for address in members.values():
         wait_until(lambda: lb_active(cli, name), "pool applied")
         cli.json("loadbalancer", "member", "create", "--subnet-id", "selfservice", "--address",
@@ -95,7 +99,8 @@ def build(cli: Cli, octane: Octane, name: str = "lb") -> dict:
     vip_port = cli.json("loadbalancer", "show", name)["vip_port_id"]
     cli.run("floating", "ip", "set", "--port", vip_port, fip)
     return {"lb": cli.json("loadbalancer", "show", name), "members": members,
-            "client_ns": client_ns, "fip": fip, "vip_port": vip_port}
+            "client_ns": client["namespace"], "client_address": client["address"], "fip": fip,
+            "vip_port": vip_port}
 
 
 def amphorae(cli: Cli, lb_id: str) -> list[dict]:
@@ -149,6 +154,23 @@ def engine_pids(state: str, amphora: dict) -> list[int]:
         if os.path.exists(path):
             pids.append(int(open(path).read().split()[0]))
     return pids
+
+
+def stick_table(state: str, amphora: dict, lb_id: str) -> dict[str, str]:
+    """client address -> member id, from `show table <backend>` on the amphora engine's stats
+    socket (a path in the agent's mount namespace, reached through /proc/<agent pid>/root)."""
+    with open(os.path.join(amphora_dir(state, amphora), lb_id, "haproxy.cfg")) as f:
+        cfg = f.read()
+    path = "/proc/%d/root%s" % (agent_pid(amphora), re.search(r"stats socket (\S+)", cfg).group(1))
+    backend = re.search(r"^backend (\S+)", cfg, re.M).group(1)
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(5)
+        s.connect(path)
+        s.sendall(b"show table " + backend.encode() + b"\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return dict(re.findall(r"key=(\S+) .*?server_key=(\S+)", data.decode()))
 
 
 def keepalived_pids(state: str, amphora: dict) -> list[int]:

@@ -12,6 +12,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "join_optional: the session may end before it can be joined (a FIN that "
         "comes with the connection leaves it to user space), so the kernel path is not asserted")
+    config.addinivalue_line("markers", "http: the peers pair serves HTTP (APP_COOKIE persistence)")
 
 
 @pytest.fixture(params=["kernel", "user"])

@@ -37,7 +37,9 @@ TEST(FirewallRules, NoListenersNoRulesAndVrrpPeers) {
     EXPECT_EQ(amphora_firewall_rules({{"listeners", json::array()}}, {}), json::array());
     const json expected = json::parse(R"([
         {"protocol": "VRRP", "cidr": "192.0.2.11/32", "port": 112},
-        {"protocol": "VRRP", "cidr": "fd00::11/128", "port": 112}
+        {"protocol": "TCP", "cidr": "192.0.2.11/32", "port": 1025},
+        {"protocol": "VRRP", "cidr": "fd00::11/128", "port": 112},
+        {"protocol": "TCP", "cidr": "fd00::11/128", "port": 1025}
     ])");
     EXPECT_EQ(amphora_firewall_rules(json::object(), {"192.0.2.11", "fd00::11"}), expected);
 }

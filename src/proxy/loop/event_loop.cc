@@ -110,14 +110,18 @@ int EventLoop::wait_events(epoll_event* events, int max, int timeout) {
         return epoll_wait(epfd_, events, max, 0);
     }
     int64_t start = monotonic_ns();
-    if (spin_.window_ns() > 0) {
+    if (spin_.window_ns() > 0 && gate_.allows_polling(now_ms_)) {
         int64_t end = start + spin_.window_ns();
+        int64_t t = start;
         do {
             int n = epoll_wait(epfd_, events, max, 0);
+            int64_t prev = t;
+            t = monotonic_ns();
+            gate_.on_poll_step(t - prev, t / 1'000'000);
             if (n != 0) {
                 return n;
             }
-        } while (monotonic_ns() < end);
+        } while (t < end);
     }
     int n = epoll_wait(epfd_, events, max, timeout);
     if (n > 0) {

@@ -105,21 +105,27 @@ void EventLoop::run_timers() {
 }
 
 int EventLoop::wait_events(epoll_event* events, int max, int timeout) {
-    // No poll when something is due now (timeout 0) or soon: the poll would only delay it.
-    if (spin_.window_ns() > 0 && timeout != 0) {
-        int64_t end = monotonic_ns() + spin_.window_ns();
+    // No poll when something is due now: the poll would only delay it.
+    if (timeout == 0) {
+        return epoll_wait(epfd_, events, max, 0);
+    }
+    int64_t start = monotonic_ns();
+    if (spin_.window_ns() > 0 && gate_.allows_polling(now_ms_)) {
+        int64_t end = start + spin_.window_ns();
+        int64_t t = start;
         do {
             int n = epoll_wait(epfd_, events, max, 0);
+            int64_t prev = t;
+            t = monotonic_ns();
+            gate_.on_poll_step(t - prev, t / 1'000'000);
             if (n != 0) {
                 return n;
             }
-        } while (monotonic_ns() < end);
-        spin_.on_missed();
+        } while (t < end);
     }
-    int64_t start = monotonic_ns();
     int n = epoll_wait(epfd_, events, max, timeout);
     if (n > 0) {
-        spin_.on_woken(monotonic_ns() - start);
+        spin_.on_wait(monotonic_ns() - start);
     }
     return n;
 }

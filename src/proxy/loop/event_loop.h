@@ -5,7 +5,8 @@
 // event is never touched by a later event of the same batch. Loop-thread only, except post().
 // io_uring was considered; epoll + splice is what HAProxy measures against and is simpler to
 // keep correct within this budget. Before blocking, the loop polls for a short adaptive window
-// (spin_window.h): waking a halted virtual CPU costs the waker more than the poll costs us.
+// (spin_window.h): waking a halted virtual CPU costs the waker more than the poll costs us; not
+// while its thread has to share the CPU (contention_gate.h).
 
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,7 @@
 
 #include <sys/epoll.h>
 
+#include "proxy/loop/contention_gate.h"
 #include "proxy/loop/spin_window.h"
 #include "proxy/loop/timer_heap.h"
 
@@ -92,6 +94,7 @@ class EventLoop {
     bool explicit_del_ = false;
     TimerHeap timers_;
     SpinWindow spin_;
+    ContentionGate gate_;
     std::vector<Deferred*> graveyard_;
     std::mutex posted_mu_;
     std::vector<std::function<void()>> posted_;  // guarded by posted_mu_

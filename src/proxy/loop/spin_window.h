@@ -7,10 +7,15 @@
 // microseconds. A proxy that does little per event blocks after nearly every one: measured
 // 0.2-0.5 sleeps per L4 keep-alive request against HAProxy's 0.1-0.2, which costs the load
 // generator's and members' CPU more than the proxy saves on its own (src/proxy/README.md).
-// Polling a little first keeps the proxy awake while events arrive close together, and
-// the window adapts as the guest kernel's haltpoll governor does: it grows while blocking
-// waits end soon after they start (a poll would have caught the event) and halves when a
-// whole poll found nothing, down to zero for a quiet loop, which then blocks at once.
+// Polling a little first keeps the proxy awake while events arrive close together.
+//
+// The window adapts as the guest kernel's haltpoll governor does (adjust_poll_limit): what
+// counts is the whole wait, poll and block together. A wait longer than the window but within
+// the maximum means a longer poll would have caught the event: grow. A wait past the maximum
+// means polling that long is wasted: shrink, down to zero for a quiet loop, which then blocks
+// at once. A poll that missed is no reason to shrink by itself: the event may come soon after
+// (a member answering in 40-70 µs against a 10 µs window), and halving on every miss kept the
+// window from ever reaching such waits (2 sleeps per request at one connection).
 
 #include <cstdint>
 
@@ -23,18 +28,18 @@ class SpinWindow {
 
     // Nanoseconds to poll before blocking; 0: block at once.
     int64_t window_ns() const { return window_ns_; }
-    // A blocking wait ended with events after `slept_ns`.
-    void on_woken(int64_t slept_ns) {
-        if (slept_ns < kMaxNs) {
-            window_ns_ =
-                window_ns_ == 0 ? kStartNs : (window_ns_ * 2 > kMaxNs ? kMaxNs : window_ns_ * 2);
-        }
-    }
-    // A poll of the whole window found nothing.
-    void on_missed() {
-        window_ns_ /= 2;
-        if (window_ns_ < kStartNs) {
-            window_ns_ = 0;
+    // Events came `waited_ns` after the loop started waiting (poll and block together). Waits
+    // the poll caught (within the window) change nothing.
+    void on_wait(int64_t waited_ns) {
+        if (waited_ns > kMaxNs) {
+            window_ns_ /= 2;
+            if (window_ns_ < kStartNs) {
+                window_ns_ = 0;
+            }
+        } else if (waited_ns > window_ns_) {
+            window_ns_ = window_ns_ * 2 < kStartNs ? kStartNs
+                         : window_ns_ * 2 > kMaxNs ? kMaxNs
+                                                   : window_ns_ * 2;
         }
     }
 

@@ -104,16 +104,7 @@ def build(cli: Cli, octane: Octane, name: str = "lb", persistence: str | None = 
 
 
 def amphorae(cli: Cli, lb_id: str) -> list[dict]:
-    """The ALLOCATED amphorae in detail; one deleted between the list and its show (a failover
-    under way) is left out, so callers waiting for the rebuilt pair simply look again."""
-    shown = []
-    for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id):
-        if a["status"] != "ALLOCATED":
-            continue
-        proc = cli.run("loadbalancer", "amphora", "show", a["id"], "-f", "json", check=False)
-        if proc.returncode == 0:
-            shown.append(json.loads(proc.stdout))
-    return shown
+    return cli.allocated_amphorae(lb_id)
 
 
 def vip_holder(amps: list[dict], vip: str) -> list[str]:

@@ -66,9 +66,7 @@ def lb_status(state: str, lb_id: str) -> str:
 
 
 def allocated(cli: Cli, lb_id: str) -> list[dict]:
-    return [cli.json("loadbalancer", "amphora", "show", a["id"])
-            for a in cli.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id)
-            if a["status"] == "ALLOCATED"]
+    return cli.allocated_amphorae(lb_id)
 
 
 def active(cli: Cli, name: str) -> bool:

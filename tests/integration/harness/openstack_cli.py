@@ -29,3 +29,16 @@ class Cli:
 
     def json(self, *args: str):
         return json.loads(self.run(*args, "-f", "json").stdout)
+
+    def allocated_amphorae(self, lb_id: str) -> list[dict]:
+        """The load balancer's ALLOCATED amphorae in detail; one deleted between the list and
+        its show (a failover under way) is left out, so callers waiting for a rebuilt set simply
+        look again."""
+        shown = []
+        for a in self.json("loadbalancer", "amphora", "list", "--loadbalancer", lb_id):
+            if a["status"] != "ALLOCATED":
+                continue
+            proc = self.run("loadbalancer", "amphora", "show", a["id"], "-f", "json", check=False)
+            if proc.returncode == 0:
+                shown.append(json.loads(proc.stdout))
+        return shown

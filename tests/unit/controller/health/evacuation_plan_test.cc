@@ -55,25 +55,26 @@ TEST(EvacuationPlan, BackupBeforeMaster) {
     EXPECT_EQ(next_id(input), "b2");
 }
 
-TEST(EvacuationPlan, PairWithoutAHostForTheReplacementWaits) {
+// A pair whose MASTER is on the disabled host-1 while its BACKUP holds host-2, the only one left.
+EvacuationInput pair_whose_peer_holds_the_last_host() {
     EvacuationInput input;
     input.enabled_hosts = {"host-2"};
     input.disabled_hosts = {"host-1"};
-    // Anti-affinity: the peer holds the only enabled host.
     input.amphorae = {{"m1", "lb1", "host-1", "MASTER", "ACTIVE"},
-                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"},
-                      {"s1", "lb2", "host-1", "SINGLE", "ACTIVE"}};
+                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"}};
+    return input;
+}
+
+TEST(EvacuationPlan, PairWithoutAHostForTheReplacementWaits) {
+    auto input = pair_whose_peer_holds_the_last_host();
+    input.amphorae.push_back({"s1", "lb2", "host-1", "SINGLE", "ACTIVE"});
     EXPECT_EQ(next_id(input), "s1");
     input.amphorae.pop_back();
     EXPECT_EQ(next_id(input), "");
 }
 
 TEST(EvacuationPlan, SoftAntiAffinityLetsAPairShareTheLastHost) {
-    EvacuationInput input;
-    input.enabled_hosts = {"host-2"};
-    input.disabled_hosts = {"host-1"};
-    input.amphorae = {{"m1", "lb1", "host-1", "MASTER", "ACTIVE"},
-                      {"b1", "lb1", "host-2", "BACKUP", "ACTIVE"}};
+    auto input = pair_whose_peer_holds_the_last_host();
     EXPECT_EQ(next_id(input), "");
     input.peers_may_share_host = true;
     EXPECT_EQ(next_id(input), "m1");

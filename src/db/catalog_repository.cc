@@ -48,21 +48,13 @@ Result<std::optional<CatalogRow>> CatalogRepository::get(const std::string& id) 
 }
 
 Result<bool> CatalogRepository::exists(const std::string& id) {
-    auto rows = db_.query("SELECT id FROM " + table() + " WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+    return any_row(db_.query("SELECT id FROM " + table() + " WHERE id = ?", {id}));
 }
 
 Result<bool> CatalogRepository::name_taken(const std::string& name, const std::string& except_id) {
-    auto rows = db_.query(
+    return any_row(db_.query(
         "SELECT id FROM " + table() + " WHERE json_extract(attrs, '$.name') = ? AND id != ?",
-        {name, except_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+        {name, except_id}));
 }
 
 Result<bool> CatalogRepository::in_use(const std::string& id) {
@@ -88,11 +80,7 @@ Result<bool> CatalogRepository::in_use(const std::string& id) {
                 "json_extract(attrs, '$.availability_zone_profile_id') = ?";
             break;
     }
-    auto rows = db_.query(sql, {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+    return any_row(db_.query(sql, {id}));
 }
 
 Result<void> CatalogRepository::insert(const CatalogRow& row) {

@@ -35,16 +35,7 @@ Result<std::vector<CatalogRow>> CatalogRepository::list(const std::string& where
 }
 
 Result<std::optional<CatalogRow>> CatalogRepository::get(const std::string& id) {
-    auto rows = db_.query("SELECT id, created_at, attrs FROM " + table() + " WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<CatalogRow>();
-    }
-    const Row& row = rows->front();
-    return std::optional<CatalogRow>(
-        CatalogRow{row.text(0), row.text(1), nlohmann::json::parse(row.text(2))});
+    return first_of(list("id = ?", "id", 1, {id}));
 }
 
 Result<bool> CatalogRepository::exists(const std::string& id) {

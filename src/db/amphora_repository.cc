@@ -113,16 +113,12 @@ Result<std::vector<FailoverCandidate>> AmphoraRepository::failover_candidates() 
 
 Result<bool> AmphoraRepository::may_fail_over(const std::string& amphora_id,
                                               const std::string& lb_id) {
-    auto rows = db_.query(
+    return any_row(db_.query(
         "SELECT 1 FROM amphorae a JOIN load_balancers lb ON lb.id = a.load_balancer_id"
         " WHERE a.id = ? AND a.status = 'ALLOCATED' AND lb.id = ? AND"
         " lb.provisioning_status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM amphora_health h"
         " WHERE h.amphora_id = a.id AND h.busy != 0)",
-        {amphora_id, lb_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+        {amphora_id, lb_id}));
 }
 
 Result<void> AmphoraRepository::insert(const AmphoraRecord& a) {

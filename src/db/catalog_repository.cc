@@ -35,34 +35,17 @@ Result<std::vector<CatalogRow>> CatalogRepository::list(const std::string& where
 }
 
 Result<std::optional<CatalogRow>> CatalogRepository::get(const std::string& id) {
-    auto rows = db_.query("SELECT id, created_at, attrs FROM " + table() + " WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    if (rows->empty()) {
-        return std::optional<CatalogRow>();
-    }
-    const Row& row = rows->front();
-    return std::optional<CatalogRow>(
-        CatalogRow{row.text(0), row.text(1), nlohmann::json::parse(row.text(2))});
+    return first_of(list("id = ?", "id", 1, {id}));
 }
 
 Result<bool> CatalogRepository::exists(const std::string& id) {
-    auto rows = db_.query("SELECT id FROM " + table() + " WHERE id = ?", {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+    return any_row(db_.query("SELECT id FROM " + table() + " WHERE id = ?", {id}));
 }
 
 Result<bool> CatalogRepository::name_taken(const std::string& name, const std::string& except_id) {
-    auto rows = db_.query(
+    return any_row(db_.query(
         "SELECT id FROM " + table() + " WHERE json_extract(attrs, '$.name') = ? AND id != ?",
-        {name, except_id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+        {name, except_id}));
 }
 
 Result<bool> CatalogRepository::in_use(const std::string& id) {
@@ -88,11 +71,7 @@ Result<bool> CatalogRepository::in_use(const std::string& id) {
                 "json_extract(attrs, '$.availability_zone_profile_id') = ?";
             break;
     }
-    auto rows = db_.query(sql, {id});
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+    return any_row(db_.query(sql, {id}));
 }
 
 Result<void> CatalogRepository::insert(const CatalogRow& row) {

@@ -68,11 +68,7 @@ Result<std::vector<AmphoraPlacementRow>> ComputeHosts::placements() {
 }
 
 Result<bool> ComputeHosts::failover_in_progress() {
-    auto rows = db_.query("SELECT 1 FROM failover_requests LIMIT 1");
-    if (!rows) {
-        return Unexpected(rows.error());
-    }
-    return !rows->empty();
+    return any_row(db_.query("SELECT 1 FROM failover_requests LIMIT 1"));
 }
 
 }  // namespace octane::db

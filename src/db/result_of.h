@@ -1,7 +1,7 @@
 #pragma once
 
-// Small adapters the repositories share: a statement's row count to Result<void>, and the first
-// row of a query to an optional, the JSON text in the first column of the first row.
+// Small adapters the repositories share: a statement's row count to Result<void>, whether a query
+// found a row, its first row as an optional, the JSON text in the first column of the first row.
 
 #include <optional>
 #include <string>
@@ -29,6 +29,14 @@ Result<std::optional<T>> first_of(Result<std::vector<T>> found) {
         return std::optional<T>();
     }
     return std::optional<T>(std::move(found->front()));
+}
+
+// Whether the query found anything (existence checks).
+inline Result<bool> any_row(const Result<Rows>& rows) {
+    if (!rows) {
+        return Unexpected(rows.error());
+    }
+    return !rows->empty();
 }
 
 // The first column of every row, as text (ids, names).

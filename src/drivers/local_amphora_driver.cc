@@ -774,9 +774,7 @@ Result<void> LocalAmphoraDriver::delete_amphora(const AmphoraInfo& amphora) {
     if (!where) {
         // Never recorded as started (BOOTING): its controller may have died between the fork and
         // the pid file; the agent and its engines name this directory on their command lines.
-        for (pid_t pid : processes_matching(dir + "/")) {
-            stop_process(pid, std::chrono::seconds(5));
-        }
+        stop_processes(processes_matching(dir + "/"), std::chrono::seconds(5));
     }
     fs::remove_all(dir, ec);
     if (auto gone = unplug_amphora(amphora.id); !gone) {

@@ -221,21 +221,7 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
 }
 
 void stop_process(pid_t pid, std::chrono::milliseconds grace) {
-    if (!process_alive(pid)) {
-        return;
-    }
-    kill(pid, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + grace;
-    while (process_alive(pid) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (process_alive(pid)) {
-        kill(pid, SIGKILL);
-        auto hard_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (process_alive(pid) && std::chrono::steady_clock::now() < hard_deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    }
+    stop_processes({pid}, grace);
 }
 
 bool process_matches(pid_t pid, const std::string& marker) {
@@ -264,27 +250,24 @@ std::vector<pid_t> processes_matching(const std::string& marker) {
 }
 
 void stop_processes(const std::vector<pid_t>& pids, std::chrono::milliseconds grace) {
-    auto any_alive = [&] {
-        return std::any_of(pids.begin(), pids.end(), [](pid_t pid) { return process_alive(pid); });
-    };
-    for (pid_t pid : pids) {
-        kill(pid, SIGTERM);
-    }
-    for (int signal : {SIGKILL, 0}) {
-        auto deadline = std::chrono::steady_clock::now() + grace;
-        while (any_alive() && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        if (signal == 0) {
-            return;
-        }
+    auto signal_alive = [&](int signal) {
         for (pid_t pid : pids) {
             if (process_alive(pid)) {
                 kill(pid, signal);
             }
         }
-        grace = std::chrono::seconds(5);
-    }
+    };
+    auto wait_gone = [&](std::chrono::milliseconds limit) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::any_of(pids.begin(), pids.end(), process_alive) &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    signal_alive(SIGTERM);
+    wait_gone(grace);
+    signal_alive(SIGKILL);
+    wait_gone(std::chrono::seconds(5));
 }
 
 }  // namespace octane::drivers

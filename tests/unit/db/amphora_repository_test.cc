@@ -157,5 +157,29 @@ TEST_F(AmphoraRepositoryTest, FailoverCandidatesAreAllocatedAmphoraeOfActiveLoad
     EXPECT_FALSE(holds(repo().may_fail_over("a3", "lb1")));  // not ALLOCATED
 }
 
+// Both engines: a heartbeat updates the row a failover's busy mark or an earlier heartbeat made.
+TEST_F(AmphoraRepositoryTest, HeartbeatsAndBusyMarksUpdateTheSameHealthRow) {
+    add("a1", "lb1", "ALLOCATED", "2026-01-01T00:00:01");
+    AmphoraHealthRepository health(*db_);
+    ASSERT_TRUE(health.record_heartbeat("a1", 7, 1'000));
+    ASSERT_TRUE(health.record_heartbeat("a1", 8, std::nullopt));  // no sign of life: kept
+    ASSERT_TRUE(health.mark_busy("a1"));
+    auto candidates = repo().failover_candidates();
+    ASSERT_TRUE(candidates);
+    ASSERT_EQ(candidates->size(), 1u);
+    EXPECT_EQ((*candidates)[0].last_seen_ms, 1'000);
+    EXPECT_TRUE((*candidates)[0].busy);
+    auto seq = health.stored_seq("a1");
+    ASSERT_TRUE(seq && *seq);
+    EXPECT_EQ(**seq, 8);
+
+    ASSERT_TRUE(health.record_heartbeat("a1", 9, 2'000));  // alive again: busy cleared
+    candidates = repo().failover_candidates();
+    ASSERT_TRUE(candidates);
+    ASSERT_EQ(candidates->size(), 1u);
+    EXPECT_EQ((*candidates)[0].last_seen_ms, 2'000);
+    EXPECT_FALSE((*candidates)[0].busy);
+}
+
 }  // namespace
 }  // namespace octane::db::testing

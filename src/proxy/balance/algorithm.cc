@@ -1,6 +1,7 @@
 #include "proxy/balance/algorithm.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace octane::proxy::balance {
@@ -32,7 +33,15 @@ std::optional<Algorithm> algorithm_named(std::string_view name) {
 }
 
 std::string_view algorithm_names() {
-    return "roundrobin, leastconn, source, hash, first";
+    static const std::string names = [] {
+        std::string joined;
+        for (std::string_view name : kAlgorithmNames) {
+            joined += joined.empty() ? "" : ", ";
+            joined += name;
+        }
+        return joined;
+    }();
+    return names;
 }
 
 std::string_view name_of(HashType t) {

@@ -83,9 +83,7 @@ void Balancer::enter(int id) {
             return;
         }
     }
-    in_use_[id] = true;
-    in_group_[group_of(id)]++;
-    add(id);
+    use(id);
 }
 
 void Balancer::leave(int id) {
@@ -96,6 +94,16 @@ void Balancer::leave(int id) {
             return;
         }
     }
+    unuse(id);
+}
+
+void Balancer::use(int id) {
+    in_use_[id] = true;
+    in_group_[group_of(id)]++;
+    add(id);
+}
+
+void Balancer::unuse(int id) {
     remove(id);
     in_use_[id] = false;
     in_group_[group_of(id)]--;
@@ -107,15 +115,11 @@ void Balancer::backups_changed() {
         return;
     }
     if (first_backup_ >= 0) {
-        remove(first_backup_);
-        in_use_[first_backup_] = false;
-        in_group_[kBackup]--;
+        unuse(first_backup_);
     }
     first_backup_ = first;
     if (first >= 0) {
-        in_use_[first] = true;
-        in_group_[kBackup]++;
-        add(first);
+        use(first);
     }
 }
 

@@ -85,6 +85,9 @@ class Balancer {
     bool eligible(int id) const { return up_[id] && weight_[id] > 0; }
     void enter(int id);
     void leave(int id);
+    // The server enters / leaves its algorithm's structure and the count of its group.
+    void use(int id);
+    void unuse(int id);
     // A backup's eligibility changed: with one backup in use, the first eligible one is.
     void backups_changed();
 

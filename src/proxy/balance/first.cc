@@ -14,12 +14,6 @@ void First::took(int id) {
     }
 }
 
-void First::released(int id) {
-    if (has_room(id)) {
-        room_[group_of(id)].insert(id);
-    }
-}
-
 int First::choose(int group, const PickContext& ctx) {
     const auto& room = room_[group];
     auto it = room.begin();

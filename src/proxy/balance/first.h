@@ -20,7 +20,7 @@ class First final : public Balancer {
     void add(int id) override;
     void remove(int id) override { room_[group_of(id)].erase(id); }
     void took(int id) override;
-    void released(int id) override;
+    void released(int id) override { add(id); }  // it may have room again
     int choose(int group, const PickContext& ctx) override;
 
   private:

@@ -389,7 +389,7 @@ bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
     if (!kernel_flow_drained(f.k, in->received, true, out->written)) {
         // The bytes before the FIN are still on their way out (the kernel sends from a work
         // queue): a FIN forwarded now would overtake them.
-        wait_for_kernel(kKernelDrainMaxWaitMs);
+        wait_for_kernel();
         return true;
     }
     from.eof = true;
@@ -397,8 +397,8 @@ bool TcpSession::kernel_flow(Side& from, Side& to, Flow& f) {
     return true;
 }
 
-void TcpSession::wait_for_kernel(int64_t max_ms) {
-    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, max_ms);
+void TcpSession::wait_for_kernel() {
+    drain_wait_ms_ = drain_wait_ms_ == 0 ? 1 : std::min(drain_wait_ms_ * 2, kKernelDrainMaxWaitMs);
     draining_ = true;
     worker_.loop().arm_in(timer_, drain_wait_ms_);
 }
@@ -430,7 +430,7 @@ bool TcpSession::take_back(Side& from, Side& to, Flow& f) {
     }
     if (!redirected_drained(f.k, f.redirected, out->written)) {
         // What the source holds now would overtake the redirected bytes still queued.
-        wait_for_kernel(kKernelDrainMaxWaitMs);
+        wait_for_kernel();
         return true;
     }
     drain_wait_ms_ = 0;
@@ -557,7 +557,7 @@ bool TcpSession::pump_copy(Side& from, Side& to, Flow& f) {
         ssize_t n = from.io.recv(buf, kIoBufferSize);
         if (n == 0) {
             if (f.psock && !psock_end_reached(from, f)) {
-                wait_for_kernel(kKernelDrainMaxWaitMs);  // read again when the timer fires
+                wait_for_kernel();  // read again when the timer fires
                 break;
             }
             from.eof = true;

@@ -90,7 +90,8 @@ class TcpSession final : public IoHandler, public TimerHandler, public Deferred 
     bool join_direction(Sockmap& sockmap, Side& from, Side& to, Flow& f);
     void register_events();
     uint32_t events_for(const Flow& out, const Flow& in) const;
-    void wait_for_kernel(int64_t max_ms);
+    // Looks at the kernel again after a pause, doubling from 1 ms to kKernelDrainMaxWaitMs.
+    void wait_for_kernel();
     // Reads whether the kernel stopped redirecting a direction (the backpressure bound).
     void check_passed();
     // A passed direction: once the destination took every redirected byte, back to user space.

@@ -228,6 +228,12 @@ def sysctl_max(name):
         return int(f.read().split()[2])
 
 
+def held_back_limit():
+    """What a held-back direction may hold at most with `max-queue 4m`: the source's largest
+    receive buffer, the destination's largest send buffer, and `max-queue`."""
+    return sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+
+
 @pytest.mark.parametrize("max_queue,bounded", [("4m", True), ("1g", False)])
 def test_a_destination_that_does_not_read_holds_the_client_back(tmp_path, max_queue, bounded):
     """A backend that reads nothing while the client pushes: what the proxy's sockets and the
@@ -237,8 +243,7 @@ def test_a_destination_that_does_not_read_holds_the_client_back(tmp_path, max_qu
     then holds the client. Once the backend reads, every byte arrives in order (SHA-256),
     including those sent after the direction went back to user space, then the FIN. With a
     bound too large to matter (1g), the same push shows what the bound prevents."""
-    # The source's largest receive buffer, the destination's largest send buffer, `max-queue`.
-    limit = sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+    limit = held_back_limit()
     cap = (512 << 20) if bounded else 2 * limit + (64 << 20)  # bytes and time bound the push
     read_now = threading.Event()
     conns = []
@@ -318,7 +323,7 @@ def test_a_client_that_does_not_read_holds_the_backend_back(tmp_path):
     """The other direction of the test above: a backend pushing to a client that reads nothing
     is held back once the client's side holds `max-queue`; then the client reads every byte in
     order, and the backend's FIN after them."""
-    limit = sysctl_max("tcp_rmem") + sysctl_max("tcp_wmem") + (4 << 20)
+    limit = held_back_limit()
     pushed = threading.Event()
     out = {}
 

@@ -1,13 +1,23 @@
 #include "proxy/peers/engine_binding.h"
 
+#include <optional>
+#include <utility>
+
 #include "proxy/peers/table_key.h"
 
 namespace octane::proxy::peers {
 
 namespace {
 
-StickTable* replicated_table(BackendState& be) {
-    return be.stick ? be.stick.get() : be.cookie_stick.get();
+// The entry a peer is told of: the key on the wire, with the server's puid and name.
+std::optional<Entry> entry_of(const BackendState& be, KeyType type, const std::string& key,
+                              int server) {
+    auto wk = wire_key(type, key);
+    if (!wk || server < 0 || static_cast<size_t>(server) >= be.servers.size()) {
+        return std::nullopt;
+    }
+    const ServerState& s = *be.servers[static_cast<size_t>(server)];
+    return Entry{*wk, s.puid, s.cfg->name};
 }
 
 }  // namespace
@@ -19,11 +29,9 @@ TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
     b.entries = [&be, type] {
         std::vector<Entry> out;
         std::lock_guard<std::mutex> lock(be.mu);
-        for (const auto& [key, id] : replicated_table(be)->entries()) {
-            auto wk = wire_key(type, key);
-            if (wk && id >= 0 && static_cast<size_t>(id) < be.servers.size()) {
-                const ServerState& s = *be.servers[id];
-                out.push_back(Entry{*wk, s.puid, s.cfg->name});
+        for (const auto& [key, id] : be.stick_table()->entries()) {
+            if (auto e = entry_of(be, type, key, id)) {
+                out.push_back(std::move(*e));
             }
         }
         return out;
@@ -47,7 +55,7 @@ TableBinding bind_backend(BackendState& be, const TableDefinition& def) {
         }
         if (target != nullptr) {
             std::lock_guard<std::mutex> lock(be.mu);
-            replicated_table(be)->store(*key, target->id);
+            be.stick_table()->store(*key, target->id);
         }
     };
     return b;
@@ -71,15 +79,15 @@ std::vector<std::unique_ptr<Service>> open_services(
                 cfg.remotes.emplace_back(p.name, p.endpoint);
             }
         }
-        std::vector<BackendState*> backends;
+        std::vector<std::pair<BackendState*, KeyType>> backends;  // in cfg.tables' order
         for (auto& be : snap.backends) {
-            if (be->cfg->stick_table.peers != ps.name || replicated_table(*be) == nullptr) {
+            if (be->cfg->stick_table.peers != ps.name || be->stick_table() == nullptr) {
                 continue;
             }
             auto def = definition_for(be->cfg->name, be->cfg->stick_table);
             if (def) {
                 cfg.tables.push_back(bind_backend(*be, *def));
-                backends.push_back(be.get());
+                backends.emplace_back(be.get(), def->key_type);
             }
         }
         if (!found) {
@@ -98,13 +106,10 @@ std::vector<std::unique_ptr<Service>> open_services(
         }
         Service* s = svc->get();
         for (size_t i = 0; i < backends.size(); ++i) {
-            BackendState* be = backends[i];
-            KeyType type = definition_for(be->cfg->name, be->cfg->stick_table)->key_type;
+            auto [be, type] = backends[i];
             be->stick_stored = [s, i, be, type](const std::string& key, int server) {
-                auto wk = wire_key(type, key);
-                if (wk) {
-                    const ServerState& st = *be->servers[server];
-                    s->publish(i, Entry{*wk, st.puid, st.cfg->name});
+                if (auto e = entry_of(*be, type, key, server)) {
+                    s->publish(i, std::move(*e));
                 }
             };
         }

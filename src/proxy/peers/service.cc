@@ -61,11 +61,18 @@ void Service::wake() {
 }
 
 void Service::publish(size_t table, Entry e) {
+    bool was_empty = false;
     {
         std::lock_guard<std::mutex> lock(mu_);
+        was_empty = queue_.empty();
         queue_.emplace_back(table, std::move(e));
     }
-    wake();
+    // Called under the backend's lock on a new client's pick: one write per batch, not per
+    // entry. A non-empty queue already has a wake-up due, as the thread drains it whole after
+    // every wake-up.
+    if (was_empty) {
+        wake();
+    }
 }
 
 void Service::mark_handed_over() {

@@ -96,6 +96,8 @@ class Service {
     void on_events(Conn& c, std::vector<SessionEvent>& events);
     void on_established(Conn& c);
     void push_all(Conn& c);
+    // A full resync for the peer: the whole table, then "finished".
+    void teach(Conn& c);
     Conn* connect_to(const Endpoint& ep, const std::string& name);
     Conn& add_conn(int fd, Session::Side side, const std::string& remote);
     std::list<Conn>::iterator drop(std::list<Conn>::iterator it);

@@ -236,8 +236,7 @@ void Service::on_events(Conn& c, std::vector<SessionEvent>& events) {
                 }
                 break;
             case SessionEvent::kResyncRequested:
-                push_all(c);
-                c.session->send_control(kResyncFinished);
+                teach(c);
                 break;
             case SessionEvent::kResyncFinished:
                 taught_ = true;
@@ -260,8 +259,7 @@ void Service::on_established(Conn& c) {
         // Our own name: the old process of a reload teaching us (we only learn from it), or, on
         // soft stop, us teaching the new process.
         if (c.handover) {
-            push_all(c);
-            c.session->send_control(kResyncFinished);
+            teach(c);
         }
         return;
     }
@@ -292,6 +290,11 @@ void Service::push_all(Conn& c) {
             c.session->push(t, ++update_ids_[t], e);
         }
     }
+}
+
+void Service::teach(Conn& c) {
+    push_all(c);
+    c.session->send_control(kResyncFinished);
 }
 
 Service::Conn& Service::add_conn(int fd, Session::Side side, const std::string& remote) {

@@ -22,6 +22,11 @@ void Session::close(std::string why, std::vector<SessionEvent>& events) {
     }
 }
 
+void Session::protocol_error(std::string why, std::vector<SessionEvent>& events) {
+    put_control(out_, kError, kErrProtocol);
+    close(std::move(why), events);
+}
+
 void Session::feed(std::string_view data, std::vector<SessionEvent>& events) {
     if (state_ == State::kClosed) {
         return;
@@ -111,8 +116,7 @@ void Session::handle(const Frame& f, std::vector<SessionEvent>& events) {
         return;
     }
     if (f.cls == kReserved) {
-        put_control(out_, kError, kErrProtocol);
-        close("reserved message class", events);
+        protocol_error("reserved message class", events);
     }
 }
 
@@ -140,8 +144,7 @@ void Session::handle_table_message(const Frame& f, std::vector<SessionEvent>& ev
         case kSwitch: {
             auto id = decode_switch(f.payload);
             if (!id) {
-                put_control(out_, kError, kErrProtocol);
-                close("malformed table switch", events);
+                protocol_error("malformed table switch", events);
                 return;
             }
             auto it = remote_.find(*id);
@@ -157,8 +160,7 @@ void Session::handle_table_message(const Frame& f, std::vector<SessionEvent>& ev
             }
             auto u = decode_update(f.type, f.payload, remote_current_->def, dict_);
             if (!u) {
-                put_control(out_, kError, kErrProtocol);
-                close("malformed update", events);
+                protocol_error("malformed update", events);
                 return;
             }
             remote_current_->last_get =
@@ -172,8 +174,7 @@ void Session::handle_table_message(const Frame& f, std::vector<SessionEvent>& ev
         case kAck:
             // We always push the whole table on a new connection, so resume points are unused.
             if (!decode_ack(f.payload)) {
-                put_control(out_, kError, kErrProtocol);
-                close("malformed ack", events);
+                protocol_error("malformed ack", events);
             }
             return;
         default:

@@ -57,6 +57,8 @@ class Session {
   private:
     enum class State { kHello, kStatus, kMessages, kClosed };
     void close(std::string why, std::vector<SessionEvent>& events);
+    // Tells the peer its message broke the protocol, then closes.
+    void protocol_error(std::string why, std::vector<SessionEvent>& events);
     void handle(const Frame& f, std::vector<SessionEvent>& events);
     void handle_table_message(const Frame& f, std::vector<SessionEvent>& events);
 

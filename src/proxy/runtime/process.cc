@@ -123,7 +123,6 @@ Result<void> drop_privileges(const config::GlobalSection& g) {
     return {};
 }
 
-// Writes and closes; false when any step failed (a full disk shows only at flush or close).
 // `-L`, or the host name as HAProxy defaults to.
 std::string local_peer_name(const Options& opt) {
     if (!opt.local_peer.empty()) {
@@ -134,6 +133,7 @@ std::string local_peer_name(const Options& opt) {
     return host;
 }
 
+// Writes and closes; false when any step failed (a full disk shows only at flush or close).
 bool write_pid(std::ofstream& f, pid_t pid) {
     f << pid << "\n";
     f.close();

@@ -5,7 +5,7 @@ namespace octane::proxy {
 std::string render_show_table(Snapshot& snap, const std::string& name) {
     std::string out;
     for (auto& be : snap.backends) {
-        StickTable* t = be->stick ? be->stick.get() : be->cookie_stick.get();
+        StickTable* t = be->stick_table();
         if (t == nullptr || (!name.empty() && be->cfg->name != name)) {
             continue;
         }

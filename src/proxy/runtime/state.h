@@ -68,6 +68,10 @@ struct BackendState {
     std::function<void(const std::string& key, int server)> stick_stored;
     std::unique_ptr<http::L7Rules> rules;  // backend http-request lines (header insertion)
 
+    // The table `show table` shows and peers replicate: the `stick on src` one, else the
+    // APP_COOKIE one; nullptr when the backend has neither.
+    StickTable* stick_table() const { return stick ? stick.get() : cookie_stick.get(); }
+
     // Thread-safe pick; returns a server with a taken connection slot, or nullptr.
     ServerState* pick(const balance::PickContext& ctx, const std::string* stick_key);
     void release(ServerState* s);

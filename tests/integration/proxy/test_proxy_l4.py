@@ -165,6 +165,10 @@ def test_reload_under_load_loses_nothing(nbthread, backends, tmp_path):
         eng.stop()
 
 
+# An echo keeps bytes parked in both directions' pipes while it runs, and a direction only joins
+# with nothing parked: under load the whole echo may stay in user space (CI saw it once). Joined
+# bulk is covered by test_proxy_sockmap's 1 GiB transfers, which join through a conversation.
+@pytest.mark.join_optional
 def test_bulk_echo_survives_copy_to_splice_switch_and_backpressure(backends, tmp_path):
     payload = os.urandom(1 << 20) * 6  # far beyond one read, one pipe and the socket buffers
     with running("octane", lambda port, sock: l4_config(port, backends[:1], sock), tmp_path) as (

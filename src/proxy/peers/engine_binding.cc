@@ -106,7 +106,9 @@ std::vector<std::unique_ptr<Service>> open_services(
         }
         Service* s = svc->get();
         for (size_t i = 0; i < backends.size(); ++i) {
-            auto [be, type] = backends[i];
+            // Plain names, not a structured binding: clang 14 cannot capture those.
+            BackendState* be = backends[i].first;
+            KeyType type = backends[i].second;
             be->stick_stored = [s, i, be, type](const std::string& key, int server) {
                 if (auto e = entry_of(*be, type, key, server)) {
                     s->publish(i, std::move(*e));
